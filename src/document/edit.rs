@@ -1,0 +1,230 @@
+//! The edit API: every edit touches only the lines it must.
+
+use super::{Document, Line, LineEnding, LineKind};
+
+const DEFAULT_SEPARATOR: &str = " = ";
+
+impl Document {
+    /// The section whose header is at `header` ends where the next one starts.
+    fn section_end(&self, header: usize) -> usize {
+        self.lines[header + 1..]
+            .iter()
+            .position(|l| matches!(l.kind, LineKind::Header { .. } | LineKind::MalformedHeader))
+            .map_or(self.lines.len(), |p| header + 1 + p)
+    }
+
+    /// Index just past the lines that belong to the property at `head`:
+    /// indented continuation or sub-property lines, with blank and comment
+    /// lines between them but not after the last one.
+    pub fn property_end(&self, head: usize) -> usize {
+        let mut end = head + 1;
+        for (idx, line) in self.lines.iter().enumerate().skip(head + 1) {
+            match line.kind {
+                LineKind::Indented { .. } => end = idx + 1,
+                LineKind::Blank | LineKind::Comment => {}
+                _ => break,
+            }
+        }
+        end
+    }
+
+    /// Indices of the property lines in the section at `header` whose key
+    /// matches `key` (ASCII case-insensitively), in file order.
+    pub fn find_key(&self, header: usize, key: &str) -> Vec<usize> {
+        (header + 1..self.section_end(header))
+            .filter(|&idx| {
+                self.lines[idx]
+                    .key()
+                    .is_some_and(|k| k.eq_ignore_ascii_case(key))
+            })
+            .collect()
+    }
+
+    /// Sets `key` in the section at `header`: the value of its last
+    /// occurrence is replaced in place, or a new line is inserted after the
+    /// section's last property. Returns the index of the line holding it.
+    pub fn set(&mut self, header: usize, key: &str, value: &str) -> usize {
+        match self.find_key(header, key).last() {
+            Some(&idx) => {
+                self.replace_value(idx, value);
+                idx
+            }
+            None => self.insert_property(header, key, value),
+        }
+    }
+
+    /// Replaces the value of the property at `idx`, keeping its key,
+    /// spacing, trailing comment and line ending. A multi-line value loses
+    /// its continuation lines. Returns false, changing nothing, when the
+    /// line at `idx` is not a property.
+    pub fn replace_value(&mut self, idx: usize, value: &str) -> bool {
+        let continuation: Vec<usize> = (idx + 1..self.property_end(idx))
+            .filter(|&i| matches!(self.lines[i].kind, LineKind::Indented { .. }))
+            .collect();
+        let line = &self.lines[idx];
+        let LineKind::Property { key, value: span } = line.kind else {
+            return false;
+        };
+        let text = &line.text;
+        let new_text = if span.start == span.end {
+            // `key =` or `key = # comment`: add the value after the `=`.
+            let space = if text[key.end..span.start].starts_with([' ', '\t']) {
+                " "
+            } else {
+                ""
+            };
+            let rest = text[span.start..].trim_start_matches([' ', '\t']);
+            let tail = if rest.is_empty() {
+                String::new()
+            } else {
+                format!(" {rest}")
+            };
+            format!("{}{space}{value}{tail}", &text[..span.start])
+        } else {
+            format!("{}{value}{}", &text[..span.start], &text[span.end..])
+        };
+        self.lines[idx] = Line::new(new_text, line.ending);
+        for i in continuation.into_iter().rev() {
+            self.remove_lines(i, i + 1);
+        }
+        true
+    }
+
+    /// Inserts `key = value` after the last property of the section at
+    /// `header`, in the section's own spacing style. Returns its index.
+    pub fn insert_property(&mut self, header: usize, key: &str, value: &str) -> usize {
+        let at = self.insertion_point(header);
+        let text = format!("{key}{}{value}", self.separator_style(header));
+        self.insert_lines(at, vec![text]);
+        at
+    }
+
+    /// Where a new property of the section at `header` goes: after its last
+    /// property (with that property's continuation lines), else right after
+    /// the header.
+    pub fn insertion_point(&self, header: usize) -> usize {
+        let end = self.section_end(header);
+        (header + 1..end)
+            .rev()
+            .find(|&i| {
+                matches!(
+                    self.lines[i].kind,
+                    LineKind::Property { .. } | LineKind::Indented { .. }
+                )
+            })
+            .map_or(header + 1, |i| i + 1)
+    }
+
+    /// The text between key and value that this section (else the file)
+    /// already uses, such as `" = "` or `"="`.
+    fn separator_style(&self, header: usize) -> String {
+        let section = header + 1..self.section_end(header);
+        let from_line = |line: &Line| match line.kind {
+            LineKind::Property { key, value } if value.start > key.end => {
+                let sep = &line.text[key.end..value.start];
+                // An empty value's span sits right after `=`; keep a space after it.
+                Some(if sep.ends_with('=') && value.start == value.end {
+                    format!("{sep} ")
+                } else {
+                    sep.to_string()
+                })
+            }
+            _ => None,
+        };
+        self.lines[section]
+            .iter()
+            .find_map(from_line)
+            .or_else(|| self.lines.iter().find_map(from_line))
+            .unwrap_or_else(|| DEFAULT_SEPARATOR.to_string())
+    }
+
+    /// Removes every occurrence of `key` in the section at `header`, each
+    /// with its continuation lines. Returns how many were removed.
+    pub fn remove_key(&mut self, header: usize, key: &str) -> usize {
+        let found = self.find_key(header, key);
+        for &idx in found.iter().rev() {
+            let end = self.property_end(idx);
+            self.remove_lines(idx, end);
+        }
+        found.len()
+    }
+
+    /// Appends `[header_name]` and its properties at the end of the file,
+    /// after a blank line when the file does not already end with one.
+    /// Returns the index of the header line.
+    pub fn append_section(&mut self, header_name: &str, properties: &[(&str, &str)]) -> usize {
+        let sep = self
+            .lines
+            .iter()
+            .find_map(|l| match l.kind {
+                LineKind::Property { key, value } if value.start > key.end => {
+                    Some(l.text[key.end..value.start].to_string())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| DEFAULT_SEPARATOR.to_string());
+        let mut texts = Vec::new();
+        if self.lines.last().is_some_and(|l| l.kind != LineKind::Blank) {
+            texts.push(String::new());
+        }
+        let header = self.lines.len() + texts.len();
+        texts.push(format!("[{header_name}]"));
+        texts.extend(properties.iter().map(|(k, v)| format!("{k}{sep}{v}")));
+        let at = self.lines.len();
+        self.insert_lines(at, texts);
+        // An appended section always ends with a newline, even in a file
+        // that had none: the file grows a last line, so it gets one.
+        let ending = self.dominant_ending();
+        if let Some(last) = self.lines.last_mut() {
+            last.ending = ending;
+        }
+        header
+    }
+
+    /// Removes the section at `header` with all its lines.
+    pub fn remove_section(&mut self, header: usize) {
+        let end = self.section_end(header);
+        self.remove_lines(header, end);
+    }
+
+    /// Inserts whole lines before index `at`, with the file's dominant line
+    /// ending. A file without a final newline keeps none: the line that was
+    /// last gets an ending, the new last line goes without.
+    pub fn insert_lines(&mut self, at: usize, texts: Vec<String>) {
+        if texts.is_empty() {
+            return;
+        }
+        let ending = self.dominant_ending();
+        let appends_after_unterminated =
+            at == self.lines.len() && at > 0 && self.lines[at - 1].ending == LineEnding::None;
+        if appends_after_unterminated {
+            self.lines[at - 1].ending = ending;
+        }
+        let count = texts.len();
+        let new_lines = texts.into_iter().enumerate().map(|(i, text)| {
+            let last = i + 1 == count;
+            let e = if last && appends_after_unterminated {
+                LineEnding::None
+            } else {
+                ending
+            };
+            Line::new(text, e)
+        });
+        self.lines.splice(at..at, new_lines);
+    }
+
+    /// Removes lines `[start, end)`. Removing an unterminated last line
+    /// leaves the new last line unterminated too, so insert-then-remove
+    /// gives back the original bytes.
+    pub fn remove_lines(&mut self, start: usize, end: usize) {
+        if start >= end {
+            return;
+        }
+        let removes_unterminated_tail =
+            end == self.lines.len() && self.lines[end - 1].ending == LineEnding::None;
+        self.lines.drain(start..end);
+        if removes_unterminated_tail && start > 0 {
+            self.lines[start - 1].ending = LineEnding::None;
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The lossless AWS INI dialect: bytes in, the same bytes out.
+//!
+//! A [`Document`] is a list of [`Line`]s, each keeping its raw text and its
+//! line ending, plus a parsed view ([`LineKind`]) with the spans of a header
+//! name or a property's key and value. Printing concatenates the raw text, so
+//! an unedited document gives back its input byte for byte. Edits splice a
+//! value span or insert/remove whole lines; nothing else is re-rendered.
+//!
+//! This layer knows the dialect's line grammar (the one the AWS SDKs share)
+//! but nothing of profiles, AWS or the file system.
+
+mod edit;
+mod line;
+
+pub use line::{classify, LineEnding, LineKind, Span};
+pub(crate) use line::{split_property, PropertySplit};
+
+use std::fmt;
+
+/// The input was not valid UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not valid UTF-8 at byte offset {offset} (line {line})")]
+pub struct NotUtf8 {
+    pub offset: usize,
+    pub line: usize,
+}
+
+const BOM: &str = "\u{feff}";
+
+/// One physical line: its text without the line ending, and that ending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    text: String,
+    ending: LineEnding,
+    kind: LineKind,
+}
+
+impl Line {
+    fn new(text: String, ending: LineEnding) -> Self {
+        let kind = classify(&text);
+        Line { text, ending, kind }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn ending(&self) -> LineEnding {
+        self.ending
+    }
+
+    pub fn kind(&self) -> &LineKind {
+        &self.kind
+    }
+
+    /// The trimmed header name between the brackets, for a header line.
+    pub fn header_name(&self) -> Option<&str> {
+        match &self.kind {
+            LineKind::Header { name } => Some(name.of(&self.text)),
+            _ => None,
+        }
+    }
+
+    /// The key as written (not lowercased), for a property line.
+    pub fn key(&self) -> Option<&str> {
+        match &self.kind {
+            LineKind::Property { key, .. } => Some(key.of(&self.text)),
+            _ => None,
+        }
+    }
+
+    /// The value as written (trimmed, trailing comment removed), for a property line.
+    pub fn value(&self) -> Option<&str> {
+        match &self.kind {
+            LineKind::Property { value, .. } => Some(value.of(&self.text)),
+            _ => None,
+        }
+    }
+}
+
+/// A whole file, kept byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Document {
+    bom: bool,
+    lines: Vec<Line>,
+}
+
+impl Document {
+    /// Parses bytes. Never fails on content, only on bytes that are not UTF-8.
+    pub fn parse(bytes: &[u8]) -> Result<Document, NotUtf8> {
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let offset = e.valid_up_to();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            NotUtf8 { offset, line }
+        })?;
+        Ok(Document::parse_str(text))
+    }
+
+    pub fn parse_str(text: &str) -> Document {
+        let (bom, mut rest) = match text.strip_prefix(BOM) {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let mut lines = Vec::new();
+        while !rest.is_empty() {
+            let (line, ending, next) = match rest.find('\n') {
+                Some(i) if i > 0 && rest.as_bytes()[i - 1] == b'\r' => {
+                    (&rest[..i - 1], LineEnding::CrLf, &rest[i + 1..])
+                }
+                Some(i) => (&rest[..i], LineEnding::Lf, &rest[i + 1..]),
+                None => (rest, LineEnding::None, ""),
+            };
+            lines.push(Line::new(line.to_string(), ending));
+            rest = next;
+        }
+        Document { bom, lines }
+    }
+
+    pub fn has_bom(&self) -> bool {
+        self.bom
+    }
+
+    pub fn set_bom(&mut self, bom: bool) {
+        self.bom = bom;
+    }
+
+    pub fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty() && !self.bom
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.to_string().into_bytes()
+    }
+
+    /// The line ending most lines use (LF on a tie or when there is none).
+    pub fn dominant_ending(&self) -> LineEnding {
+        let (mut lf, mut crlf) = (0usize, 0usize);
+        for line in &self.lines {
+            match line.ending {
+                LineEnding::Lf => lf += 1,
+                LineEnding::CrLf => crlf += 1,
+                LineEnding::None => {}
+            }
+        }
+        if crlf > lf {
+            LineEnding::CrLf
+        } else {
+            LineEnding::Lf
+        }
+    }
+
+    /// Sections in file order, each with the index of its header line and
+    /// the end (exclusive) of its body.
+    pub fn sections(&self) -> Vec<Section<'_>> {
+        let mut out: Vec<Section<'_>> = Vec::new();
+        for (idx, line) in self.lines.iter().enumerate() {
+            if matches!(
+                line.kind,
+                LineKind::Header { .. } | LineKind::MalformedHeader
+            ) {
+                if let Some(last) = out.last_mut() {
+                    last.end = idx;
+                }
+                out.push(Section {
+                    header: idx,
+                    end: self.lines.len(),
+                    name: line.header_name(),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// A section's place in a document: `[header, end)` are its lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Section<'a> {
+    pub header: usize,
+    pub end: usize,
+    /// Trimmed text between the brackets; `None` for a malformed header.
+    pub name: Option<&'a str>,
+}
+
+impl fmt::Display for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.bom {
+            f.write_str(BOM)?;
+        }
+        for line in &self.lines {
+            f.write_str(&line.text)?;
+            f.write_str(line.ending.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,197 @@
+use super::*;
+use proptest::prelude::*;
+
+fn doc(s: &str) -> Document {
+    Document::parse_str(s)
+}
+
+#[test]
+fn classifies_the_sdk_line_grammar() {
+    let d = doc("# c\n; c\n\t \n[profile foo] # c\n[profile bar\nname = value # c\nname2 = a#b\n s3 = x\nnope\n= v\n");
+    let kinds: Vec<_> = d.lines().iter().map(|l| l.kind().clone()).collect();
+    assert_eq!(kinds[0], LineKind::Comment);
+    assert_eq!(kinds[1], LineKind::Comment);
+    assert_eq!(kinds[2], LineKind::Blank);
+    assert_eq!(d.lines()[3].header_name(), Some("profile foo"));
+    assert_eq!(kinds[4], LineKind::MalformedHeader);
+    assert_eq!(d.lines()[5].key(), Some("name"));
+    assert_eq!(d.lines()[5].value(), Some("value"));
+    assert_eq!(d.lines()[6].value(), Some("a#b"));
+    assert!(matches!(kinds[7], LineKind::Indented { .. }));
+    assert_eq!(kinds[8], LineKind::MissingEquals);
+    assert_eq!(kinds[9], LineKind::MissingKey);
+}
+
+#[test]
+fn keeps_bom_crlf_and_missing_final_newline() {
+    let input = "\u{feff}[default]\r\nk = v\nx=y";
+    let d = doc(input);
+    assert!(d.has_bom());
+    assert_eq!(d.lines()[0].ending(), LineEnding::CrLf);
+    assert_eq!(d.lines()[2].ending(), LineEnding::None);
+    assert_eq!(d.to_string(), input);
+}
+
+#[test]
+fn rejects_invalid_utf8_with_offset() {
+    let err = Document::parse(b"[default]\nk = \xff\n").unwrap_err();
+    assert_eq!(err.offset, 14);
+    assert_eq!(err.line, 2);
+}
+
+#[test]
+fn set_replaces_in_place_keeping_style() {
+    let mut d = doc("[p]\r\nregion   =us-east-1 ; note\r\n");
+    d.set(0, "REGION", "eu-west-1");
+    assert_eq!(d.to_string(), "[p]\r\nregion   =eu-west-1 ; note\r\n");
+}
+
+#[test]
+fn set_on_empty_value_adds_it_after_the_equals_sign() {
+    let mut d = doc("[p]\nregion =\nb = c\n");
+    d.set(0, "region", "x");
+    assert_eq!(d.to_string(), "[p]\nregion = x\nb = c\n");
+    let mut d = doc("[p]\nregion= # c\n");
+    d.set(0, "region", "x");
+    assert_eq!(d.to_string(), "[p]\nregion=x # c\n");
+}
+
+#[test]
+fn set_replaces_a_multi_line_value() {
+    let mut d = doc("[p]\ns3 =\n  a = b\n# c\n  c = d\nk = v\n");
+    d.set(0, "s3", "x");
+    assert_eq!(d.to_string(), "[p]\ns3 = x\n# c\nk = v\n");
+}
+
+#[test]
+fn insert_goes_after_the_last_property_in_the_file_style() {
+    let mut d = doc("[a]\nk=v\n\n# next\n[b]\nx=y\n");
+    d.set(0, "role_arn", "arn");
+    assert_eq!(
+        d.to_string(),
+        "[a]\nk=v\nrole_arn=arn\n\n# next\n[b]\nx=y\n"
+    );
+}
+
+#[test]
+fn insert_into_empty_section_goes_after_header() {
+    let mut d = doc("[a]\n\n[b]\n");
+    d.set(0, "k", "v");
+    assert_eq!(d.to_string(), "[a]\nk = v\n\n[b]\n");
+}
+
+#[test]
+fn insert_uses_dominant_line_ending() {
+    let mut d = doc("[a]\r\nk = v\r\n[b]\r\n");
+    d.set(0, "n", "m");
+    assert_eq!(d.to_string(), "[a]\r\nk = v\r\nn = m\r\n[b]\r\n");
+}
+
+#[test]
+fn insert_at_unterminated_end_then_remove_round_trips() {
+    let original = "[a]\nk = v";
+    let mut d = doc(original);
+    d.set(0, "n", "m");
+    assert_eq!(d.to_string(), "[a]\nk = v\nn = m");
+    assert_eq!(d.remove_key(0, "n"), 1);
+    assert_eq!(d.to_string(), original);
+}
+
+#[test]
+fn remove_key_takes_duplicates_and_continuations() {
+    let mut d = doc("[a]\nk = 1\n  more\nj = 2\nK = 3\n");
+    assert_eq!(d.remove_key(0, "k"), 2);
+    assert_eq!(d.to_string(), "[a]\nj = 2\n");
+}
+
+#[test]
+fn append_section_adds_separator_and_final_newline() {
+    let mut d = doc("[a]\nk=v");
+    d.append_section("profile b", &[("x", "1"), ("y", "2")]);
+    assert_eq!(d.to_string(), "[a]\nk=v\n\n[profile b]\nx=1\ny=2\n");
+    let mut empty = doc("");
+    empty.append_section("default", &[("region", "us-east-1")]);
+    assert_eq!(empty.to_string(), "[default]\nregion = us-east-1\n");
+}
+
+#[test]
+fn remove_section_removes_only_that_section() {
+    let mut d = doc("[a]\nk=v\n[b]\nx=y\n[c]\n");
+    let b = d.sections()[1].header;
+    d.remove_section(b);
+    assert_eq!(d.to_string(), "[a]\nk=v\n[c]\n");
+}
+
+fn line_strategy() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("[default]".to_string()),
+        Just("[profile foo] # c".to_string()),
+        Just("[ profile  foo ]".to_string()),
+        Just("[unclosed".to_string()),
+        Just("# comment".to_string()),
+        Just("; comment".to_string()),
+        Just("key = value".to_string()),
+        Just("s3 =".to_string()),
+        Just("  name = value".to_string()),
+        Just("\t-continued".to_string()),
+        Just("= v".to_string()),
+        Just("junk".to_string()),
+        "[ -~]{0,20}",
+        "\\PC{0,12}",
+    ]
+}
+
+fn file_strategy() -> impl Strategy<Value = String> {
+    (
+        any::<bool>(),
+        prop::collection::vec((line_strategy(), 0..3u8), 0..30),
+        any::<bool>(),
+    )
+        .prop_map(|(bom, lines, final_newline)| {
+            let mut s = if bom {
+                "\u{feff}".to_string()
+            } else {
+                String::new()
+            };
+            let n = lines.len();
+            for (i, (line, ending)) in lines.into_iter().enumerate() {
+                s.push_str(&line);
+                if i + 1 < n || final_newline {
+                    s.push_str(match ending {
+                        0 => "\n",
+                        1 => "\r\n",
+                        _ => "\r",
+                    });
+                }
+            }
+            s
+        })
+}
+
+proptest! {
+    #[test]
+    fn unedited_document_round_trips_generated_files(input in file_strategy()) {
+        prop_assert_eq!(doc(&input).to_string(), input);
+    }
+
+    #[test]
+    fn unedited_document_round_trips_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        if let Ok(d) = Document::parse(&bytes) {
+            prop_assert_eq!(d.to_bytes(), bytes);
+        }
+    }
+
+    #[test]
+    fn insert_then_remove_gives_back_the_original(input in file_strategy()) {
+        let mut d = doc(&input);
+        let headers: Vec<usize> = d.sections().iter().filter(|s| s.name.is_some()).map(|s| s.header).collect();
+        if let Some(&h) = headers.first() {
+            if d.find_key(h, "awsprof_test_key").is_empty() {
+                d.insert_property(h, "awsprof_test_key", "v");
+                prop_assert_eq!(d.remove_key(h, "awsprof_test_key"), 1);
+                prop_assert_eq!(d.to_string(), input);
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! From two documents to profiles, the way the AWS SDKs read them.
+//!
+//! `parse` applies the shared line rules to one file (and reports the first
+//! error with its line), `normalize` turns section headers into profiles and
+//! sso-sessions and merges the two files, keeping where each value came from.
+
+mod files;
+mod location;
+mod normalize;
+mod parse;
+
+pub use files::{FileKind, ProfileFiles, SourceFile};
+pub use location::{locate, Locations, Platform};
+pub use normalize::{is_identifier, SectionName};
+pub use parse::ParseError;
+
+use std::collections::BTreeMap;
+
+/// Keys whose values are secrets: masked unless the user asks for them.
+pub const SECRET_KEYS: &[&str] = &[
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_security_token",
+];
+
+pub fn is_secret_key(key: &str) -> bool {
+    SECRET_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
+/// Where a value or a section came from: which file, which line (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Origin {
+    pub file: FileKind,
+    pub line: usize,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct Property {
+    pub value: String,
+    pub origin: Origin,
+}
+
+impl std::fmt::Debug for Property {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Values may be secrets; Debug output never shows them.
+        f.debug_struct("Property")
+            .field("value", &"****")
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+/// A profile, an sso-session, or another named section (`[services x]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    pub name: String,
+    pub properties: BTreeMap<String, Property>,
+    /// Every header that contributes to this section, in file order.
+    pub headers: Vec<Origin>,
+}
+
+impl Section {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.properties.get(key).map(|p| p.value.as_str())
+    }
+
+    pub fn property(&self, key: &str) -> Option<&Property> {
+        self.properties.get(key)
+    }
+
+    pub fn defined_in(&self, file: FileKind) -> bool {
+        self.headers.iter().any(|h| h.file == file)
+    }
+}
+
+/// The merged view of both files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileSet {
+    pub profiles: BTreeMap<String, Section>,
+    pub sso_sessions: BTreeMap<String, Section>,
+    /// Other prefixed sections of the config file, keyed by (prefix, name).
+    pub other_sections: BTreeMap<(String, String), Section>,
+}
+
+impl ProfileSet {
+    /// Builds the merged set from a config and a credentials document.
+    pub fn from_documents(
+        config: &crate::document::Document,
+        credentials: &crate::document::Document,
+    ) -> Result<ProfileSet, ParseError> {
+        let mut set = ProfileSet::default();
+        let config_sections = parse::parse(config, FileKind::Config)?;
+        let credentials_sections = parse::parse(credentials, FileKind::Credentials)?;
+        normalize::merge_in(&mut set, config_sections, FileKind::Config);
+        normalize::merge_in(&mut set, credentials_sections, FileKind::Credentials);
+        Ok(set)
+    }
+
+    pub fn profile(&self, name: &str) -> Option<&Section> {
+        self.profiles.get(name)
+    }
+
+    pub fn sso_session(&self, name: &str) -> Option<&Section> {
+        self.sso_sessions.get(name)
+    }
+
+    /// The profile names closest to `name`, for "did you mean" hints.
+    pub fn closest_profiles(&self, name: &str) -> Vec<&str> {
+        crate::suggest::closest(name, self.profiles.keys().map(String::as_str))
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+impl ProfileSet {
+    /// The merged view in the conformance suites' shape:
+    /// `{"profiles": {NAME: {KEY: VALUE}}, "sso_sessions": {...}}`.
+    /// Secret values are `****` unless `show_secrets`.
+    pub fn to_json(&self, show_secrets: bool) -> serde_json::Value {
+        let sections = |map: &BTreeMap<String, Section>| {
+            map.iter()
+                .map(|(name, section)| {
+                    let props = section
+                        .properties
+                        .iter()
+                        .map(|(k, p)| {
+                            let v = if is_secret_key(k) && !show_secrets {
+                                crate::secret::MASK.to_string()
+                            } else {
+                                p.value.clone()
+                            };
+                            (k.clone(), serde_json::Value::String(v))
+                        })
+                        .collect::<serde_json::Map<_, _>>();
+                    (name.clone(), serde_json::Value::Object(props))
+                })
+                .collect::<serde_json::Map<_, _>>()
+        };
+        serde_json::json!({
+            "profiles": sections(&self.profiles),
+            "sso_sessions": sections(&self.sso_sessions),
+        })
+    }
+}

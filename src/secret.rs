@@ -1,0 +1,44 @@
+//! Secrets that never print by accident.
+
+use std::fmt;
+
+pub const MASK: &str = "****";
+
+/// A string whose Debug and Display print `****`; `expose` is the one way
+/// to read it, so every place that shows a secret is easy to find.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_are_masked() {
+        let s = Secret::new("wJalrXUtnFEMI");
+        assert_eq!(format!("{s:?} {s}"), "**** ****");
+        assert_eq!(s.expose(), "wJalrXUtnFEMI");
+    }
+}

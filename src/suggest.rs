@@ -1,0 +1,13 @@
+//! "Did you mean" hints.
+
+/// Up to three candidates closest to `name`, best first, among those close
+/// enough to be a plausible typo.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
