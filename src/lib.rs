@@ -4,6 +4,7 @@
 //! `document` (bytes) → `profiles` (meaning) → `chain` (plans) → `aws` (network).
 //! `store` is the one write path; `commands` compose the layers.
 
+pub mod chain;
 pub mod document;
 pub mod profiles;
 pub mod secret;

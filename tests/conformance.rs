@@ -95,3 +95,135 @@ fn file_location_suite() {
         }
     }
 }
+
+mod assume_role {
+    use super::*;
+    use awsprof::chain::{resolve, BaseSource, Chain, NamedSource};
+    use awsprof::profiles::{FileKind, Origin, Property, Section};
+    use serde_json::{json, Map};
+
+    fn sections(v: &Value) -> std::collections::BTreeMap<String, Section> {
+        let mut out = std::collections::BTreeMap::new();
+        for (name, props) in v.as_object().into_iter().flatten() {
+            let origin = Origin {
+                file: FileKind::Config,
+                line: 1,
+            };
+            let properties = props
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| {
+                    let value = v.as_str().unwrap().to_string();
+                    (k.clone(), Property { value, origin })
+                })
+                .collect();
+            out.insert(
+                name.clone(),
+                Section {
+                    name: name.clone(),
+                    properties,
+                    headers: vec![origin],
+                },
+            );
+        }
+        out
+    }
+
+    fn object(fields: &[(&str, Option<&str>)]) -> Value {
+        let map: Map<String, Value> = fields
+            .iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), json!(v))))
+            .collect();
+        Value::Object(map)
+    }
+
+    fn as_suite_output(chain: &Chain) -> Value {
+        let base = match &chain.base.source {
+            BaseSource::Static {
+                access_key_id,
+                secret_access_key,
+                session_token,
+                account_id,
+            } => {
+                json!({"AccessKey": object(&[
+                    ("access_key_id", Some(access_key_id)),
+                    ("secret_access_key", Some(secret_access_key.expose())),
+                    ("session_token", session_token.as_ref().map(|t| t.expose())),
+                    ("account_id", account_id.as_deref()),
+                ])})
+            }
+            BaseSource::Named(named) => json!({"NamedSource": NamedSource::name(*named)}),
+            BaseSource::WebIdentity {
+                role_arn,
+                token_file,
+                session_name,
+            } => {
+                json!({"WebIdentityToken": object(&[
+                    ("role_arn", Some(role_arn)),
+                    ("web_identity_token_file", Some(token_file)),
+                    ("role_session_name", session_name.as_deref()),
+                ])})
+            }
+            BaseSource::Sso {
+                sso_session,
+                start_url,
+                region,
+                account_id,
+                role_name,
+            } => {
+                json!({"Sso": object(&[
+                    ("sso_session", sso_session.as_deref()),
+                    ("sso_start_url", start_url.as_deref()),
+                    ("sso_region", region.as_deref()),
+                    ("sso_account_id", account_id.as_deref()),
+                    ("sso_role_name", role_name.as_deref()),
+                ])})
+            }
+            BaseSource::CredentialProcess { command } => json!({"CredentialProcess": command}),
+        };
+        let mut out = vec![base];
+        for hop in &chain.hops {
+            out.push(json!({"AssumeRole": object(&[
+                ("role_arn", Some(&hop.role_arn)),
+                ("external_id", hop.external_id.as_deref()),
+                ("role_session_name", hop.role_session_name.as_deref()),
+            ])}));
+        }
+        Value::Array(out)
+    }
+
+    #[test]
+    fn assume_role_suite() {
+        let cases = suite("assume-role-tests.json");
+        let cases = cases.as_array().unwrap();
+        assert_eq!(cases.len(), 28);
+        let mut failures = Vec::new();
+        for case in cases {
+            let docs = case["docs"].as_str().unwrap();
+            let set = ProfileSet {
+                profiles: sections(&case["input"]["profiles"]),
+                sso_sessions: sections(&case["input"]["sso_sessions"]),
+                ..Default::default()
+            };
+            let selected = case["input"]["selected_profile"].as_str().unwrap();
+            let actual = resolve(&set, selected);
+            match (case["output"].get("ProfileChain"), actual) {
+                (Some(expected), Ok(chain)) => {
+                    let got = as_suite_output(&chain);
+                    if &got != expected {
+                        failures.push(format!("{docs}: {got} != {expected}"));
+                    }
+                }
+                (None, Err(_)) => {}
+                (Some(_), Err(e)) => failures.push(format!("{docs}: unexpected error {e}")),
+                (None, Ok(chain)) => failures.push(format!(
+                    "{docs}: expected error {}, got {}",
+                    case["output"]["Error"],
+                    as_suite_output(&chain)
+                )),
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}

@@ -1,0 +1,109 @@
+//! A profile's credential chain as plain data: a base source, then zero or
+//! more AssumeRole hops. Built from profiles alone: no I/O, no SDK types.
+
+mod resolve;
+
+pub use resolve::{resolve, ChainError, ChainErrorKind};
+
+use crate::profiles::Origin;
+use crate::secret::Secret;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chain {
+    /// The profile that was asked for.
+    pub profile: String,
+    pub base: Base,
+    /// AssumeRole hops, first to last: each is signed with the credentials
+    /// the one before it produced.
+    pub hops: Vec<Hop>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    pub profile: String,
+    pub source: BaseSource,
+    /// Where the setting that chose this source is written.
+    pub origin: Option<Origin>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedSource {
+    Environment,
+    Ec2InstanceMetadata,
+    EcsContainer,
+}
+
+impl NamedSource {
+    pub const ALL: [NamedSource; 3] = [
+        NamedSource::Environment,
+        NamedSource::Ec2InstanceMetadata,
+        NamedSource::EcsContainer,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            NamedSource::Environment => "Environment",
+            NamedSource::Ec2InstanceMetadata => "Ec2InstanceMetadata",
+            NamedSource::EcsContainer => "EcsContainer",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<NamedSource> {
+        NamedSource::ALL.into_iter().find(|s| s.name() == value)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaseSource {
+    Static {
+        access_key_id: String,
+        secret_access_key: Secret,
+        session_token: Option<Secret>,
+        account_id: Option<String>,
+    },
+    Named(NamedSource),
+    CredentialProcess {
+        command: String,
+    },
+    Sso {
+        sso_session: Option<String>,
+        start_url: Option<String>,
+        region: Option<String>,
+        account_id: Option<String>,
+        role_name: Option<String>,
+    },
+    WebIdentity {
+        role_arn: String,
+        token_file: String,
+        session_name: Option<String>,
+    },
+}
+
+impl BaseSource {
+    /// The stable name used in JSON output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BaseSource::Static { .. } => "static",
+            BaseSource::Named(NamedSource::Environment) => "environment",
+            BaseSource::Named(NamedSource::Ec2InstanceMetadata) => "ec2-instance-metadata",
+            BaseSource::Named(NamedSource::EcsContainer) => "ecs-container",
+            BaseSource::CredentialProcess { .. } => "credential-process",
+            BaseSource::Sso { .. } => "sso",
+            BaseSource::WebIdentity { .. } => "web-identity",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    pub profile: String,
+    pub role_arn: String,
+    pub external_id: Option<String>,
+    pub role_session_name: Option<String>,
+    pub mfa_serial: Option<String>,
+    pub duration_seconds: Option<u32>,
+    pub origin: Origin,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,382 @@
+//! The SDKs' rules for turning a selected profile into a chain.
+
+use super::{Base, BaseSource, Chain, Hop, NamedSource};
+use crate::profiles::{Origin, ProfileSet, Section};
+use crate::secret::Secret;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}")]
+pub struct ChainError {
+    /// The profile whose settings are at fault.
+    pub profile: String,
+    /// The line to look at, when there is one.
+    pub origin: Option<Origin>,
+    pub kind: ChainErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainErrorKind {
+    #[error("No profiles were defined; add one with `awsprof profile set NAME KEY VALUE`")]
+    NoProfiles,
+    #[error("profile `{name}` not found{}", suggest(.suggestions))]
+    ProfileNotFound {
+        name: String,
+        suggestions: Vec<String>,
+    },
+    #[error("could not find source profile {missing} referenced from {from}{}", suggest(.suggestions))]
+    MissingSourceProfile {
+        missing: String,
+        from: String,
+        suggestions: Vec<String>,
+    },
+    #[error("profile formed an infinite loop: {}; point one source_profile at a profile with credentials", .cycle.join(" -> "))]
+    Loop { cycle: Vec<String> },
+    #[error(
+        "profile `{0}` contained both source_profile and credential_source; keep only one of them"
+    )]
+    BothSources(String),
+    #[error("profile `{0}` has role_arn but neither source_profile nor credential_source: a role profile must contain `source_profile` or `credential_source`")]
+    NoSource(String),
+    #[error("credential_source `{value}` in profile `{profile}` is not supported; use Environment, Ec2InstanceMetadata or EcsContainer")]
+    UnknownCredentialSource { profile: String, value: String },
+    #[error("profile `{0}` did not contain credential information; add aws_access_key_id and aws_secret_access_key, or a role_arn with a source")]
+    NoCredentials(String),
+    #[error("profile `{profile}` missing {key}; static credentials need both aws_access_key_id and aws_secret_access_key")]
+    PartialKeys { profile: String, key: &'static str },
+    #[error("profile `{0}`: `web_identity_token_file` was specified but `role_arn` was missing")]
+    WebIdentityWithoutRole(String),
+    #[error("profile `{profile}`: {message}")]
+    InvalidSso { profile: String, message: String },
+    #[error("profile `{profile}`: duration_seconds `{value}` is not a whole number of seconds")]
+    BadDuration { profile: String, value: String },
+}
+
+fn suggest(names: &[String]) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", names.join(", "))
+    }
+}
+
+mod keys {
+    pub const ROLE_ARN: &str = "role_arn";
+    pub const EXTERNAL_ID: &str = "external_id";
+    pub const SESSION_NAME: &str = "role_session_name";
+    pub const MFA_SERIAL: &str = "mfa_serial";
+    pub const DURATION: &str = "duration_seconds";
+    pub const CREDENTIAL_SOURCE: &str = "credential_source";
+    pub const SOURCE_PROFILE: &str = "source_profile";
+    pub const TOKEN_FILE: &str = "web_identity_token_file";
+    pub const CREDENTIAL_PROCESS: &str = "credential_process";
+    pub const ACCESS_KEY: &str = "aws_access_key_id";
+    pub const SECRET_KEY: &str = "aws_secret_access_key";
+    pub const SESSION_TOKEN: &str = "aws_session_token";
+    pub const ACCOUNT_ID: &str = "aws_account_id";
+}
+
+fn error(profile: &Section, origin: Option<Origin>, kind: ChainErrorKind) -> ChainError {
+    ChainError {
+        profile: profile.name.clone(),
+        origin: origin.or_else(|| profile.headers.last().copied()),
+        kind,
+    }
+}
+
+fn origin_of(profile: &Section, key: &str) -> Option<Origin> {
+    profile.property(key).map(|p| p.origin)
+}
+
+enum Next<'a> {
+    SelfReference,
+    Named(&'a str),
+}
+
+/// Resolves the chain for `selected`.
+pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
+    let no_profile = |kind| ChainError {
+        profile: selected.to_string(),
+        origin: None,
+        kind,
+    };
+    if set.profiles.is_empty() {
+        return Err(no_profile(ChainErrorKind::NoProfiles));
+    }
+    let mut name = selected;
+    let mut visited: Vec<&str> = Vec::new();
+    let mut hops: Vec<Hop> = Vec::new();
+    let base = loop {
+        let Some(profile) = set.profile(name) else {
+            let suggestions = set
+                .closest_profiles(name)
+                .into_iter()
+                .map(String::from)
+                .collect();
+            let kind = match visited.last() {
+                None => ChainErrorKind::ProfileNotFound {
+                    name: name.to_string(),
+                    suggestions,
+                },
+                Some(from) => ChainErrorKind::MissingSourceProfile {
+                    missing: name.to_string(),
+                    from: from.to_string(),
+                    suggestions,
+                },
+            };
+            let origin = visited
+                .last()
+                .and_then(|from| set.profile(from))
+                .and_then(|p| origin_of(p, keys::SOURCE_PROFILE));
+            return Err(ChainError {
+                profile: visited.last().unwrap_or(&selected).to_string(),
+                origin,
+                kind,
+            });
+        };
+        if visited.contains(&name) {
+            let mut cycle: Vec<String> = visited.iter().map(|s| s.to_string()).collect();
+            cycle.push(name.to_string());
+            return Err(error(
+                profile,
+                origin_of(profile, keys::SOURCE_PROFILE),
+                ChainErrorKind::Loop { cycle },
+            ));
+        }
+        visited.push(name);
+        // After the first profile, static keys end the chain.
+        if visited.len() > 1 {
+            if let Ok(source) = static_keys(profile) {
+                break Base {
+                    profile: name.to_string(),
+                    source,
+                    origin: origin_of(profile, keys::ACCESS_KEY),
+                };
+            }
+        }
+        match role_hop(profile)? {
+            None => break base_of(set, profile)?,
+            Some((hop, next)) => {
+                hops.push(hop);
+                match next {
+                    Next::SelfReference => break base_of(set, profile)?,
+                    Next::Named(next) => name = next,
+                }
+            }
+        }
+    };
+    hops.reverse();
+    Ok(Chain {
+        profile: selected.to_string(),
+        base,
+        hops,
+    })
+}
+
+/// The AssumeRole hop a profile asks for, and where its source is.
+fn role_hop(profile: &Section) -> Result<Option<(Hop, Next<'_>)>, ChainError> {
+    // A web identity profile's role is its base, not a hop.
+    if profile.get(keys::TOKEN_FILE).is_some() {
+        return Ok(None);
+    }
+    let Some(role_arn) = profile.property(keys::ROLE_ARN) else {
+        return Ok(None);
+    };
+    let duration_seconds = match profile.property(keys::DURATION) {
+        None => None,
+        Some(p) => Some(p.value.parse::<u32>().map_err(|_| {
+            error(
+                profile,
+                Some(p.origin),
+                ChainErrorKind::BadDuration {
+                    profile: profile.name.clone(),
+                    value: p.value.clone(),
+                },
+            )
+        })?),
+    };
+    let hop = Hop {
+        profile: profile.name.clone(),
+        role_arn: role_arn.value.clone(),
+        external_id: profile.get(keys::EXTERNAL_ID).map(String::from),
+        role_session_name: profile.get(keys::SESSION_NAME).map(String::from),
+        mfa_serial: profile.get(keys::MFA_SERIAL).map(String::from),
+        duration_seconds,
+        origin: role_arn.origin,
+    };
+    let next = match (
+        profile.get(keys::SOURCE_PROFILE),
+        profile.get(keys::CREDENTIAL_SOURCE),
+    ) {
+        (Some(_), Some(_)) => {
+            return Err(error(
+                profile,
+                origin_of(profile, keys::CREDENTIAL_SOURCE),
+                ChainErrorKind::BothSources(profile.name.clone()),
+            ))
+        }
+        (None, None) => {
+            return Err(error(
+                profile,
+                Some(role_arn.origin),
+                ChainErrorKind::NoSource(profile.name.clone()),
+            ))
+        }
+        (Some(source), None) if source == profile.name => Next::SelfReference,
+        (Some(source), None) => Next::Named(source),
+        (None, Some(_)) => Next::SelfReference,
+    };
+    Ok(Some((hop, next)))
+}
+
+/// The source a profile provides without another profile's help.
+fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, ChainError> {
+    let base = |source, key| Base {
+        profile: profile.name.clone(),
+        source,
+        origin: origin_of(profile, key),
+    };
+    if let Some(value) = profile.get(keys::CREDENTIAL_SOURCE) {
+        return match NamedSource::parse(value) {
+            Some(named) => Ok(base(BaseSource::Named(named), keys::CREDENTIAL_SOURCE)),
+            None => Err(error(
+                profile,
+                origin_of(profile, keys::CREDENTIAL_SOURCE),
+                ChainErrorKind::UnknownCredentialSource {
+                    profile: profile.name.clone(),
+                    value: value.to_string(),
+                },
+            )),
+        };
+    }
+    match (profile.get(keys::ROLE_ARN), profile.get(keys::TOKEN_FILE)) {
+        (Some(role_arn), Some(token_file)) => {
+            return Ok(base(
+                BaseSource::WebIdentity {
+                    role_arn: role_arn.to_string(),
+                    token_file: token_file.to_string(),
+                    session_name: profile.get(keys::SESSION_NAME).map(String::from),
+                },
+                keys::TOKEN_FILE,
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(error(
+                profile,
+                origin_of(profile, keys::TOKEN_FILE),
+                ChainErrorKind::WebIdentityWithoutRole(profile.name.clone()),
+            ))
+        }
+        _ => {}
+    }
+    if let Some(sso) = sso(set, profile)? {
+        let key = if profile.get("sso_session").is_some() {
+            "sso_session"
+        } else {
+            "sso_start_url"
+        };
+        return Ok(base(sso, key));
+    }
+    if let Some(command) = profile.get(keys::CREDENTIAL_PROCESS) {
+        return Ok(base(
+            BaseSource::CredentialProcess {
+                command: command.to_string(),
+            },
+            keys::CREDENTIAL_PROCESS,
+        ));
+    }
+    static_keys(profile).map(|source| base(source, keys::ACCESS_KEY))
+}
+
+fn static_keys(profile: &Section) -> Result<BaseSource, ChainError> {
+    let access = profile.get(keys::ACCESS_KEY);
+    let secret = profile.get(keys::SECRET_KEY);
+    let token = profile.get(keys::SESSION_TOKEN);
+    let partial = |key| {
+        error(
+            profile,
+            None,
+            ChainErrorKind::PartialKeys {
+                profile: profile.name.clone(),
+                key,
+            },
+        )
+    };
+    match (access, secret) {
+        (None, None) if token.is_none() => Err(error(
+            profile,
+            None,
+            ChainErrorKind::NoCredentials(profile.name.clone()),
+        )),
+        (None, _) => Err(partial(keys::ACCESS_KEY)),
+        (Some(_), None) => Err(partial(keys::SECRET_KEY)),
+        (Some(access), Some(secret)) => Ok(BaseSource::Static {
+            access_key_id: access.to_string(),
+            secret_access_key: Secret::new(secret),
+            session_token: token.map(Secret::new),
+            account_id: profile.get(keys::ACCOUNT_ID).map(String::from),
+        }),
+    }
+}
+
+fn sso(set: &ProfileSet, profile: &Section) -> Result<Option<BaseSource>, ChainError> {
+    let account_id = profile.get("sso_account_id");
+    let role_name = profile.get("sso_role_name");
+    let start_url = profile.get("sso_start_url");
+    let region = profile.get("sso_region");
+    let session_name = profile.get("sso_session");
+    if [account_id, role_name, start_url, region, session_name]
+        .iter()
+        .all(Option::is_none)
+    {
+        return Ok(None);
+    }
+    let invalid = |message: String| {
+        error(
+            profile,
+            None,
+            ChainErrorKind::InvalidSso {
+                profile: profile.name.clone(),
+                message,
+            },
+        )
+    };
+    let (mut region_out, mut start_url_out) = (region, start_url);
+    if let Some(session_name) = session_name {
+        let Some(session) = set.sso_session(session_name) else {
+            return Err(invalid(format!(
+                "sso-session named `{session_name}` (referenced by profile `{}`) was not found; add a [sso-session {session_name}] section",
+                profile.name
+            )));
+        };
+        let session_region = session.get("sso_region");
+        let session_start_url = session.get("sso_start_url");
+        if region.is_some() && region != session_region {
+            return Err(invalid("`sso_region` can only be specified in the [sso-session] config when a session name is given".into()));
+        }
+        if start_url.is_some() && start_url != session_start_url {
+            return Err(invalid("`sso_start_url` can only be specified in the [sso-session] config when a session name is given".into()));
+        }
+        region_out = session_region;
+        start_url_out = session_start_url;
+    }
+    match (role_name, account_id) {
+        (Some(_), None) => {
+            return Err(invalid(
+                "if `sso_role_name` is set, then `sso_account_id` must also be set".into(),
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(invalid(
+                "if `sso_account_id` is set, then `sso_role_name` must also be set".into(),
+            ))
+        }
+        _ => {}
+    }
+    Ok(Some(BaseSource::Sso {
+        sso_session: session_name.map(String::from),
+        start_url: start_url_out.map(String::from),
+        region: region_out.map(String::from),
+        account_id: account_id.map(String::from),
+        role_name: role_name.map(String::from),
+    }))
+}
