@@ -4,12 +4,15 @@
 //! error with its line), `normalize` turns section headers into profiles and
 //! sso-sessions and merges the two files, keeping where each value came from.
 
-mod files;
+mod edit;
+pub mod files;
 mod location;
 mod normalize;
 mod parse;
+pub mod rules;
 
-pub use files::{FileKind, ProfileFiles, SourceFile};
+pub use edit::{masked_text, new_header, profile_headers};
+pub use files::{FileKind, LoadError, ProfileFiles, SourceFile};
 pub use location::{locate, Locations, Platform};
 pub use normalize::{is_identifier, SectionName};
 pub use parse::ParseError;

@@ -1,0 +1,227 @@
+//! The AWS CLI's assume-role cache (`~/.aws/cli/cache/<key>.json`): the
+//! same key derivation and the same JSON body, so both tools share sessions.
+
+use super::Creds;
+use crate::secret::Secret;
+use serde_json::{json, Map, Value};
+use sha1::{Digest, Sha1};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// Cached credentials are used until this long before they expire.
+pub const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(15 * 60);
+
+/// The AssumeRole arguments that make up the key, as botocore names them.
+#[derive(Debug, Clone, Default)]
+pub struct AssumeRoleArgs {
+    pub role_arn: String,
+    /// Only when the profile names one: the default name is random, and
+    /// botocore leaves it out of the key.
+    pub role_session_name: Option<String>,
+    pub external_id: Option<String>,
+    pub serial_number: Option<String>,
+    pub duration_seconds: Option<u32>,
+}
+
+/// Python's `json.dumps(obj, sort_keys=True)`: `", "` and `": "`
+/// separators, non-ASCII escaped as `\uXXXX`.
+fn python_json(map: &Map<String, Value>) -> String {
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort();
+    let items: Vec<String> = keys
+        .into_iter()
+        .map(|k| format!("{}: {}", python_str(k), python_value(&map[k])))
+        .collect();
+    format!("{{{}}}", items.join(", "))
+}
+
+fn python_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => python_str(s),
+        other => other.to_string(),
+    }
+}
+
+fn python_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub fn cache_key(args: &AssumeRoleArgs) -> String {
+    let mut map = Map::new();
+    map.insert("RoleArn".into(), json!(args.role_arn));
+    if let Some(v) = &args.role_session_name {
+        map.insert("RoleSessionName".into(), json!(v));
+    }
+    if let Some(v) = &args.external_id {
+        map.insert("ExternalId".into(), json!(v));
+    }
+    if let Some(v) = &args.serial_number {
+        map.insert("SerialNumber".into(), json!(v));
+    }
+    if let Some(v) = args.duration_seconds {
+        map.insert("DurationSeconds".into(), json!(v));
+    }
+    let digest = Sha1::digest(python_json(&map).as_bytes());
+    // botocore makes the key file-safe by replacing ':' and '/'; a hex digest has neither.
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn cache_path(dir: &Path, args: &AssumeRoleArgs) -> PathBuf {
+    dir.join(format!("{}.json", cache_key(args)))
+}
+
+/// The cached session for `args`, when it is still fresh.
+pub fn read(dir: &Path, args: &AssumeRoleArgs, now: SystemTime) -> Option<(Creds, Option<String>)> {
+    let bytes = std::fs::read(cache_path(dir, args)).ok()?;
+    let body: Value = serde_json::from_slice(&bytes).ok()?;
+    let c = body.get("Credentials")?;
+    let expiration = parse_time(c.get("Expiration")?.as_str()?)?;
+    if expiration < now + REFRESH_BEFORE_EXPIRY {
+        return None;
+    }
+    let creds = Creds {
+        access_key_id: c.get("AccessKeyId")?.as_str()?.to_string(),
+        secret_access_key: Secret::new(c.get("SecretAccessKey")?.as_str()?),
+        session_token: c
+            .get("SessionToken")
+            .and_then(Value::as_str)
+            .map(Secret::new),
+        expiration: Some(expiration),
+    };
+    let arn = body
+        .pointer("/AssumedRoleUser/Arn")
+        .and_then(Value::as_str)
+        .map(String::from);
+    Some((creds, arn))
+}
+
+/// Writes the session as botocore does (0600, atomically).
+pub fn write(
+    dir: &Path,
+    args: &AssumeRoleArgs,
+    creds: &Creds,
+    assumed: Option<(&str, &str)>,
+) -> std::io::Result<()> {
+    let expiration = creds.expiration.map(format_time).unwrap_or_default();
+    let mut body = json!({
+        "Credentials": {
+            "AccessKeyId": creds.access_key_id,
+            "SecretAccessKey": creds.secret_access_key.expose(),
+            "SessionToken": creds.session_token.as_ref().map(|t| t.expose()),
+            "Expiration": expiration,
+        },
+        "ResponseMetadata": {},
+    });
+    if let Some((id, arn)) = assumed {
+        body["AssumedRoleUser"] = json!({"AssumedRoleId": id, "Arn": arn});
+    }
+    crate::store::write_atomic(&cache_path(dir, args), body.to_string().as_bytes())
+}
+
+fn parse_time(s: &str) -> Option<SystemTime> {
+    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(t.unix_timestamp()).ok()?))
+}
+
+/// `2026-11-29T21:05:32+00:00`, as Python's `datetime.isoformat()` writes it.
+fn format_time(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    time::OffsetDateTime::from_unix_timestamp(secs as i64)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]+00:00"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn botocore_test_vectors() {
+        let a = AssumeRoleArgs {
+            role_arn: "arn:aws:iam::role/foo-role".into(),
+            ..Default::default()
+        };
+        assert_eq!(cache_key(&a), "75c539f0711ba78c5b9e488d0add95f178a54d74");
+        let b = AssumeRoleArgs {
+            role_arn: "myrole".into(),
+            role_session_name: Some("my_session_name".into()),
+            ..Default::default()
+        };
+        assert_eq!(cache_key(&b), "2964201f5648c8be5b9460a9cf842d73a266daf2");
+    }
+
+    #[test]
+    fn python_json_escapes_like_python() {
+        let mut m = Map::new();
+        m.insert("b".into(), json!("é\"x"));
+        m.insert("a".into(), json!(3600));
+        assert_eq!(python_json(&m), r#"{"a": 3600, "b": "\u00e9\"x"}"#);
+    }
+
+    #[test]
+    fn round_trip_and_freshness() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = AssumeRoleArgs {
+            role_arn: "arn:aws:iam::123456789012:role/r".into(),
+            ..Default::default()
+        };
+        let now = SystemTime::now();
+        let creds = Creds {
+            access_key_id: "ASIA".into(),
+            secret_access_key: Secret::new("s"),
+            session_token: Some(Secret::new("t")),
+            expiration: Some(now + Duration::from_secs(3600)),
+        };
+        write(
+            dir.path(),
+            &args,
+            &creds,
+            Some(("AROA:x", "arn:aws:sts::123456789012:assumed-role/r/x")),
+        )
+        .unwrap();
+        let (got, arn) = read(dir.path(), &args, now).expect("fresh");
+        assert_eq!(got.access_key_id, "ASIA");
+        assert_eq!(
+            arn.as_deref(),
+            Some("arn:aws:sts::123456789012:assumed-role/r/x")
+        );
+        // Within 15 minutes of expiry it is stale.
+        assert!(read(dir.path(), &args, now + Duration::from_secs(3600 - 14 * 60)).is_none());
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(cache_path(dir.path(), &args))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // botocore's own spelling of the time parses too.
+        let body = std::fs::read_to_string(cache_path(dir.path(), &args)).unwrap();
+        assert!(body.contains("+00:00"), "{body}");
+    }
+}

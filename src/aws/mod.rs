@@ -1,0 +1,15 @@
+//! Everything that talks to AWS: running a chain against STS, the shared
+//! credential cache, and the EC2/STS checks behind `verify`.
+
+pub mod cache;
+pub mod checks;
+mod clients;
+mod creds;
+pub mod errors;
+pub mod run;
+mod settings;
+
+pub use clients::{ec2_client, sts_client};
+pub use creds::Creds;
+pub use run::{caller_identity, run_chain, Identity, Reached, RunError};
+pub use settings::{resolve_settings, Settings};

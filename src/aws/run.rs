@@ -1,0 +1,274 @@
+//! Running a chain: the base credentials, then each AssumeRole hop signed
+//! with the credentials before it.
+
+use super::cache::{self, AssumeRoleArgs};
+use super::errors::{describe, CallError};
+use super::{sts_client, Creds, Settings};
+use crate::chain::{Base, BaseSource, Chain, Hop, NamedSource};
+use aws_credential_types::provider::ProvideCredentials;
+use std::time::SystemTime;
+
+/// Credentials reached at one step of the chain.
+#[derive(Debug, Clone)]
+pub struct Reached {
+    /// `tanaka (static keys)` for the base, the role name for a hop.
+    pub step: String,
+    pub profile: String,
+    pub creds: Creds,
+    pub from_cache: bool,
+    /// The assumed-role ARN, when STS or the cache said it.
+    pub arn: Option<String>,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{step}: {error}")]
+pub struct RunError {
+    /// `tanaka -> toy-role` for a hop, `tanaka (static keys)` for the base.
+    pub step: String,
+    pub error: CallError,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+    pub user_id: String,
+}
+
+fn role_name(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+fn base_step(base: &Base) -> String {
+    let what = match &base.source {
+        BaseSource::Static { .. } => "static keys",
+        BaseSource::Named(NamedSource::Environment) => "environment",
+        BaseSource::Named(NamedSource::Ec2InstanceMetadata) => "EC2 instance metadata",
+        BaseSource::Named(NamedSource::EcsContainer) => "ECS container",
+        BaseSource::CredentialProcess { .. } => "credential_process",
+        BaseSource::Sso { .. } => "SSO",
+        BaseSource::WebIdentity { .. } => "web identity",
+    };
+    format!("{} ({what})", base.profile)
+}
+
+async fn from_provider(provider: impl ProvideCredentials) -> Result<Creds, CallError> {
+    provider
+        .provide_credentials()
+        .await
+        .map(|c| Creds::from_sdk(&c))
+        .map_err(|e| CallError {
+            code: "CredentialsError".into(),
+            message: super::errors::error_chain(&e),
+        })
+}
+
+async fn base_creds(base: &Base, settings: &Settings) -> Result<Creds, CallError> {
+    use aws_config::provider_config::ProviderConfig;
+    let region = aws_sdk_sts::config::Region::new(settings.region.clone());
+    match &base.source {
+        BaseSource::Static {
+            access_key_id,
+            secret_access_key,
+            session_token,
+            ..
+        } => Ok(Creds {
+            access_key_id: access_key_id.clone(),
+            secret_access_key: secret_access_key.clone(),
+            session_token: session_token.clone(),
+            expiration: None,
+        }),
+        BaseSource::Named(NamedSource::Environment) => {
+            from_provider(aws_config::environment::EnvironmentVariableCredentialsProvider::new())
+                .await
+        }
+        BaseSource::Named(NamedSource::Ec2InstanceMetadata) => {
+            from_provider(aws_config::imds::credentials::ImdsCredentialsProvider::builder().build())
+                .await
+        }
+        BaseSource::Named(NamedSource::EcsContainer) => {
+            from_provider(aws_config::ecs::EcsCredentialsProvider::builder().build()).await
+        }
+        BaseSource::CredentialProcess { command } => {
+            from_provider(
+                aws_config::credential_process::CredentialProcessProvider::new(command.clone()),
+            )
+            .await
+        }
+        BaseSource::Sso {
+            sso_session,
+            start_url,
+            region: sso_region,
+            account_id,
+            role_name,
+        } => {
+            let config = ProviderConfig::default().with_region(Some(region));
+            let mut builder = aws_config::sso::SsoCredentialsProvider::builder().configure(&config);
+            builder.set_start_url(start_url.clone());
+            builder.set_region(sso_region.clone().map(aws_sdk_sts::config::Region::new));
+            builder.set_account_id(account_id.clone());
+            builder.set_role_name(role_name.clone());
+            builder.set_session_name(sso_session.clone());
+            from_provider(builder.build()).await.map_err(|mut e| {
+                e.message.push_str("; sign in first with `aws sso login`");
+                e
+            })
+        }
+        BaseSource::WebIdentity {
+            role_arn,
+            token_file,
+            session_name,
+        } => {
+            let config = ProviderConfig::default().with_region(Some(region));
+            let provider =
+                aws_config::web_identity_token::WebIdentityTokenCredentialsProvider::builder()
+                    .static_configuration(aws_config::web_identity_token::StaticConfiguration {
+                        web_identity_token_file: token_file.into(),
+                        role_arn: role_arn.clone(),
+                        session_name: session_name.clone().unwrap_or_else(default_session_name),
+                    })
+                    .configure(&config)
+                    .build();
+            from_provider(provider).await
+        }
+    }
+}
+
+fn default_session_name() -> String {
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!("awsprof-{secs}")
+}
+
+fn mfa_code(hop: &Hop, serial: &str, settings: &Settings) -> Result<String, CallError> {
+    if let Some(code) = &settings.mfa_code {
+        return Ok(code.clone());
+    }
+    rpassword::prompt_password(format!("MFA code for {serial} (profile {}): ", hop.profile))
+        .map(|c| c.trim().to_string())
+        .map_err(|_| CallError {
+            code: "MfaCodeRequired".into(),
+            message: format!("role needs an MFA code from {serial} and there is no terminal to ask on; pass --mfa-code CODE"),
+        })
+}
+
+async fn assume(
+    hop: &Hop,
+    prev: &Creds,
+    settings: &Settings,
+) -> Result<(Creds, Option<String>, bool), CallError> {
+    let args = AssumeRoleArgs {
+        role_arn: hop.role_arn.clone(),
+        role_session_name: hop.role_session_name.clone(),
+        external_id: hop.external_id.clone(),
+        serial_number: hop.mfa_serial.clone(),
+        duration_seconds: hop.duration_seconds,
+    };
+    let cache_dir = settings.cache_dir.as_deref().filter(|_| settings.use_cache);
+    if let Some(dir) = cache_dir {
+        if let Some((creds, arn)) = cache::read(dir, &args, SystemTime::now()) {
+            return Ok((creds, arn, true));
+        }
+    }
+    let mut request = sts_client(prev, settings)
+        .assume_role()
+        .role_arn(&hop.role_arn)
+        .role_session_name(
+            hop.role_session_name
+                .clone()
+                .unwrap_or_else(default_session_name),
+        )
+        .set_external_id(hop.external_id.clone())
+        .set_duration_seconds(hop.duration_seconds.map(|d| d as i32));
+    if let Some(serial) = &hop.mfa_serial {
+        request = request
+            .serial_number(serial)
+            .token_code(mfa_code(hop, serial, settings)?);
+    }
+    let out = request.send().await.map_err(|e| describe(&e))?;
+    let c = out.credentials().ok_or_else(|| CallError {
+        code: "InvalidResponse".into(),
+        message: "AssumeRole answered without credentials".into(),
+    })?;
+    let creds = Creds {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: crate::secret::Secret::new(c.secret_access_key()),
+        session_token: Some(crate::secret::Secret::new(c.session_token())),
+        expiration: SystemTime::try_from(*c.expiration()).ok(),
+    };
+    let user = out.assumed_role_user();
+    let arn = user.map(|u| u.arn().to_string());
+    if let Some(dir) = cache_dir {
+        let assumed = user.map(|u| (u.assumed_role_id(), u.arn()));
+        if let Err(e) = cache::write(dir, &args, &creds, assumed) {
+            eprintln!(
+                "awsprof: warning: could not write the credential cache in {}: {e}",
+                dir.display()
+            );
+        }
+    }
+    Ok((creds, arn, false))
+}
+
+/// Runs the whole chain; `on_step` sees each step as it is reached.
+pub async fn run_chain(
+    chain: &Chain,
+    settings: &Settings,
+    mut on_step: impl FnMut(&Reached),
+) -> Result<Vec<Reached>, RunError> {
+    let step = base_step(&chain.base);
+    let creds = base_creds(&chain.base, settings)
+        .await
+        .map_err(|error| RunError {
+            step: step.clone(),
+            error,
+        })?;
+    let mut reached = vec![Reached {
+        step,
+        profile: chain.base.profile.clone(),
+        creds,
+        from_cache: false,
+        arn: None,
+    }];
+    on_step(&reached[0]);
+    for hop in &chain.hops {
+        let prev = reached.last().expect("the base is reached first");
+        let from = if reached.len() == 1 {
+            chain.base.profile.as_str()
+        } else {
+            prev.step.as_str()
+        };
+        let step = role_name(&hop.role_arn).to_string();
+        let (creds, arn, from_cache) =
+            assume(hop, &prev.creds, settings)
+                .await
+                .map_err(|error| RunError {
+                    step: format!("{from} -> {step}"),
+                    error,
+                })?;
+        reached.push(Reached {
+            step,
+            profile: hop.profile.clone(),
+            creds,
+            from_cache,
+            arn,
+        });
+        on_step(reached.last().expect("just pushed"));
+    }
+    Ok(reached)
+}
+
+pub async fn caller_identity(creds: &Creds, settings: &Settings) -> Result<Identity, CallError> {
+    let out = sts_client(creds, settings)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| describe(&e))?;
+    Ok(Identity {
+        account: out.account().unwrap_or_default().to_string(),
+        arn: out.arn().unwrap_or_default().to_string(),
+        user_id: out.user_id().unwrap_or_default().to_string(),
+    })
+}

@@ -1,0 +1,244 @@
+//! The command line, and nothing else.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (verify: every expectation holds)
+  1  verify: an outcome contradicts its expectation; lint: errors found
+  2  usage or configuration error: bad flags, a malformed file (PATH:LINE is named), an unknown profile
+  3  AWS refused or could not be reached (verify: no contradiction, but some checks ended in error)
+  4  the file system refused: permissions, a lock held too long";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "awsprof",
+    version,
+    about = "Edit, resolve and verify AWS profiles in ~/.aws/config and ~/.aws/credentials, losslessly and safely",
+    after_help = EXIT_CODES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+    /// The config file (default: $AWS_CONFIG_FILE, else ~/.aws/config).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
+    /// The credentials file (default: $AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub credentials_file: Option<PathBuf>,
+    /// Where backups go (default: $AWSPROF_BACKUP_DIR, else ~/.local/state/awsprof/backups).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read, edit, resolve and verify profiles.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Profile(ProfileCommand),
+    /// List, inspect, diff and restore the backups taken before every write.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Backup(BackupCommand),
+    /// Find what will break before AWS does.
+    #[command(after_help = EXIT_CODES)]
+    Lint(LintArgs),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Profile names, one a line (--output json: the merged view of both files).
+    List {
+        /// Print secret values instead of ****.
+        #[arg(long)]
+        show_secrets: bool,
+    },
+    /// Each property of a profile, its value and the file:line it comes from.
+    Show {
+        /// Profile name (default: $AWS_PROFILE, else default).
+        name: Option<String>,
+        #[arg(long)]
+        show_secrets: bool,
+    },
+    /// Make a profile assume a role: adds role_arn and its source.
+    AddRole(AddRoleArgs),
+    /// Remove the role settings that add-role manages.
+    RemoveRole {
+        name: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Set any property, in the file the AWS CLI would put it in.
+    Set {
+        name: String,
+        key: String,
+        /// The value; `-` reads it from standard input (keeps secrets out of shell history).
+        value: String,
+        #[arg(long = "in", value_enum)]
+        file: Option<FileArg>,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Remove a property from a profile, in both files.
+    Unset {
+        name: String,
+        key: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Print a profile's credential chain, with the file:line of each step. No network.
+    Resolve { name: Option<String> },
+    /// Run the chain against STS and print who you are.
+    Whoami {
+        name: Option<String>,
+        /// Print each hop's identity as it is reached.
+        #[arg(short, long)]
+        verbose: bool,
+        #[command(flatten)]
+        aws: AwsArgs,
+    },
+    /// Prove what a profile may and may not do.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileArg {
+    Config,
+    Credentials,
+}
+
+#[derive(Debug, Args)]
+pub struct WriteArgs {
+    /// Print the change as a unified diff (secrets masked) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddRoleArgs {
+    pub name: String,
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: String,
+    /// The profile whose credentials assume the role (default: NAME itself when it holds static keys).
+    #[arg(long, value_name = "PROFILE", conflicts_with = "credential_source")]
+    pub source_profile: Option<String>,
+    #[arg(long, value_name = "SOURCE", value_parser = ["Environment", "Ec2InstanceMetadata", "EcsContainer"])]
+    pub credential_source: Option<String>,
+    /// Which file to edit (default: where NAME is defined; the config file when both or neither).
+    #[arg(long = "in", value_enum)]
+    pub file: Option<FileArg>,
+    #[arg(long, value_name = "ARN_OR_SERIAL")]
+    pub mfa_serial: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub role_session_name: Option<String>,
+    /// 900 to 43200.
+    #[arg(long, value_name = "SECONDS")]
+    pub duration_seconds: Option<u32>,
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Replace a different role setting that is already there.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct AwsArgs {
+    /// Region for STS and EC2 (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's region, us-east-1).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Endpoint for every AWS call (default: $AWS_ENDPOINT_URL_STS / _EC2, $AWS_ENDPOINT_URL, the profile's endpoint_url).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// The MFA code, instead of a prompt.
+    #[arg(long, value_name = "CODE")]
+    pub mfa_code: Option<String>,
+    /// Neither read nor write the shared credential cache (~/.aws/cli/cache).
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    pub name: Option<String>,
+    /// An action that must be allowed, like ec2:DescribeInstanceTypes.
+    #[arg(long, value_name = "ACTION")]
+    pub allow: Vec<String>,
+    /// An action that must be denied.
+    #[arg(long, value_name = "ACTION")]
+    pub deny: Vec<String>,
+    /// A TOML file of profiles with their expected allowed and denied actions.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Run the same checks with the chain's base credentials too, side by side.
+    #[arg(long)]
+    pub compare_source: bool,
+    /// Print the actions verify can check, and exit.
+    #[arg(long)]
+    pub list_actions: bool,
+    /// How many checks run at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Back up both files now.
+    Create,
+    /// Backups, oldest first: id, time, files, command.
+    List,
+    /// A backup's manifest.
+    Show { id: String },
+    /// Unified diff from a backup to the current files (secrets masked).
+    Diff { id: String },
+    /// Put both files back as the backup has them (after backing up the current state).
+    Restore {
+        id: String,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Keep the newest N backups.
+    Prune {
+        #[arg(long, value_name = "N")]
+        keep: usize,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Check one profile (and what its chain reaches) instead of everything.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Warnings count as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Apply the safe mechanical fixes (with a backup first).
+    #[arg(long)]
+    pub fix: bool,
+}

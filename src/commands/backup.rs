@@ -1,0 +1,232 @@
+//! `awsprof backup create | list | show | diff | restore | prune`
+
+use super::{print_json, Context};
+use crate::cli::BackupCommand;
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::profiles::masked_text;
+use crate::store::backup::BackedUpFile;
+use crate::store::{remove_durably, write_atomic, Manifest, StoreError};
+use serde_json::json;
+
+pub fn run(ctx: &Context, cmd: BackupCommand) -> Result<()> {
+    match cmd {
+        BackupCommand::Create => create(ctx),
+        BackupCommand::List => list(ctx),
+        BackupCommand::Show { id } => show(ctx, &id),
+        BackupCommand::Diff { id } => diff(ctx, &id),
+        BackupCommand::Restore { id, dry_run } => restore(ctx, &id, dry_run),
+        BackupCommand::Prune { keep } => prune(ctx, keep),
+    }
+}
+
+fn create(ctx: &Context) -> Result<()> {
+    let store = ctx.store();
+    let _locks = store.lock(&ctx.locations)?;
+    let manifest = store.backup(&ctx.locations)?;
+    if ctx.json() {
+        print_json(&serde_json::to_value(&manifest).expect("manifest serializes"));
+    } else {
+        println!("Backup: {} in {}", manifest.id, store.backups.dir.display());
+    }
+    Ok(())
+}
+
+fn file_summary(m: &Manifest) -> String {
+    m.files
+        .iter()
+        .map(|f| {
+            if f.existed {
+                format!("{} ({} B)", f.kind, f.size)
+            } else {
+                format!("{} (absent)", f.kind)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn list(ctx: &Context) -> Result<()> {
+    let backups = ctx.backups();
+    let list = backups.list()?;
+    if ctx.json() {
+        print_json(&serde_json::to_value(&list).expect("manifests serialize"));
+        return Ok(());
+    }
+    if list.is_empty() {
+        println!("No backups in {}", backups.dir.display());
+        return Ok(());
+    }
+    let mut out = String::new();
+    for m in &list {
+        out.push_str(&format!(
+            "{}  {}  {}  {}\n",
+            m.id,
+            m.created,
+            file_summary(m),
+            m.command
+        ));
+    }
+    print!("{out}");
+    Ok(())
+}
+
+fn show(ctx: &Context, id: &str) -> Result<()> {
+    let m = ctx.backups().manifest(id)?;
+    if ctx.json() {
+        print_json(&serde_json::to_value(&m).expect("manifest serializes"));
+        return Ok(());
+    }
+    let mut out = format!(
+        "id       {}\ncreated  {}\ncommand  {}\n",
+        m.id, m.created, m.command
+    );
+    for f in &m.files {
+        if f.existed {
+            out.push_str(&format!(
+                "{:<12} {}  {} bytes  sha256 {}{}\n",
+                f.kind,
+                f.path.display(),
+                f.size,
+                f.sha256,
+                f.mode.map(|m| format!("  mode {m:o}")).unwrap_or_default()
+            ));
+        } else {
+            out.push_str(&format!(
+                "{:<12} {}  (did not exist)\n",
+                f.kind,
+                f.path.display()
+            ));
+        }
+    }
+    print!("{out}");
+    Ok(())
+}
+
+/// A backed-up file and the current file at its path, both as masked text.
+fn masked_pair(ctx: &Context, m: &Manifest, f: &BackedUpFile) -> Result<(String, String)> {
+    let old = ctx.backups().content(m, f)?;
+    let old_text = old
+        .map(|b| masked_text(&Document::parse_str(&String::from_utf8_lossy(&b))))
+        .unwrap_or_default();
+    let new_text = match std::fs::read(&f.path) {
+        Ok(b) => masked_text(&Document::parse_str(&String::from_utf8_lossy(&b))),
+        Err(_) => String::new(),
+    };
+    Ok((old_text, new_text))
+}
+
+fn diff_text(ctx: &Context, m: &Manifest) -> Result<String> {
+    let mut out = String::new();
+    for f in &m.files {
+        let (old, new) = masked_pair(ctx, m, f)?;
+        let path = f.path.display();
+        out.push_str(&crate::diff::texts(
+            &old,
+            &new,
+            &format!("{path} (backup {})", m.id),
+            &format!("{path} (now)"),
+        ));
+    }
+    Ok(out)
+}
+
+fn diff(ctx: &Context, id: &str) -> Result<()> {
+    let m = ctx.backups().manifest(id)?;
+    let text = diff_text(ctx, &m)?;
+    if ctx.json() {
+        print_json(&json!({"id": m.id, "diff": text}));
+    } else if text.is_empty() {
+        println!("The files are as backup {} has them.", m.id);
+    } else {
+        print!("{text}");
+    }
+    Ok(())
+}
+
+fn restore(ctx: &Context, id: &str, dry_run: bool) -> Result<()> {
+    let store = ctx.store();
+    let m = store.backups.manifest(id)?;
+    // Every file is checked before anything is written.
+    let mut contents = Vec::new();
+    for f in &m.files {
+        let kind = f
+            .file_kind()
+            .ok_or_else(|| Error::Config(format!("backup {id}: unknown file kind `{}`", f.kind)))?;
+        contents.push((kind, f, store.backups.content(&m, f)?));
+    }
+    if dry_run {
+        // Restoring goes from now to the backup: show it that way round.
+        let mut reversed = String::new();
+        for f in &m.files {
+            let (old, new) = masked_pair(ctx, &m, f)?;
+            let path = f.path.display();
+            reversed.push_str(&crate::diff::texts(
+                &new,
+                &old,
+                &format!("{path} (now)"),
+                &format!("{path} (restored)"),
+            ));
+        }
+        if ctx.json() {
+            print_json(&json!({"id": m.id, "dry_run": true, "diff": reversed}));
+        } else {
+            print!("{reversed}");
+            println!("(dry run: nothing was written)");
+        }
+        return Ok(());
+    }
+    let _locks = store.lock(&ctx.locations)?;
+    let safety = store.backup(&ctx.locations)?;
+    let mut restored = Vec::new();
+    for (kind, f, content) in contents {
+        let now = std::fs::read(&f.path).ok();
+        if now.as_deref() == content.as_deref() {
+            continue;
+        }
+        let io = |source| StoreError::Io {
+            path: f.path.clone(),
+            action: "restore",
+            source,
+        };
+        match &content {
+            Some(bytes) => write_atomic(&f.path, bytes).map_err(io)?,
+            None => remove_durably(&f.path).map_err(io)?,
+        }
+        restored.push((kind, f.path.clone()));
+    }
+    if ctx.json() {
+        let files: Vec<_> = restored
+            .iter()
+            .map(|(_, p)| p.display().to_string())
+            .collect();
+        print_json(&json!({"id": m.id, "restored": files, "backup_of_previous_state": safety.id}));
+    } else if restored.is_empty() {
+        println!(
+            "The files already are as backup {} has them; nothing was written.",
+            m.id
+        );
+    } else {
+        for (_, path) in &restored {
+            println!("Restored {} from backup {}", path.display(), m.id);
+        }
+        println!(
+            "The state before the restore is backup {} (`awsprof backup restore {}` undoes this).",
+            safety.id, safety.id
+        );
+    }
+    Ok(())
+}
+
+fn prune(ctx: &Context, keep: usize) -> Result<()> {
+    let removed = ctx.backups().prune(keep)?;
+    if ctx.json() {
+        print_json(&json!({"removed": removed}));
+    } else {
+        println!(
+            "Removed {} backup(s); kept the newest {keep}.",
+            removed.len()
+        );
+    }
+    Ok(())
+}

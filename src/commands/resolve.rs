@@ -1,0 +1,134 @@
+//! `awsprof profile resolve NAME`: the chain, no network.
+
+use super::{chain_error, origin_label, print_json, selected_profile, Context};
+use crate::chain::{resolve, BaseSource, Chain};
+use crate::error::Result;
+use serde_json::{json, Value};
+
+pub fn run(ctx: &Context, name: Option<String>) -> Result<()> {
+    let name = selected_profile(name);
+    let files = ctx.load()?;
+    let chain = resolve(&files.set, &name).map_err(|e| chain_error(&files, e))?;
+    if ctx.json() {
+        print_json(&to_json(&chain));
+    } else {
+        print!("{}", to_text(&chain));
+    }
+    Ok(())
+}
+
+fn mask_key_id(id: &str) -> String {
+    let tail: String = id
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("****{tail}")
+}
+
+fn describe_base(source: &BaseSource) -> String {
+    match source {
+        BaseSource::Static {
+            access_key_id,
+            session_token,
+            ..
+        } => format!(
+            "static keys {}{}",
+            mask_key_id(access_key_id),
+            if session_token.is_some() {
+                " with a session token"
+            } else {
+                ""
+            }
+        ),
+        BaseSource::Named(named) => format!("credential_source {}", named.name()),
+        BaseSource::CredentialProcess { command } => format!("credential_process `{command}`"),
+        BaseSource::Sso {
+            sso_session,
+            start_url,
+            account_id,
+            role_name,
+            ..
+        } => {
+            let mut s = String::from("SSO");
+            if let Some(v) = sso_session {
+                s.push_str(&format!(" session {v}"));
+            }
+            if let Some(v) = start_url {
+                s.push_str(&format!(" at {v}"));
+            }
+            if let (Some(a), Some(r)) = (account_id, role_name) {
+                s.push_str(&format!(", role {r} in {a}"));
+            }
+            s
+        }
+        BaseSource::WebIdentity {
+            role_arn,
+            token_file,
+            ..
+        } => {
+            format!("web identity token {token_file} for {role_arn}")
+        }
+    }
+}
+
+pub fn to_text(chain: &Chain) -> String {
+    let mut out = format!("Chain for profile {}:\n", chain.profile);
+    let origin = chain.base.origin.map(origin_label).unwrap_or_default();
+    out.push_str(&format!(
+        "  1. [{}] {}  ({origin})\n",
+        chain.base.profile,
+        describe_base(&chain.base.source)
+    ));
+    for (i, hop) in chain.hops.iter().enumerate() {
+        let mut extras = Vec::new();
+        if let Some(v) = &hop.external_id {
+            extras.push(format!("external_id {v}"));
+        }
+        if let Some(v) = &hop.role_session_name {
+            extras.push(format!("session {v}"));
+        }
+        if let Some(v) = &hop.mfa_serial {
+            extras.push(format!("mfa {v}"));
+        }
+        if let Some(v) = hop.duration_seconds {
+            extras.push(format!("{v} s"));
+        }
+        let extras = if extras.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", extras.join(", "))
+        };
+        out.push_str(&format!(
+            "  {}. [{}] assume {}{extras}  ({})\n",
+            i + 2,
+            hop.profile,
+            hop.role_arn,
+            origin_label(hop.origin)
+        ));
+    }
+    out
+}
+
+pub fn to_json(chain: &Chain) -> Value {
+    let mut steps = vec![json!({
+        "profile": chain.base.profile,
+        "source": chain.base.source.kind(),
+        "origin": chain.base.origin.map(origin_label),
+    })];
+    for hop in &chain.hops {
+        steps.push(json!({
+            "profile": hop.profile,
+            "role_arn": hop.role_arn,
+            "external_id": hop.external_id,
+            "role_session_name": hop.role_session_name,
+            "mfa_serial": hop.mfa_serial,
+            "duration_seconds": hop.duration_seconds,
+            "origin": origin_label(hop.origin),
+        }));
+    }
+    json!({"profile": chain.profile, "chain": steps})
+}

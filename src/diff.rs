@@ -1,0 +1,20 @@
+//! Unified diffs of documents, with secret values masked.
+
+use crate::document::Document;
+use crate::profiles::masked_text;
+
+/// A unified diff from `old` to `new`, empty when they are the same.
+pub fn documents(old: &Document, new: &Document, old_label: &str, new_label: &str) -> String {
+    texts(&masked_text(old), &masked_text(new), old_label, new_label)
+}
+
+pub fn texts(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_label, new_label)
+        .to_string()
+}

@@ -1,0 +1,116 @@
+//! Profile-level edits on the two documents: which file and which section
+//! a key lives in, following the same rules the reader uses.
+
+use super::files::LoadError;
+use super::{FileKind, ProfileFiles, ProfileSet, SectionName};
+use crate::document::{Document, LineKind};
+
+/// Header line indices (0-based) of the sections in `doc` that the SDKs
+/// read as profile `name`, in file order.
+pub fn profile_headers(doc: &Document, kind: FileKind, name: &str) -> Vec<usize> {
+    let named: Vec<(usize, SectionName)> = doc
+        .sections()
+        .into_iter()
+        .filter_map(|s| s.name.map(|n| (s.header, SectionName::parse(n))))
+        .collect();
+    let has_prefixed_default = kind == FileKind::Config
+        && named
+            .iter()
+            .any(|(_, n)| n.prefix.as_deref() == Some("profile") && n.name == "default");
+    named
+        .into_iter()
+        .filter(|(_, n)| n.profile_name(kind) == Some(name))
+        .filter(|(_, n)| !(has_prefixed_default && n.prefix.is_none()))
+        .map(|(idx, _)| idx)
+        .collect()
+}
+
+/// The header text awsprof writes for a new profile section.
+pub fn new_header(kind: FileKind, name: &str) -> String {
+    match kind {
+        FileKind::Config if name != "default" => format!("profile {name}"),
+        _ => name.to_string(),
+    }
+}
+
+impl ProfileFiles {
+    fn document_mut(&mut self, kind: FileKind) -> &mut Document {
+        match kind {
+            FileKind::Config => &mut self.config.document,
+            FileKind::Credentials => &mut self.credentials.document,
+        }
+    }
+
+    /// The line index of the effective occurrence of `key` for `profile`
+    /// in the file of `kind`: the last one across the profile's sections.
+    pub fn find_property(&self, kind: FileKind, profile: &str, key: &str) -> Option<usize> {
+        let doc = &self.file(kind).document;
+        profile_headers(doc, kind, profile)
+            .into_iter()
+            .filter_map(|h| doc.find_key(h, key).last().copied())
+            .max()
+    }
+
+    /// Sets `key = value` for `profile` in the file of `kind`: in place
+    /// where the key is, else after the last property of the profile's
+    /// last section, else in a new section at the end of the file.
+    pub fn set_property(&mut self, kind: FileKind, profile: &str, key: &str, value: &str) {
+        if let Some(line) = self.find_property(kind, profile, key) {
+            self.document_mut(kind).replace_value(line, value);
+            return;
+        }
+        let headers = profile_headers(&self.file(kind).document, kind, profile);
+        let doc = self.document_mut(kind);
+        match headers.last() {
+            Some(&header) => {
+                doc.insert_property(header, key, value);
+            }
+            None => {
+                doc.append_section(&new_header(kind, profile), &[(key, value)]);
+            }
+        }
+    }
+
+    /// Removes `key` from every section of `profile` in the file of `kind`.
+    pub fn unset_property(&mut self, kind: FileKind, profile: &str, key: &str) -> usize {
+        let headers = profile_headers(&self.file(kind).document, kind, profile);
+        let doc = self.document_mut(kind);
+        // Last section first, so earlier header indices stay valid.
+        headers
+            .into_iter()
+            .rev()
+            .map(|h| doc.remove_key(h, key))
+            .sum()
+    }
+
+    /// Rebuilds the merged profiles after the documents were edited.
+    pub fn reparse(&mut self) -> Result<(), LoadError> {
+        let fresh = ProfileFiles::from_sources(self.config.clone(), self.credentials.clone())?;
+        self.set = fresh.set;
+        Ok(())
+    }
+
+    pub fn profiles(&self) -> &ProfileSet {
+        &self.set
+    }
+}
+
+/// The document's text with secret values replaced by `****`, for diffs.
+pub fn masked_text(doc: &Document) -> String {
+    let mut out = String::new();
+    for line in doc.lines() {
+        let text = line.text();
+        match line.kind() {
+            LineKind::Property { key, value }
+                if super::is_secret_key(key.of(text)) && value.start < value.end =>
+            {
+                out.push_str(&text[..value.start]);
+                out.push_str(crate::secret::MASK);
+                out.push_str(&text[value.end..]);
+            }
+            _ => out.push_str(text),
+        }
+        out.push('\n');
+    }
+    out
+}

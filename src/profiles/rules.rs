@@ -1,0 +1,208 @@
+//! What AWS accepts for the values awsprof writes. Pure checks, each
+//! returning a message that says what to do.
+
+/// Partitions that have IAM: aws, aws-cn, aws-us-gov, the ISO ones and
+/// the European sovereign cloud.
+const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+pub const MIN_DURATION: u32 = 900;
+pub const MAX_DURATION: u32 = 43_200;
+/// STS caps a role-chained session at one hour.
+pub const MAX_CHAINED_DURATION: u32 = 3_600;
+
+/// `arn:PARTITION:iam::ACCOUNT:role/[path/]name`.
+pub fn check_role_arn(arn: &str) -> Result<(), String> {
+    let fail = |why: &str| {
+        Err(format!(
+            "`{arn}` is not an IAM role ARN ({why}); expected arn:aws:iam::123456789012:role/NAME"
+        ))
+    };
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() != 6 || parts[0] != "arn" {
+        return fail("it must have the form arn:PARTITION:iam::ACCOUNT:role/NAME");
+    }
+    if !PARTITIONS.contains(&parts[1]) {
+        return fail(&format!("unknown partition `{}`", parts[1]));
+    }
+    if parts[2] != "iam" {
+        return fail(&format!("service is `{}`, not iam", parts[2]));
+    }
+    if !parts[3].is_empty() {
+        return fail("IAM ARNs have no region");
+    }
+    if parts[4].len() != 12 || !parts[4].bytes().all(|b| b.is_ascii_digit()) {
+        return fail("the account id must be 12 digits");
+    }
+    let Some(path_and_name) = parts[5].strip_prefix("role/") else {
+        return fail("the resource must start with role/");
+    };
+    let name = path_and_name.rsplit('/').next().unwrap_or("");
+    let name_ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if !name_ok {
+        return fail("role names are 1 to 64 of A-Z a-z 0-9 + = , . @ _ -");
+    }
+    if path_and_name.len() > 512 + 64 {
+        return fail("the role path is too long");
+    }
+    Ok(())
+}
+
+pub fn check_duration(seconds: u32) -> Result<(), String> {
+    if (MIN_DURATION..=MAX_DURATION).contains(&seconds) {
+        Ok(())
+    } else {
+        Err(format!(
+            "duration_seconds {seconds} is out of range; STS accepts {MIN_DURATION} to {MAX_DURATION} seconds"
+        ))
+    }
+}
+
+/// STS RoleSessionName: 2 to 64 of `[\w+=,.@-]`.
+pub fn check_session_name(name: &str) -> Result<(), String> {
+    let ok = (2..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "role session name `{name}` is not accepted by STS; use 2 to 64 of A-Z a-z 0-9 _ + = , . @ -"
+        ))
+    }
+}
+
+/// An MFA device ARN, or a hardware token's serial number (9 to 256 of
+/// `[\w+=/:,.@-]`).
+pub fn check_mfa_serial(serial: &str) -> Result<(), String> {
+    if serial.starts_with("arn:") {
+        let parts: Vec<&str> = serial.splitn(6, ':').collect();
+        let ok = parts.len() == 6
+            && PARTITIONS.contains(&parts[1])
+            && parts[2] == "iam"
+            && parts[4].len() == 12
+            && parts[4].bytes().all(|b| b.is_ascii_digit())
+            && parts[5].starts_with("mfa/")
+            && parts[5].len() > 4;
+        return if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{serial}` is not an MFA device ARN; expected arn:aws:iam::123456789012:mfa/DEVICE"
+            ))
+        };
+    }
+    let ok = (9..=256).contains(&serial.len())
+        && serial
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=/:,.@-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{serial}` is neither an MFA device ARN nor a hardware token serial number"
+        ))
+    }
+}
+
+/// STS ExternalId: 2 to 1224 of `[\w+=,.@:/-]`.
+pub fn check_external_id(id: &str) -> Result<(), String> {
+    let ok = (2..=1224).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "external id `{id}` is not accepted by STS; use 2 to 1224 of A-Z a-z 0-9 _ + = , . @ : / -"
+        ))
+    }
+}
+
+pub fn check_region(region: &str) -> Result<(), String> {
+    let ok = !region.is_empty()
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("`{region}` is not a region name such as us-east-1"))
+    }
+}
+
+/// A value must read back exactly as written: one line, no surrounding
+/// whitespace, and nothing a reader would take for a comment.
+pub fn check_writable_value(value: &str) -> Result<(), String> {
+    if value.contains(['\n', '\r']) {
+        return Err("the value spans lines; set multi-line values by editing the file".into());
+    }
+    if value != value.trim_matches([' ', '\t']) {
+        return Err("the value starts or ends with whitespace, which readers drop".into());
+    }
+    let mut prev_ws = false;
+    for c in value.chars() {
+        if (c == '#' || c == ';') && prev_ws {
+            return Err(format!(
+                "`{c}` after a space starts a comment, so readers would cut the value there"
+            ));
+        }
+        prev_ws = c.is_whitespace();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_arns() {
+        assert!(check_role_arn("arn:aws:iam::123456789012:role/toy-role").is_ok());
+        assert!(check_role_arn("arn:aws-cn:iam::123456789012:role/path/to/r").is_ok());
+        assert!(check_role_arn("arn:aws-us-gov:iam::123456789012:role/r").is_ok());
+        assert!(check_role_arn("arn:aws:iam::123456789012:user/tanaka").is_err());
+        assert!(check_role_arn("arn:aws:iam::12345:role/r").is_err());
+        assert!(check_role_arn("arn:aws:sts::123456789012:role/r").is_err());
+        assert!(check_role_arn("arn:aws:iam:us-east-1:123456789012:role/r").is_err());
+        assert!(check_role_arn("arn:nope:iam::123456789012:role/r").is_err());
+        assert!(check_role_arn("toy-role").is_err());
+        assert!(check_role_arn("arn:aws:iam::123456789012:role/").is_err());
+    }
+
+    #[test]
+    fn durations_sessions_mfa() {
+        assert!(check_duration(900).is_ok() && check_duration(43200).is_ok());
+        assert!(check_duration(899).is_err() && check_duration(43201).is_err());
+        assert!(check_session_name("ok-name@x").is_ok());
+        assert!(check_session_name("a").is_err());
+        assert!(check_session_name("has space").is_err());
+        assert!(check_session_name(&"x".repeat(65)).is_err());
+        assert!(check_mfa_serial("arn:aws:iam::123456789012:mfa/tanaka").is_ok());
+        assert!(check_mfa_serial("GAHT12345678").is_ok());
+        assert!(check_mfa_serial("arn:aws:iam::123456789012:user/x").is_err());
+        assert!(check_mfa_serial("short").is_err());
+    }
+
+    #[test]
+    fn writable_values() {
+        assert!(check_writable_value("a#b;c").is_ok());
+        assert!(check_writable_value("a #b").is_err());
+        assert!(check_writable_value(" a").is_err());
+        assert!(check_writable_value("a\nb").is_err());
+    }
+}

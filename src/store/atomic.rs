@@ -1,0 +1,111 @@
+//! Replace a file whole or not at all.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// Mode of a file awsprof creates: the files hold secrets.
+pub const NEW_FILE_MODE: u32 = 0o600;
+/// Mode of a directory awsprof creates (`~/.aws`, the backup directory).
+pub const NEW_DIR_MODE: u32 = 0o700;
+
+/// Follows symlinks to the file that is really written, so that a
+/// symlinked `~/.aws/credentials` stays a symlink. Works for a dangling
+/// link too (the file it names is created).
+pub fn real_path(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            Ok(_) => return Ok(current),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(current),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other(format!(
+        "{}: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(NEW_DIR_MODE)
+        .create(dir)
+}
+
+/// Writes `bytes` to `target` (through symlinks): temp file in the same
+/// directory, fsync, rename over the target, fsync the directory. The
+/// target's mode (and owner, when run as root) is kept; a new file gets
+/// `NEW_FILE_MODE`.
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let real = real_path(target)?;
+    let dir = parent_dir(&real);
+    if !dir.exists() {
+        create_private_dir(dir)?;
+    }
+    let existing = match fs::metadata(&real) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let file_name = real
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}.awsprof-"))
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    let mode = existing
+        .as_ref()
+        .map_or(NEW_FILE_MODE, |m| m.permissions().mode() & 0o7777);
+    temp.as_file()
+        .set_permissions(fs::Permissions::from_mode(mode))?;
+    if let Some(meta) = &existing {
+        if is_root() && (meta.uid() != 0 || meta.gid() != 0) {
+            std::os::unix::fs::fchown(temp.as_file(), Some(meta.uid()), Some(meta.gid()))?;
+        }
+    }
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(&real).map_err(|e| e.error)?;
+    sync_dir(dir)
+}
+
+/// Removes `target` (through symlinks) and makes the removal durable.
+pub fn remove_durably(target: &Path) -> io::Result<()> {
+    let real = real_path(target)?;
+    match fs::remove_file(&real) {
+        Ok(()) => sync_dir(parent_dir(&real)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+fn is_root() -> bool {
+    // The owner of a file we create is whoever runs us; only root can and
+    // must hand a rewritten file back to its original owner.
+    fs::metadata("/proc/self")
+        .map(|m| m.uid() == 0)
+        .unwrap_or(false)
+}

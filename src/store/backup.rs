@@ -1,0 +1,217 @@
+//! Backups: both files as they were before a write, with a manifest.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use super::atomic::{create_private_dir, write_atomic, NEW_FILE_MODE};
+use super::StoreError;
+use crate::profiles::FileKind;
+
+/// How many backups automatic retention keeps.
+pub const RETAINED: usize = 50;
+const MANIFEST: &str = "manifest.json";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Manifest {
+    pub id: String,
+    pub created: String,
+    pub command: String,
+    pub files: Vec<BackedUpFile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BackedUpFile {
+    /// `config` or `credentials`.
+    pub kind: String,
+    pub path: PathBuf,
+    /// False when the file did not exist: restoring removes it.
+    pub existed: bool,
+    pub size: u64,
+    pub sha256: String,
+    pub mode: Option<u32>,
+}
+
+impl BackedUpFile {
+    pub fn file_kind(&self) -> Option<FileKind> {
+        match self.kind.as_str() {
+            "config" => Some(FileKind::Config),
+            "credentials" => Some(FileKind::Credentials),
+            _ => None,
+        }
+    }
+}
+
+/// One file's state to back up: `None` content means it does not exist.
+pub struct FileState<'a> {
+    pub kind: FileKind,
+    pub path: &'a Path,
+    pub content: Option<&'a [u8]>,
+    pub mode: Option<u32>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct BackupStore {
+    pub dir: PathBuf,
+}
+
+impl BackupStore {
+    /// `--backup-dir`, else `AWSPROF_BACKUP_DIR`, else the user's state
+    /// directory.
+    pub fn locate(flag: Option<PathBuf>) -> BackupStore {
+        let dir = flag
+            .or_else(|| {
+                std::env::var_os("AWSPROF_BACKUP_DIR")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .or_else(|| dirs::state_dir().map(|d| d.join("awsprof").join("backups")))
+            .or_else(|| dirs::data_local_dir().map(|d| d.join("awsprof").join("backups")))
+            .unwrap_or_else(|| PathBuf::from(".awsprof-backups"));
+        BackupStore { dir }
+    }
+
+    fn io(&self, path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> StoreError {
+        let path = path.to_path_buf();
+        move |source| StoreError::Io {
+            path,
+            action,
+            source,
+        }
+    }
+
+    /// Saves `files` as a new backup and applies retention.
+    pub fn create(&self, files: &[FileState<'_>], command: &str) -> Result<Manifest, StoreError> {
+        create_private_dir(&self.dir).map_err(self.io(&self.dir, "create the backup directory"))?;
+        let now = time::OffsetDateTime::now_utc();
+        let stamp = now
+            .format(time::macros::format_description!(
+                "[year][month][day]T[hour][minute][second]Z"
+            ))
+            .unwrap_or_default();
+        let (id, dir) = (1..10_000)
+            .map(|n| {
+                let id = format!("{stamp}-{n:03}");
+                let dir = self.dir.join(&id);
+                (id, dir)
+            })
+            .find(|(_, dir)| fs::DirBuilder::new().mode(0o700).create(dir).is_ok())
+            .ok_or_else(|| StoreError::Io {
+                path: self.dir.clone(),
+                action: "create a backup",
+                source: std::io::Error::other("no free backup id"),
+            })?;
+        let mut entries = Vec::new();
+        for file in files {
+            let content = file.content.unwrap_or_default();
+            if file.content.is_some() {
+                let stored = dir.join(file.kind.label());
+                let mut out = OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(NEW_FILE_MODE)
+                    .open(&stored)
+                    .map_err(self.io(&stored, "write the backup"))?;
+                out.write_all(content)
+                    .and_then(|_| out.sync_all())
+                    .map_err(self.io(&stored, "write the backup"))?;
+            }
+            entries.push(BackedUpFile {
+                kind: file.kind.label().to_string(),
+                path: file.path.to_path_buf(),
+                existed: file.content.is_some(),
+                size: content.len() as u64,
+                sha256: sha256_hex(content),
+                mode: file.mode,
+            });
+        }
+        let manifest = Manifest {
+            id: id.clone(),
+            created: now
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            command: command.to_string(),
+            files: entries,
+        };
+        let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
+        // The manifest comes last: a backup without one is incomplete and ignored.
+        let manifest_path = dir.join(MANIFEST);
+        write_atomic(&manifest_path, &json)
+            .map_err(self.io(&manifest_path, "write the backup manifest"))?;
+        self.prune(RETAINED)?;
+        Ok(manifest)
+    }
+
+    /// Complete backups, oldest first.
+    pub fn list(&self) -> Result<Vec<Manifest>, StoreError> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(self.io(&self.dir, "read the backup directory")(e)),
+        };
+        let mut out: Vec<Manifest> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| fs::read(e.path().join(MANIFEST)).ok())
+            .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    pub fn manifest(&self, id: &str) -> Result<Manifest, StoreError> {
+        let list = self.list()?;
+        if let Some(m) = list.iter().find(|m| m.id == id) {
+            return Ok(m.clone());
+        }
+        let ids: Vec<&str> = list.iter().map(|m| m.id.as_str()).collect();
+        Err(StoreError::NoSuchBackup {
+            id: id.to_string(),
+            dir: self.dir.clone(),
+            suggestions: crate::suggest::closest(id, ids.into_iter())
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        })
+    }
+
+    /// A backed-up file's bytes, checked against the manifest's sha256.
+    /// `None` for a file that did not exist.
+    pub fn content(
+        &self,
+        manifest: &Manifest,
+        file: &BackedUpFile,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        if !file.existed {
+            return Ok(None);
+        }
+        let path = self.dir.join(&manifest.id).join(&file.kind);
+        let bytes = fs::read(&path).map_err(self.io(&path, "read the backup"))?;
+        if sha256_hex(&bytes) != file.sha256 || bytes.len() as u64 != file.size {
+            return Err(StoreError::Tampered { path });
+        }
+        Ok(Some(bytes))
+    }
+
+    /// Keeps the newest `keep` backups; returns the ids removed.
+    pub fn prune(&self, keep: usize) -> Result<Vec<String>, StoreError> {
+        let list = self.list()?;
+        let excess = list.len().saturating_sub(keep);
+        let mut removed = Vec::new();
+        for manifest in &list[..excess] {
+            let dir = self.dir.join(&manifest.id);
+            fs::remove_dir_all(&dir).map_err(self.io(&dir, "remove an old backup"))?;
+            removed.push(manifest.id.clone());
+        }
+        Ok(removed)
+    }
+}

@@ -1,0 +1,194 @@
+//! The one write path. Every change to a user's file goes through
+//! [`Store::update`]: lock, read, edit, back up, write atomically.
+
+mod atomic;
+pub mod backup;
+mod lock;
+
+pub use atomic::{real_path, remove_durably, write_atomic, NEW_FILE_MODE};
+pub use backup::{BackupStore, Manifest};
+pub use lock::lock_path;
+
+use crate::profiles::{FileKind, Locations, ProfileFiles};
+use backup::FileState;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long to wait for another awsprof that holds the lock.
+pub const LOCK_WAIT: Duration = Duration::from_secs(5);
+/// How often an edit is redone when another program keeps changing the file.
+const ATTEMPTS: usize = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}: cannot {action}: {source}{}", .path.display(), hint(.source))]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        source: std::io::Error,
+    },
+    #[error("{}: another program holds this lock; waited {seconds} s. If no awsprof is running, try again", .path.display())]
+    LockTimeout { path: PathBuf, seconds: u64 },
+    #[error(
+        "the files kept changing while awsprof was editing them; nothing was written, try again"
+    )]
+    KeptChanging,
+    #[error("no backup `{id}` in {}{}; `awsprof backup list` shows them", .dir.display(), did_you_mean(.suggestions))]
+    NoSuchBackup {
+        id: String,
+        dir: PathBuf,
+        suggestions: Vec<String>,
+    },
+    #[error("{}: this backup does not match its manifest's sha256; it was changed after it was taken, so it is not restored", .path.display())]
+    Tampered { path: PathBuf },
+}
+
+fn hint(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            "; check the permissions of the file and its directory. Nothing was changed"
+        }
+        std::io::ErrorKind::ReadOnlyFilesystem => {
+            "; the file system is read-only. Nothing was changed"
+        }
+        _ => "",
+    }
+}
+
+fn did_you_mean(s: &[String]) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", s.join(", "))
+    }
+}
+
+/// What an update did.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    pub changed: Vec<FileKind>,
+    pub backup: Option<Manifest>,
+}
+
+pub struct Store {
+    pub backups: BackupStore,
+    /// The command line that makes a change, recorded in its backup.
+    pub command: String,
+}
+
+impl Store {
+    /// Runs `edit` on freshly read files under the lock of both files, and
+    /// writes what it changed. `edit` may run more than once: when another
+    /// program changes a file meanwhile, the edit is redone on the new
+    /// content instead of overwriting that change.
+    pub fn update<T, E>(
+        &self,
+        locations: &Locations,
+        mut edit: impl FnMut(&mut ProfileFiles) -> Result<T, E>,
+    ) -> Result<(T, Written), E>
+    where
+        E: From<StoreError> + From<crate::profiles::files::LoadError>,
+    {
+        let _locks = self.lock(locations)?;
+        for _ in 0..ATTEMPTS {
+            let before = ProfileFiles::load(locations)?;
+            let mut after = before.clone();
+            let value = edit(&mut after)?;
+            let changed: Vec<FileKind> = [FileKind::Config, FileKind::Credentials]
+                .into_iter()
+                .filter(|&k| after.file(k).document != before.file(k).document)
+                .collect();
+            if changed.is_empty() {
+                return Ok((value, Written::default()));
+            }
+            if ProfileFiles::load(locations)
+                .map(|now| !same_bytes(&now, &before))
+                .unwrap_or(true)
+            {
+                continue;
+            }
+            let backup = self.backup(locations)?;
+            for &kind in &changed {
+                let path = after.path(kind);
+                write_atomic(path, &after.file(kind).document.to_bytes()).map_err(|source| {
+                    StoreError::Io {
+                        path: path.to_path_buf(),
+                        action: "write",
+                        source,
+                    }
+                })?;
+            }
+            return Ok((
+                value,
+                Written {
+                    changed,
+                    backup: Some(backup),
+                },
+            ));
+        }
+        Err(StoreError::KeptChanging.into())
+    }
+
+    /// Locks both files, always in the same order so two awsprof processes
+    /// never wait on each other crosswise.
+    pub fn lock(&self, locations: &Locations) -> Result<Vec<lock::FileLock>, StoreError> {
+        let mut reals = Vec::new();
+        for path in [&locations.config, &locations.credentials] {
+            let real = real_path(path).map_err(|source| StoreError::Io {
+                path: path.clone(),
+                action: "resolve",
+                source,
+            })?;
+            reals.push(real);
+        }
+        reals.sort();
+        reals.dedup();
+        reals
+            .iter()
+            .map(|real| lock::acquire(real, LOCK_WAIT))
+            .collect()
+    }
+
+    /// Backs up both files as they are on disk now, byte for byte (a file
+    /// that does not parse included).
+    pub fn backup(&self, locations: &Locations) -> Result<Manifest, StoreError> {
+        let mut read = Vec::new();
+        for (kind, path) in [
+            (FileKind::Config, &locations.config),
+            (FileKind::Credentials, &locations.credentials),
+        ] {
+            let content = match std::fs::read(path) {
+                Ok(bytes) => Some(bytes),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(source) => {
+                    return Err(StoreError::Io {
+                        path: path.clone(),
+                        action: "read for the backup",
+                        source,
+                    })
+                }
+            };
+            let mode = std::fs::metadata(path)
+                .ok()
+                .map(|m| m.permissions().mode() & 0o7777);
+            read.push((kind, path, content, mode));
+        }
+        let states: Vec<FileState<'_>> = read
+            .iter()
+            .map(|(kind, path, content, mode)| FileState {
+                kind: *kind,
+                path,
+                content: content.as_deref(),
+                mode: *mode,
+            })
+            .collect();
+        self.backups.create(&states, &self.command)
+    }
+}
+
+fn same_bytes(a: &ProfileFiles, b: &ProfileFiles) -> bool {
+    [FileKind::Config, FileKind::Credentials]
+        .into_iter()
+        .all(|k| a.file(k).exists == b.file(k).exists && a.file(k).document == b.file(k).document)
+}
