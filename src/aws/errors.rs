@@ -1,5 +1,6 @@
 //! An SDK error as an AWS code and a one-line message.
 
+use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,10 +17,9 @@ impl std::fmt::Display for CallError {
     }
 }
 
-pub fn describe<E, R>(e: &SdkError<E, R>) -> CallError
+pub fn describe<E>(e: &SdkError<E, HttpResponse>) -> CallError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     if let SdkError::ServiceError(service) = e {
         let err = service.err();
@@ -28,6 +28,11 @@ where
                 code: code.to_string(),
                 message: err.message().unwrap_or_default().to_string(),
             };
+        }
+        // Some servers wrap a query-protocol error the EC2 way
+        // (`<Errors><Error>`), which the SDK's parser does not read.
+        if let Some(found) = service.raw().body().bytes().and_then(code_from_xml) {
+            return found;
         }
     }
     let code = match e {
@@ -56,4 +61,35 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
         current = err.source();
     }
     parts.join(": ")
+}
+
+/// The first `<Code>` and `<Message>` of an XML error body.
+fn code_from_xml(body: &[u8]) -> Option<CallError> {
+    let text = std::str::from_utf8(body).ok()?;
+    let element = |name: &str| {
+        let open = format!("<{name}>");
+        let start = text.find(&open)? + open.len();
+        let end = start + text[start..].find(&format!("</{name}>"))?;
+        Some(text[start..end].trim().to_string())
+    };
+    Some(CallError {
+        code: element("Code").filter(|c| !c.is_empty())?,
+        message: element("Message").unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_nested_error_body() {
+        let body = br#"<?xml version="1.0"?><ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>not authorized</Message></Error></Errors></ErrorResponse>"#;
+        let e = code_from_xml(body).unwrap();
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("AccessDenied", "not authorized")
+        );
+        assert!(code_from_xml(b"<html>oops</html>").is_none());
+    }
 }

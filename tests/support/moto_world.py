@@ -47,6 +47,8 @@ def main():
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--chain", action="store_true")
     parser.add_argument("--session-name", default="awsprof-chain")
+    parser.add_argument("--role-allow", action="append", default=[], help="also allow this action to toy-role")
+    parser.add_argument("--role-deny", action="append", default=[], help="explicitly deny this action to toy-role")
     args = parser.parse_args()
 
     # The three unauthenticated calls moto lets through.
@@ -62,6 +64,9 @@ def main():
     toy_policy_arn = iam.create_policy(PolicyName="ToyPolicy", PolicyDocument=policy([allow("ec2:DescribeInstanceTypes")]))["Policy"]["Arn"]
     toy_role_arn = iam.create_role(RoleName="toy-role", AssumeRolePolicyDocument=trust(tanaka_arn))["Role"]["Arn"]
     iam.attach_role_policy(RoleName="toy-role", PolicyArn=toy_policy_arn)
+    extra = [allow(a) for a in args.role_allow] + [{"Effect": "Deny", "Action": a, "Resource": "*"} for a in args.role_deny]
+    if extra:
+        iam.put_role_policy(RoleName="toy-role", PolicyName="extra", PolicyDocument=policy(extra))
 
     world = {
         "endpoint": args.endpoint,
