@@ -102,6 +102,7 @@ impl Store {
             if changed.is_empty() {
                 return Ok((value, Written::default()));
             }
+            pause_for_tests();
             if ProfileFiles::load(locations)
                 .map(|now| !same_bytes(&now, &before))
                 .unwrap_or(true)
@@ -184,6 +185,18 @@ impl Store {
             })
             .collect();
         self.backups.create(&states, &self.command)
+    }
+}
+
+/// Widens the window between reading and committing, so that tests can
+/// play another program that writes the file meanwhile. Unset, it costs
+/// one environment lookup.
+fn pause_for_tests() {
+    if let Some(ms) = std::env::var("AWSPROF_TEST_PAUSE_BEFORE_COMMIT_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms));
     }
 }
 

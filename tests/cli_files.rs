@@ -1,0 +1,497 @@
+//! The file commands through the real binary: list, show, add-role,
+//! remove-role, set, unset, backups; errors, exit codes and secrets.
+
+mod support;
+
+use awsprof::document::Document;
+use awsprof::profiles::ProfileSet;
+use support::{repo_path, Sandbox};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/toy-role";
+const SECRET: &str = "tanakaSecretExampleKey000000000000000000";
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(repo_path(&format!("fixtures/{name}"))).unwrap()
+}
+
+fn walkthrough() -> Sandbox {
+    Sandbox::new("", &fixture("walkthrough-credentials"))
+}
+
+fn merged(sandbox: &Sandbox) -> ProfileSet {
+    ProfileSet::from_documents(
+        &Document::parse_str(&sandbox.read_config()),
+        &Document::parse_str(&sandbox.read_credentials()),
+    )
+    .unwrap()
+}
+
+#[test]
+fn list_and_show_mask_secrets() {
+    let sb = Sandbox::new(
+        &fixture("config-crlf-sso"),
+        &fixture("walkthrough-credentials"),
+    );
+    let list = sb.awsprof(&["profile", "list"]).ok();
+    assert_eq!(
+        list.stdout,
+        "default\ndeploy\nplatform-dev\ns3-tuned\ntanaka\n"
+    );
+
+    let json = sb
+        .awsprof(&["profile", "list", "--output", "json"])
+        .ok()
+        .json();
+    assert_eq!(json["profiles"]["tanaka"]["aws_secret_access_key"], "****");
+    assert_eq!(
+        json["profiles"]["s3-tuned"]["s3"],
+        "\nmax_concurrent_requests = 20\nmultipart_threshold = 64MB"
+    );
+    assert_eq!(json["sso_sessions"]["corp"]["sso_region"], "us-east-1");
+    let shown = sb
+        .awsprof(&["profile", "list", "--output", "json", "--show-secrets"])
+        .ok();
+    assert!(shown.stdout.contains(SECRET));
+
+    let show = sb.awsprof(&["profile", "show", "tanaka"]).ok();
+    assert!(show.stdout.contains("(credentials:6)"), "{show:#?}");
+    assert!(!show.stdout.contains(SECRET));
+    let show_json = sb
+        .awsprof(&["profile", "show", "deploy", "--output", "json"])
+        .ok()
+        .json();
+    assert_eq!(show_json["properties"]["role_arn"]["origin"], "config:30");
+}
+
+#[test]
+fn unknown_profile_is_exit_2_with_closest_names() {
+    let sb = walkthrough();
+    let run = sb.awsprof(&["profile", "show", "tanak"]).code(2);
+    assert!(run.stderr.contains("did you mean tanaka"), "{run:#?}");
+}
+
+#[test]
+fn malformed_file_names_path_and_line_and_nothing_changes() {
+    let broken = "[tanaka]\naws_access_key_id = AKIA\nthis line has no equals sign\n";
+    let sb = Sandbox::new("", broken);
+    let run = sb.awsprof(&["profile", "list"]).code(2);
+    let expected = format!("{}:3:", sb.credentials().display());
+    assert!(run.stderr.contains(&expected), "{run:#?}");
+    sb.awsprof(&[
+        "profile",
+        "add-role",
+        "tanaka",
+        "--role-arn",
+        ROLE,
+        "--source-profile",
+        "tanaka",
+    ])
+    .code(2);
+    assert_eq!(sb.read_credentials(), broken);
+    assert!(sb.backup_ids().is_empty());
+}
+
+#[test]
+fn invalid_utf8_is_an_error_with_the_offset() {
+    let sb = walkthrough();
+    std::fs::write(sb.config(), b"[default]\nregion = \xff\n").unwrap();
+    let run = sb.awsprof(&["profile", "list"]).code(2);
+    assert!(run.stderr.contains("byte offset 19"), "{run:#?}");
+}
+
+#[test]
+fn add_role_is_exact_idempotent_and_guarded() {
+    let sb = walkthrough();
+    let before = sb.read_credentials();
+    let dry = sb
+        .awsprof(&[
+            "profile",
+            "add-role",
+            "tanaka",
+            "--role-arn",
+            ROLE,
+            "--dry-run",
+        ])
+        .ok();
+    assert!(
+        dry.stdout
+            .contains("+role_arn = arn:aws:iam::123456789012:role/toy-role"),
+        "{dry:#?}"
+    );
+    assert!(!dry.stdout.contains(SECRET));
+    assert_eq!(sb.read_credentials(), before);
+    assert!(sb.backup_ids().is_empty(), "a dry run takes no backup");
+
+    sb.awsprof(&["profile", "add-role", "tanaka", "--role-arn", ROLE])
+        .ok();
+    let after = sb.read_credentials();
+    assert_eq!(
+        after,
+        format!("{before}role_arn = {ROLE}\nsource_profile = tanaka\n")
+    );
+    assert!(!sb.config().exists() || sb.read_config().is_empty());
+    assert_eq!(sb.backup_ids().len(), 1);
+
+    // Again: nothing to do, no write, no backup.
+    let mtime = std::fs::metadata(sb.credentials())
+        .unwrap()
+        .modified()
+        .unwrap();
+    let again = sb
+        .awsprof(&["profile", "add-role", "tanaka", "--role-arn", ROLE])
+        .ok();
+    assert!(again.stdout.contains("already configured"), "{again:#?}");
+    assert_eq!(
+        std::fs::metadata(sb.credentials())
+            .unwrap()
+            .modified()
+            .unwrap(),
+        mtime
+    );
+    assert_eq!(sb.backup_ids().len(), 1);
+
+    // A different role is refused without --force, replaced in place with it.
+    let other = "arn:aws:iam::123456789012:role/other";
+    let refused = sb
+        .awsprof(&["profile", "add-role", "tanaka", "--role-arn", other])
+        .code(2);
+    assert!(refused.stderr.contains("--force"), "{refused:#?}");
+    assert_eq!(sb.read_credentials(), after);
+    sb.awsprof(&[
+        "profile",
+        "add-role",
+        "tanaka",
+        "--role-arn",
+        other,
+        "--force",
+    ])
+    .ok();
+    assert_eq!(sb.read_credentials(), after.replace(ROLE, other));
+}
+
+#[test]
+fn add_role_rejects_bad_input_without_touching_files() {
+    let sb = Sandbox::new(
+        "[profile loop-a]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = loop-b\n",
+        &fixture("walkthrough-credentials"),
+    );
+    let (config, creds) = (sb.read_config(), sb.read_credentials());
+    let cases: &[&[&str]] = &[
+        &[
+            "profile",
+            "add-role",
+            "tanaka",
+            "--role-arn",
+            "arn:aws:iam::123456789012:user/tanaka",
+        ],
+        &[
+            "profile",
+            "add-role",
+            "tanaka",
+            "--role-arn",
+            "arn:aws:iam::1234:role/x",
+        ],
+        &[
+            "profile",
+            "add-role",
+            "tanaka",
+            "--role-arn",
+            ROLE,
+            "--duration-seconds",
+            "60",
+        ],
+        &[
+            "profile",
+            "add-role",
+            "tanaka",
+            "--role-arn",
+            ROLE,
+            "--role-session-name",
+            "bad name",
+        ],
+        &[
+            "profile",
+            "add-role",
+            "tanaka",
+            "--role-arn",
+            ROLE,
+            "--mfa-serial",
+            "nope",
+        ],
+        &[
+            "profile",
+            "add-role",
+            "tanaka",
+            "--role-arn",
+            ROLE,
+            "--source-profile",
+            "nobody",
+        ],
+        &["profile", "add-role", "nobody", "--role-arn", ROLE],
+        // loop-b -> loop-a -> loop-b
+        &[
+            "profile",
+            "add-role",
+            "loop-b",
+            "--role-arn",
+            ROLE,
+            "--source-profile",
+            "loop-a",
+        ],
+    ];
+    for args in cases {
+        let run = sb.awsprof(args);
+        assert_eq!(run.code, 2, "{args:?}: {run:#?}");
+        assert!(run.stderr.starts_with("awsprof: error: "), "{run:#?}");
+    }
+    let looped = sb.awsprof(cases[7]);
+    assert!(
+        looped.stderr.contains("loop-b -> loop-a -> loop-b"),
+        "{looped:#?}"
+    );
+    assert_eq!((sb.read_config(), sb.read_credentials()), (config, creds));
+    assert!(sb.backup_ids().is_empty());
+}
+
+#[test]
+fn add_role_places_keys_where_the_profile_lives() {
+    let sb = Sandbox::new(
+        "[profile both]\nregion = eu-west-1\n",
+        &format!(
+            "{}\n[both]\naws_access_key_id = A\naws_secret_access_key = B\n",
+            fixture("walkthrough-credentials")
+        ),
+    );
+    // Defined in both files: the config file.
+    sb.awsprof(&[
+        "profile",
+        "add-role",
+        "both",
+        "--role-arn",
+        ROLE,
+        "--mfa-serial",
+        "arn:aws:iam::123456789012:mfa/tanaka",
+        "--duration-seconds",
+        "900",
+    ])
+    .ok();
+    assert_eq!(
+        sb.read_config(),
+        format!("[profile both]\nregion = eu-west-1\nrole_arn = {ROLE}\nsource_profile = both\nmfa_serial = arn:aws:iam::123456789012:mfa/tanaka\nduration_seconds = 900\n")
+    );
+    // Defined nowhere: a new [profile x] in the config file.
+    sb.awsprof(&[
+        "profile",
+        "add-role",
+        "ci",
+        "--role-arn",
+        ROLE,
+        "--credential-source",
+        "Environment",
+    ])
+    .ok();
+    assert!(
+        sb.read_config().ends_with(&format!(
+            "\n[profile ci]\nrole_arn = {ROLE}\ncredential_source = Environment\n"
+        )),
+        "{}",
+        sb.read_config()
+    );
+    let set = merged(&sb);
+    assert_eq!(
+        set.profile("ci").unwrap().get("credential_source"),
+        Some("Environment")
+    );
+    // Without keys or a source flag, the error says which flag is needed.
+    let run = sb
+        .awsprof(&["profile", "add-role", "ci2", "--role-arn", ROLE])
+        .code(2);
+    assert!(run.stderr.contains("--source-profile"), "{run:#?}");
+}
+
+#[test]
+fn every_fixture_shape_survives_add_then_remove() {
+    let shapes: &[(&str, &str)] = &[
+        ("comments", "# top\n[tanaka] ; who\n# keys\naws_access_key_id = A\naws_secret_access_key = B # trailing\n\n; end\n"),
+        ("crlf", "[tanaka]\r\naws_access_key_id = A\r\naws_secret_access_key = B\r\n"),
+        ("bom", "\u{feff}[tanaka]\naws_access_key_id = A\naws_secret_access_key = B\n"),
+        ("no final newline", "[tanaka]\naws_access_key_id = A\naws_secret_access_key = B"),
+        ("duplicate sections", "[tanaka]\naws_access_key_id = A\n[other]\nx = 1\n[tanaka]\naws_secret_access_key = B\n"),
+        ("sub-properties", "[tanaka]\naws_access_key_id = A\naws_secret_access_key = B\ns3 =\n  max_concurrent_requests = 4\n\n[x]\ny = 1\n"),
+        ("tight style", "[tanaka]\naws_access_key_id=A\naws_secret_access_key=B\n"),
+        ("unicode values", "[tanaka]\nnote = 日本語 ✓\naws_access_key_id = A\naws_secret_access_key = B\n"),
+    ];
+    for (name, credentials) in shapes {
+        let sb = Sandbox::new(
+            "[default]\nregion = us-east-1\n[profile default]\noutput = json\n",
+            credentials,
+        );
+        let before = merged(&sb).profile("tanaka").unwrap().properties.clone();
+        sb.awsprof(&["profile", "add-role", "tanaka", "--role-arn", ROLE])
+            .ok();
+        let after = merged(&sb);
+        let tanaka = after.profile("tanaka").unwrap();
+        assert_eq!(tanaka.get("role_arn"), Some(ROLE), "{name}");
+        assert_eq!(tanaka.get("source_profile"), Some("tanaka"), "{name}");
+        assert_eq!(tanaka.properties.len(), before.len() + 2, "{name}");
+        for (k, p) in &before {
+            assert_eq!(tanaka.get(k), Some(p.value.as_str()), "{name}: {k}");
+        }
+        let text = sb.read_credentials();
+        if name == &"tight style" {
+            assert!(text.contains(&format!("role_arn={ROLE}\n")), "{text}");
+        }
+        if name == &"crlf" {
+            assert!(text.contains(&format!("role_arn = {ROLE}\r\n")), "{text:?}");
+        }
+        sb.awsprof(&["profile", "remove-role", "tanaka"]).ok();
+        assert_eq!(
+            sb.read_credentials(),
+            *credentials,
+            "{name}: remove-role gives back the original"
+        );
+    }
+}
+
+#[test]
+fn set_and_unset_follow_the_aws_cli_file_rules() {
+    let sb = walkthrough();
+    sb.awsprof(&["profile", "set", "tanaka", "region", "ap-northeast-1"])
+        .ok();
+    assert_eq!(
+        sb.read_config(),
+        "[profile tanaka]\nregion = ap-northeast-1\n"
+    );
+    // A secret from standard input goes to the credentials file, masked in output.
+    let mut child = sb
+        .command(support::AWSPROF)
+        .args(["profile", "set", "newuser", "aws_secret_access_key", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"s3cr3t-from-stdin\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("s3cr3t-from-stdin"));
+    assert!(sb
+        .read_credentials()
+        .ends_with("\n[newuser]\naws_secret_access_key = s3cr3t-from-stdin\n"));
+    // The backup manifest does not record the secret either.
+    let list = sb.awsprof(&["backup", "list"]).ok();
+    assert!(!list.stdout.contains("s3cr3t"), "{list:#?}");
+
+    // A value a reader would cut at a comment is refused.
+    let run = sb
+        .awsprof(&["profile", "set", "tanaka", "output", "json # oops"])
+        .code(2);
+    assert!(run.stderr.contains("comment"), "{run:#?}");
+    // Setting a key that lives in the credentials file updates it there.
+    sb.awsprof(&["profile", "set", "tanaka", "aws_access_key_id", "AKIANEW"])
+        .ok();
+    assert!(sb
+        .read_credentials()
+        .contains("[tanaka]\naws_access_key_id = AKIANEW\n"));
+
+    sb.awsprof(&["profile", "unset", "tanaka", "region"]).ok();
+    assert_eq!(sb.read_config(), "[profile tanaka]\n");
+    let none = sb.awsprof(&["profile", "unset", "tanaka", "region"]).ok();
+    assert!(none.stdout.contains("not set"), "{none:#?}");
+}
+
+#[test]
+fn backups_list_show_diff_restore_and_refuse_tampering() {
+    let sb = walkthrough();
+    let original = sb.read_credentials();
+    sb.awsprof(&["profile", "add-role", "tanaka", "--role-arn", ROLE])
+        .ok();
+    let id = sb.backup_ids().pop().unwrap();
+
+    let list = sb
+        .awsprof(&["backup", "list", "--output", "json"])
+        .ok()
+        .json();
+    assert_eq!(list[0]["id"], id.as_str());
+    assert!(list[0]["command"]
+        .as_str()
+        .unwrap()
+        .contains("add-role tanaka"));
+    let show = sb.awsprof(&["backup", "show", &id]).ok();
+    assert!(show.stdout.contains("sha256"));
+    let diff = sb.awsprof(&["backup", "diff", &id]).ok();
+    assert!(
+        diff.stdout.contains(&format!("+role_arn = {ROLE}")),
+        "{diff:#?}"
+    );
+    assert!(!diff.stdout.contains(SECRET));
+
+    let dry = sb.awsprof(&["backup", "restore", &id, "--dry-run"]).ok();
+    assert!(
+        dry.stdout.contains(&format!("-role_arn = {ROLE}")),
+        "{dry:#?}"
+    );
+    assert_ne!(sb.read_credentials(), original);
+
+    sb.awsprof(&["backup", "restore", &id]).ok();
+    assert_eq!(sb.read_credentials(), original);
+    assert_eq!(
+        sb.backup_ids().len(),
+        2,
+        "the restore backed up the state it replaced"
+    );
+
+    // Tamper with a backup: restoring it is refused and changes nothing.
+    let newest = sb.backup_ids().pop().unwrap();
+    std::fs::write(sb.backups().join(&newest).join("credentials"), "[evil]\n").unwrap();
+    let run = sb.awsprof(&["backup", "restore", &newest]).code(2);
+    assert!(run.stderr.contains("sha256"), "{run:#?}");
+    assert_eq!(sb.read_credentials(), original);
+
+    let unknown = sb.awsprof(&["backup", "restore", "nope"]).code(2);
+    assert!(unknown.stderr.contains("backup list"), "{unknown:#?}");
+    sb.awsprof(&["backup", "prune", "--keep", "1"]).ok();
+    assert_eq!(sb.backup_ids(), vec![newest]);
+}
+
+#[test]
+fn help_documents_exit_codes_and_completions_work() {
+    let sb = walkthrough();
+    let help = sb.awsprof(&["--help"]).ok();
+    assert!(
+        help.stdout.contains("Exit codes:") && help.stdout.contains("3  AWS refused"),
+        "{help:#?}"
+    );
+    let bash = sb.awsprof(&["completions", "bash"]).ok();
+    assert!(
+        bash.stdout.contains("_awsprof()"),
+        "{}",
+        &bash.stdout[..200.min(bash.stdout.len())]
+    );
+    sb.awsprof(&["profile", "bogus"]).code(2);
+}
+
+#[test]
+fn global_file_flags_override_the_environment() {
+    let sb = walkthrough();
+    let other = sb.dir.path().join("elsewhere");
+    std::fs::write(
+        &other,
+        "[someone]\naws_access_key_id = A\naws_secret_access_key = B\n",
+    )
+    .unwrap();
+    let run = sb
+        .awsprof(&[
+            "--credentials-file",
+            other.to_str().unwrap(),
+            "profile",
+            "list",
+        ])
+        .ok();
+    assert_eq!(run.stdout, "someone\n");
+}
