@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The walkthrough, end to end, against a local AWS (moto) with IAM enforced.
+# Needs no AWS account and never touches your ~/.aws: everything happens in a
+# temporary HOME that is removed at the end, and moto is stopped on exit,
+# also on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+bold=$'\e[1m'; dim=$'\e[2m'; off=$'\e[0m'
+if [ -n "${NO_COLOR:-}" ] || [ ! -t 1 ]; then bold=""; dim=""; off=""; fi
+say() { printf '\n%s== %s%s\n' "$bold" "$*" "$off"; }
+
+# --- what the demo needs ----------------------------------------------------
+if ! python3 -c 'import moto, boto3, awscli' 2>/dev/null; then
+  say "Installing the local AWS emulator and the AWS CLI (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check -r tests/support/requirements.txt
+fi
+say "Building awsprof"
+cargo build --quiet
+awsprof="$repo/target/debug/awsprof"
+
+work=$(mktemp -d)
+moto_pid=""
+cleanup() {
+  if [ -n "$moto_pid" ]; then kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- a local AWS on loopback ------------------------------------------------
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+endpoint="http://127.0.0.1:$port"
+INITIAL_NO_AUTH_ACTION_COUNT=3 python3 -m moto.server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+for _ in $(seq 100); do
+  python3 -c "import urllib.request,sys; urllib.request.urlopen('$endpoint/moto-api/', timeout=1)" 2>/dev/null && break
+  kill -0 "$moto_pid" 2>/dev/null || { cat "$work/moto.log"; exit 1; }
+  sleep 0.2
+done
+
+mkdir -p "$work/home/.aws"
+# Every command below sees only the sandbox: its HOME, its two files, the
+# local endpoint, and none of your AWS environment variables.
+sandbox() {
+  env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+      -u AWS_REGION -u AWS_CONFIG_FILE -u AWS_SHARED_CREDENTIALS_FILE -u XDG_STATE_HOME \
+      HOME="$work/home" AWS_CONFIG_FILE="$work/home/.aws/config" \
+      AWS_SHARED_CREDENTIALS_FILE="$work/home/.aws/credentials" \
+      AWSPROF_BACKUP_DIR="$work/backups" AWS_ENDPOINT_URL="$endpoint" \
+      AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" "$@"
+}
+aws_cli() { sandbox python3 -m awscli "$@"; }
+# Shows a command as the reader would type it, then what it printed.
+show() {
+  local shown=("$@")
+  [ "$1" = "aws_cli" ] && shown=(aws "${@:2}")
+  [ "$1" = "$awsprof" ] && shown=(awsprof "${@:2}")
+  printf '%s$ %s%s\n' "$dim" "${shown[*]}" "$off"
+  local status=0
+  if [ "$1" = "aws_cli" ]; then "$@" 2>&1 | sed 's/^/  /' || status=$?; else sandbox "$@" 2>&1 | sed 's/^/  /' || status=$?; fi
+  return $status
+}
+expect_refused() { if "$@"; then echo "  (unexpected: that should have been refused)"; exit 1; fi; }
+
+say "A local AWS (moto) is listening on $endpoint with IAM enforced; the sandbox HOME is $work/home"
+
+say "Admin bootstrap: the three calls moto lets through unsigned create an admin"
+boot() { env AWS_ACCESS_KEY_ID=AKIABOOTSTRAPDUMMY00 AWS_SECRET_ACCESS_KEY=dummy AWS_DEFAULT_REGION=us-east-1 \
+           HOME="$work/home" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+           python3 -m awscli --endpoint-url "$endpoint" "$@"; }
+boot iam create-user --user-name admin >/dev/null
+boot iam put-user-policy --user-name admin --policy-name everything \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+read -r admin_key admin_secret < <(boot iam create-access-key --user-name admin --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+show "$awsprof" profile set admin aws_access_key_id "$admin_key"
+printf '%s$ awsprof profile set admin aws_secret_access_key - %s(the secret comes from standard input)%s\n' "$dim" "" "$off"
+printf '%s' "$admin_secret" | sandbox "$awsprof" profile set admin aws_secret_access_key - | sed 's/^/  /'
+
+say "Admin: create IAM user tanaka with an access key and no permissions"
+show aws_cli iam create-user --user-name tanaka --profile admin --query User.Arn --output text
+read -r tanaka_key tanaka_secret < <(aws_cli iam create-access-key --user-name tanaka --profile admin --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+echo "  (access key ${tanaka_key} created; tanaka stores it with awsprof)"
+show "$awsprof" profile set tanaka aws_access_key_id "$tanaka_key"
+printf '%s' "$tanaka_secret" | sandbox "$awsprof" profile set tanaka aws_secret_access_key - >/dev/null
+show "$awsprof" profile show tanaka
+
+say "tanaka has no permissions: DescribeInstanceTypes is refused"
+expect_refused show aws_cli ec2 describe-instance-types --profile tanaka --max-results 5
+
+say "Admin: a policy allowing only ec2:DescribeInstanceTypes, and role toy-role that trusts tanaka"
+show aws_cli iam create-policy --profile admin --policy-name ToyPolicy --query Policy.Arn --output text \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:DescribeInstanceTypes","Resource":"*"}]}'
+show aws_cli iam create-role --profile admin --role-name toy-role --query Role.Arn --output text \
+  --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/tanaka"},"Action":"sts:AssumeRole"}]}'
+show aws_cli iam attach-role-policy --profile admin --role-name toy-role --policy-arn arn:aws:iam::123456789012:policy/ToyPolicy
+echo "  (moto also wants tanaka to hold sts:AssumeRole, which real AWS does not need in one account)"
+aws_cli iam put-user-policy --profile admin --user-name tanaka --policy-name may-assume-roles \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}'
+
+role=arn:aws:iam::123456789012:role/toy-role
+say "tanaka: add the role to the profile, first as a dry run"
+show "$awsprof" profile add-role tanaka --role-arn "$role" --dry-run
+show "$awsprof" profile add-role tanaka --role-arn "$role"
+echo "  The credentials file now (the secret masked here too):"
+sed -E 's/^(aws_secret_access_key[ =]+).*/\1****/; s/^/    /' "$work/home/.aws/credentials"
+
+say "The chain awsprof will run, with where each setting comes from"
+show "$awsprof" profile resolve tanaka
+show "$awsprof" profile whoami tanaka -v
+
+say "The AWS CLI reads the same files: DescribeInstanceTypes works, DescribeVpcs is still refused"
+show aws_cli ec2 describe-instance-types --profile tanaka --max-results 5 --query 'InstanceTypes[0].InstanceType' --output text
+expect_refused show aws_cli ec2 describe-vpcs --profile tanaka
+
+say "Every write took a backup first"
+show "$awsprof" backup list
+
+say "Proof: awsprof profile verify (before the role, with tanaka's own keys, and after)"
+show "$awsprof" profile verify tanaka --allow ec2:DescribeInstanceTypes --deny ec2:DescribeVpcs --deny ec2:RunInstances --compare-source
+say "Done. moto is stopped and the sandbox removed on exit."
