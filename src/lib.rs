@@ -11,6 +11,7 @@ pub mod commands;
 pub mod diff;
 pub mod document;
 pub mod error;
+pub mod lint;
 pub mod profiles;
 pub mod secret;
 pub mod store;

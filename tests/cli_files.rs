@@ -495,3 +495,49 @@ fn global_file_flags_override_the_environment() {
         .ok();
     assert_eq!(run.stdout, "someone\n");
 }
+
+#[test]
+fn lint_reports_fixes_and_exits_by_severity() {
+    let sb = Sandbox::new("\u{feff}[dev]\nregion = eu-west-1\n[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = gone\n", &fixture("walkthrough-credentials"));
+    let run = sb.awsprof(&["lint", "--output", "json"]).code(1);
+    let report = run.json();
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "byte-order-mark",
+            "unprefixed-config-section",
+            "missing-source-profile"
+        ],
+        "{report}"
+    );
+    assert_eq!(report["findings"][2]["line"], 5);
+    // --profile narrows to what that profile's chain reaches.
+    let narrowed = sb
+        .awsprof(&["lint", "--profile", "tanaka", "--output", "json"])
+        .code(1)
+        .json();
+    let narrowed_codes: Vec<&str> = narrowed["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !narrowed_codes.contains(&"missing-source-profile"),
+        "{narrowed}"
+    );
+
+    sb.awsprof(&["lint", "--fix"]).code(1);
+    assert_eq!(sb.read_config(), "[profile dev]\nregion = eu-west-1\n[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = gone\n");
+    assert_eq!(sb.backup_ids().len(), 1, "fixes take a backup first");
+
+    sb.awsprof(&["profile", "set", "a", "source_profile", "tanaka"])
+        .ok();
+    sb.awsprof(&["lint"]).ok();
+}

@@ -108,13 +108,12 @@ pub fn set_everywhere(
 pub fn unset_everywhere(files: &mut ProfileFiles, profile: &str, key: &str) -> Vec<Change> {
     [FileKind::Config, FileKind::Credentials]
         .into_iter()
-        .filter_map(|kind| {
-            (files.unset_property(kind, profile, key) > 0).then(|| Change {
-                file: kind,
-                key: key.to_string(),
-                value: None,
-                action: Action::Removed,
-            })
+        .filter(|&kind| files.unset_property(kind, profile, key) > 0)
+        .map(|kind| Change {
+            file: kind,
+            key: key.to_string(),
+            value: None,
+            action: Action::Removed,
         })
         .collect()
 }

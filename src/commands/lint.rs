@@ -1,6 +1,163 @@
-use super::Context;
+//! `awsprof lint`: findings, and the safe mechanical fixes.
+
+use super::{print_json, Context};
 use crate::cli::LintArgs;
-use crate::error::Result;
-pub fn run(_ctx: &Context, _a: LintArgs) -> Result<()> {
-    todo!()
+use crate::document::Document;
+use crate::error::{exit, Error, Result};
+use crate::lint::{lint, reach, Finding, Fix, Input, Severity};
+use crate::profiles::{FileKind, ProfileSet, SourceFile};
+use crate::store::StoreError;
+use serde_json::json;
+use std::os::unix::fs::PermissionsExt;
+
+fn mode_of(path: &std::path::Path) -> Option<u32> {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o777)
+}
+
+fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
+    let config = SourceFile::load(FileKind::Config, &ctx.locations.config)?;
+    let credentials = SourceFile::load(FileKind::Credentials, &ctx.locations.credentials)?;
+    let input = Input {
+        config: &config.document,
+        credentials: &credentials.document,
+        credentials_mode: credentials
+            .exists
+            .then(|| mode_of(&credentials.path))
+            .flatten(),
+    };
+    let mut found = lint(&input);
+    if let Some(name) = profile {
+        let set =
+            ProfileSet::from_documents(&config.document, &credentials.document).unwrap_or_default();
+        if !set.profiles.contains_key(name) {
+            return Err(Error::Usage(format!(
+                "profile `{name}` not found; `awsprof profile list` shows the profiles"
+            )));
+        }
+        let reached = reach(&set, name);
+        found.retain(|f| f.profile.as_ref().is_none_or(|p| reached.contains(p)));
+    }
+    Ok(found)
+}
+
+fn apply_document_fix(doc: &mut Document, fix: &Fix) -> bool {
+    match fix {
+        Fix::Header { line_index, inner } => doc.set_header(*line_index, inner),
+        Fix::RemoveBom => {
+            doc.set_bom(false);
+            true
+        }
+        Fix::PrivateMode => false,
+    }
+}
+
+fn fix(ctx: &Context) -> Result<Vec<String>> {
+    let mut applied = Vec::new();
+    let store = ctx.store();
+    let (done, written) = store.update(&ctx.locations, |files| {
+        let found = lint(&Input {
+            config: &files.config.document,
+            credentials: &files.credentials.document,
+            credentials_mode: None,
+        });
+        let mut done = Vec::new();
+        for f in found {
+            if let Some((kind, fix)) = &f.fix {
+                let doc = match kind {
+                    FileKind::Config => &mut files.config.document,
+                    FileKind::Credentials => &mut files.credentials.document,
+                };
+                if apply_document_fix(doc, fix) {
+                    done.push(format!(
+                        "{}:{}: fixed {}",
+                        files.path(*kind).display(),
+                        f.line,
+                        f.code
+                    ));
+                }
+            }
+        }
+        Ok::<_, Error>(done)
+    })?;
+    applied.extend(done);
+    if let Some(b) = written.backup {
+        applied.push(format!("backup {} taken first", b.id));
+    }
+    let path = &ctx.locations.credentials;
+    if mode_of(path).is_some_and(|m| m & 0o044 != 0) {
+        let manifest = store.backup(&ctx.locations)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(
+            |source| StoreError::Io {
+                path: path.clone(),
+                action: "chmod",
+                source,
+            },
+        )?;
+        applied.push(format!(
+            "{}: mode set to 600 (backup {} taken first)",
+            path.display(),
+            manifest.id
+        ));
+    }
+    Ok(applied)
+}
+
+pub fn run(ctx: &Context, args: LintArgs) -> Result<()> {
+    let applied = if args.fix { fix(ctx)? } else { Vec::new() };
+    let found = findings(ctx, args.profile.as_deref())?;
+    let counts = |s: Severity| found.iter().filter(|f| f.severity == s).count();
+    let (errors, warnings) = (counts(Severity::Error), counts(Severity::Warning));
+    let path = |kind: FileKind| match kind {
+        FileKind::Config => ctx.locations.config.display().to_string(),
+        FileKind::Credentials => ctx.locations.credentials.display().to_string(),
+    };
+    if ctx.json() {
+        let list: Vec<_> = found
+            .iter()
+            .map(|f| {
+                json!({
+                    "code": f.code,
+                    "severity": f.severity,
+                    "file": path(f.file),
+                    "line": f.line,
+                    "message": f.message,
+                    "hint": f.hint,
+                    "fixable": f.fix.is_some(),
+                })
+            })
+            .collect();
+        print_json(
+            &json!({"findings": list, "errors": errors, "warnings": warnings, "fixed": applied}),
+        );
+    } else {
+        let mut out = String::new();
+        for line in &applied {
+            out.push_str(&format!("{line}\n"));
+        }
+        for f in &found {
+            let severity = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let place = if f.line == 0 {
+                path(f.file)
+            } else {
+                format!("{}:{}", path(f.file), f.line)
+            };
+            out.push_str(&format!(
+                "{place}: {severity}[{}]: {}\n  hint: {}\n",
+                f.code, f.message, f.hint
+            ));
+        }
+        out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
+        print!("{out}");
+    }
+    let failing = errors > 0 || (args.strict && warnings > 0);
+    if failing {
+        Err(Error::Exit(exit::FAILED))
+    } else {
+        Ok(())
+    }
 }

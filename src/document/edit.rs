@@ -181,6 +181,22 @@ impl Document {
         header
     }
 
+    /// Rewrites the bracketed part of the header at `idx` as `[inner]`,
+    /// keeping whatever follows it (a comment) and the line ending.
+    /// Returns false, changing nothing, when the line is not a header.
+    pub fn set_header(&mut self, idx: usize, inner: &str) -> bool {
+        let line = &self.lines[idx];
+        let LineKind::Header { name } = line.kind else {
+            return false;
+        };
+        let Some(close) = line.text[name.end..].find(']').map(|p| name.end + p) else {
+            return false;
+        };
+        let text = format!("[{inner}]{}", &line.text[close + 1..]);
+        self.lines[idx] = Line::new(text, line.ending);
+        true
+    }
+
     /// Removes the section at `header` with all its lines.
     pub fn remove_section(&mut self, header: usize) {
         let end = self.section_end(header);

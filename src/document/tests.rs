@@ -122,6 +122,14 @@ fn remove_section_removes_only_that_section() {
     assert_eq!(d.to_string(), "[a]\nk=v\n[c]\n");
 }
 
+#[test]
+fn set_header_keeps_comment_and_ending() {
+    let mut d = doc("[ profile  foo ] # team\r\nk = v\r\n");
+    assert!(d.set_header(0, "profile foo"));
+    assert_eq!(d.to_string(), "[profile foo] # team\r\nk = v\r\n");
+    assert!(!d.set_header(1, "x"));
+}
+
 fn line_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),

@@ -1,0 +1,399 @@
+//! Findings over the two files: what will break before AWS does, and what
+//! the AWS CLI (botocore) reads differently from the SDKs. Pure: the caller
+//! hands in the documents and the credentials file's mode.
+
+mod keys;
+
+use crate::chain::{resolve, ChainErrorKind};
+use crate::document::{Document, LineKind};
+use crate::profiles::{rules, FileKind, Origin, ProfileSet, SectionName};
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A mechanical fix `lint --fix` may apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fix {
+    /// chmod 600 the credentials file.
+    PrivateMode,
+    /// Rewrite the header at this line (0-based index) as `[inner]`.
+    Header {
+        line_index: usize,
+        inner: String,
+    },
+    RemoveBom,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub file: FileKind,
+    /// 1-based; 0 for a finding about the whole file.
+    pub line: usize,
+    pub message: String,
+    pub hint: String,
+    /// The profile this is about, for `lint --profile`.
+    pub profile: Option<String>,
+    pub fix: Option<(FileKind, Fix)>,
+}
+
+/// What lint looks at.
+pub struct Input<'a> {
+    pub config: &'a Document,
+    pub credentials: &'a Document,
+    /// Permission bits of the credentials file, when it exists.
+    pub credentials_mode: Option<u32>,
+}
+
+fn finding(
+    code: &'static str,
+    severity: Severity,
+    origin: Origin,
+    message: String,
+    hint: impl Into<String>,
+) -> Finding {
+    Finding {
+        code,
+        severity,
+        file: origin.file,
+        line: origin.line,
+        message,
+        hint: hint.into(),
+        profile: None,
+        fix: None,
+    }
+}
+
+pub fn lint(input: &Input<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (kind, doc) in [
+        (FileKind::Config, input.config),
+        (FileKind::Credentials, input.credentials),
+    ] {
+        document_checks(kind, doc, &mut out);
+    }
+    if let Some(mode) = input.credentials_mode {
+        if mode & 0o044 != 0 {
+            let mut f = finding(
+                "credentials-file-readable",
+                Severity::Warning,
+                Origin {
+                    file: FileKind::Credentials,
+                    line: 0,
+                },
+                format!(
+                    "the credentials file is readable by {} (mode {mode:o})",
+                    if mode & 0o004 != 0 {
+                        "everyone"
+                    } else {
+                        "its group"
+                    }
+                ),
+                "chmod 600 it (lint --fix does)",
+            );
+            f.fix = Some((FileKind::Credentials, Fix::PrivateMode));
+            out.push(f);
+        }
+    }
+    match ProfileSet::from_documents(input.config, input.credentials) {
+        Err(e) => out.push(finding(
+            "parse-error",
+            Severity::Error,
+            Origin {
+                file: e.file,
+                line: e.line,
+            },
+            e.message,
+            "the AWS SDKs and CLI refuse the whole file until this line is fixed",
+        )),
+        Ok(set) => profile_checks(&set, &mut out),
+    }
+    out.sort_by(|a, b| (a.file, a.line, a.code).cmp(&(b.file, b.line, b.code)));
+    out.dedup();
+    out
+}
+
+/// Checks of the text itself: headers, duplicates, the byte-order mark.
+fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
+    let at = |idx: usize| Origin {
+        file: kind,
+        line: idx + 1,
+    };
+    if doc.has_bom() {
+        let mut f = finding(
+            "byte-order-mark",
+            Severity::Error,
+            Origin { file: kind, line: 1 },
+            "the file starts with a UTF-8 byte-order mark, and the AWS CLI refuses such a file outright".into(),
+            "remove the mark (lint --fix does)",
+        );
+        f.fix = Some((kind, Fix::RemoveBom));
+        out.push(f);
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut defaults: Vec<(usize, bool)> = Vec::new();
+    for section in doc.sections() {
+        let Some(raw) = section.name else { continue };
+        let idx = section.header;
+        let name = SectionName::parse(raw);
+        let canonical = match &name.prefix {
+            Some(p) => format!("{p} {}", name.name),
+            None => name.name.clone(),
+        };
+        if let Some(first) = seen.insert(raw, idx) {
+            out.push(finding(
+                "duplicate-section",
+                Severity::Error,
+                at(idx),
+                format!("[{raw}] is defined again (first at line {}); the AWS CLI refuses a file with duplicate sections, while the SDKs merge them", first + 1),
+                "merge the two sections into one",
+            ));
+        }
+        let text = doc.lines()[idx].text();
+        let bracketed = text.find(']').map_or(text, |close| &text[..=close]);
+        if bracketed != format!("[{canonical}]") {
+            let mut f = finding(
+                "header-extra-spaces",
+                Severity::Warning,
+                at(idx),
+                format!("section header {bracketed} has extra spaces; the SDKs read it as [{canonical}], the AWS CLI does not"),
+                format!("write it as [{canonical}] (lint --fix does)"),
+            );
+            f.fix = Some((
+                kind,
+                Fix::Header {
+                    line_index: idx,
+                    inner: canonical.clone(),
+                },
+            ));
+            out.push(f);
+        }
+        match (kind, name.prefix.as_deref()) {
+            (FileKind::Config, None) if name.name != "default" => {
+                let mut f = finding(
+                    "unprefixed-config-section",
+                    Severity::Warning,
+                    at(idx),
+                    format!(
+                        "[{}] in the config file has no `profile ` prefix, so it is ignored",
+                        name.name
+                    ),
+                    format!("write it as [profile {}] (lint --fix does)", name.name),
+                );
+                f.profile = Some(name.name.clone());
+                f.fix = Some((
+                    kind,
+                    Fix::Header {
+                        line_index: idx,
+                        inner: format!("profile {}", name.name),
+                    },
+                ));
+                out.push(f);
+            }
+            (FileKind::Credentials, Some("profile")) => {
+                let mut f = finding(
+                    "prefixed-credentials-section",
+                    Severity::Warning,
+                    at(idx),
+                    format!("[profile {}] in the credentials file is ignored: profiles there have no prefix", name.name),
+                    format!("rename it to [{}]", name.name),
+                );
+                f.profile = Some(name.name.clone());
+                out.push(f);
+            }
+            (FileKind::Config, Some("profile") | None) if name.name == "default" => {
+                defaults.push((idx, name.prefix.is_some()));
+            }
+            _ => {}
+        }
+    }
+    if defaults.iter().any(|d| d.1) && defaults.iter().any(|d| !d.1) {
+        let (idx, _) = defaults[defaults.len() - 1];
+        out.push(finding(
+            "default-defined-twice",
+            Severity::Warning,
+            at(idx),
+            "both [default] and [profile default] are defined: the SDKs use only [profile default], the AWS CLI lets the last one win".into(),
+            "keep one of them",
+        ));
+    }
+    for (idx, line) in doc.lines().iter().enumerate() {
+        if let LineKind::Property { .. } = line.kind() {
+            if let Some(key) = line.key() {
+                keys::check_key(kind, key, at(idx), out);
+            }
+        }
+    }
+}
+
+fn chain_finding(kind: &ChainErrorKind) -> Option<(&'static str, &'static str)> {
+    Some(match kind {
+        ChainErrorKind::MissingSourceProfile { .. } => (
+            "missing-source-profile",
+            "point source_profile at an existing profile",
+        ),
+        ChainErrorKind::Loop { .. } => {
+            ("source-loop", "end the chain at a profile with credentials")
+        }
+        ChainErrorKind::BothSources(_) => (
+            "conflicting-sources",
+            "keep either source_profile or credential_source",
+        ),
+        ChainErrorKind::NoSource(_) => (
+            "role-without-source",
+            "add source_profile or credential_source",
+        ),
+        ChainErrorKind::PartialKeys { .. } => (
+            "partial-static-keys",
+            "set both aws_access_key_id and aws_secret_access_key",
+        ),
+        ChainErrorKind::UnknownCredentialSource { .. } => (
+            "invalid-credential-source",
+            "use Environment, Ec2InstanceMetadata or EcsContainer",
+        ),
+        ChainErrorKind::InvalidSso { .. } => (
+            "sso-misconfigured",
+            "keep sso_start_url and sso_region in the [sso-session] section",
+        ),
+        ChainErrorKind::WebIdentityWithoutRole(_) => ("web-identity-without-role", "add role_arn"),
+        ChainErrorKind::BadDuration { .. } => (
+            "invalid-duration",
+            "use a whole number of seconds from 900 to 43200",
+        ),
+        ChainErrorKind::NoCredentials(_)
+        | ChainErrorKind::NoProfiles
+        | ChainErrorKind::ProfileNotFound { .. } => return None,
+    })
+}
+
+fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
+    for (name, profile) in &set.profiles {
+        let header = profile.headers.last().copied().unwrap_or(Origin {
+            file: FileKind::Config,
+            line: 0,
+        });
+        let mut push = |mut f: Finding| {
+            f.profile = Some(name.clone());
+            out.push(f);
+        };
+        if let Some(p) = profile.property("role_arn") {
+            if let Err(why) = rules::check_role_arn(&p.value) {
+                push(finding(
+                    "invalid-role-arn",
+                    Severity::Error,
+                    p.origin,
+                    format!("profile `{name}`: {why}"),
+                    "use the ARN of an IAM role",
+                ));
+            }
+        }
+        for (key, check) in [
+            (
+                "mfa_serial",
+                rules::check_mfa_serial as fn(&str) -> Result<(), String>,
+            ),
+            ("role_session_name", rules::check_session_name),
+            ("external_id", rules::check_external_id),
+        ] {
+            if let Some(p) = profile.property(key) {
+                if let Err(why) = check(&p.value) {
+                    push(finding(
+                        "invalid-value",
+                        Severity::Error,
+                        p.origin,
+                        format!("profile `{name}`: {why}"),
+                        format!("fix {key}"),
+                    ));
+                }
+            }
+        }
+        if let Some(p) = profile.property("duration_seconds") {
+            if let Ok(seconds) = p.value.parse::<u32>() {
+                if let Err(why) = rules::check_duration(seconds) {
+                    push(finding(
+                        "duration-out-of-range",
+                        Severity::Error,
+                        p.origin,
+                        format!("profile `{name}`: {why}"),
+                        "STS refuses the AssumeRole call",
+                    ));
+                }
+            }
+        }
+        let uses_role = profile.get("role_arn").is_some()
+            || profile.get("source_profile").is_some()
+            || profile.get("credential_source").is_some();
+        let has_key_material = [
+            "aws_access_key_id",
+            "aws_secret_access_key",
+            "aws_session_token",
+        ]
+        .iter()
+        .any(|k| profile.get(k).is_some());
+        match resolve(set, name) {
+            Ok(chain) => {
+                // Every hop after the first is a role chained from a role:
+                // STS caps those sessions at one hour.
+                for hop in chain.hops.iter().skip(1) {
+                    if let Some(d) = hop
+                        .duration_seconds
+                        .filter(|&d| d > rules::MAX_CHAINED_DURATION)
+                    {
+                        let origin = set
+                            .profile(&hop.profile)
+                            .and_then(|p| p.property("duration_seconds"))
+                            .map_or(hop.origin, |p| p.origin);
+                        push(finding(
+                            "chained-duration-too-long",
+                            Severity::Error,
+                            origin,
+                            format!("profile `{}` asks for {d} s on a role-chained hop; STS allows at most {} s there", hop.profile, rules::MAX_CHAINED_DURATION),
+                            "lower duration_seconds to 3600 or less",
+                        ));
+                    }
+                }
+            }
+            Err(e)
+                if uses_role
+                    || has_key_material
+                    || matches!(e.kind, ChainErrorKind::InvalidSso { .. }) =>
+            {
+                if let Some((code, hint)) = chain_finding(&e.kind) {
+                    push(finding(
+                        code,
+                        Severity::Error,
+                        e.origin.unwrap_or(header),
+                        e.kind.to_string(),
+                        hint,
+                    ));
+                }
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+/// Profiles `name`'s chain reaches (itself included), for `lint --profile`.
+pub fn reach(set: &ProfileSet, name: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut next = Some(name.to_string());
+    while let Some(current) = next.take() {
+        if !out.insert(current.clone()) {
+            break;
+        }
+        next = set
+            .profile(&current)
+            .and_then(|p| p.get("source_profile"))
+            .map(String::from);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
