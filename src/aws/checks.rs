@@ -241,8 +241,7 @@ pub static ACTIONS: &[Action] = &[
         .create_security_group()
         .dry_run(true)
         .group_name(PROBE_NAME)
-        .description("awsprof verify probe")
-        .vpc_id(VPC)),
+        .description("awsprof verify probe")),
     ec2!("CreateSnapshot", true, |c| c
         .ec2
         .create_snapshot()

@@ -85,8 +85,11 @@ impl ProfileFiles {
 
     /// Rebuilds the merged profiles after the documents were edited.
     pub fn reparse(&mut self) -> Result<(), LoadError> {
-        let fresh = ProfileFiles::from_sources(self.config.clone(), self.credentials.clone())?;
-        self.set = fresh.set;
+        self.set = ProfileSet::from_documents(&self.config.document, &self.credentials.document)
+            .map_err(|source| LoadError::Parse {
+                path: self.path(source.file).to_path_buf(),
+                source,
+            })?;
         Ok(())
     }
 

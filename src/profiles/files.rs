@@ -52,16 +52,23 @@ impl SourceFile {
     pub fn load(kind: FileKind, path: &Path) -> Result<SourceFile, LoadError> {
         match std::fs::read(path) {
             Ok(bytes) => SourceFile::from_bytes(kind, path, &bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(SourceFile {
-                kind,
-                path: path.to_path_buf(),
-                exists: false,
-                document: Document::default(),
-            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(SourceFile::missing(kind, path))
+            }
             Err(source) => Err(LoadError::Io {
                 path: path.to_path_buf(),
                 source,
             }),
+        }
+    }
+
+    /// A file that does not exist: it reads as empty.
+    pub fn missing(kind: FileKind, path: &Path) -> SourceFile {
+        SourceFile {
+            kind,
+            path: path.to_path_buf(),
+            exists: false,
+            document: Document::default(),
         }
     }
 

@@ -9,7 +9,7 @@ pub use atomic::{real_path, remove_durably, write_atomic, NEW_FILE_MODE};
 pub use backup::{BackupStore, Manifest};
 pub use lock::lock_path;
 
-use crate::profiles::{FileKind, Locations, ProfileFiles};
+use crate::profiles::{FileKind, Locations, ProfileFiles, SourceFile};
 use backup::FileState;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
@@ -92,38 +92,34 @@ impl Store {
     {
         let _locks = self.lock(locations)?;
         for _ in 0..ATTEMPTS {
-            let before = ProfileFiles::load(locations)?;
-            let mut after = before.clone();
-            let value = edit(&mut after)?;
-            let changed: Vec<FileKind> = [FileKind::Config, FileKind::Credentials]
+            let before = RawFiles::read(locations)?;
+            let mut files = before.parse(locations)?;
+            let value = edit(&mut files)?;
+            let new_bytes: Vec<(FileKind, Vec<u8>)> = [FileKind::Config, FileKind::Credentials]
                 .into_iter()
-                .filter(|&k| after.file(k).document != before.file(k).document)
+                .map(|k| (k, files.file(k).document.to_bytes()))
+                .filter(|(k, bytes)| before.get(*k).map_or(!bytes.is_empty(), |old| old != bytes))
                 .collect();
-            if changed.is_empty() {
+            if new_bytes.is_empty() {
                 return Ok((value, Written::default()));
             }
             pause_for_tests();
-            if ProfileFiles::load(locations)
-                .map(|now| !same_bytes(&now, &before))
-                .unwrap_or(true)
-            {
+            if RawFiles::read(locations)? != before {
                 continue;
             }
-            let backup = self.backup(locations)?;
-            for &kind in &changed {
-                let path = after.path(kind);
-                write_atomic(path, &after.file(kind).document.to_bytes()).map_err(|source| {
-                    StoreError::Io {
-                        path: path.to_path_buf(),
-                        action: "write",
-                        source,
-                    }
+            let backup = self.backup_raw(locations, &before)?;
+            for (kind, bytes) in &new_bytes {
+                let path = files.path(*kind);
+                write_atomic(path, bytes).map_err(|source| StoreError::Io {
+                    path: path.to_path_buf(),
+                    action: "write",
+                    source,
                 })?;
             }
             return Ok((
                 value,
                 Written {
-                    changed,
+                    changed: new_bytes.into_iter().map(|(k, _)| k).collect(),
                     backup: Some(backup),
                 },
             ));
@@ -154,37 +150,71 @@ impl Store {
     /// Backs up both files as they are on disk now, byte for byte (a file
     /// that does not parse included).
     pub fn backup(&self, locations: &Locations) -> Result<Manifest, StoreError> {
-        let mut read = Vec::new();
-        for (kind, path) in [
+        self.backup_raw(locations, &RawFiles::read(locations)?)
+    }
+
+    fn backup_raw(&self, locations: &Locations, raw: &RawFiles) -> Result<Manifest, StoreError> {
+        let states: Vec<FileState<'_>> = [
             (FileKind::Config, &locations.config),
             (FileKind::Credentials, &locations.credentials),
-        ] {
-            let content = match std::fs::read(path) {
-                Ok(bytes) => Some(bytes),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(source) => {
-                    return Err(StoreError::Io {
-                        path: path.clone(),
-                        action: "read for the backup",
-                        source,
-                    })
-                }
-            };
-            let mode = std::fs::metadata(path)
+        ]
+        .into_iter()
+        .map(|(kind, path)| FileState {
+            kind,
+            path,
+            content: raw.get(kind),
+            mode: std::fs::metadata(path)
                 .ok()
-                .map(|m| m.permissions().mode() & 0o7777);
-            read.push((kind, path, content, mode));
-        }
-        let states: Vec<FileState<'_>> = read
-            .iter()
-            .map(|(kind, path, content, mode)| FileState {
-                kind: *kind,
-                path,
-                content: content.as_deref(),
-                mode: *mode,
-            })
-            .collect();
+                .map(|m| m.permissions().mode() & 0o7777),
+        })
+        .collect();
         self.backups.create(&states, &self.command)
+    }
+}
+
+/// Both files' bytes as read; `None` for a file that does not exist.
+#[derive(Debug, PartialEq, Eq)]
+struct RawFiles {
+    config: Option<Vec<u8>>,
+    credentials: Option<Vec<u8>>,
+}
+
+impl RawFiles {
+    fn read(locations: &Locations) -> Result<RawFiles, StoreError> {
+        let read = |path: &PathBuf| match std::fs::read(path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(StoreError::Io {
+                path: path.clone(),
+                action: "read",
+                source,
+            }),
+        };
+        Ok(RawFiles {
+            config: read(&locations.config)?,
+            credentials: read(&locations.credentials)?,
+        })
+    }
+
+    fn get(&self, kind: FileKind) -> Option<&[u8]> {
+        match kind {
+            FileKind::Config => self.config.as_deref(),
+            FileKind::Credentials => self.credentials.as_deref(),
+        }
+    }
+
+    fn parse(
+        &self,
+        locations: &Locations,
+    ) -> Result<ProfileFiles, crate::profiles::files::LoadError> {
+        let source = |kind, path: &PathBuf| match self.get(kind) {
+            Some(bytes) => SourceFile::from_bytes(kind, path, bytes),
+            None => Ok(SourceFile::missing(kind, path)),
+        };
+        ProfileFiles::from_sources(
+            source(FileKind::Config, &locations.config)?,
+            source(FileKind::Credentials, &locations.credentials)?,
+        )
     }
 }
 
@@ -198,10 +228,4 @@ fn pause_for_tests() {
     {
         std::thread::sleep(Duration::from_millis(ms));
     }
-}
-
-fn same_bytes(a: &ProfileFiles, b: &ProfileFiles) -> bool {
-    [FileKind::Config, FileKind::Credentials]
-        .into_iter()
-        .all(|k| a.file(k).exists == b.file(k).exists && a.file(k).document == b.file(k).document)
 }

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Whole-command benchmarks with hyperfine, on generated real-world shaped
+# files, side by side with the AWS CLI; peak memory with GNU time; verify
+# with 1 and 20 checks against a local moto.
+#
+#   benches/commands.sh           release build, full runs, writes target/bench-results.md
+#   benches/commands.sh --quick   debug build, 2 runs each: only checks that it still runs (CI)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+if ! command -v hyperfine >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
+  else echo "benches/commands.sh: install hyperfine (apt-get install hyperfine)" >&2; exit 1; fi
+fi
+python3 -c 'import moto, boto3, awscli' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check -r tests/support/requirements.txt
+
+if [ $quick = 1 ]; then
+  profile_flag=(); bin="$repo/target/debug/awsprof"; runs=(--runs 2 --warmup 0)
+else
+  profile_flag=(--release); bin="$repo/target/release/awsprof"; runs=(--warmup 3 --min-runs 20)
+fi
+cargo build --quiet "${profile_flag[@]}" --bin awsprof --example generate_profiles
+generator="$repo/target/$([ $quick = 1 ] && echo debug || echo release)/examples/generate_profiles"
+
+work=$(mktemp -d)
+moto_pid=""
+cleanup() {
+  if [ -n "$moto_pid" ]; then kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$generator" "$work/in"
+mkdir -p "$work/home/.aws"
+results="$repo/target/bench-results.md"
+: > "$results"
+
+# Every command runs in a sandbox HOME with no AWS settings of the caller's.
+export HOME="$work/home" AWSPROF_BACKUP_DIR="$work/backups" AWS_PAGER="" AWS_DEFAULT_REGION=us-east-1
+unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_REGION XDG_STATE_HOME
+cfg="$work/home/.aws/config"; creds="$work/home/.aws/credentials"
+export AWS_CONFIG_FILE="$cfg" AWS_SHARED_CREDENTIALS_FILE="$creds"
+
+bench() { # title, then hyperfine arguments
+  local title=$1; shift
+  echo "### $title" >> "$results"
+  hyperfine "${runs[@]}" --style basic --export-markdown "$work/part.md" "$@"
+  cat "$work/part.md" >> "$results"; echo >> "$results"
+}
+
+cp "$work/in/credentials-10000" "$creds"
+for n in 1000 10000; do
+  cp "$work/in/config-$n" "$cfg"
+  bench "profile list, $n-profile config + 10,000-profile credentials" -n "list-$n" "$bin profile list"
+done
+
+cp "$work/in/config-10000" "$cfg"
+reset="cp $work/in/config-10000 $cfg; rm -rf $work/backups"
+bench "profile add-role on the 10,000-profile config: first vs last profile" \
+  --prepare "$reset" \
+  -n "add-role first (p2)" "$bin profile add-role p2 --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config" \
+  -n "add-role last (p9998)" "$bin profile add-role p9998 --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config"
+
+bench "the same edit: aws configure set vs awsprof add-role (10,000-profile config)" \
+  --prepare "$reset" \
+  -n "aws configure set" "python3 -m awscli configure set profile.p9998.role_arn arn:aws:iam::123456789012:role/bench" \
+  -n "awsprof add-role" "$bin profile add-role p9998 --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config"
+
+cp "$work/in/config-chain-50" "$cfg"
+bench "profile resolve, 50-hop chain (whole process)" -n "resolve 50 hops" "$bin profile resolve hop50"
+
+{
+  echo "### Peak memory (GNU time, max RSS)"
+  echo
+  echo "| command | peak RSS |"
+  echo "| --- | --- |"
+  cp "$work/in/config-10000" "$cfg"
+  kb=$( { /usr/bin/time -f %M "$bin" profile list >/dev/null; } 2>&1 | tail -1); echo "| profile list (10,000 + 10,000) | $((kb / 1024)) MB ($kb KB) |"
+  kb=$( { /usr/bin/time -f %M "$bin" profile add-role p9998 --role-arn arn:aws:iam::123456789012:role/m --source-profile base --in config >/dev/null; } 2>&1 | tail -1); echo "| profile add-role (10,000) | $((kb / 1024)) MB ($kb KB) |"
+  echo
+} >> "$results"
+
+# verify: 1 check vs 20 checks, one process each, against one moto.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+INITIAL_NO_AUTH_ACTION_COUNT=3 python3 -m moto.server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+for _ in $(seq 100); do python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/', timeout=1)" 2>/dev/null && break; sleep 0.2; done
+world=$(python3 tests/support/moto_world.py --endpoint "http://127.0.0.1:$port" --role-allow 'ec2:Describe*')
+python3 - "$world" "$creds" "$cfg" <<'PY'
+import json, sys
+w, creds, cfg = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+open(creds, "w").write("[tanaka]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (w["tanaka"]["access_key_id"], w["tanaka"]["secret_access_key"]))
+open(cfg, "w").write("[profile bench]\nrole_arn = %s\nsource_profile = tanaka\n" % w["toy_role_arn"])
+PY
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+twenty=$("$bin" profile verify --list-actions | awk '/read-only/ && $1 ~ /^ec2:/ && $1 != "ec2:DescribePlacementGroups" {print "--allow " $1}' | head -20 | tr '\n' ' ')
+"$bin" profile whoami bench >/dev/null  # fills the session cache: both runs measure the checks
+bench "verify: 1 check vs 20 checks, against the same moto" \
+  -n "verify, 1 check" "$bin profile verify bench --allow ec2:DescribeVpcs" \
+  -n "verify, 20 checks" "$bin profile verify bench $twenty"
+
+echo "Results: $results"
+[ $quick = 1 ] || cat "$results"

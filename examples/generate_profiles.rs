@@ -1,0 +1,16 @@
+//! Writes the benchmark inputs: `generate_profiles DIR` creates
+//! config-{100,1000,10000}, credentials-10000 and config-chain-50.
+
+#[path = "../benches/support/generate.rs"]
+mod generate;
+
+fn main() -> std::io::Result<()> {
+    let dir = std::path::PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| ".".into()));
+    std::fs::create_dir_all(&dir)?;
+    for n in [100, 1_000, 10_000] {
+        std::fs::write(dir.join(format!("config-{n}")), generate::config(n))?;
+    }
+    std::fs::write(dir.join("credentials-10000"), generate::credentials(10_000))?;
+    std::fs::write(dir.join("config-chain-50"), generate::chain(50))?;
+    Ok(())
+}
