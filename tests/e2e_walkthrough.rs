@@ -399,3 +399,37 @@ fn plan_file_and_compare_source() {
         .ok();
     assert!(text.stdout.contains("TANAKA (BASE)"), "{text:#?}");
 }
+
+#[test]
+fn mfa_code_and_external_id_are_passed_through() {
+    let moto = Moto::start();
+    let world = World::build(&moto, &[]);
+    let config = format!(
+        "[profile mfa]\nrole_arn = {}\nsource_profile = tanaka\nmfa_serial = arn:aws:iam::{ACCOUNT}:mfa/tanaka\nexternal_id = partner-42\nduration_seconds = 900\n",
+        toy_role()
+    );
+    let sandbox = Sandbox::new(&config, &world.tanaka_credentials()).with_endpoint(&moto.endpoint);
+    // Without a terminal to prompt on (setsid: no controlling terminal) and
+    // without --mfa-code, the error says what to do.
+    let asked = sandbox
+        .command("setsid")
+        .args(["--wait", support::AWSPROF, "profile", "whoami", "mfa"])
+        .output()
+        .expect("setsid (util-linux) runs");
+    assert_eq!(asked.status.code(), Some(3), "{asked:#?}");
+    assert!(
+        String::from_utf8_lossy(&asked.stderr).contains("pass --mfa-code"),
+        "{asked:#?}"
+    );
+    let who = sandbox
+        .awsprof(&[
+            "profile",
+            "whoami",
+            "mfa",
+            "--mfa-code",
+            "123456",
+            "--no-cache",
+        ])
+        .ok();
+    assert!(who.stdout.contains(":assumed-role/toy-role/"), "{who:#?}");
+}
