@@ -25,12 +25,10 @@ fi
 cargo build --quiet "${profile_flag[@]}" --bin awsprof --example generate_profiles
 generator="$repo/target/$([ $quick = 1 ] && echo debug || echo release)/examples/generate_profiles"
 
+# shellcheck source=../tests/support/moto.sh
+. tests/support/moto.sh
 work=$(mktemp -d)
-moto_pid=""
-cleanup() {
-  if [ -n "$moto_pid" ]; then kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
+cleanup() { moto_stop; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -85,18 +83,15 @@ bench "profile resolve, 50-hop chain (whole process)" -n "resolve 50 hops" "$bin
 } >> "$results"
 
 # verify: 1 check vs 20 checks, one process each, against one moto.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-INITIAL_NO_AUTH_ACTION_COUNT=3 python3 -m moto.server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-moto_pid=$!
-for _ in $(seq 100); do python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/', timeout=1)" 2>/dev/null && break; sleep 0.2; done
-world=$(python3 tests/support/moto_world.py --endpoint "http://127.0.0.1:$port" --role-allow 'ec2:Describe*')
+moto_start "$work"
+world=$(python3 tests/support/moto_world.py --endpoint "$MOTO_ENDPOINT" --role-allow 'ec2:Describe*')
 python3 - "$world" "$creds" "$cfg" <<'PY'
 import json, sys
 w, creds, cfg = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
 open(creds, "w").write("[tanaka]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (w["tanaka"]["access_key_id"], w["tanaka"]["secret_access_key"]))
 open(cfg, "w").write("[profile bench]\nrole_arn = %s\nsource_profile = tanaka\n" % w["toy_role_arn"])
 PY
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+export AWS_ENDPOINT_URL="$MOTO_ENDPOINT"
 twenty=$("$bin" profile verify --list-actions | awk '/read-only/ && $1 ~ /^ec2:/ && $1 != "ec2:DescribePlacementGroups" {print "--allow " $1}' | head -20 | tr '\n' ' ')
 "$bin" profile whoami bench >/dev/null  # fills the session cache: both runs measure the checks
 bench "verify: 1 check vs 20 checks, against the same moto" \

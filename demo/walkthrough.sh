@@ -20,25 +20,16 @@ say "Building awsprof"
 cargo build --quiet
 awsprof="$repo/target/debug/awsprof"
 
+# shellcheck source=../tests/support/moto.sh
+. tests/support/moto.sh
 work=$(mktemp -d)
-moto_pid=""
-cleanup() {
-  if [ -n "$moto_pid" ]; then kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
+cleanup() { moto_stop; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- a local AWS on loopback ------------------------------------------------
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-endpoint="http://127.0.0.1:$port"
-INITIAL_NO_AUTH_ACTION_COUNT=3 python3 -m moto.server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-moto_pid=$!
-for _ in $(seq 100); do
-  python3 -c "import urllib.request,sys; urllib.request.urlopen('$endpoint/moto-api/', timeout=1)" 2>/dev/null && break
-  kill -0 "$moto_pid" 2>/dev/null || { cat "$work/moto.log"; exit 1; }
-  sleep 0.2
-done
+moto_start "$work"
+endpoint=$MOTO_ENDPOINT
 
 mkdir -p "$work/home/.aws"
 # Every command below sees only the sandbox: its HOME, its two files, the

@@ -6,6 +6,21 @@ mod support;
 use serde_json::json;
 use support::{Moto, Sandbox, World, ACCOUNT};
 
+/// The walkthrough's expectations, as verify flags.
+const WALKTHROUGH_CHECKS: [&str; 4] = [
+    "--allow",
+    "ec2:DescribeInstanceTypes",
+    "--deny",
+    "ec2:DescribeVpcs",
+];
+
+fn verify_args<'a>(profile: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["profile", "verify", profile];
+    args.extend(WALKTHROUGH_CHECKS);
+    args.extend(extra);
+    args
+}
+
 fn toy_role() -> String {
     format!("arn:aws:iam::{ACCOUNT}:role/toy-role")
 }
@@ -78,17 +93,7 @@ fn walkthrough_every_step() {
     );
 
     // verify proves the walkthrough's expectations.
-    sandbox
-        .awsprof(&[
-            "profile",
-            "verify",
-            "tanaka",
-            "--allow",
-            "ec2:DescribeInstanceTypes",
-            "--deny",
-            "ec2:DescribeVpcs",
-        ])
-        .ok();
+    sandbox.awsprof(&verify_args("tanaka", &[])).ok();
 
     // The AWS CLI on the same files: allowed now, and still refused DescribeVpcs.
     sandbox
@@ -206,17 +211,7 @@ fn unreachable_ec2_is_error_never_a_pass() {
     let run = sandbox
         .command(support::AWSPROF)
         .env("AWS_ENDPOINT_URL_EC2", "http://127.0.0.1:1")
-        .args([
-            "profile",
-            "verify",
-            "tanaka",
-            "--allow",
-            "ec2:DescribeInstanceTypes",
-            "--deny",
-            "ec2:DescribeVpcs",
-            "--output",
-            "json",
-        ])
+        .args(verify_args("tanaka", &["--output", "json"]))
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(3));
@@ -290,17 +285,7 @@ fn two_hop_chain_and_a_refused_hop() {
         "{who:#?}"
     );
 
-    sandbox
-        .awsprof(&[
-            "profile",
-            "verify",
-            "hop-b",
-            "--allow",
-            "ec2:DescribeInstanceTypes",
-            "--deny",
-            "ec2:DescribeVpcs",
-        ])
-        .ok();
+    sandbox.awsprof(&verify_args("hop-b", &[])).ok();
 
     // hop-b trusts only hop-a's session: straight from tanaka is refused, and
     // the error names the hop. (--no-cache: the AWS CLI's cache key is the

@@ -132,13 +132,10 @@ fn edit(files: &mut ProfileFiles, args: &AddRoleArgs) -> Result<EditResult> {
     let already =
         existing.is_some_and(|p| desired.iter().all(|(k, v)| p.get(k) == Some(v.as_str())));
     if already && conflicts.is_empty() {
-        return Ok(EditResult {
-            unchanged_because: Some(format!(
-                "profile `{name}` is already configured with role {}",
-                args.role_arn
-            )),
-            ..Default::default()
-        });
+        return Ok(EditResult::unchanged(format!(
+            "profile `{name}` is already configured with role {}",
+            args.role_arn
+        )));
     }
 
     let resolved_before = resolve(&files.set, name).is_ok();
@@ -159,9 +156,5 @@ fn edit(files: &mut ProfileFiles, args: &AddRoleArgs) -> Result<EditResult> {
             super::chain_error(files, e)
         )));
     }
-    Ok(EditResult {
-        changes,
-        unchanged_because: None,
-        warnings,
-    })
+    Ok(EditResult::changed(changes, warnings))
 }

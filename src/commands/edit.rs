@@ -62,6 +62,23 @@ pub struct EditResult {
     pub warnings: Vec<String>,
 }
 
+impl EditResult {
+    pub fn unchanged(why: String) -> EditResult {
+        EditResult {
+            unchanged_because: Some(why),
+            ..Default::default()
+        }
+    }
+
+    pub fn changed(changes: Vec<Change>, warnings: Vec<String>) -> EditResult {
+        EditResult {
+            changes,
+            unchanged_because: None,
+            warnings,
+        }
+    }
+}
+
 /// Sets `key` for `profile` wherever the profile already has it (so no
 /// other file shadows the new value), else in `target`.
 pub fn set_everywhere(
@@ -299,19 +316,12 @@ pub fn set(
         let resolved_before = resolve(&files.set, profile).is_ok();
         let changes = set_everywhere(files, profile, &key, &value, target);
         if changes.is_empty() {
-            return Ok(EditResult {
-                unchanged_because: Some(format!(
-                    "{key} of profile `{profile}` is already set to that value"
-                )),
-                ..Default::default()
-            });
+            return Ok(EditResult::unchanged(format!(
+                "{key} of profile `{profile}` is already set to that value"
+            )));
         }
         let warnings = check_result(files, profile, &[(&key, Some(&value))], resolved_before)?;
-        Ok(EditResult {
-            changes,
-            unchanged_because: None,
-            warnings,
-        })
+        Ok(EditResult::changed(changes, warnings))
     })?;
     report(ctx, profile, &applied, dry_run);
     Ok(())
@@ -324,17 +334,12 @@ pub fn unset(ctx: &Context, profile: &str, key: &str, dry_run: bool) -> Result<(
         require_profile(files, profile)?;
         let changes = unset_everywhere(files, profile, &key);
         if changes.is_empty() {
-            return Ok(EditResult {
-                unchanged_because: Some(format!("{key} is not set in profile `{profile}`")),
-                ..Default::default()
-            });
+            return Ok(EditResult::unchanged(format!(
+                "{key} is not set in profile `{profile}`"
+            )));
         }
         let warnings = check_result(files, profile, &[(&key, None)], false)?;
-        Ok(EditResult {
-            changes,
-            unchanged_because: None,
-            warnings,
-        })
+        Ok(EditResult::changed(changes, warnings))
     })?;
     report(ctx, profile, &applied, dry_run);
     Ok(())
@@ -348,18 +353,13 @@ pub fn remove_role(ctx: &Context, profile: &str, dry_run: bool) -> Result<()> {
             .flat_map(|key| unset_everywhere(files, profile, key))
             .collect();
         if changes.is_empty() {
-            return Ok(EditResult {
-                unchanged_because: Some(format!("profile `{profile}` has no role settings")),
-                ..Default::default()
-            });
+            return Ok(EditResult::unchanged(format!(
+                "profile `{profile}` has no role settings"
+            )));
         }
         let expected: Vec<(&str, Option<&str>)> = ROLE_KEYS.iter().map(|k| (*k, None)).collect();
         let warnings = check_result(files, profile, &expected, false)?;
-        Ok(EditResult {
-            changes,
-            unchanged_because: None,
-            warnings,
-        })
+        Ok(EditResult::changed(changes, warnings))
     })?;
     report(ctx, profile, &applied, dry_run);
     Ok(())
