@@ -1,6 +1,12 @@
 use clap::Parser;
 
 fn main() {
+    // Rust ignores SIGPIPE, which turns `awsprof profile list | head -1` into
+    // a panic on the next print; die quietly like other Unix tools instead.
+    // SAFETY: called before any other thread exists; SIG_DFL is always valid.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = awsprof::cli::Cli::parse();
     let code = match awsprof::commands::run(cli) {
         Ok(()) => awsprof::error::exit::OK,

@@ -541,3 +541,32 @@ fn lint_reports_fixes_and_exits_by_severity() {
         .ok();
     sb.awsprof(&["lint"]).ok();
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_not_with_a_panic() {
+    // Far more names than a pipe buffer holds, so the writer must block.
+    let credentials: String = (0..30_000)
+        .map(|i| {
+            format!("[profile-number-{i}]\naws_access_key_id = A\naws_secret_access_key = B\n")
+        })
+        .collect();
+    let sb = Sandbox::new("", &credentials);
+    let mut child = sb
+        .command(support::AWSPROF)
+        .args(["profile", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then hang up.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 3];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    use std::os::unix::process::ExitStatusExt;
+    const SIGPIPE: i32 = 13;
+    assert_eq!(out.status.signal(), Some(SIGPIPE), "{:?}", out.status);
+}
