@@ -66,22 +66,22 @@ impl Document {
             return false;
         };
         let text = &line.text;
-        let new_text = if span.start == span.end {
+        let new_text = if span.start() == span.end() {
             // `key =` or `key = # comment`: add the value after the `=`.
-            let space = if text[key.end..span.start].starts_with([' ', '\t']) {
+            let space = if text[key.end()..span.start()].starts_with([' ', '\t']) {
                 " "
             } else {
                 ""
             };
-            let rest = text[span.start..].trim_start_matches([' ', '\t']);
+            let rest = text[span.start()..].trim_start_matches([' ', '\t']);
             let tail = if rest.is_empty() {
                 String::new()
             } else {
                 format!(" {rest}")
             };
-            format!("{}{space}{value}{tail}", &text[..span.start])
+            format!("{}{space}{value}{tail}", &text[..span.start()])
         } else {
-            format!("{}{value}{}", &text[..span.start], &text[span.end..])
+            format!("{}{value}{}", &text[..span.start()], &text[span.end()..])
         };
         self.lines[idx] = Line::new(new_text, line.ending);
         for i in continuation.into_iter().rev() {
@@ -120,10 +120,10 @@ impl Document {
     fn separator_style(&self, header: usize) -> String {
         let section = header + 1..self.section_end(header);
         let from_line = |line: &Line| match line.kind {
-            LineKind::Property { key, value } if value.start > key.end => {
-                let sep = &line.text[key.end..value.start];
+            LineKind::Property { key, value } if value.start() > key.end() => {
+                let sep = &line.text[key.end()..value.start()];
                 // An empty value's span sits right after `=`; keep a space after it.
-                Some(if sep.ends_with('=') && value.start == value.end {
+                Some(if sep.ends_with('=') && value.start() == value.end() {
                     format!("{sep} ")
                 } else {
                     sep.to_string()
@@ -157,8 +157,8 @@ impl Document {
             .lines
             .iter()
             .find_map(|l| match l.kind {
-                LineKind::Property { key, value } if value.start > key.end => {
-                    Some(l.text[key.end..value.start].to_string())
+                LineKind::Property { key, value } if value.start() > key.end() => {
+                    Some(l.text[key.end()..value.start()].to_string())
                 }
                 _ => None,
             })
@@ -189,7 +189,7 @@ impl Document {
         let LineKind::Header { name } = line.kind else {
             return false;
         };
-        let Some(close) = line.text[name.end..].find(']').map(|p| name.end + p) else {
+        let Some(close) = line.text[name.end()..].find(']').map(|p| name.end() + p) else {
             return false;
         };
         let text = format!("[{inner}]{}", &line.text[close + 1..]);

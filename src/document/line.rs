@@ -1,15 +1,35 @@
 //! The grammar of one line, as the AWS SDKs' shared parser reads it.
 
-/// A byte range into a line's text.
+/// A byte range into a line's text. 32-bit: a line is never 4 GiB, and
+/// large files have hundreds of thousands of lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
     pub fn of<'a>(&self, text: &'a str) -> &'a str {
-        &text[self.start..self.end]
+        &text[self.start()..self.end()]
     }
 }
 
@@ -67,10 +87,10 @@ pub fn classify(text: &str) -> LineKind {
     }
     if text.starts_with('[') {
         let body = prepare(text, 0, text.len(), false);
-        let inner = &text[body.start..body.end];
+        let inner = &text[body.start()..body.end()];
         return if inner.len() >= 2 && inner.ends_with(']') {
             LineKind::Header {
-                name: trim(text, body.start + 1, body.end - 1),
+                name: trim(text, body.start() + 1, body.end() - 1),
             }
         } else {
             LineKind::MalformedHeader
@@ -98,21 +118,18 @@ pub(crate) enum PropertySplit {
 /// comment (one that follows whitespace). Spans are trimmed.
 pub(crate) fn split_property(text: &str, start: usize, end: usize) -> PropertySplit {
     let body = prepare(text, start, end, true);
-    let Some(eq) = text[body.start..body.end].find('=') else {
+    let Some(eq) = text[body.start()..body.end()].find('=') else {
         return PropertySplit::NoEquals;
     };
-    let eq = body.start + eq;
-    let key = trim(text, body.start, eq);
-    if key.start == key.end {
+    let eq = body.start() + eq;
+    let key = trim(text, body.start(), eq);
+    if key.start() == key.end() {
         return PropertySplit::NoKey;
     }
-    let value = trim(text, eq + 1, body.end);
+    let value = trim(text, eq + 1, body.end());
     // An empty value sits right after the `=` so that an edit lands there.
-    let value = if value.start == value.end {
-        Span {
-            start: eq + 1,
-            end: eq + 1,
-        }
+    let value = if value.start() == value.end() {
+        Span::new(eq + 1, eq + 1)
     } else {
         value
     };
@@ -125,12 +142,9 @@ fn trim(text: &str, start: usize, end: usize) -> Span {
     let left = slice.len() - slice.trim_start_matches(WHITESPACE).len();
     let right = slice.trim_end_matches(WHITESPACE).len();
     if right <= left {
-        return Span { start, end: start };
+        return Span::new(start, start);
     }
-    Span {
-        start: start + left,
-        end: start + right,
-    }
+    Span::new(start + left, start + right)
 }
 
 /// Trims whitespace and a trailing comment. Where `comments_need_whitespace`,
@@ -139,13 +153,13 @@ fn trim(text: &str, start: usize, end: usize) -> Span {
 fn prepare(text: &str, start: usize, end: usize, comments_need_whitespace: bool) -> Span {
     let body = trim(text, start, end);
     let mut prev_whitespace = false;
-    let mut cut = body.end;
-    for (idx, ch) in text[body.start..body.end].char_indices() {
+    let mut cut = body.end();
+    for (idx, ch) in text[body.start()..body.end()].char_indices() {
         if COMMENT.contains(&ch) && (prev_whitespace || !comments_need_whitespace) {
-            cut = body.start + idx;
+            cut = body.start() + idx;
             break;
         }
         prev_whitespace = ch.is_whitespace();
     }
-    trim(text, body.start, cut)
+    trim(text, body.start(), cut)
 }

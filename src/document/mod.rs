@@ -30,7 +30,7 @@ const BOM: &str = "\u{feff}";
 /// One physical line: its text without the line ending, and that ending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
-    text: String,
+    text: Box<str>,
     ending: LineEnding,
     kind: LineKind,
 }
@@ -38,7 +38,11 @@ pub struct Line {
 impl Line {
     fn new(text: String, ending: LineEnding) -> Self {
         let kind = classify(&text);
-        Line { text, ending, kind }
+        Line {
+            text: text.into_boxed_str(),
+            ending,
+            kind,
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -200,3 +204,16 @@ impl fmt::Display for Document {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod size {
+    #[test]
+    fn a_line_stays_small() {
+        // Files with 100,000 lines are real; every byte here counts 100,000 times.
+        assert!(
+            std::mem::size_of::<super::Line>() <= 40,
+            "{}",
+            std::mem::size_of::<super::Line>()
+        );
+    }
+}

@@ -85,6 +85,8 @@ impl ProfileFiles {
 
     /// Rebuilds the merged profiles after the documents were edited.
     pub fn reparse(&mut self) -> Result<(), LoadError> {
+        // The old set goes first, so that two never live at once.
+        self.set = ProfileSet::default();
         self.set = ProfileSet::from_documents(&self.config.document, &self.credentials.document)
             .map_err(|source| LoadError::Parse {
                 path: self.path(source.file).to_path_buf(),
@@ -105,11 +107,11 @@ pub fn masked_text(doc: &Document) -> String {
         let text = line.text();
         match line.kind() {
             LineKind::Property { key, value }
-                if super::is_secret_key(key.of(text)) && value.start < value.end =>
+                if super::is_secret_key(key.of(text)) && value.start() < value.end() =>
             {
-                out.push_str(&text[..value.start]);
+                out.push_str(&text[..value.start()]);
                 out.push_str(crate::secret::MASK);
-                out.push_str(&text[value.end..]);
+                out.push_str(&text[value.end()..]);
             }
             _ => out.push_str(text),
         }

@@ -53,11 +53,76 @@ impl std::fmt::Debug for Property {
     }
 }
 
+/// A section's properties, sorted by key. A profile has a handful, so a
+/// sorted vector costs a fraction of a map's memory on files with
+/// thousands of profiles, and looks up as fast.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Properties(Vec<(String, Property)>);
+
+impl Properties {
+    pub fn get(&self, key: &str) -> Option<&Property> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    /// Inserts or replaces (a later value wins, as in the files).
+    pub fn insert(&mut self, key: String, property: Property) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(i) => self.0[i].1 = property,
+            Err(i) => self.0.insert(i, (key, property)),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Property)> {
+        self.0.iter().map(|(k, p)| (k, p))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+}
+
+impl FromIterator<(String, Property)> for Properties {
+    fn from_iter<I: IntoIterator<Item = (String, Property)>>(iter: I) -> Properties {
+        let mut out = Properties::default();
+        for (k, p) in iter {
+            out.insert(k, p);
+        }
+        out
+    }
+}
+
+impl<'a> IntoIterator for &'a Properties {
+    type Item = (&'a String, &'a Property);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Property)>,
+        fn(&'a (String, Property)) -> (&'a String, &'a Property),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, p)| (k, p))
+    }
+}
+
 /// A profile, an sso-session, or another named section (`[services x]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Section {
     pub name: String,
-    pub properties: BTreeMap<String, Property>,
+    pub properties: Properties,
     /// Every header that contributes to this section, in file order.
     pub headers: Vec<Origin>,
 }
@@ -96,6 +161,13 @@ impl ProfileSet {
         let credentials_sections = parse::parse(credentials, FileKind::Credentials)?;
         normalize::merge_in(&mut set, config_sections, FileKind::Config);
         normalize::merge_in(&mut set, credentials_sections, FileKind::Credentials);
+        for section in set
+            .profiles
+            .values_mut()
+            .chain(set.sso_sessions.values_mut())
+        {
+            section.properties.shrink_to_fit();
+        }
         Ok(set)
     }
 
