@@ -75,11 +75,16 @@ pub enum LineKind {
     MissingKey,
 }
 
-const WHITESPACE: &[char] = &[' ', '\t'];
 const COMMENT: &[char] = &['#', ';'];
 
+/// The dialect's whitespace is space and tab only. Both are ASCII, so byte
+/// positions found here are always character boundaries.
+fn is_ws(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
 pub fn classify(text: &str) -> LineKind {
-    if text.trim_matches(WHITESPACE).is_empty() {
+    if text.bytes().all(is_ws) {
         return LineKind::Blank;
     }
     if text.starts_with(COMMENT) {
@@ -96,7 +101,7 @@ pub fn classify(text: &str) -> LineKind {
             LineKind::MalformedHeader
         };
     }
-    if text.starts_with(WHITESPACE) {
+    if text.bytes().next().is_some_and(is_ws) {
         return LineKind::Indented {
             content: trim(text, 0, text.len()),
         };
@@ -138,12 +143,14 @@ pub(crate) fn split_property(text: &str, start: usize, end: usize) -> PropertySp
 
 /// The span of `text[start..end]` without surrounding whitespace.
 fn trim(text: &str, start: usize, end: usize) -> Span {
-    let slice = &text[start..end];
-    let left = slice.len() - slice.trim_start_matches(WHITESPACE).len();
-    let right = slice.trim_end_matches(WHITESPACE).len();
-    if right <= left {
+    let bytes = &text.as_bytes()[start..end];
+    let Some(left) = bytes.iter().position(|&b| !is_ws(b)) else {
         return Span::new(start, start);
-    }
+    };
+    let right = bytes
+        .iter()
+        .rposition(|&b| !is_ws(b))
+        .map_or(left, |r| r + 1);
     Span::new(start + left, start + right)
 }
 
@@ -152,6 +159,12 @@ fn trim(text: &str, start: usize, end: usize) -> Span {
 /// like `a#b` survive.
 fn prepare(text: &str, start: usize, end: usize, comments_need_whitespace: bool) -> Span {
     let body = trim(text, start, end);
+    let has_comment_char = text.as_bytes()[body.start()..body.end()]
+        .iter()
+        .any(|&b| b == b'#' || b == b';');
+    if !has_comment_char {
+        return body;
+    }
     let mut prev_whitespace = false;
     let mut cut = body.end();
     for (idx, ch) in text[body.start()..body.end()].char_indices() {

@@ -144,7 +144,7 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
         let name = SectionName::parse(raw);
         let canonical = match &name.prefix {
             Some(p) => format!("{p} {}", name.name),
-            None => name.name.clone(),
+            None => name.name.to_string(),
         };
         if let Some(first) = seen.insert(raw, idx) {
             out.push(finding(
@@ -174,7 +174,7 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
             ));
             out.push(f);
         }
-        match (kind, name.prefix.as_deref()) {
+        match (kind, name.prefix) {
             (FileKind::Config, None) if name.name != "default" => {
                 let mut f = finding(
                     "unprefixed-config-section",
@@ -186,7 +186,7 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
                     ),
                     format!("write it as [profile {}] (lint --fix does)", name.name),
                 );
-                f.profile = Some(name.name.clone());
+                f.profile = Some(name.name.to_string());
                 f.fix = Some((
                     kind,
                     Fix::Header {
@@ -204,7 +204,7 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
                     format!("[profile {}] in the credentials file is ignored: profiles there have no prefix", name.name),
                     format!("rename it to [{}]", name.name),
                 );
-                f.profile = Some(name.name.clone());
+                f.profile = Some(name.name.to_string());
                 out.push(f);
             }
             (FileKind::Config, Some("profile") | None) if name.name == "default" => {

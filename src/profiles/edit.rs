@@ -8,15 +8,21 @@ use crate::document::{Document, LineKind};
 /// Header line indices (0-based) of the sections in `doc` that the SDKs
 /// read as profile `name`, in file order.
 pub fn profile_headers(doc: &Document, kind: FileKind, name: &str) -> Vec<usize> {
+    // Only headers that mention the name can name it: on files with
+    // thousands of profiles this skips nearly all of them.
     let named: Vec<(usize, SectionName)> = doc
-        .sections()
-        .into_iter()
-        .filter_map(|s| s.name.map(|n| (s.header, SectionName::parse(n))))
+        .lines()
+        .iter()
+        .enumerate()
+        .filter_map(|(idx, line)| line.header_name().map(|n| (idx, n)))
+        .filter(|(_, n)| n.contains(name))
+        .map(|(idx, n)| (idx, SectionName::parse(n)))
         .collect();
     let has_prefixed_default = kind == FileKind::Config
+        && name == "default"
         && named
             .iter()
-            .any(|(_, n)| n.prefix.as_deref() == Some("profile") && n.name == "default");
+            .any(|(_, n)| n.prefix == Some("profile") && n.name == "default");
     named
         .into_iter()
         .filter(|(_, n)| n.profile_name(kind) == Some(name))

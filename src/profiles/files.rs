@@ -96,9 +96,11 @@ pub struct ProfileFiles {
 
 impl ProfileFiles {
     pub fn load(locations: &Locations) -> Result<ProfileFiles, LoadError> {
-        let config = SourceFile::load(FileKind::Config, &locations.config)?;
-        let credentials = SourceFile::load(FileKind::Credentials, &locations.credentials)?;
-        ProfileFiles::from_sources(config, credentials)
+        let (config, credentials) = super::for_both(|kind| match kind {
+            FileKind::Config => SourceFile::load(kind, &locations.config),
+            FileKind::Credentials => SourceFile::load(kind, &locations.credentials),
+        });
+        ProfileFiles::from_sources(config?, credentials?)
     }
 
     pub fn from_sources(

@@ -19,6 +19,20 @@ pub use parse::ParseError;
 
 use std::collections::BTreeMap;
 
+/// Runs `f` for the config file on a second thread and for the credentials
+/// file on this one: the two files are independent, and large ones take
+/// milliseconds each to parse.
+pub fn for_both<T: Send>(f: impl Fn(FileKind) -> T + Sync) -> (T, T) {
+    std::thread::scope(|scope| {
+        let config = scope.spawn(|| f(FileKind::Config));
+        let credentials = f(FileKind::Credentials);
+        let config = config
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (config, credentials)
+    })
+}
+
 /// Keys whose values are secrets: masked unless the user asks for them.
 pub const SECRET_KEYS: &[&str] = &[
     "aws_secret_access_key",
@@ -157,8 +171,11 @@ impl ProfileSet {
         credentials: &crate::document::Document,
     ) -> Result<ProfileSet, ParseError> {
         let mut set = ProfileSet::default();
-        let config_sections = parse::parse(config, FileKind::Config)?;
-        let credentials_sections = parse::parse(credentials, FileKind::Credentials)?;
+        let (config_sections, credentials_sections) = for_both(|kind| match kind {
+            FileKind::Config => parse::parse(config, kind),
+            FileKind::Credentials => parse::parse(credentials, kind),
+        });
+        let (config_sections, credentials_sections) = (config_sections?, credentials_sections?);
         normalize::merge_in(&mut set, config_sections, FileKind::Config);
         normalize::merge_in(&mut set, credentials_sections, FileKind::Credentials);
         for section in set

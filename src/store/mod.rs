@@ -207,14 +207,17 @@ impl RawFiles {
         &self,
         locations: &Locations,
     ) -> Result<ProfileFiles, crate::profiles::files::LoadError> {
-        let source = |kind, path: &PathBuf| match self.get(kind) {
-            Some(bytes) => SourceFile::from_bytes(kind, path, bytes),
-            None => Ok(SourceFile::missing(kind, path)),
-        };
-        ProfileFiles::from_sources(
-            source(FileKind::Config, &locations.config)?,
-            source(FileKind::Credentials, &locations.credentials)?,
-        )
+        let (config, credentials) = crate::profiles::for_both(|kind| {
+            let path = match kind {
+                FileKind::Config => &locations.config,
+                FileKind::Credentials => &locations.credentials,
+            };
+            match self.get(kind) {
+                Some(bytes) => SourceFile::from_bytes(kind, path, bytes),
+                None => Ok(SourceFile::missing(kind, path)),
+            }
+        });
+        ProfileFiles::from_sources(config?, credentials?)
     }
 }
 
