@@ -115,7 +115,13 @@ mod assume_role {
                 .iter()
                 .map(|(k, v)| {
                     let value = v.as_str().unwrap().to_string();
-                    (k.clone(), Property { value, origin })
+                    (
+                        k.clone(),
+                        Property {
+                            value: value.into(),
+                            origin,
+                        },
+                    )
                 })
                 .collect();
             out.insert(

@@ -189,14 +189,14 @@ fn role_hop(profile: &Section) -> Result<Option<(Hop, Next<'_>)>, ChainError> {
                 Some(p.origin),
                 ChainErrorKind::BadDuration {
                     profile: profile.name.clone(),
-                    value: p.value.clone(),
+                    value: p.value.to_string(),
                 },
             )
         })?),
     };
     let hop = Hop {
         profile: profile.name.clone(),
-        role_arn: role_arn.value.clone(),
+        role_arn: role_arn.value.to_string(),
         external_id: profile.get(keys::EXTERNAL_ID).map(String::from),
         role_session_name: profile.get(keys::SESSION_NAME).map(String::from),
         mfa_serial: profile.get(keys::MFA_SERIAL).map(String::from),

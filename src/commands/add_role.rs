@@ -109,7 +109,7 @@ fn edit(files: &mut ProfileFiles, args: &AddRoleArgs) -> Result<EditResult> {
                 .iter()
                 .filter_map(|(k, v)| {
                     p.property(k)
-                        .filter(|cur| &cur.value != v)
+                        .filter(|cur| cur.value.as_str() != v.as_str())
                         .map(|cur| (k, cur))
                 })
                 .map(|(k, cur)| format!("{k} = {} ({})", cur.value, origin_path(files, cur.origin)))

@@ -23,7 +23,7 @@ pub fn run(ctx: &Context, name: Option<String>, show_secrets: bool) -> Result<()
             .iter()
             .map(|(k, p)| {
                 (
-                    k.clone(),
+                    k.to_string(),
                     json!({
                         "value": shown(k, &p.value),
                         "origin": origin_label(p.origin),
@@ -45,7 +45,7 @@ pub fn run(ctx: &Context, name: Option<String>, show_secrets: bool) -> Result<()
     let width = profile
         .properties
         .keys()
-        .map(String::len)
+        .map(|k| k.len())
         .max()
         .unwrap_or(0);
     for (key, prop) in &profile.properties {

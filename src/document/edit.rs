@@ -65,7 +65,7 @@ impl Document {
         let LineKind::Property { key, value: span } = line.kind else {
             return false;
         };
-        let text = &line.text;
+        let text = line.text();
         let new_text = if span.start() == span.end() {
             // `key =` or `key = # comment`: add the value after the `=`.
             let space = if text[key.end()..span.start()].starts_with([' ', '\t']) {
@@ -121,7 +121,7 @@ impl Document {
         let section = header + 1..self.section_end(header);
         let from_line = |line: &Line| match line.kind {
             LineKind::Property { key, value } if value.start() > key.end() => {
-                let sep = &line.text[key.end()..value.start()];
+                let sep = &line.text()[key.end()..value.start()];
                 // An empty value's span sits right after `=`; keep a space after it.
                 Some(if sep.ends_with('=') && value.start() == value.end() {
                     format!("{sep} ")
@@ -158,7 +158,7 @@ impl Document {
             .iter()
             .find_map(|l| match l.kind {
                 LineKind::Property { key, value } if value.start() > key.end() => {
-                    Some(l.text[key.end()..value.start()].to_string())
+                    Some(l.text()[key.end()..value.start()].to_string())
                 }
                 _ => None,
             })
@@ -189,10 +189,10 @@ impl Document {
         let LineKind::Header { name } = line.kind else {
             return false;
         };
-        let Some(close) = line.text[name.end()..].find(']').map(|p| name.end() + p) else {
+        let Some(close) = line.text()[name.end()..].find(']').map(|p| name.end() + p) else {
             return false;
         };
-        let text = format!("[{inner}]{}", &line.text[close + 1..]);
+        let text = format!("[{inner}]{}", &line.text()[close + 1..]);
         self.lines[idx] = Line::new(text, line.ending);
         true
     }

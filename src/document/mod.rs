@@ -11,11 +11,14 @@
 
 mod edit;
 mod line;
+mod shared;
 
 pub use line::{classify, LineEnding, LineKind, Span};
 pub(crate) use line::{split_property, PropertySplit};
+pub use shared::SharedStr;
 
 use std::fmt;
+use std::sync::Arc;
 
 /// The input was not valid UTF-8.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,25 +31,63 @@ pub struct NotUtf8 {
 const BOM: &str = "\u{feff}";
 
 /// One physical line: its text without the line ending, and that ending.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// A parsed line points into the file's one shared buffer instead of owning
+/// a copy: a large file has hundreds of thousands of lines, and an
+/// allocation for each was most of the cost of reading it. A line an edit
+/// writes gets a small buffer of its own.
+#[derive(Clone)]
 pub struct Line {
-    text: Box<str>,
+    buffer: Arc<str>,
+    start: u32,
+    end: u32,
     ending: LineEnding,
     kind: LineKind,
 }
 
+impl PartialEq for Line {
+    fn eq(&self, other: &Line) -> bool {
+        self.ending == other.ending && self.text() == other.text()
+    }
+}
+
+impl Eq for Line {}
+
+impl fmt::Debug for Line {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Line")
+            .field("text", &self.text())
+            .field("ending", &self.ending)
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
 impl Line {
     fn new(text: String, ending: LineEnding) -> Self {
-        let kind = classify(&text);
+        let end = text.len() as u32;
+        Line::shared(Arc::from(text), 0, end, ending)
+    }
+
+    fn shared(buffer: Arc<str>, start: u32, end: u32, ending: LineEnding) -> Self {
+        let kind = classify(&buffer[start as usize..end as usize]);
         Line {
-            text: text.into_boxed_str(),
+            buffer,
+            start,
+            end,
             ending,
             kind,
         }
     }
 
     pub fn text(&self) -> &str {
-        &self.text
+        &self.buffer[self.start as usize..self.end as usize]
+    }
+
+    /// A span of this line's text that shares the file's buffer.
+    pub fn slice(&self, span: Span) -> SharedStr {
+        let base = self.start as usize;
+        SharedStr::slice_of(&self.buffer, base + span.start(), base + span.end())
     }
 
     pub fn ending(&self) -> LineEnding {
@@ -60,7 +101,7 @@ impl Line {
     /// The trimmed header name between the brackets, for a header line.
     pub fn header_name(&self) -> Option<&str> {
         match &self.kind {
-            LineKind::Header { name } => Some(name.of(&self.text)),
+            LineKind::Header { name } => Some(name.of(self.text())),
             _ => None,
         }
     }
@@ -68,7 +109,7 @@ impl Line {
     /// The key as written (not lowercased), for a property line.
     pub fn key(&self) -> Option<&str> {
         match &self.kind {
-            LineKind::Property { key, .. } => Some(key.of(&self.text)),
+            LineKind::Property { key, .. } => Some(key.of(self.text())),
             _ => None,
         }
     }
@@ -76,7 +117,7 @@ impl Line {
     /// The value as written (trimmed, trailing comment removed), for a property line.
     pub fn value(&self) -> Option<&str> {
         match &self.kind {
-            LineKind::Property { value, .. } => Some(value.of(&self.text)),
+            LineKind::Property { value, .. } => Some(value.of(self.text())),
             _ => None,
         }
     }
@@ -101,10 +142,39 @@ impl Document {
     }
 
     pub fn parse_str(text: &str) -> Document {
-        let (bom, mut rest) = match text.strip_prefix(BOM) {
+        let (bom, body) = match text.strip_prefix(BOM) {
             Some(rest) => (true, rest),
             None => (false, text),
         };
+        if body.len() > u32::MAX as usize {
+            // Beyond what the shared buffer's 32-bit offsets address: give
+            // each line its own buffer instead.
+            return Document::parse_owned_lines(bom, body);
+        }
+        let buffer: Arc<str> = Arc::from(body);
+        let bytes = buffer.as_bytes();
+        let mut lines = Vec::with_capacity(bytes.len() / 24 + 1);
+        let mut start = 0usize;
+        while start < bytes.len() {
+            let (end, ending, next) = match bytes[start..].iter().position(|&b| b == b'\n') {
+                Some(i) if i > 0 && bytes[start + i - 1] == b'\r' => {
+                    (start + i - 1, LineEnding::CrLf, start + i + 1)
+                }
+                Some(i) => (start + i, LineEnding::Lf, start + i + 1),
+                None => (bytes.len(), LineEnding::None, bytes.len()),
+            };
+            lines.push(Line::shared(
+                buffer.clone(),
+                start as u32,
+                end as u32,
+                ending,
+            ));
+            start = next;
+        }
+        Document { bom, lines }
+    }
+
+    fn parse_owned_lines(bom: bool, mut rest: &str) -> Document {
         let mut lines = Vec::new();
         while !rest.is_empty() {
             let (line, ending, next) = match rest.find('\n') {
@@ -137,7 +207,21 @@ impl Document {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.to_string().into_bytes()
+        let len = self
+            .lines
+            .iter()
+            .map(|l| l.text().len() + l.ending.as_str().len())
+            .sum::<usize>()
+            + if self.bom { BOM.len() } else { 0 };
+        let mut out = Vec::with_capacity(len);
+        if self.bom {
+            out.extend_from_slice(BOM.as_bytes());
+        }
+        for line in &self.lines {
+            out.extend_from_slice(line.text().as_bytes());
+            out.extend_from_slice(line.ending.as_str().as_bytes());
+        }
+        out
     }
 
     /// The line ending most lines use (LF on a tie or when there is none).
@@ -195,7 +279,7 @@ impl fmt::Display for Document {
             f.write_str(BOM)?;
         }
         for line in &self.lines {
-            f.write_str(&line.text)?;
+            f.write_str(line.text())?;
             f.write_str(line.ending.as_str())?;
         }
         Ok(())
@@ -209,9 +293,10 @@ mod tests;
 mod size {
     #[test]
     fn a_line_stays_small() {
-        // Files with 100,000 lines are real; every byte here counts 100,000 times.
+        // Files with 100,000 lines are real; every byte here counts 100,000
+        // times. (A parsed line has no heap allocation of its own besides.)
         assert!(
-            std::mem::size_of::<super::Line>() <= 40,
+            std::mem::size_of::<super::Line>() <= 48,
             "{}",
             std::mem::size_of::<super::Line>()
         );

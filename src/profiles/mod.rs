@@ -17,6 +17,7 @@ pub use location::{locate, Locations, Platform};
 pub use normalize::{is_identifier, SectionName};
 pub use parse::ParseError;
 
+use crate::document::SharedStr;
 use std::collections::BTreeMap;
 
 /// Runs `f` for the config file on a second thread and for the credentials
@@ -53,7 +54,7 @@ pub struct Origin {
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct Property {
-    pub value: String,
+    pub value: crate::document::SharedStr,
     pub origin: Origin,
 }
 
@@ -71,7 +72,7 @@ impl std::fmt::Debug for Property {
 /// sorted vector costs a fraction of a map's memory on files with
 /// thousands of profiles, and looks up as fast.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Properties(Vec<(String, Property)>);
+pub struct Properties(Vec<(SharedStr, Property)>);
 
 impl Properties {
     pub fn get(&self, key: &str) -> Option<&Property> {
@@ -82,18 +83,21 @@ impl Properties {
     }
 
     /// Inserts or replaces (a later value wins, as in the files).
-    pub fn insert(&mut self, key: String, property: Property) {
-        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+    pub fn insert(&mut self, key: SharedStr, property: Property) {
+        match self
+            .0
+            .binary_search_by(|(k, _)| k.as_str().cmp(key.as_str()))
+        {
             Ok(i) => self.0[i].1 = property,
             Err(i) => self.0.insert(i, (key, property)),
         }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Property)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&SharedStr, &Property)> {
         self.0.iter().map(|(k, p)| (k, p))
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
+    pub fn keys(&self) -> impl Iterator<Item = &SharedStr> {
         self.0.iter().map(|(k, _)| k)
     }
 
@@ -114,17 +118,17 @@ impl FromIterator<(String, Property)> for Properties {
     fn from_iter<I: IntoIterator<Item = (String, Property)>>(iter: I) -> Properties {
         let mut out = Properties::default();
         for (k, p) in iter {
-            out.insert(k, p);
+            out.insert(k.into(), p);
         }
         out
     }
 }
 
 impl<'a> IntoIterator for &'a Properties {
-    type Item = (&'a String, &'a Property);
+    type Item = (&'a SharedStr, &'a Property);
     type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, Property)>,
-        fn(&'a (String, Property)) -> (&'a String, &'a Property),
+        std::slice::Iter<'a, (SharedStr, Property)>,
+        fn(&'a (SharedStr, Property)) -> (&'a SharedStr, &'a Property),
     >;
 
     fn into_iter(self) -> Self::IntoIter {
@@ -220,9 +224,9 @@ impl ProfileSet {
                             let v = if is_secret_key(k) && !show_secrets {
                                 crate::secret::MASK.to_string()
                             } else {
-                                p.value.clone()
+                                p.value.to_string()
                             };
-                            (k.clone(), serde_json::Value::String(v))
+                            (k.to_string(), serde_json::Value::String(v))
                         })
                         .collect::<serde_json::Map<_, _>>();
                     (name.clone(), serde_json::Value::Object(props))

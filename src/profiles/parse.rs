@@ -1,7 +1,7 @@
 //! One file, read line by line with the SDKs' rules. Errors name the line.
 
 use super::{FileKind, Origin};
-use crate::document::{split_property, Document, LineKind, PropertySplit};
+use crate::document::{split_property, Document, LineKind, PropertySplit, SharedStr};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{line}: {message}")]
@@ -14,10 +14,10 @@ pub struct ParseError {
 /// A section as written: its raw header name and its properties in order.
 #[derive(Debug, Clone)]
 pub(super) struct RawSection {
-    pub header: String,
+    pub header: SharedStr,
     pub origin: Origin,
     /// (lowercased key, value, origin), in file order; a later key wins.
-    pub properties: Vec<(String, String, Origin)>,
+    pub properties: Vec<(SharedStr, SharedStr, Origin)>,
 }
 
 struct Current {
@@ -39,9 +39,9 @@ pub(super) fn parse(doc: &Document, file: FileKind) -> Result<Vec<RawSection>, P
         let text = line.text();
         match line.kind() {
             LineKind::Blank | LineKind::Comment => {}
-            LineKind::Header { .. } => {
+            LineKind::Header { name } => {
                 sections.push(RawSection {
-                    header: line.header_name().unwrap_or_default().to_string(),
+                    header: line.slice(*name),
                     origin: Origin { file, line: number },
                     properties: Vec::new(),
                 });
@@ -73,8 +73,7 @@ pub(super) fn parse(doc: &Document, file: FileKind) -> Result<Vec<RawSection>, P
                 }
                 let section = sections.last_mut().expect("a current section exists");
                 let value = &mut section.properties[prop].1;
-                value.push('\n');
-                value.push_str(content);
+                *value = SharedStr::from(format!("{value}\n{content}"));
             }
             LineKind::Property { .. } | LineKind::MissingEquals | LineKind::MissingKey => {
                 if current.is_none() {
@@ -84,7 +83,7 @@ pub(super) fn parse(doc: &Document, file: FileKind) -> Result<Vec<RawSection>, P
                 }
                 let (key, value) =
                     match line.kind() {
-                        LineKind::Property { key, value } => (key.of(text), value.of(text)),
+                        LineKind::Property { key, value } => (*key, line.slice(*value)),
                         LineKind::MissingEquals => return Err(err(
                             "Expected an '=' sign defining a property; write it as `name = value`",
                         )),
@@ -95,13 +94,19 @@ pub(super) fn parse(doc: &Document, file: FileKind) -> Result<Vec<RawSection>, P
                         }
                     };
                 let section = sections.last_mut().expect("a current section exists");
-                section.properties.push((
-                    key.to_ascii_lowercase(),
-                    value.to_string(),
-                    Origin { file, line: number },
-                ));
+                let is_sub = value.is_empty();
+                // Keys compare lowercased; most already are, and share the buffer.
+                let key_text = key.of(text);
+                let key = if key_text.bytes().any(|b| b.is_ascii_uppercase()) {
+                    SharedStr::from(key_text.to_ascii_lowercase())
+                } else {
+                    line.slice(key)
+                };
+                section
+                    .properties
+                    .push((key, value, Origin { file, line: number }));
                 current = Some(Current {
-                    property: Some((section.properties.len() - 1, value.is_empty())),
+                    property: Some((section.properties.len() - 1, is_sub)),
                 });
             }
         }

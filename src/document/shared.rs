@@ -1,0 +1,88 @@
+//! A piece of text that shares the buffer it was read from.
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// A string that is a slice of a shared buffer: cloning or slicing it
+/// allocates nothing. Reading a large file hands out tens of thousands of
+/// values; each would otherwise be its own allocation.
+#[derive(Clone)]
+pub struct SharedStr {
+    buffer: Arc<str>,
+    start: u32,
+    end: u32,
+}
+
+impl SharedStr {
+    pub(crate) fn slice_of(buffer: &Arc<str>, start: usize, end: usize) -> SharedStr {
+        SharedStr {
+            buffer: buffer.clone(),
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.buffer[self.start as usize..self.end as usize]
+    }
+}
+
+impl Deref for SharedStr {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> SharedStr {
+        let end = s.len();
+        SharedStr::slice_of(&Arc::from(s), 0, end)
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> SharedStr {
+        SharedStr::from(s.to_string())
+    }
+}
+
+impl Default for SharedStr {
+    fn default() -> SharedStr {
+        SharedStr::from(String::new())
+    }
+}
+
+impl PartialEq for SharedStr {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SharedStr {}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
