@@ -10,4 +10,10 @@ if ! command -v aws >/dev/null 2>&1; then
   echo "scripts/test.sh: the AWS CLI is installed but 'aws' is not on PATH; add pip's script directory to PATH" >&2
   exit 1
 fi
-cargo test --all-targets "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --tests --benches "$@" 2>&1 | tee "$log" || status=$?
+# One closing line for the whole run, summed over every test binary.
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "%d passed, %d failed\n", passed, failed }' "$log"
+exit "$status"

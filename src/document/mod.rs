@@ -153,7 +153,7 @@ impl Document {
         }
         let buffer: Arc<str> = Arc::from(body);
         let bytes = buffer.as_bytes();
-        let mut lines = Vec::with_capacity(bytes.len() / 24 + 1);
+        let mut lines = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
         let mut start = 0usize;
         while start < bytes.len() {
             let (end, ending, next) = match bytes[start..].iter().position(|&b| b == b'\n') {
