@@ -96,7 +96,10 @@ pub struct ProfileFiles {
 
 impl ProfileFiles {
     pub fn load(locations: &Locations) -> Result<ProfileFiles, LoadError> {
-        let (config, credentials) = super::for_both(|kind| match kind {
+        let size = |path: &Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let big =
+            size(&locations.config) + size(&locations.credentials) > super::PARALLEL_FROM_BYTES;
+        let (config, credentials) = super::for_both(big, |kind| match kind {
             FileKind::Config => SourceFile::load(kind, &locations.config),
             FileKind::Credentials => SourceFile::load(kind, &locations.credentials),
         });

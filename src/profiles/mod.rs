@@ -20,10 +20,17 @@ pub use parse::ParseError;
 use crate::document::SharedStr;
 use std::collections::BTreeMap;
 
-/// Runs `f` for the config file on a second thread and for the credentials
-/// file on this one: the two files are independent, and large ones take
-/// milliseconds each to parse.
-pub fn for_both<T: Send>(f: impl Fn(FileKind) -> T + Sync) -> (T, T) {
+/// Past this many bytes of input, the two files are parsed on two threads;
+/// below it, starting a thread costs more than it saves.
+pub const PARALLEL_FROM_BYTES: u64 = 64 * 1024;
+
+/// Runs `f` for both files: when `parallel`, the config file on a second
+/// thread and the credentials file on this one (they are independent, and
+/// large ones take milliseconds each to parse).
+pub fn for_both<T: Send>(parallel: bool, f: impl Fn(FileKind) -> T + Sync) -> (T, T) {
+    if !parallel {
+        return (f(FileKind::Config), f(FileKind::Credentials));
+    }
     std::thread::scope(|scope| {
         let config = scope.spawn(|| f(FileKind::Config));
         let credentials = f(FileKind::Credentials);
@@ -175,7 +182,8 @@ impl ProfileSet {
         credentials: &crate::document::Document,
     ) -> Result<ProfileSet, ParseError> {
         let mut set = ProfileSet::default();
-        let (config_sections, credentials_sections) = for_both(|kind| match kind {
+        let big = config.lines().len() + credentials.lines().len() > 2_000;
+        let (config_sections, credentials_sections) = for_both(big, |kind| match kind {
             FileKind::Config => parse::parse(config, kind),
             FileKind::Credentials => parse::parse(credentials, kind),
         });

@@ -207,7 +207,10 @@ impl RawFiles {
         &self,
         locations: &Locations,
     ) -> Result<ProfileFiles, crate::profiles::files::LoadError> {
-        let (config, credentials) = crate::profiles::for_both(|kind| {
+        let size = |kind| self.get(kind).map_or(0, <[u8]>::len) as u64;
+        let big = size(FileKind::Config) + size(FileKind::Credentials)
+            > crate::profiles::PARALLEL_FROM_BYTES;
+        let (config, credentials) = crate::profiles::for_both(big, |kind| {
             let path = match kind {
                 FileKind::Config => &locations.config,
                 FileKind::Credentials => &locations.credentials,
