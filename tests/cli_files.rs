@@ -570,3 +570,26 @@ fn a_closed_pipe_ends_quietly_not_with_a_panic() {
     const SIGPIPE: i32 = 13;
     assert_eq!(out.status.signal(), Some(SIGPIPE), "{:?}", out.status);
 }
+
+#[test]
+fn lint_fix_makes_a_readable_credentials_file_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = walkthrough();
+    std::fs::set_permissions(sb.credentials(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let before = sb.awsprof(&["lint", "--output", "json"]).ok().json();
+    assert_eq!(before["findings"][0]["code"], "credentials-file-readable");
+    let fixed = sb.awsprof(&["lint", "--fix"]).ok();
+    assert!(fixed.stdout.contains("mode set to 600"), "{fixed:#?}");
+    let mode = std::fs::metadata(sb.credentials())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600);
+    assert_eq!(sb.backup_ids().len(), 1, "a backup came first");
+    assert_eq!(
+        sb.read_credentials(),
+        fixture("walkthrough-credentials"),
+        "content unchanged"
+    );
+}

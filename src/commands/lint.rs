@@ -86,6 +86,7 @@ fn fix(ctx: &Context) -> Result<Vec<String>> {
         applied.push(format!("backup {} taken first", b.id));
     }
     let path = &ctx.locations.credentials;
+    let _locks = store.lock(&ctx.locations)?;
     if mode_of(path).is_some_and(|m| m & 0o044 != 0) {
         let manifest = store.backup(&ctx.locations)?;
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(
