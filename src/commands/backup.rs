@@ -116,24 +116,27 @@ fn masked_pair(ctx: &Context, m: &Manifest, f: &BackedUpFile) -> Result<(String,
     Ok((old_text, new_text))
 }
 
-fn diff_text(ctx: &Context, m: &Manifest) -> Result<String> {
+/// Unified diff of every file between backup `m` and now; `toward_backup`
+/// shows it the way a restore would go (now -> backup).
+fn diff_text(ctx: &Context, m: &Manifest, toward_backup: bool) -> Result<String> {
     let mut out = String::new();
     for f in &m.files {
-        let (old, new) = masked_pair(ctx, m, f)?;
+        let (backup, now) = masked_pair(ctx, m, f)?;
         let path = f.path.display();
-        out.push_str(&crate::diff::texts(
-            &old,
-            &new,
-            &format!("{path} (backup {})", m.id),
-            &format!("{path} (now)"),
-        ));
+        let backup_label = format!("{path} (backup {})", m.id);
+        let now_label = format!("{path} (now)");
+        out.push_str(&if toward_backup {
+            crate::diff::texts(&now, &backup, &now_label, &format!("{path} (restored)"))
+        } else {
+            crate::diff::texts(&backup, &now, &backup_label, &now_label)
+        });
     }
     Ok(out)
 }
 
 fn diff(ctx: &Context, id: &str) -> Result<()> {
     let m = ctx.backups().manifest(id)?;
-    let text = diff_text(ctx, &m)?;
+    let text = diff_text(ctx, &m, false)?;
     if ctx.json() {
         print_json(&json!({"id": m.id, "diff": text}));
     } else if text.is_empty() {
@@ -156,18 +159,7 @@ fn restore(ctx: &Context, id: &str, dry_run: bool) -> Result<()> {
         contents.push((kind, f, store.backups.content(&m, f)?));
     }
     if dry_run {
-        // Restoring goes from now to the backup: show it that way round.
-        let mut reversed = String::new();
-        for f in &m.files {
-            let (old, new) = masked_pair(ctx, &m, f)?;
-            let path = f.path.display();
-            reversed.push_str(&crate::diff::texts(
-                &new,
-                &old,
-                &format!("{path} (now)"),
-                &format!("{path} (restored)"),
-            ));
-        }
+        let reversed = diff_text(ctx, &m, true)?;
         if ctx.json() {
             print_json(&json!({"id": m.id, "dry_run": true, "diff": reversed}));
         } else {
