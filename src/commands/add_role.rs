@@ -4,7 +4,6 @@ use super::edit::{
     check_result, check_value, report, set_everywhere, unset_everywhere, EditResult,
 };
 use super::{apply, origin_path, unknown_profile, Context};
-use crate::chain::resolve;
 use crate::cli::AddRoleArgs;
 use crate::error::{Error, Result};
 use crate::profiles::{is_identifier, FileKind, ProfileFiles};
@@ -138,7 +137,6 @@ fn edit(files: &mut ProfileFiles, args: &AddRoleArgs) -> Result<EditResult> {
         )));
     }
 
-    let resolved_before = resolve(&files.set, name).is_ok();
     let mut changes = Vec::new();
     for (key, value) in &desired {
         changes.extend(set_everywhere(files, name, key, value, target));
@@ -149,12 +147,7 @@ fn edit(files: &mut ProfileFiles, args: &AddRoleArgs) -> Result<EditResult> {
         .map(|(k, v)| (*k, Some(v.as_str())))
         .collect();
     expected.push((other_source, None));
-    let warnings = check_result(files, name, &expected, resolved_before)?;
-    if let Err(e) = resolve(&files.set, name) {
-        return Err(Error::Config(format!(
-            "the role would not resolve: {}; nothing was written",
-            super::chain_error(files, e)
-        )));
-    }
+    // A role that does not resolve is never written.
+    let warnings = check_result(files, name, &expected, true)?;
     Ok(EditResult::changed(changes, warnings))
 }

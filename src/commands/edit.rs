@@ -88,36 +88,26 @@ pub fn set_everywhere(
     value: &str,
     target: FileKind,
 ) -> Vec<Change> {
-    let holders: Vec<FileKind> = [FileKind::Config, FileKind::Credentials]
-        .into_iter()
-        .filter(|&k| files.find_property(k, profile, key).is_some())
-        .collect();
-    let mut changes = Vec::new();
-    let places = if holders.is_empty() {
-        vec![target]
-    } else {
-        holders.clone()
+    let change = |file, action| Change {
+        file,
+        key: key.to_string(),
+        value: Some(value.to_string()),
+        action,
     };
-    for kind in places {
-        let old = files.find_property(kind, profile, key).and_then(|line| {
-            files.file(kind).document.lines()[line]
-                .value()
-                .map(String::from)
-        });
-        if old.as_deref() == Some(value) {
-            continue;
+    let found: Vec<(FileKind, usize)> = [FileKind::Config, FileKind::Credentials]
+        .into_iter()
+        .filter_map(|k| files.find_property(k, profile, key).map(|line| (k, line)))
+        .collect();
+    if found.is_empty() {
+        files.set_property(target, profile, key, value);
+        return vec![change(target, Action::Added)];
+    }
+    let mut changes = Vec::new();
+    for (kind, line) in found {
+        if files.file(kind).document.lines()[line].value() != Some(value) {
+            files.replace_value_at(kind, line, value);
+            changes.push(change(kind, Action::Replaced));
         }
-        files.set_property(kind, profile, key, value);
-        changes.push(Change {
-            file: kind,
-            key: key.to_string(),
-            value: Some(value.to_string()),
-            action: if old.is_some() {
-                Action::Replaced
-            } else {
-                Action::Added
-            },
-        });
     }
     changes
 }
@@ -135,13 +125,14 @@ pub fn unset_everywhere(files: &mut ProfileFiles, profile: &str, key: &str) -> V
         .collect()
 }
 
-/// After an edit: the merged view must read back `expected`, and a chain
-/// that resolved before must still resolve.
+/// After an edit: the merged view must read back `expected`, and when
+/// `must_resolve` the profile's chain must resolve (otherwise a chain that
+/// does not is only a warning).
 pub fn check_result(
     files: &mut ProfileFiles,
     profile: &str,
     expected: &[(&str, Option<&str>)],
-    resolved_before: bool,
+    must_resolve: bool,
 ) -> Result<Vec<String>> {
     files.reparse()?;
     for (key, value) in expected {
@@ -156,9 +147,9 @@ pub fn check_result(
     }
     let mut warnings = Vec::new();
     if let Err(e) = resolve(&files.set, profile) {
-        if resolved_before {
+        if must_resolve {
             return Err(Error::Config(format!(
-                "the edit would break profile `{profile}`: {}; nothing was written",
+                "after the edit, profile `{profile}` would not resolve: {}; nothing was written",
                 chain_error(files, e)
             )));
         }

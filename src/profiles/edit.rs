@@ -57,6 +57,12 @@ impl ProfileFiles {
             .max()
     }
 
+    /// Replaces the value of the property on line `line` (0-based) of the
+    /// file of `kind`, as found by `find_property`.
+    pub fn replace_value_at(&mut self, kind: FileKind, line: usize, value: &str) -> bool {
+        self.document_mut(kind).replace_value(line, value)
+    }
+
     /// Sets `key = value` for `profile` in the file of `kind`: in place
     /// where the key is, else after the last property of the profile's
     /// last section, else in a new section at the end of the file.
