@@ -99,11 +99,11 @@ fn file_location_suite() {
 mod assume_role {
     use super::*;
     use awsprof::chain::{resolve, BaseSource, Chain, NamedSource};
-    use awsprof::profiles::{FileKind, Origin, Property, Section};
+    use awsprof::profiles::{FileKind, Origin, Property, Section, Sections};
     use serde_json::{json, Map};
 
-    fn sections(v: &Value) -> std::collections::BTreeMap<String, Section> {
-        let mut out = std::collections::BTreeMap::new();
+    fn sections(v: &Value) -> Sections {
+        let mut out = Vec::new();
         for (name, props) in v.as_object().into_iter().flatten() {
             let origin = Origin {
                 file: FileKind::Config,
@@ -124,16 +124,13 @@ mod assume_role {
                     )
                 })
                 .collect();
-            out.insert(
-                name.clone(),
-                Section {
-                    name: name.clone(),
-                    properties,
-                    headers: vec![origin],
-                },
-            );
+            out.push(Section {
+                name: name.clone().into(),
+                properties,
+                headers: vec![origin],
+            });
         }
-        out
+        out.into_iter().collect()
     }
 
     fn object(fields: &[(&str, Option<&str>)]) -> Value {

@@ -77,7 +77,7 @@ mod keys {
 
 fn error(profile: &Section, origin: Option<Origin>, kind: ChainErrorKind) -> ChainError {
     ChainError {
-        profile: profile.name.clone(),
+        profile: profile.name.to_string(),
         origin: origin.or_else(|| profile.headers.last().copied()),
         kind,
     }
@@ -188,14 +188,14 @@ fn role_hop(profile: &Section) -> Result<Option<(Hop, Next<'_>)>, ChainError> {
                 profile,
                 Some(p.origin),
                 ChainErrorKind::BadDuration {
-                    profile: profile.name.clone(),
+                    profile: profile.name.to_string(),
                     value: p.value.to_string(),
                 },
             )
         })?),
     };
     let hop = Hop {
-        profile: profile.name.clone(),
+        profile: profile.name.to_string(),
         role_arn: role_arn.value.to_string(),
         external_id: profile.get(keys::EXTERNAL_ID).map(String::from),
         role_session_name: profile.get(keys::SESSION_NAME).map(String::from),
@@ -211,17 +211,17 @@ fn role_hop(profile: &Section) -> Result<Option<(Hop, Next<'_>)>, ChainError> {
             return Err(error(
                 profile,
                 origin_of(profile, keys::CREDENTIAL_SOURCE),
-                ChainErrorKind::BothSources(profile.name.clone()),
+                ChainErrorKind::BothSources(profile.name.to_string()),
             ))
         }
         (None, None) => {
             return Err(error(
                 profile,
                 Some(role_arn.origin),
-                ChainErrorKind::NoSource(profile.name.clone()),
+                ChainErrorKind::NoSource(profile.name.to_string()),
             ))
         }
-        (Some(source), None) if source == profile.name => Next::SelfReference,
+        (Some(source), None) if source == profile.name.as_str() => Next::SelfReference,
         (Some(source), None) => Next::Named(source),
         (None, Some(_)) => Next::SelfReference,
     };
@@ -231,7 +231,7 @@ fn role_hop(profile: &Section) -> Result<Option<(Hop, Next<'_>)>, ChainError> {
 /// The source a profile provides without another profile's help.
 fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, ChainError> {
     let base = |source, key| Base {
-        profile: profile.name.clone(),
+        profile: profile.name.to_string(),
         source,
         origin: origin_of(profile, key),
     };
@@ -242,7 +242,7 @@ fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, ChainError> {
                 profile,
                 origin_of(profile, keys::CREDENTIAL_SOURCE),
                 ChainErrorKind::UnknownCredentialSource {
-                    profile: profile.name.clone(),
+                    profile: profile.name.to_string(),
                     value: value.to_string(),
                 },
             )),
@@ -263,7 +263,7 @@ fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, ChainError> {
             return Err(error(
                 profile,
                 origin_of(profile, keys::TOKEN_FILE),
-                ChainErrorKind::WebIdentityWithoutRole(profile.name.clone()),
+                ChainErrorKind::WebIdentityWithoutRole(profile.name.to_string()),
             ))
         }
         _ => {}
@@ -296,7 +296,7 @@ fn static_keys(profile: &Section) -> Result<BaseSource, ChainError> {
             profile,
             None,
             ChainErrorKind::PartialKeys {
-                profile: profile.name.clone(),
+                profile: profile.name.to_string(),
                 key,
             },
         )
@@ -305,7 +305,7 @@ fn static_keys(profile: &Section) -> Result<BaseSource, ChainError> {
         (None, None) if token.is_none() => Err(error(
             profile,
             None,
-            ChainErrorKind::NoCredentials(profile.name.clone()),
+            ChainErrorKind::NoCredentials(profile.name.to_string()),
         )),
         (None, _) => Err(partial(keys::ACCESS_KEY)),
         (Some(_), None) => Err(partial(keys::SECRET_KEY)),
@@ -335,7 +335,7 @@ fn sso(set: &ProfileSet, profile: &Section) -> Result<Option<BaseSource>, ChainE
             profile,
             None,
             ChainErrorKind::InvalidSso {
-                profile: profile.name.clone(),
+                profile: profile.name.to_string(),
                 message,
             },
         )

@@ -30,6 +30,12 @@ pub struct NotUtf8 {
 
 const BOM: &str = "\u{feff}";
 
+fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error) -> NotUtf8 {
+    let offset = e.valid_up_to();
+    let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    NotUtf8 { offset, line }
+}
+
 /// One physical line: its text without the line ending, and that ending.
 ///
 /// A parsed line points into the file's one shared buffer instead of owning
@@ -38,7 +44,7 @@ const BOM: &str = "\u{feff}";
 /// writes gets a small buffer of its own.
 #[derive(Clone)]
 pub struct Line {
-    buffer: Arc<str>,
+    buffer: Arc<String>,
     start: u32,
     end: u32,
     ending: LineEnding,
@@ -66,10 +72,10 @@ impl fmt::Debug for Line {
 impl Line {
     fn new(text: String, ending: LineEnding) -> Self {
         let end = text.len() as u32;
-        Line::shared(Arc::from(text), 0, end, ending)
+        Line::shared(Arc::new(text), 0, end, ending)
     }
 
-    fn shared(buffer: Arc<str>, start: u32, end: u32, ending: LineEnding) -> Self {
+    fn shared(buffer: Arc<String>, start: u32, end: u32, ending: LineEnding) -> Self {
         let kind = classify(&buffer[start as usize..end as usize]);
         Line {
             buffer,
@@ -133,28 +139,34 @@ pub struct Document {
 impl Document {
     /// Parses bytes. Never fails on content, only on bytes that are not UTF-8.
     pub fn parse(bytes: &[u8]) -> Result<Document, NotUtf8> {
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let offset = e.valid_up_to();
-            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-            NotUtf8 { offset, line }
-        })?;
+        let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, &e))?;
         Ok(Document::parse_str(text))
     }
 
+    /// Parses a file's bytes, which become the document's buffer without
+    /// a copy.
+    pub fn from_utf8(bytes: Vec<u8>) -> Result<Document, NotUtf8> {
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Document::parse_string(text)),
+            Err(e) => Err(not_utf8(e.as_bytes(), &e.utf8_error())),
+        }
+    }
+
     pub fn parse_str(text: &str) -> Document {
-        let (bom, body) = match text.strip_prefix(BOM) {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        if body.len() > u32::MAX as usize {
+        Document::parse_string(text.to_string())
+    }
+
+    pub fn parse_string(text: String) -> Document {
+        let bom = text.starts_with(BOM);
+        if text.len() > u32::MAX as usize {
             // Beyond what the shared buffer's 32-bit offsets address: give
             // each line its own buffer instead.
-            return Document::parse_owned_lines(bom, body);
+            return Document::parse_owned_lines(bom, &text[if bom { BOM.len() } else { 0 }..]);
         }
-        let buffer: Arc<str> = Arc::from(body);
+        let buffer = Arc::new(text);
         let bytes = buffer.as_bytes();
         let mut lines = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
-        let mut start = 0usize;
+        let mut start = if bom { BOM.len() } else { 0 };
         while start < bytes.len() {
             let (end, ending, next) = match bytes[start..].iter().position(|&b| b == b'\n') {
                 Some(i) if i > 0 && bytes[start + i - 1] == b'\r' => {

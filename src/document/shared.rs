@@ -7,19 +7,36 @@ use std::sync::Arc;
 /// A string that is a slice of a shared buffer: cloning or slicing it
 /// allocates nothing. Reading a large file hands out tens of thousands of
 /// values; each would otherwise be its own allocation.
+///
+/// The buffer is an `Arc<String>` rather than an `Arc<str>`: the file's
+/// bytes move in without a copy, and the pointer is thin, so this is 16
+/// bytes instead of 24.
 #[derive(Clone)]
 pub struct SharedStr {
-    buffer: Arc<str>,
+    buffer: Arc<String>,
     start: u32,
     end: u32,
 }
 
 impl SharedStr {
-    pub(crate) fn slice_of(buffer: &Arc<str>, start: usize, end: usize) -> SharedStr {
+    pub(crate) fn slice_of(buffer: &Arc<String>, start: usize, end: usize) -> SharedStr {
         SharedStr {
             buffer: buffer.clone(),
             start: start as u32,
             end: end as u32,
+        }
+    }
+
+    /// The part of this string that `part` is (a slice of `self.as_str()`),
+    /// sharing the buffer; a copy when `part` lies elsewhere.
+    pub fn sub(&self, part: &str) -> SharedStr {
+        let whole = self.as_str();
+        let offset = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+        if offset <= whole.len() && part.len() <= whole.len() - offset {
+            let start = self.start as usize + offset;
+            SharedStr::slice_of(&self.buffer, start, start + part.len())
+        } else {
+            SharedStr::from(part)
         }
     }
 
@@ -39,7 +56,7 @@ impl Deref for SharedStr {
 impl From<String> for SharedStr {
     fn from(s: String) -> SharedStr {
         let end = s.len();
-        SharedStr::slice_of(&Arc::from(s), 0, end)
+        SharedStr::slice_of(&Arc::new(s), 0, end)
     }
 }
 

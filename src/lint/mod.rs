@@ -279,7 +279,7 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
             line: 0,
         });
         let mut push = |mut f: Finding| {
-            f.profile = Some(name.clone());
+            f.profile = Some(name.to_string());
             out.push(f);
         };
         if let Some(p) = profile.property("role_arn") {

@@ -51,7 +51,7 @@ impl SourceFile {
     /// Reads a file; a missing file reads as empty.
     pub fn load(kind: FileKind, path: &Path) -> Result<SourceFile, LoadError> {
         match std::fs::read(path) {
-            Ok(bytes) => SourceFile::from_bytes(kind, path, &bytes),
+            Ok(bytes) => SourceFile::from_vec(kind, path, bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 Ok(SourceFile::missing(kind, path))
             }
@@ -73,7 +73,12 @@ impl SourceFile {
     }
 
     pub fn from_bytes(kind: FileKind, path: &Path, bytes: &[u8]) -> Result<SourceFile, LoadError> {
-        let document = Document::parse(bytes).map_err(|source| LoadError::NotUtf8 {
+        SourceFile::from_vec(kind, path, bytes.to_vec())
+    }
+
+    /// Like `from_bytes`, taking the bytes over without a copy.
+    pub fn from_vec(kind: FileKind, path: &Path, bytes: Vec<u8>) -> Result<SourceFile, LoadError> {
+        let document = Document::from_utf8(bytes).map_err(|source| LoadError::NotUtf8 {
             path: path.to_path_buf(),
             source,
         })?;

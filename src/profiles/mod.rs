@@ -59,6 +59,12 @@ pub struct Origin {
     pub line: usize,
 }
 
+impl Origin {
+    pub fn new(file: FileKind, line: usize) -> Origin {
+        Origin { file, line }
+    }
+}
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct Property {
     pub value: crate::document::SharedStr,
@@ -116,8 +122,19 @@ impl Properties {
         self.0.is_empty()
     }
 
-    fn shrink_to_fit(&mut self) {
-        self.0.shrink_to_fit();
+    /// A section's properties from `read`, in file order (emptied): sorted
+    /// by key, and of a key written twice, the later.
+    fn from_file_order(read: &mut Vec<(SharedStr, Property)>) -> Properties {
+        // Stable: of equal keys, the later stays later.
+        read.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        let mut out: Vec<(SharedStr, Property)> = Vec::with_capacity(read.len());
+        for (key, property) in read.drain(..) {
+            match out.last_mut() {
+                Some(last) if last.0 == key => last.1 = property,
+                _ => out.push((key, property)),
+            }
+        }
+        Properties(out)
     }
 }
 
@@ -146,7 +163,7 @@ impl<'a> IntoIterator for &'a Properties {
 /// A profile, an sso-session, or another named section (`[services x]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Section {
-    pub name: String,
+    pub name: SharedStr,
     pub properties: Properties,
     /// Every header that contributes to this section, in file order.
     pub headers: Vec<Origin>,
@@ -164,13 +181,94 @@ impl Section {
     pub fn defined_in(&self, file: FileKind) -> bool {
         self.headers.iter().any(|h| h.file == file)
     }
+
+    /// Takes in a later section of the same name: its values win.
+    fn absorb(&mut self, later: Section) {
+        self.headers.extend(later.headers);
+        for (key, property) in later.properties.0 {
+            self.properties.insert(key, property);
+        }
+    }
+}
+
+/// Sections sorted by name. Files with thousands of profiles are read
+/// once and looked up by name: a sorted vector built in one pass costs a
+/// fraction of a tree map's allocations and memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sections(Vec<Section>);
+
+impl Sections {
+    fn position(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|s| s.name.as_str().cmp(name))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Section> {
+        self.position(name).ok().map(|i| &self.0[i])
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.position(name).is_ok()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|s| s.name.as_str())
+    }
+
+    pub fn values(&self) -> std::slice::Iter<'_, Section> {
+        self.0.iter()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Section)> {
+        self.0.iter().map(|s| (s.name.as_str(), s))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds a section, or replaces the one of the same name.
+    pub fn insert(&mut self, section: Section) {
+        match self.position(&section.name) {
+            Ok(i) => self.0[i] = section,
+            Err(i) => self.0.insert(i, section),
+        }
+    }
+
+    pub fn remove(&mut self, name: &str) -> Option<Section> {
+        self.position(name).ok().map(|i| self.0.remove(i))
+    }
+}
+
+/// Collects sections in any order; of two with one name, the later wins.
+impl FromIterator<Section> for Sections {
+    fn from_iter<I: IntoIterator<Item = Section>>(iter: I) -> Sections {
+        let mut out = Sections::default();
+        for section in iter {
+            out.insert(section);
+        }
+        out
+    }
+}
+
+impl<'a> IntoIterator for &'a Sections {
+    type Item = (&'a str, &'a Section);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, Section>, fn(&'a Section) -> (&'a str, &'a Section)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|s| (s.name.as_str(), s))
+    }
 }
 
 /// The merged view of both files.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileSet {
-    pub profiles: BTreeMap<String, Section>,
-    pub sso_sessions: BTreeMap<String, Section>,
+    pub profiles: Sections,
+    pub sso_sessions: Sections,
     /// Other prefixed sections of the config file, keyed by (prefix, name).
     pub other_sections: BTreeMap<(String, String), Section>,
 }
@@ -181,23 +279,39 @@ impl ProfileSet {
         config: &crate::document::Document,
         credentials: &crate::document::Document,
     ) -> Result<ProfileSet, ParseError> {
-        let mut set = ProfileSet::default();
         let big = config.lines().len() + credentials.lines().len() > 2_000;
-        let (config_sections, credentials_sections) = for_both(big, |kind| match kind {
-            FileKind::Config => parse::parse(config, kind),
-            FileKind::Credentials => parse::parse(credentials, kind),
+        let (config, credentials) = for_both(big, |kind| match kind {
+            FileKind::Config => normalize::read_file(config, kind),
+            FileKind::Credentials => normalize::read_file(credentials, kind),
         });
-        let (config_sections, credentials_sections) = (config_sections?, credentials_sections?);
-        normalize::merge_in(&mut set, config_sections, FileKind::Config);
-        normalize::merge_in(&mut set, credentials_sections, FileKind::Credentials);
-        for section in set
-            .profiles
-            .values_mut()
-            .chain(set.sso_sessions.values_mut())
-        {
-            section.properties.shrink_to_fit();
+        Ok(ProfileSet::merge(config?, credentials?))
+    }
+
+    /// Both files' sections as one view: where both files define a name,
+    /// the credentials file's values win.
+    fn merge(config: normalize::FileSections, credentials: normalize::FileSections) -> ProfileSet {
+        let mut other_sections = BTreeMap::new();
+        for (key, section) in config.other.into_iter().chain(credentials.other) {
+            match other_sections.entry(key) {
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(section);
+                }
+                std::collections::btree_map::Entry::Occupied(mut slot) => {
+                    slot.get_mut().absorb(section)
+                }
+            }
         }
-        Ok(set)
+        ProfileSet {
+            profiles: Sections(normalize::merge_sorted(
+                config.profiles,
+                credentials.profiles,
+            )),
+            sso_sessions: Sections(normalize::merge_sorted(
+                config.sso_sessions,
+                credentials.sso_sessions,
+            )),
+            other_sections,
+        }
     }
 
     pub fn profile(&self, name: &str) -> Option<&Section> {
@@ -210,7 +324,7 @@ impl ProfileSet {
 
     /// The profile names closest to `name`, for "did you mean" hints.
     pub fn closest_profiles(&self, name: &str) -> Vec<&str> {
-        crate::suggest::closest(name, self.profiles.keys().map(String::as_str))
+        crate::suggest::closest(name, self.profiles.keys())
     }
 }
 
@@ -222,7 +336,7 @@ impl ProfileSet {
     /// `{"profiles": {NAME: {KEY: VALUE}}, "sso_sessions": {...}}`.
     /// Secret values are `****` unless `show_secrets`.
     pub fn to_json(&self, show_secrets: bool) -> serde_json::Value {
-        let sections = |map: &BTreeMap<String, Section>| {
+        let sections = |map: &Sections| {
             map.iter()
                 .map(|(name, section)| {
                     let props = section
@@ -237,7 +351,7 @@ impl ProfileSet {
                             (k.to_string(), serde_json::Value::String(v))
                         })
                         .collect::<serde_json::Map<_, _>>();
-                    (name.clone(), serde_json::Value::Object(props))
+                    (name.to_string(), serde_json::Value::Object(props))
                 })
                 .collect::<serde_json::Map<_, _>>()
         };

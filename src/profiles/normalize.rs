@@ -1,7 +1,8 @@
 //! Section headers to profiles and sso-sessions, and the merge of both files.
 
-use super::parse::RawSection;
-use super::{FileKind, ProfileSet, Property};
+use super::parse::{self, Event, ParseError};
+use super::{FileKind, Origin, Properties, Property, Section};
+use crate::document::{Document, SharedStr};
 
 const DEFAULT: &str = "default";
 const PROFILE_PREFIX: &str = "profile";
@@ -81,43 +82,178 @@ pub fn is_identifier(input: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || "_-/.%@:+".contains(c))
 }
 
-pub(super) fn merge_in(set: &mut ProfileSet, sections: Vec<RawSection>, kind: FileKind) {
-    let valid = |name: &SectionName<'_>| name.ignored_because(kind).is_none();
-    // `[profile default]` replaces `[default]` in the config file outright.
-    let ignore_unprefixed_default = kind == FileKind::Config
-        && sections.iter().any(|s| {
-            let name = SectionName::parse(&s.header);
-            valid(&name) && name.is_prefixed_default()
-        });
-    for raw in sections {
-        let RawSection {
-            header,
-            origin,
-            properties,
-        } = raw;
+/// What one file defines, each list sorted by name with the sections of
+/// one name merged in file order.
+#[derive(Debug, Default)]
+pub(super) struct FileSections {
+    pub profiles: Vec<Section>,
+    pub sso_sessions: Vec<Section>,
+    /// Other prefixed sections (`[services x]`), keyed by (prefix, name).
+    pub other: Vec<((String, String), Section)>,
+}
+
+enum Target {
+    Profile { unprefixed_default: bool },
+    SsoSession,
+    Other(String),
+}
+
+/// The section being read: where its properties go, and its properties
+/// so far in file order.
+struct Open {
+    target: Target,
+    name: SharedStr,
+    origin: Origin,
+}
+
+struct Builder {
+    kind: FileKind,
+    out: FileSections,
+    /// Profiles with a flag: read from an unprefixed `[default]`.
+    profiles: Vec<(Section, bool)>,
+    saw_prefixed_default: bool,
+    open: Option<Open>,
+    properties: Vec<(SharedStr, Property)>,
+    /// Index in `properties` of the property a continuation extends; `None`
+    /// when that property's key is not a valid name and is dropped.
+    last_property: Option<usize>,
+}
+
+impl Builder {
+    fn header(&mut self, header: SharedStr, origin: Origin) {
+        self.close();
         let name = SectionName::parse(&header);
-        if !valid(&name) || (ignore_unprefixed_default && name.is_unprefixed_default()) {
-            continue;
+        if name.ignored_because(self.kind).is_some() {
+            return;
         }
-        let target = match (name.profile_name(kind), name.prefix) {
-            (Some(profile), _) => set.profiles.entry(profile.to_string()).or_default(),
-            (None, Some(SSO_SESSION_PREFIX)) => {
-                set.sso_sessions.entry(name.name.to_string()).or_default()
+        let target = match (name.profile_name(self.kind), name.prefix) {
+            (Some(_), _) => {
+                if self.kind == FileKind::Config && name.is_prefixed_default() {
+                    self.saw_prefixed_default = true;
+                }
+                Target::Profile {
+                    unprefixed_default: self.kind == FileKind::Config
+                        && name.is_unprefixed_default(),
+                }
             }
-            (None, Some(prefix)) => set
-                .other_sections
-                .entry((prefix.to_string(), name.name.to_string()))
-                .or_default(),
-            (None, None) => continue,
+            (None, Some(SSO_SESSION_PREFIX)) => Target::SsoSession,
+            (None, Some(prefix)) => Target::Other(prefix.to_string()),
+            (None, None) => return,
         };
-        if target.name.is_empty() {
-            target.name = name.profile_name(kind).unwrap_or(name.name).to_string();
-        }
-        target.headers.push(origin);
-        for (key, value, origin) in properties {
-            if is_identifier(&key) {
-                target.properties.insert(key, Property { value, origin });
-            }
+        self.open = Some(Open {
+            target,
+            name: header.sub(name.name),
+            origin,
+        });
+    }
+
+    fn property(&mut self, key: SharedStr, value: SharedStr, origin: Origin) {
+        self.last_property = None;
+        if self.open.is_some() && is_identifier(&key) {
+            self.properties.push((key, Property { value, origin }));
+            self.last_property = Some(self.properties.len() - 1);
         }
     }
+
+    fn continuation(&mut self, content: &str) {
+        if let Some(i) = self.last_property {
+            let value = &mut self.properties[i].1.value;
+            *value = SharedStr::from(format!("{value}\n{content}"));
+        }
+    }
+
+    /// Files the open section's properties under its name.
+    fn close(&mut self) {
+        self.last_property = None;
+        let Some(open) = self.open.take() else {
+            return;
+        };
+        let section = Section {
+            name: open.name,
+            properties: Properties::from_file_order(&mut self.properties),
+            headers: vec![open.origin],
+        };
+        match open.target {
+            Target::Profile { unprefixed_default } => {
+                self.profiles.push((section, unprefixed_default))
+            }
+            Target::SsoSession => self.out.sso_sessions.push(section),
+            Target::Other(prefix) => self
+                .out
+                .other
+                .push(((prefix, section.name.to_string()), section)),
+        }
+    }
+
+    fn finish(mut self) -> FileSections {
+        self.close();
+        // `[profile default]` replaces `[default]` in the config file outright.
+        let drop_unprefixed = self.saw_prefixed_default;
+        self.out.profiles = self
+            .profiles
+            .into_iter()
+            .filter(|(_, unprefixed)| !(drop_unprefixed && *unprefixed))
+            .map(|(section, _)| section)
+            .collect();
+        self.out.profiles = merge_same_names(std::mem::take(&mut self.out.profiles));
+        self.out.sso_sessions = merge_same_names(std::mem::take(&mut self.out.sso_sessions));
+        self.out.other.sort_by(|a, b| a.0.cmp(&b.0));
+        self.out
+    }
+}
+
+/// Reads one file into its sections, with the SDKs' rules.
+pub(super) fn read_file(doc: &Document, kind: FileKind) -> Result<FileSections, ParseError> {
+    let mut builder = Builder {
+        kind,
+        out: FileSections::default(),
+        profiles: Vec::new(),
+        saw_prefixed_default: false,
+        open: None,
+        properties: Vec::new(),
+        last_property: None,
+    };
+    parse::parse(doc, kind, |event| match event {
+        Event::Header { header, origin } => builder.header(header, origin),
+        Event::Property { key, value, origin } => builder.property(key, value, origin),
+        Event::Continuation { content } => builder.continuation(content),
+    })?;
+    Ok(builder.finish())
+}
+
+/// Sorts sections by name; sections of one name become one, the later
+/// one's values winning.
+fn merge_same_names(mut sections: Vec<Section>) -> Vec<Section> {
+    // Stable: sections of one name stay in file order.
+    sections.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+    let mut out: Vec<Section> = Vec::with_capacity(sections.len());
+    for section in sections {
+        match out.last_mut() {
+            Some(last) if last.name == section.name => last.absorb(section),
+            _ => out.push(section),
+        }
+    }
+    out
+}
+
+/// Merges two lists sorted by name; where both have a name, `later`'s
+/// values win.
+pub(super) fn merge_sorted(earlier: Vec<Section>, later: Vec<Section>) -> Vec<Section> {
+    let mut out = Vec::with_capacity(earlier.len() + later.len());
+    let mut later = later.into_iter().peekable();
+    for section in earlier {
+        while let Some(next) = later.next_if(|l| l.name.as_str() < section.name.as_str()) {
+            out.push(next);
+        }
+        match later.next_if(|l| l.name == section.name) {
+            Some(same) => {
+                let mut section = section;
+                section.absorb(same);
+                out.push(section);
+            }
+            None => out.push(section),
+        }
+    }
+    out.extend(later);
+    out
 }

@@ -11,26 +11,35 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// A section as written: its raw header name and its properties in order.
-#[derive(Debug, Clone)]
-pub(super) struct RawSection {
-    pub header: SharedStr,
-    pub origin: Origin,
-    /// (lowercased key, value, origin), in file order; a later key wins.
-    pub properties: Vec<(SharedStr, SharedStr, Origin)>,
+/// What one line contributes, in file order. Blank and comment lines
+/// contribute nothing; a line that breaks a rule stops the parse.
+pub(super) enum Event<'a> {
+    /// A section header: the text between the brackets, trimmed.
+    Header { header: SharedStr, origin: Origin },
+    /// `key = value`; the key is lowercased.
+    Property {
+        key: SharedStr,
+        value: SharedStr,
+        origin: Origin,
+    },
+    /// An indented line that continues the last property's value.
+    Continuation { content: &'a str },
 }
 
-struct Current {
-    /// Index into the property list of the last section, and whether that
-    /// property opened a sub-property block (`key =` with no value).
-    property: Option<(usize, bool)>,
-}
-
-pub(super) fn parse(doc: &Document, file: FileKind) -> Result<Vec<RawSection>, ParseError> {
-    let mut sections: Vec<RawSection> = Vec::new();
-    let mut current: Option<Current> = None;
+/// Reads `doc` with the SDKs' line rules and hands each line's meaning to
+/// `on_event`, or reports the first line that breaks a rule.
+pub(super) fn parse<'a>(
+    doc: &'a Document,
+    file: FileKind,
+    mut on_event: impl FnMut(Event<'a>),
+) -> Result<(), ParseError> {
+    let mut in_section = false;
+    // Whether there is a property above this line in the section, and
+    // whether it opened a sub-property block (`key =` with no value).
+    let mut property: Option<bool> = None;
     for (idx, line) in doc.lines().iter().enumerate() {
         let number = idx + 1;
+        let origin = Origin::new(file, number);
         let err = |message: &str| ParseError {
             file,
             line: number,
@@ -40,12 +49,12 @@ pub(super) fn parse(doc: &Document, file: FileKind) -> Result<Vec<RawSection>, P
         match line.kind() {
             LineKind::Blank | LineKind::Comment => {}
             LineKind::Header { name } => {
-                sections.push(RawSection {
+                on_event(Event::Header {
                     header: line.slice(*name),
-                    origin: Origin { file, line: number },
-                    properties: Vec::new(),
+                    origin,
                 });
-                current = Some(Current { property: None });
+                in_section = true;
+                property = None;
             }
             LineKind::MalformedHeader => {
                 return Err(err(
@@ -53,10 +62,10 @@ pub(super) fn parse(doc: &Document, file: FileKind) -> Result<Vec<RawSection>, P
                 ))
             }
             LineKind::Indented { content } => {
-                let Some(cur) = &current else {
+                if !in_section {
                     return Err(err("Expected a profile definition before this indented line; add a section header such as [default] above it"));
-                };
-                let Some((prop, is_sub)) = cur.property else {
+                }
+                let Some(is_sub) = property else {
                     return Err(err("Expected a property definition, found continuation; indented lines continue the property above them, so remove the indentation or put a property first"));
                 };
                 let content = content.of(text);
@@ -71,12 +80,10 @@ pub(super) fn parse(doc: &Document, file: FileKind) -> Result<Vec<RawSection>, P
                         }
                     }
                 }
-                let section = sections.last_mut().expect("a current section exists");
-                let value = &mut section.properties[prop].1;
-                *value = SharedStr::from(format!("{value}\n{content}"));
+                on_event(Event::Continuation { content });
             }
             LineKind::Property { .. } | LineKind::MissingEquals | LineKind::MissingKey => {
-                if current.is_none() {
+                if !in_section {
                     return Err(err(
                         "Expected a profile definition before this property; add a section header such as [default] above it",
                     ));
@@ -93,8 +100,7 @@ pub(super) fn parse(doc: &Document, file: FileKind) -> Result<Vec<RawSection>, P
                             ))
                         }
                     };
-                let section = sections.last_mut().expect("a current section exists");
-                let is_sub = value.is_empty();
+                property = Some(value.is_empty());
                 // Keys compare lowercased; most already are, and share the buffer.
                 let key_text = key.of(text);
                 let key = if key_text.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -102,14 +108,9 @@ pub(super) fn parse(doc: &Document, file: FileKind) -> Result<Vec<RawSection>, P
                 } else {
                     line.slice(key)
                 };
-                section
-                    .properties
-                    .push((key, value, Origin { file, line: number }));
-                current = Some(Current {
-                    property: Some((section.properties.len() - 1, is_sub)),
-                });
+                on_event(Event::Property { key, value, origin });
             }
         }
     }
-    Ok(sections)
+    Ok(())
 }
