@@ -53,7 +53,7 @@ fn edit(c: &mut Criterion) {
                     "role_arn",
                     "arn:aws:iam::123456789012:role/x",
                 );
-                black_box(f.config.document.to_bytes().len())
+                black_box(f.config.document().to_bytes().len())
             })
         });
     }

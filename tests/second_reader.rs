@@ -73,7 +73,7 @@ proptest! {
             SourceFile::from_bytes(FileKind::Credentials, Path::new("credentials"), text.as_bytes()).unwrap(),
         ).unwrap();
         files.set_property(FileKind::Credentials, &name, "role_arn", "arn:aws:iam::123456789012:role/x");
-        let edited = files.credentials.document.to_string();
+        let edited = files.credentials.document().to_string();
         agree(&edited)?;
         let ini = ini::Ini::load_from_str(&edited).unwrap();
         prop_assert_eq!(ini.get_from(Some(name.as_str()), "role_arn"), Some("arn:aws:iam::123456789012:role/x"));

@@ -20,8 +20,8 @@ fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
     let config = SourceFile::load(FileKind::Config, &ctx.locations.config)?;
     let credentials = SourceFile::load(FileKind::Credentials, &ctx.locations.credentials)?;
     let input = Input {
-        config: &config.document,
-        credentials: &credentials.document,
+        config: config.document(),
+        credentials: credentials.document(),
         credentials_mode: credentials
             .exists
             .then(|| mode_of(&credentials.path))
@@ -29,8 +29,8 @@ fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
     };
     let mut found = lint(&input);
     if let Some(name) = profile {
-        let set =
-            ProfileSet::from_documents(&config.document, &credentials.document).unwrap_or_default();
+        let set = ProfileSet::from_documents(config.document(), credentials.document())
+            .unwrap_or_default();
         if !set.profiles.contains_key(name) {
             return Err(Error::Usage(format!(
                 "profile `{name}` not found; `awsprof profile list` shows the profiles"
@@ -58,16 +58,16 @@ fn fix(ctx: &Context) -> Result<Vec<String>> {
     let store = ctx.store();
     let (done, written) = store.update(&ctx.locations, |files| {
         let found = lint(&Input {
-            config: &files.config.document,
-            credentials: &files.credentials.document,
+            config: files.config.document(),
+            credentials: files.credentials.document(),
             credentials_mode: None,
         });
         let mut done = Vec::new();
         for f in found {
             if let Some((kind, fix)) = &f.fix {
                 let doc = match kind {
-                    FileKind::Config => &mut files.config.document,
-                    FileKind::Credentials => &mut files.credentials.document,
+                    FileKind::Config => files.config.document_mut(),
+                    FileKind::Credentials => files.credentials.document_mut(),
                 };
                 if apply_document_fix(doc, fix) {
                     done.push(format!(

@@ -191,8 +191,8 @@ pub fn apply<T>(
         .map(|k| {
             let path = before.path(k).display().to_string();
             crate::diff::documents(
-                &before.file(k).document,
-                &after.file(k).document,
+                before.file(k).document(),
+                after.file(k).document(),
                 &path,
                 &format!("{path} (after)"),
             )

@@ -54,7 +54,7 @@ impl LineEnding {
 /// What a line is, judged by itself. Whether an indented line continues a
 /// value or holds a sub-property depends on the lines before it, so that is
 /// left to the reader of the document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
     /// Only spaces and tabs, or nothing.
     Blank,

@@ -30,10 +30,13 @@ pub struct NotUtf8 {
 
 const BOM: &str = "\u{feff}";
 
-fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error) -> NotUtf8 {
-    let offset = e.valid_up_to();
-    let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-    NotUtf8 { offset, line }
+impl NotUtf8 {
+    /// Where `bytes` stop being UTF-8, as `e` found.
+    pub fn of(bytes: &[u8], e: &std::str::Utf8Error) -> NotUtf8 {
+        let offset = e.valid_up_to();
+        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        NotUtf8 { offset, line }
+    }
 }
 
 /// One physical line: its text without the line ending, and that ending.
@@ -90,6 +93,16 @@ impl Line {
         &self.buffer[self.start as usize..self.end as usize]
     }
 
+    /// This line as a reader sees it.
+    pub fn view(&self) -> LineView<'_> {
+        LineView {
+            buffer: &self.buffer,
+            start: self.start,
+            end: self.end,
+            kind: self.kind,
+        }
+    }
+
     /// A span of this line's text that shares the file's buffer.
     pub fn slice(&self, span: Span) -> SharedStr {
         let base = self.start as usize;
@@ -129,6 +142,68 @@ impl Line {
     }
 }
 
+/// A line of a text read without building a [`Document`]: what a reader
+/// needs, borrowed from the text's buffer.
+#[derive(Clone, Copy)]
+pub struct LineView<'a> {
+    buffer: &'a Arc<String>,
+    start: u32,
+    end: u32,
+    kind: LineKind,
+}
+
+impl<'a> LineView<'a> {
+    pub fn text(&self) -> &'a str {
+        &self.buffer[self.start as usize..self.end as usize]
+    }
+
+    pub fn kind(&self) -> &LineKind {
+        &self.kind
+    }
+
+    /// A span of this line's text that shares the buffer.
+    pub fn slice(&self, span: Span) -> SharedStr {
+        let base = self.start as usize;
+        SharedStr::slice_of(self.buffer, base + span.start(), base + span.end())
+    }
+}
+
+/// The lines of a text, classified one by one as they are read: the same
+/// lines a [`Document`] of it holds, without keeping them. `None` for a
+/// text beyond 4 GiB, which only a `Document` reads.
+pub fn lines_of(buffer: &Arc<String>) -> Option<impl Iterator<Item = LineView<'_>>> {
+    (buffer.len() <= u32::MAX as usize).then(|| {
+        split_lines(buffer).map(move |(start, end, _)| LineView {
+            buffer,
+            start,
+            end,
+            kind: classify(&buffer[start as usize..end as usize]),
+        })
+    })
+}
+
+/// (start, end, ending) of each line, after a byte order mark. The text
+/// is at most 4 GiB.
+fn split_lines(text: &str) -> impl Iterator<Item = (u32, u32, LineEnding)> + '_ {
+    let bytes = text.as_bytes();
+    let mut start = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let (end, ending, next) = match bytes[start..].iter().position(|&b| b == b'\n') {
+            Some(i) if i > 0 && bytes[start + i - 1] == b'\r' => {
+                (start + i - 1, LineEnding::CrLf, start + i + 1)
+            }
+            Some(i) => (start + i, LineEnding::Lf, start + i + 1),
+            None => (bytes.len(), LineEnding::None, bytes.len()),
+        };
+        let line = (start as u32, end as u32, ending);
+        start = next;
+        Some(line)
+    })
+}
+
 /// A whole file, kept byte for byte.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Document {
@@ -139,7 +214,7 @@ pub struct Document {
 impl Document {
     /// Parses bytes. Never fails on content, only on bytes that are not UTF-8.
     pub fn parse(bytes: &[u8]) -> Result<Document, NotUtf8> {
-        let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, &e))?;
+        let text = std::str::from_utf8(bytes).map_err(|e| NotUtf8::of(bytes, &e))?;
         Ok(Document::parse_str(text))
     }
 
@@ -148,7 +223,7 @@ impl Document {
     pub fn from_utf8(bytes: Vec<u8>) -> Result<Document, NotUtf8> {
         match String::from_utf8(bytes) {
             Ok(text) => Ok(Document::parse_string(text)),
-            Err(e) => Err(not_utf8(e.as_bytes(), &e.utf8_error())),
+            Err(e) => Err(NotUtf8::of(e.as_bytes(), &e.utf8_error())),
         }
     }
 
@@ -157,32 +232,22 @@ impl Document {
     }
 
     pub fn parse_string(text: String) -> Document {
-        let bom = text.starts_with(BOM);
-        if text.len() > u32::MAX as usize {
+        Document::from_buffer(Arc::new(text))
+    }
+
+    /// A document whose lines share `buffer`, the whole text of a file.
+    pub fn from_buffer(buffer: Arc<String>) -> Document {
+        let bom = buffer.starts_with(BOM);
+        if buffer.len() > u32::MAX as usize {
             // Beyond what the shared buffer's 32-bit offsets address: give
             // each line its own buffer instead.
-            return Document::parse_owned_lines(bom, &text[if bom { BOM.len() } else { 0 }..]);
+            return Document::parse_owned_lines(bom, &buffer[if bom { BOM.len() } else { 0 }..]);
         }
-        let buffer = Arc::new(text);
-        let bytes = buffer.as_bytes();
-        let mut lines = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
-        let mut start = if bom { BOM.len() } else { 0 };
-        while start < bytes.len() {
-            let (end, ending, next) = match bytes[start..].iter().position(|&b| b == b'\n') {
-                Some(i) if i > 0 && bytes[start + i - 1] == b'\r' => {
-                    (start + i - 1, LineEnding::CrLf, start + i + 1)
-                }
-                Some(i) => (start + i, LineEnding::Lf, start + i + 1),
-                None => (bytes.len(), LineEnding::None, bytes.len()),
-            };
-            lines.push(Line::shared(
-                buffer.clone(),
-                start as u32,
-                end as u32,
-                ending,
-            ));
-            start = next;
-        }
+        let mut lines = Vec::with_capacity(buffer.bytes().filter(|&b| b == b'\n').count() + 1);
+        lines.extend(
+            split_lines(&buffer)
+                .map(|(start, end, ending)| Line::shared(buffer.clone(), start, end, ending)),
+        );
         Document { bom, lines }
     }
 

@@ -8,7 +8,7 @@ fn doc(s: &str) -> Document {
 #[test]
 fn classifies_the_sdk_line_grammar() {
     let d = doc("# c\n; c\n\t \n[profile foo] # c\n[profile bar\nname = value # c\nname2 = a#b\n s3 = x\nnope\n= v\n");
-    let kinds: Vec<_> = d.lines().iter().map(|l| l.kind().clone()).collect();
+    let kinds: Vec<_> = d.lines().iter().map(|l| *l.kind()).collect();
     assert_eq!(kinds[0], LineKind::Comment);
     assert_eq!(kinds[1], LineKind::Comment);
     assert_eq!(kinds[2], LineKind::Blank);

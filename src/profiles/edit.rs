@@ -42,15 +42,15 @@ pub fn new_header(kind: FileKind, name: &str) -> String {
 impl ProfileFiles {
     fn document_mut(&mut self, kind: FileKind) -> &mut Document {
         match kind {
-            FileKind::Config => &mut self.config.document,
-            FileKind::Credentials => &mut self.credentials.document,
+            FileKind::Config => self.config.document_mut(),
+            FileKind::Credentials => self.credentials.document_mut(),
         }
     }
 
     /// The line index of the effective occurrence of `key` for `profile`
     /// in the file of `kind`: the last one across the profile's sections.
     pub fn find_property(&self, kind: FileKind, profile: &str, key: &str) -> Option<usize> {
-        let doc = &self.file(kind).document;
+        let doc = &self.file(kind).document();
         profile_headers(doc, kind, profile)
             .into_iter()
             .filter_map(|h| doc.find_key(h, key).last().copied())
@@ -71,7 +71,7 @@ impl ProfileFiles {
             self.document_mut(kind).replace_value(line, value);
             return;
         }
-        let headers = profile_headers(&self.file(kind).document, kind, profile);
+        let headers = profile_headers(self.file(kind).document(), kind, profile);
         let doc = self.document_mut(kind);
         match headers.last() {
             Some(&header) => {
@@ -85,7 +85,7 @@ impl ProfileFiles {
 
     /// Removes `key` from every section of `profile` in the file of `kind`.
     pub fn unset_property(&mut self, kind: FileKind, profile: &str, key: &str) -> usize {
-        let headers = profile_headers(&self.file(kind).document, kind, profile);
+        let headers = profile_headers(self.file(kind).document(), kind, profile);
         let doc = self.document_mut(kind);
         // Last section first, so earlier header indices stay valid.
         headers
@@ -99,7 +99,7 @@ impl ProfileFiles {
     pub fn reparse(&mut self) -> Result<(), LoadError> {
         // The old set goes first, so that two never live at once.
         self.set = ProfileSet::default();
-        self.set = ProfileSet::from_documents(&self.config.document, &self.credentials.document)
+        self.set = ProfileSet::from_documents(self.config.document(), self.credentials.document())
             .map_err(|source| LoadError::Parse {
                 path: self.path(source.file).to_path_buf(),
                 source,

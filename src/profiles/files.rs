@@ -1,8 +1,9 @@
 //! The two files as documents, with their paths.
 
 use super::{Locations, ParseError, ProfileSet};
-use crate::document::{Document, NotUtf8};
+use crate::document::{lines_of, Document, LineView, NotUtf8};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileKind {
@@ -25,13 +26,19 @@ impl std::fmt::Display for FileKind {
     }
 }
 
-/// One file: where it is, whether it exists, and its document.
+/// One file: where it is, whether it exists, its text as read, and its
+/// document.
+///
+/// The document is built the first time it is asked for: reading profiles
+/// needs only the text, and a file with 100,000 lines costs megabytes as a
+/// document. An editing command builds it for the file it edits.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub kind: FileKind,
     pub path: PathBuf,
     pub exists: bool,
-    pub document: Document,
+    text: Arc<String>,
+    document: OnceLock<Document>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,12 +71,7 @@ impl SourceFile {
 
     /// A file that does not exist: it reads as empty.
     pub fn missing(kind: FileKind, path: &Path) -> SourceFile {
-        SourceFile {
-            kind,
-            path: path.to_path_buf(),
-            exists: false,
-            document: Document::default(),
-        }
+        SourceFile::from_text(kind, path, false, String::new())
     }
 
     pub fn from_bytes(kind: FileKind, path: &Path, bytes: &[u8]) -> Result<SourceFile, LoadError> {
@@ -78,16 +80,60 @@ impl SourceFile {
 
     /// Like `from_bytes`, taking the bytes over without a copy.
     pub fn from_vec(kind: FileKind, path: &Path, bytes: Vec<u8>) -> Result<SourceFile, LoadError> {
-        let document = Document::from_utf8(bytes).map_err(|source| LoadError::NotUtf8 {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Ok(SourceFile {
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile::from_text(kind, path, true, text)),
+            Err(e) => Err(LoadError::NotUtf8 {
+                path: path.to_path_buf(),
+                source: NotUtf8::of(e.as_bytes(), &e.utf8_error()),
+            }),
+        }
+    }
+
+    fn from_text(kind: FileKind, path: &Path, exists: bool, text: String) -> SourceFile {
+        SourceFile {
             kind,
             path: path.to_path_buf(),
-            exists: true,
-            document,
-        })
+            exists,
+            text: Arc::new(text),
+            document: OnceLock::new(),
+        }
+    }
+
+    /// The file's text as it was read (empty for a missing file).
+    pub fn original(&self) -> &str {
+        &self.text
+    }
+
+    pub fn document(&self) -> &Document {
+        self.document
+            .get_or_init(|| Document::from_buffer(self.text.clone()))
+    }
+
+    pub fn document_mut(&mut self) -> &mut Document {
+        self.document();
+        self.document.get_mut().expect("built just above")
+    }
+
+    /// The file's new bytes, when an edit changed them.
+    pub fn changed_bytes(&self) -> Option<Vec<u8>> {
+        let bytes = self.document.get()?.to_bytes();
+        (bytes != self.text.as_bytes()).then_some(bytes)
+    }
+
+    /// The file's lines, numbered from 1, as a reader sees them.
+    pub(super) fn numbered_lines(&self) -> Box<dyn Iterator<Item = (usize, LineView<'_>)> + '_> {
+        if self.document.get().is_none() {
+            if let Some(lines) = lines_of(&self.text) {
+                return Box::new(lines.enumerate().map(|(i, l)| (i + 1, l)));
+            }
+        }
+        Box::new(
+            self.document()
+                .lines()
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i + 1, l.view())),
+        )
     }
 }
 
@@ -115,15 +161,14 @@ impl ProfileFiles {
         config: SourceFile,
         credentials: SourceFile,
     ) -> Result<ProfileFiles, LoadError> {
-        let set = ProfileSet::from_documents(&config.document, &credentials.document).map_err(
-            |source| LoadError::Parse {
+        let set =
+            ProfileSet::from_sources(&config, &credentials).map_err(|source| LoadError::Parse {
                 path: match source.file {
                     FileKind::Config => config.path.clone(),
                     FileKind::Credentials => credentials.path.clone(),
                 },
                 source,
-            },
-        )?;
+            })?;
         Ok(ProfileFiles {
             config,
             credentials,

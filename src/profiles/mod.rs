@@ -41,6 +41,16 @@ pub fn for_both<T: Send>(parallel: bool, f: impl Fn(FileKind) -> T + Sync) -> (T
     })
 }
 
+/// A document's lines, numbered from 1.
+fn numbered(
+    doc: &crate::document::Document,
+) -> impl Iterator<Item = (usize, crate::document::LineView<'_>)> {
+    doc.lines()
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.view()))
+}
+
 /// Keys whose values are secrets: masked unless the user asks for them.
 pub const SECRET_KEYS: &[&str] = &[
     "aws_secret_access_key",
@@ -281,8 +291,22 @@ impl ProfileSet {
     ) -> Result<ProfileSet, ParseError> {
         let big = config.lines().len() + credentials.lines().len() > 2_000;
         let (config, credentials) = for_both(big, |kind| match kind {
-            FileKind::Config => normalize::read_file(config, kind),
-            FileKind::Credentials => normalize::read_file(credentials, kind),
+            FileKind::Config => normalize::read_file(numbered(config), kind),
+            FileKind::Credentials => normalize::read_file(numbered(credentials), kind),
+        });
+        Ok(ProfileSet::merge(config?, credentials?))
+    }
+
+    /// Builds the merged set from both files as read (or edited).
+    pub fn from_sources(
+        config: &SourceFile,
+        credentials: &SourceFile,
+    ) -> Result<ProfileSet, ParseError> {
+        let big =
+            (config.original().len() + credentials.original().len()) as u64 > PARALLEL_FROM_BYTES;
+        let (config, credentials) = for_both(big, |kind| match kind {
+            FileKind::Config => normalize::read_file(config.numbered_lines(), kind),
+            FileKind::Credentials => normalize::read_file(credentials.numbered_lines(), kind),
         });
         Ok(ProfileSet::merge(config?, credentials?))
     }

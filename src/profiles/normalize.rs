@@ -2,7 +2,7 @@
 
 use super::parse::{self, Event, ParseError};
 use super::{FileKind, Origin, Properties, Property, Section};
-use crate::document::{Document, SharedStr};
+use crate::document::{LineView, SharedStr};
 
 const DEFAULT: &str = "default";
 const PROFILE_PREFIX: &str = "profile";
@@ -202,8 +202,12 @@ impl Builder {
     }
 }
 
-/// Reads one file into its sections, with the SDKs' rules.
-pub(super) fn read_file(doc: &Document, kind: FileKind) -> Result<FileSections, ParseError> {
+/// Reads one file's numbered lines (or some of its sections) into
+/// sections, with the SDKs' rules.
+pub(super) fn read_file<'a>(
+    lines: impl Iterator<Item = (usize, LineView<'a>)>,
+    kind: FileKind,
+) -> Result<FileSections, ParseError> {
     let mut builder = Builder {
         kind,
         out: FileSections::default(),
@@ -213,7 +217,7 @@ pub(super) fn read_file(doc: &Document, kind: FileKind) -> Result<FileSections, 
         properties: Vec::new(),
         last_property: None,
     };
-    parse::parse(doc, kind, |event| match event {
+    parse::parse(lines, kind, |event| match event {
         Event::Header { header, origin } => builder.header(header, origin),
         Event::Property { key, value, origin } => builder.property(key, value, origin),
         Event::Continuation { content } => builder.continuation(content),

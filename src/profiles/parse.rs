@@ -1,7 +1,7 @@
 //! One file, read line by line with the SDKs' rules. Errors name the line.
 
 use super::{FileKind, Origin};
-use crate::document::{split_property, Document, LineKind, PropertySplit, SharedStr};
+use crate::document::{split_property, LineKind, LineView, PropertySplit, SharedStr};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{line}: {message}")]
@@ -26,10 +26,11 @@ pub(super) enum Event<'a> {
     Continuation { content: &'a str },
 }
 
-/// Reads `doc` with the SDKs' line rules and hands each line's meaning to
-/// `on_event`, or reports the first line that breaks a rule.
+/// Reads numbered lines (1-based) with the SDKs' line rules and hands
+/// each line's meaning to `on_event`, or reports the first line that
+/// breaks a rule. The lines are a whole file, or whole sections of one.
 pub(super) fn parse<'a>(
-    doc: &'a Document,
+    lines: impl Iterator<Item = (usize, LineView<'a>)>,
     file: FileKind,
     mut on_event: impl FnMut(Event<'a>),
 ) -> Result<(), ParseError> {
@@ -37,8 +38,7 @@ pub(super) fn parse<'a>(
     // Whether there is a property above this line in the section, and
     // whether it opened a sub-property block (`key =` with no value).
     let mut property: Option<bool> = None;
-    for (idx, line) in doc.lines().iter().enumerate() {
-        let number = idx + 1;
+    for (number, line) in lines {
         let origin = Origin::new(file, number);
         let err = |message: &str| ParseError {
             file,

@@ -11,6 +11,7 @@ pub use lock::lock_path;
 
 use crate::profiles::{FileKind, Locations, ProfileFiles, SourceFile};
 use backup::FileState;
+use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -92,22 +93,24 @@ impl Store {
     {
         let _locks = self.lock(locations)?;
         for _ in 0..ATTEMPTS {
-            let before = RawFiles::read(locations)?;
-            let mut files = before.parse(locations)?;
+            let mut files = ProfileFiles::load(locations)?;
             let value = edit(&mut files)?;
             let new_bytes: Vec<(FileKind, Vec<u8>)> = [FileKind::Config, FileKind::Credentials]
                 .into_iter()
-                .map(|k| (k, files.file(k).document.to_bytes()))
-                .filter(|(k, bytes)| before.get(*k).map_or(!bytes.is_empty(), |old| old != bytes))
+                .filter_map(|k| Some((k, files.file(k).changed_bytes()?)))
                 .collect();
             if new_bytes.is_empty() {
                 return Ok((value, Written::default()));
             }
             pause_for_tests();
-            if RawFiles::read(locations)? != before {
+            if !unchanged_on_disk(&files.config)? || !unchanged_on_disk(&files.credentials)? {
                 continue;
             }
-            let backup = self.backup_raw(locations, &before)?;
+            let as_read = |kind: FileKind| {
+                let file = files.file(kind);
+                file.exists.then(|| file.original().as_bytes())
+            };
+            let backup = self.backup_contents(locations, as_read)?;
             for (kind, bytes) in &new_bytes {
                 let path = files.path(*kind);
                 write_atomic(path, bytes).map_err(|source| StoreError::Io {
@@ -150,10 +153,16 @@ impl Store {
     /// Backs up both files as they are on disk now, byte for byte (a file
     /// that does not parse included).
     pub fn backup(&self, locations: &Locations) -> Result<Manifest, StoreError> {
-        self.backup_raw(locations, &RawFiles::read(locations)?)
+        let raw = RawFiles::read(locations)?;
+        self.backup_contents(locations, |kind| raw.get(kind))
     }
 
-    fn backup_raw(&self, locations: &Locations, raw: &RawFiles) -> Result<Manifest, StoreError> {
+    /// Backs up both files with the given contents (`None`: no such file).
+    fn backup_contents<'a>(
+        &self,
+        locations: &Locations,
+        content: impl Fn(FileKind) -> Option<&'a [u8]>,
+    ) -> Result<Manifest, StoreError> {
         let states: Vec<FileState<'_>> = [
             (FileKind::Config, &locations.config),
             (FileKind::Credentials, &locations.credentials),
@@ -162,7 +171,7 @@ impl Store {
         .map(|(kind, path)| FileState {
             kind,
             path,
-            content: raw.get(kind),
+            content: content(kind),
             mode: std::fs::metadata(path)
                 .ok()
                 .map(|m| m.permissions().mode() & 0o7777),
@@ -202,25 +211,39 @@ impl RawFiles {
             FileKind::Credentials => self.credentials.as_deref(),
         }
     }
+}
 
-    fn parse(
-        &self,
-        locations: &Locations,
-    ) -> Result<ProfileFiles, crate::profiles::files::LoadError> {
-        let size = |kind| self.get(kind).map_or(0, <[u8]>::len) as u64;
-        let big = size(FileKind::Config) + size(FileKind::Credentials)
-            > crate::profiles::PARALLEL_FROM_BYTES;
-        let (config, credentials) = crate::profiles::for_both(big, |kind| {
-            let path = match kind {
-                FileKind::Config => &locations.config,
-                FileKind::Credentials => &locations.credentials,
-            };
-            match self.get(kind) {
-                Some(bytes) => SourceFile::from_bytes(kind, path, bytes),
-                None => Ok(SourceFile::missing(kind, path)),
-            }
-        });
-        ProfileFiles::from_sources(config?, credentials?)
+/// Whether the file on disk still holds what `file` was read from.
+/// Compares in chunks: the file may be megabytes.
+fn unchanged_on_disk(file: &SourceFile) -> Result<bool, StoreError> {
+    let io = |source| StoreError::Io {
+        path: file.path.clone(),
+        action: "read",
+        source,
+    };
+    let mut disk = match std::fs::File::open(&file.path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(!file.exists),
+        Err(e) => return Err(io(e)),
+    };
+    if !file.exists {
+        return Ok(false);
+    }
+    let mut expected = file.original().as_bytes();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match disk.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        if n == 0 {
+            return Ok(expected.is_empty());
+        }
+        if n > expected.len() || chunk[..n] != expected[..n] {
+            return Ok(false);
+        }
+        expected = &expected[n..];
     }
 }
 
