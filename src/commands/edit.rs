@@ -134,7 +134,24 @@ pub fn check_result(
     expected: &[(&str, Option<&str>)],
     must_resolve: bool,
 ) -> Result<Vec<String>> {
-    files.reparse()?;
+    files.reread_profile(profile)?;
+    match verdict(files, profile, expected, must_resolve) {
+        Ok(warnings) if warnings.is_empty() => Ok(warnings),
+        // Read everything again, so that what is reported names the
+        // lines as they are after the edit.
+        _ => {
+            files.reparse()?;
+            verdict(files, profile, expected, must_resolve)
+        }
+    }
+}
+
+fn verdict(
+    files: &ProfileFiles,
+    profile: &str,
+    expected: &[(&str, Option<&str>)],
+    must_resolve: bool,
+) -> Result<Vec<String>> {
     for (key, value) in expected {
         let got = files.set.profile(profile).and_then(|p| p.get(key));
         if got != *value {

@@ -6,7 +6,7 @@ const DEFAULT_SEPARATOR: &str = " = ";
 
 impl Document {
     /// The section whose header is at `header` ends where the next one starts.
-    fn section_end(&self, header: usize) -> usize {
+    pub fn section_end(&self, header: usize) -> usize {
         self.lines[header + 1..]
             .iter()
             .position(|l| matches!(l.kind, LineKind::Header { .. } | LineKind::MalformedHeader))

@@ -12,10 +12,13 @@
 mod edit;
 mod line;
 mod shared;
+mod text;
 
 pub use line::{classify, LineEnding, LineKind, Span};
 pub(crate) use line::{split_property, PropertySplit};
 pub use shared::SharedStr;
+use text::split_lines;
+pub use text::{lines_of, section_lines, sections_mentioning, LineView};
 
 use std::fmt;
 use std::sync::Arc;
@@ -142,68 +145,6 @@ impl Line {
     }
 }
 
-/// A line of a text read without building a [`Document`]: what a reader
-/// needs, borrowed from the text's buffer.
-#[derive(Clone, Copy)]
-pub struct LineView<'a> {
-    buffer: &'a Arc<String>,
-    start: u32,
-    end: u32,
-    kind: LineKind,
-}
-
-impl<'a> LineView<'a> {
-    pub fn text(&self) -> &'a str {
-        &self.buffer[self.start as usize..self.end as usize]
-    }
-
-    pub fn kind(&self) -> &LineKind {
-        &self.kind
-    }
-
-    /// A span of this line's text that shares the buffer.
-    pub fn slice(&self, span: Span) -> SharedStr {
-        let base = self.start as usize;
-        SharedStr::slice_of(self.buffer, base + span.start(), base + span.end())
-    }
-}
-
-/// The lines of a text, classified one by one as they are read: the same
-/// lines a [`Document`] of it holds, without keeping them. `None` for a
-/// text beyond 4 GiB, which only a `Document` reads.
-pub fn lines_of(buffer: &Arc<String>) -> Option<impl Iterator<Item = LineView<'_>>> {
-    (buffer.len() <= u32::MAX as usize).then(|| {
-        split_lines(buffer).map(move |(start, end, _)| LineView {
-            buffer,
-            start,
-            end,
-            kind: classify(&buffer[start as usize..end as usize]),
-        })
-    })
-}
-
-/// (start, end, ending) of each line, after a byte order mark. The text
-/// is at most 4 GiB.
-fn split_lines(text: &str) -> impl Iterator<Item = (u32, u32, LineEnding)> + '_ {
-    let bytes = text.as_bytes();
-    let mut start = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    std::iter::from_fn(move || {
-        if start >= bytes.len() {
-            return None;
-        }
-        let (end, ending, next) = match bytes[start..].iter().position(|&b| b == b'\n') {
-            Some(i) if i > 0 && bytes[start + i - 1] == b'\r' => {
-                (start + i - 1, LineEnding::CrLf, start + i + 1)
-            }
-            Some(i) => (start + i, LineEnding::Lf, start + i + 1),
-            None => (bytes.len(), LineEnding::None, bytes.len()),
-        };
-        let line = (start as u32, end as u32, ending);
-        start = next;
-        Some(line)
-    })
-}
-
 /// A whole file, kept byte for byte.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Document {
@@ -243,7 +184,8 @@ impl Document {
             // each line its own buffer instead.
             return Document::parse_owned_lines(bom, &buffer[if bom { BOM.len() } else { 0 }..]);
         }
-        let mut lines = Vec::with_capacity(buffer.bytes().filter(|&b| b == b'\n').count() + 1);
+        let mut lines =
+            Vec::with_capacity(memchr::memchr_iter(b'\n', buffer.as_bytes()).count() + 1);
         lines.extend(
             split_lines(&buffer)
                 .map(|(start, end, ending)| Line::shared(buffer.clone(), start, end, ending)),

@@ -8,15 +8,26 @@ use crate::document::{Document, LineKind};
 /// Header line indices (0-based) of the sections in `doc` that the SDKs
 /// read as profile `name`, in file order.
 pub fn profile_headers(doc: &Document, kind: FileKind, name: &str) -> Vec<usize> {
-    // Only headers that mention the name can name it: on files with
-    // thousands of profiles this skips nearly all of them.
-    let named: Vec<(usize, SectionName)> = doc
+    let headers = doc
         .lines()
         .iter()
         .enumerate()
-        .filter_map(|(idx, line)| line.header_name().map(|n| (idx, n)))
+        .filter_map(|(idx, line)| line.header_name().map(|n| (idx, n)));
+    headers_naming(headers, kind, name)
+}
+
+/// Of `headers` (a position and the text between the brackets, in file
+/// order), those the SDKs read as profile `name` in a file of `kind`.
+pub(super) fn headers_naming<'a, T>(
+    headers: impl Iterator<Item = (T, &'a str)>,
+    kind: FileKind,
+    name: &str,
+) -> Vec<T> {
+    // Only headers that mention the name can name it: on files with
+    // thousands of profiles this skips nearly all of them.
+    let named: Vec<(T, SectionName)> = headers
         .filter(|(_, n)| n.contains(name))
-        .map(|(idx, n)| (idx, SectionName::parse(n)))
+        .map(|(at, n)| (at, SectionName::parse(n)))
         .collect();
     let has_prefixed_default = kind == FileKind::Config
         && name == "default"
@@ -27,7 +38,7 @@ pub fn profile_headers(doc: &Document, kind: FileKind, name: &str) -> Vec<usize>
         .into_iter()
         .filter(|(_, n)| n.profile_name(kind) == Some(name))
         .filter(|(_, n)| !(has_prefixed_default && n.prefix.is_none()))
-        .map(|(idx, _)| idx)
+        .map(|(at, _)| at)
         .collect()
 }
 
@@ -50,6 +61,9 @@ impl ProfileFiles {
     /// The line index of the effective occurrence of `key` for `profile`
     /// in the file of `kind`: the last one across the profile's sections.
     pub fn find_property(&self, kind: FileKind, profile: &str, key: &str) -> Option<usize> {
+        if self.untouched_without(kind, profile) {
+            return None;
+        }
         let doc = &self.file(kind).document();
         profile_headers(doc, kind, profile)
             .into_iter()
@@ -85,6 +99,9 @@ impl ProfileFiles {
 
     /// Removes `key` from every section of `profile` in the file of `kind`.
     pub fn unset_property(&mut self, kind: FileKind, profile: &str, key: &str) -> usize {
+        if self.untouched_without(kind, profile) {
+            return 0;
+        }
         let headers = profile_headers(self.file(kind).document(), kind, profile);
         let doc = self.document_mut(kind);
         // Last section first, so earlier header indices stay valid.

@@ -104,6 +104,15 @@ impl SourceFile {
         &self.text
     }
 
+    pub(super) fn text(&self) -> &Arc<String> {
+        &self.text
+    }
+
+    /// The document, if something asked for it already.
+    pub(super) fn built_document(&self) -> Option<&Document> {
+        self.document.get()
+    }
+
     pub fn document(&self) -> &Document {
         self.document
             .get_or_init(|| Document::from_buffer(self.text.clone()))

@@ -9,6 +9,7 @@ pub mod files;
 mod location;
 mod normalize;
 mod parse;
+mod reread;
 pub mod rules;
 
 pub use edit::{masked_text, new_header, profile_headers};

@@ -80,3 +80,119 @@ fn locate_expands_tilde() {
         std::path::PathBuf::from("/h/.aws/credentials")
     );
 }
+
+mod reread {
+    use super::*;
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just("# comment".to_string()),
+            Just("[default]".to_string()),
+            Just("[profile default]".to_string()),
+            Just("[profile foo]".to_string()),
+            Just("[ profile  foo ] # c".to_string()),
+            Just("[foo]".to_string()),
+            Just("[profile foobar]".to_string()),
+            Just("[sso-session foo]".to_string()),
+            Just("[bar]".to_string()),
+            Just("region = r1".to_string()),
+            Just("Role_Arn = arn:aws:iam::123456789012:role/x".to_string()),
+            Just("s3 =".to_string()),
+            Just("s3 =\n  max_concurrent_requests = 2".to_string()),
+            Just("region = r1\n  continued".to_string()),
+            Just("source_profile = foo # c".to_string()),
+            Just("bad key! = v".to_string()),
+        ]
+    }
+
+    fn file() -> impl Strategy<Value = String> {
+        (
+            any::<bool>(),
+            any::<bool>(),
+            prop::collection::vec(line(), 0..24),
+        )
+            .prop_map(|(bom, crlf, lines)| {
+                let mut text = if bom {
+                    "\u{feff}".to_string()
+                } else {
+                    String::new()
+                };
+                let ending = if crlf { "\r\n" } else { "\n" };
+                // Headers first, so that most generated files parse.
+                text.push_str("[profile foo]");
+                text.push_str(ending);
+                for line in lines {
+                    text.push_str(&line.replace('\n', ending));
+                    text.push_str(ending);
+                }
+                text
+            })
+    }
+
+    fn files(config: &str, credentials: &str) -> Option<ProfileFiles> {
+        let config = SourceFile::from_bytes(FileKind::Config, Path::new("c"), config.as_bytes());
+        let credentials = SourceFile::from_bytes(
+            FileKind::Credentials,
+            Path::new("k"),
+            credentials.as_bytes(),
+        );
+        ProfileFiles::from_sources(config.ok()?, credentials.ok()?).ok()
+    }
+
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Set(FileKind, &'static str, &'static str),
+        Unset(FileKind, &'static str),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        let kind = prop_oneof![Just(FileKind::Config), Just(FileKind::Credentials)];
+        let key = prop_oneof![Just("region"), Just("role_arn"), Just("s3")];
+        prop_oneof![
+            (kind.clone(), key.clone(), prop_oneof![Just("r2"), Just("")])
+                .prop_map(|(k, key, v)| Edit::Set(k, key, v)),
+            (kind, key).prop_map(|(k, key)| Edit::Unset(k, key)),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn reading_the_text_equals_reading_the_document(config in file(), credentials in file()) {
+            let from_text = files(&config, &credentials).map(|f| f.set);
+            let from_documents = ProfileSet::from_documents(
+                &Document::parse_str(&config),
+                &Document::parse_str(&credentials),
+            )
+            .ok();
+            prop_assert_eq!(from_text, from_documents);
+        }
+
+        #[test]
+        fn rereading_a_profile_after_edits_equals_reading_everything(
+            config in file(),
+            credentials in file(),
+            name in prop_oneof![Just("foo"), Just("default"), Just("bar"), Just("new")],
+            edits in prop::collection::vec(edit(), 1..4),
+        ) {
+            let Some(mut files) = files(&config, &credentials) else { return Ok(()) };
+            for edit in edits {
+                match edit {
+                    Edit::Set(kind, key, value) => files.set_property(kind, name, key, value),
+                    Edit::Unset(kind, key) => {
+                        files.unset_property(kind, name, key);
+                    }
+                }
+            }
+            let mut everything = files.clone();
+            files.reread_profile(name).unwrap();
+            everything.reparse().unwrap();
+            // The edited profile exactly, line numbers included; the others
+            // by name and value (their line numbers may be stale).
+            prop_assert_eq!(files.set.profile(name), everything.set.profile(name));
+            prop_assert_eq!(files.set.to_json(true), everything.set.to_json(true));
+        }
+    }
+}
