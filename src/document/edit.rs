@@ -7,10 +7,21 @@ const DEFAULT_SEPARATOR: &str = " = ";
 impl Document {
     /// The section whose header is at `header` ends where the next one starts.
     pub fn section_end(&self, header: usize) -> usize {
-        self.lines[header + 1..]
-            .iter()
-            .position(|l| matches!(l.kind, LineKind::Header { .. } | LineKind::MalformedHeader))
-            .map_or(self.lines.len(), |p| header + 1 + p)
+        let next = self
+            .section_starts
+            .partition_point(|&start| start as usize <= header);
+        self.section_starts
+            .get(next)
+            .map_or(self.lines.len(), |&start| start as usize)
+    }
+
+    /// Puts `line` at `idx` in place of the line there.
+    fn replace_line(&mut self, idx: usize, line: Line) {
+        let reindex = line.starts_section() != self.lines[idx].starts_section();
+        self.lines[idx] = line;
+        if reindex {
+            self.index_sections();
+        }
     }
 
     /// Index just past the lines that belong to the property at `head`:
@@ -83,7 +94,7 @@ impl Document {
         } else {
             format!("{}{value}{}", &text[..span.start()], &text[span.end()..])
         };
-        self.lines[idx] = Line::new(new_text, line.ending);
+        self.replace_line(idx, Line::new(new_text, line.ending));
         for i in continuation.into_iter().rev() {
             self.remove_lines(i, i + 1);
         }
@@ -193,7 +204,7 @@ impl Document {
             return false;
         };
         let text = format!("[{inner}]{}", &line.text()[close + 1..]);
-        self.lines[idx] = Line::new(text, line.ending);
+        self.replace_line(idx, Line::new(text, line.ending));
         true
     }
 
@@ -227,6 +238,16 @@ impl Document {
             Line::new(text, e)
         });
         self.lines.splice(at..at, new_lines);
+        let first_after = self.section_starts.partition_point(|&s| (s as usize) < at);
+        for start in &mut self.section_starts[first_after..] {
+            *start += count as u32;
+        }
+        let inserted = (at..at + count)
+            .filter(|&idx| self.lines[idx].starts_section())
+            .map(|idx| idx as u32);
+        let tail = self.section_starts.split_off(first_after);
+        self.section_starts.extend(inserted);
+        self.section_starts.extend(tail);
     }
 
     /// Removes lines `[start, end)`. Removing an unterminated last line
@@ -239,6 +260,14 @@ impl Document {
         let removes_unterminated_tail =
             end == self.lines.len() && self.lines[end - 1].ending == LineEnding::None;
         self.lines.drain(start..end);
+        let removed = end - start;
+        self.section_starts
+            .retain(|&s| !(start..end).contains(&(s as usize)));
+        for s in &mut self.section_starts {
+            if *s as usize >= end {
+                *s -= removed as u32;
+            }
+        }
         if removes_unterminated_tail && start > 0 {
             self.lines[start - 1].ending = LineEnding::None;
         }

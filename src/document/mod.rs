@@ -116,6 +116,15 @@ impl Line {
         self.ending
     }
 
+    /// A header, or a line that meant to be one: either ends the section
+    /// above it.
+    fn starts_section(&self) -> bool {
+        matches!(
+            self.kind,
+            LineKind::Header { .. } | LineKind::MalformedHeader
+        )
+    }
+
     pub fn kind(&self) -> &LineKind {
         &self.kind
     }
@@ -150,6 +159,10 @@ impl Line {
 pub struct Document {
     bom: bool,
     lines: Vec<Line>,
+    /// Indices of the lines that start a section (headers, malformed ones
+    /// too), ascending: edits look sections up by name many times, and a
+    /// large file has ten lines for every header.
+    section_starts: Vec<u32>,
 }
 
 impl Document {
@@ -190,7 +203,29 @@ impl Document {
             split_lines(&buffer)
                 .map(|(start, end, ending)| Line::shared(buffer.clone(), start, end, ending)),
         );
-        Document { bom, lines }
+        Document::with_lines(bom, lines)
+    }
+
+    fn with_lines(bom: bool, lines: Vec<Line>) -> Document {
+        let mut doc = Document {
+            bom,
+            lines,
+            section_starts: Vec::new(),
+        };
+        doc.index_sections();
+        doc
+    }
+
+    pub(super) fn index_sections(&mut self) {
+        self.section_starts = (0..self.lines.len())
+            .filter(|&idx| self.lines[idx].starts_section())
+            .map(|idx| idx as u32)
+            .collect();
+    }
+
+    /// Indices of the lines that start a section, ascending.
+    pub fn section_starts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.section_starts.iter().map(|&idx| idx as usize)
     }
 
     fn parse_owned_lines(bom: bool, mut rest: &str) -> Document {
@@ -206,7 +241,7 @@ impl Document {
             lines.push(Line::new(line.to_string(), ending));
             rest = next;
         }
-        Document { bom, lines }
+        Document::with_lines(bom, lines)
     }
 
     pub fn has_bom(&self) -> bool {
@@ -263,23 +298,16 @@ impl Document {
     /// Sections in file order, each with the index of its header line and
     /// the end (exclusive) of its body.
     pub fn sections(&self) -> Vec<Section<'_>> {
-        let mut out: Vec<Section<'_>> = Vec::new();
-        for (idx, line) in self.lines.iter().enumerate() {
-            if matches!(
-                line.kind,
-                LineKind::Header { .. } | LineKind::MalformedHeader
-            ) {
-                if let Some(last) = out.last_mut() {
-                    last.end = idx;
-                }
-                out.push(Section {
-                    header: idx,
-                    end: self.lines.len(),
-                    name: line.header_name(),
-                });
-            }
-        }
-        out
+        let starts = &self.section_starts;
+        starts
+            .iter()
+            .enumerate()
+            .map(|(i, &header)| Section {
+                header: header as usize,
+                end: starts.get(i + 1).map_or(self.lines.len(), |&e| e as usize),
+                name: self.lines[header as usize].header_name(),
+            })
+            .collect()
     }
 }
 

@@ -203,3 +203,80 @@ proptest! {
         }
     }
 }
+
+fn fresh_section_starts(d: &Document) -> Vec<usize> {
+    (0..d.lines().len())
+        .filter(|&i| d.lines()[i].starts_section())
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Insert(usize, Vec<String>),
+    Remove(usize, usize),
+    Append(String),
+    Set(usize, String),
+    Header(usize),
+}
+
+fn edit_strategy() -> impl Strategy<Value = Edit> {
+    let text = prop_oneof![
+        Just("[profile x]".to_string()),
+        Just("[broken".to_string()),
+        Just("k = v".to_string()),
+        Just(String::new()),
+        Just("  sub = 1".to_string()),
+    ];
+    prop_oneof![
+        (0..40usize, prop::collection::vec(text, 0..4)).prop_map(|(at, t)| Edit::Insert(at, t)),
+        (0..40usize, 0..6usize).prop_map(|(at, n)| Edit::Remove(at, n)),
+        prop_oneof![Just("profile y".to_string()), Just("z".to_string())].prop_map(Edit::Append),
+        (
+            0..40usize,
+            prop_oneof![Just("k".to_string()), Just("region".to_string())]
+        )
+            .prop_map(|(at, k)| Edit::Set(at, k)),
+        (0..40usize).prop_map(Edit::Header),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn the_section_index_follows_every_edit(
+        input in file_strategy(),
+        edits in prop::collection::vec(edit_strategy(), 1..8),
+    ) {
+        let mut d = doc(&input);
+        prop_assert_eq!(d.section_starts().collect::<Vec<_>>(), fresh_section_starts(&d));
+        for edit in edits {
+            let n = d.lines().len();
+            match edit {
+                Edit::Insert(at, texts) => d.insert_lines(at.min(n), texts),
+                Edit::Remove(at, count) => {
+                    let start = at.min(n);
+                    d.remove_lines(start, (start + count).min(n));
+                }
+                Edit::Append(name) => {
+                    d.append_section(&name, &[("k", "v")]);
+                }
+                Edit::Set(at, key) => {
+                    let headers: Vec<usize> = d.section_starts().collect();
+                    if let Some(&h) = headers.get(at % headers.len().max(1)) {
+                        if d.lines()[h].header_name().is_some() {
+                            d.set(h, &key, "v2");
+                        }
+                    }
+                }
+                Edit::Header(at) => {
+                    if n > 0 {
+                        d.set_header(at % n, "profile renamed");
+                    }
+                }
+            }
+            prop_assert_eq!(d.section_starts().collect::<Vec<_>>(), fresh_section_starts(&d));
+            for (i, section) in d.sections().iter().enumerate() {
+                prop_assert_eq!(d.section_end(section.header), section.end, "section {}", i);
+            }
+        }
+    }
+}

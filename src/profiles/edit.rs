@@ -9,10 +9,8 @@ use crate::document::{Document, LineKind};
 /// read as profile `name`, in file order.
 pub fn profile_headers(doc: &Document, kind: FileKind, name: &str) -> Vec<usize> {
     let headers = doc
-        .lines()
-        .iter()
-        .enumerate()
-        .filter_map(|(idx, line)| line.header_name().map(|n| (idx, n)));
+        .section_starts()
+        .filter_map(|idx| doc.lines()[idx].header_name().map(|n| (idx, n)));
     headers_naming(headers, kind, name)
 }
 

@@ -39,6 +39,8 @@ pub struct SourceFile {
     pub exists: bool,
     text: Arc<String>,
     document: OnceLock<Document>,
+    /// Whether the document was handed out for editing.
+    edited: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +98,7 @@ impl SourceFile {
             exists,
             text: Arc::new(text),
             document: OnceLock::new(),
+            edited: false,
         }
     }
 
@@ -106,6 +109,11 @@ impl SourceFile {
 
     pub(super) fn text(&self) -> &Arc<String> {
         &self.text
+    }
+
+    /// Whether the document was handed out for editing.
+    pub fn is_edited(&self) -> bool {
+        self.edited
     }
 
     /// The document, if something asked for it already.
@@ -120,11 +128,15 @@ impl SourceFile {
 
     pub fn document_mut(&mut self) -> &mut Document {
         self.document();
+        self.edited = true;
         self.document.get_mut().expect("built just above")
     }
 
     /// The file's new bytes, when an edit changed them.
     pub fn changed_bytes(&self) -> Option<Vec<u8>> {
+        if !self.edited {
+            return None;
+        }
         let bytes = self.document.get()?.to_bytes();
         (bytes != self.text.as_bytes()).then_some(bytes)
     }
@@ -155,15 +167,46 @@ pub struct ProfileFiles {
 }
 
 impl ProfileFiles {
+    /// Reads both files for reading profiles.
     pub fn load(locations: &Locations) -> Result<ProfileFiles, LoadError> {
+        ProfileFiles::load_with(locations, false)
+    }
+
+    /// Reads both files for editing: each file's document is built on the
+    /// thread that reads it, and profiles are read from its lines.
+    pub fn load_for_editing(locations: &Locations) -> Result<ProfileFiles, LoadError> {
+        ProfileFiles::load_with(locations, true)
+    }
+
+    fn load_with(locations: &Locations, documents: bool) -> Result<ProfileFiles, LoadError> {
         let size = |path: &Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let big =
             size(&locations.config) + size(&locations.credentials) > super::PARALLEL_FROM_BYTES;
-        let (config, credentials) = super::for_both(big, |kind| match kind {
-            FileKind::Config => SourceFile::load(kind, &locations.config),
-            FileKind::Credentials => SourceFile::load(kind, &locations.credentials),
+        let (config, credentials) = super::for_both(big, |kind| {
+            let path = match kind {
+                FileKind::Config => &locations.config,
+                FileKind::Credentials => &locations.credentials,
+            };
+            let file = SourceFile::load(kind, path)?;
+            if documents {
+                file.document();
+            }
+            let sections =
+                super::normalize::read_file(file.numbered_lines(), kind).map_err(|source| {
+                    LoadError::Parse {
+                        path: path.clone(),
+                        source,
+                    }
+                })?;
+            Ok::<_, LoadError>((file, sections))
         });
-        ProfileFiles::from_sources(config?, credentials?)
+        let ((config, config_sections), (credentials, credentials_sections)) =
+            (config?, credentials?);
+        Ok(ProfileFiles {
+            config,
+            credentials,
+            set: ProfileSet::merge(config_sections, credentials_sections),
+        })
     }
 
     pub fn from_sources(

@@ -25,8 +25,7 @@ impl ProfileFiles {
     /// change, and its document need not be built.
     pub(super) fn untouched_without(&self, kind: FileKind, name: &str) -> bool {
         // Nothing edited the file, so what was read from it is current.
-        self.file(kind).built_document().is_none()
-            && !self.set.profile(name).is_some_and(|p| p.defined_in(kind))
+        !self.file(kind).is_edited() && !self.set.profile(name).is_some_and(|p| p.defined_in(kind))
     }
 
     /// Reads profile `name` again from both files (as edited) and puts it

@@ -93,7 +93,7 @@ impl Store {
     {
         let _locks = self.lock(locations)?;
         for _ in 0..ATTEMPTS {
-            let mut files = ProfileFiles::load(locations)?;
+            let mut files = ProfileFiles::load_for_editing(locations)?;
             let value = edit(&mut files)?;
             let new_bytes: Vec<(FileKind, Vec<u8>)> = [FileKind::Config, FileKind::Credentials]
                 .into_iter()
