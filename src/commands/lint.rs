@@ -56,7 +56,7 @@ fn apply_document_fix(doc: &mut Document, fix: &Fix) -> bool {
 fn fix(ctx: &Context) -> Result<Vec<String>> {
     let mut applied = Vec::new();
     let store = ctx.store();
-    let (done, written) = store.update(&ctx.locations, |files| {
+    let (done, written, files) = store.update(&ctx.locations, |files| {
         let found = lint(&Input {
             config: files.config.document(),
             credentials: files.credentials.document(),
@@ -81,6 +81,7 @@ fn fix(ctx: &Context) -> Result<Vec<String>> {
         }
         Ok::<_, Error>(done)
     })?;
+    super::leave_to_exit(files);
     applied.extend(done);
     if let Some(b) = written.backup {
         applied.push(format!("backup {} taken first", b.id));

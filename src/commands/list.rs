@@ -1,6 +1,6 @@
 //! `awsprof profile list`
 
-use super::{print_json, Context};
+use super::{leave_to_exit, print_json, Context};
 use crate::error::Result;
 
 pub fn run(ctx: &Context, show_secrets: bool) -> Result<()> {
@@ -15,8 +15,6 @@ pub fn run(ctx: &Context, show_secrets: bool) -> Result<()> {
         }
         print!("{out}");
     }
-    // The process ends right after this; freeing tens of thousands of small
-    // allocations one by one would only delay it.
-    std::mem::forget(files);
+    leave_to_exit(files);
     Ok(())
 }

@@ -199,18 +199,27 @@ pub fn apply<T>(
         })
         .filter(|d| !d.is_empty())
         .collect();
+        leave_to_exit((before, after));
         return Ok(Applied {
             value,
             diffs,
             written: Written::default(),
         });
     }
-    let (value, written) = ctx.store().update(&ctx.locations, edit)?;
+    let (value, written, files) = ctx.store().update(&ctx.locations, edit)?;
+    leave_to_exit(files);
     Ok(Applied {
         value,
         diffs: Vec::new(),
         written,
     })
+}
+
+/// Leaves a value with many allocations (parsed files) to the process's
+/// exit, which is near: freeing tens of thousands of small allocations one
+/// by one would only delay it.
+pub fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
 }
 
 pub fn print_json(value: &serde_json::Value) {

@@ -62,7 +62,7 @@ fn finding(
         code,
         severity,
         file: origin.file,
-        line: origin.line,
+        line: origin.line as usize,
         message,
         hint: hint.into(),
         profile: None,
@@ -105,10 +105,7 @@ pub fn lint(input: &Input<'_>) -> Vec<Finding> {
         Err(e) => out.push(finding(
             "parse-error",
             Severity::Error,
-            Origin {
-                file: e.file,
-                line: e.line,
-            },
+            Origin::new(e.file, e.line),
             e.message,
             "the AWS SDKs and CLI refuse the whole file until this line is fixed",
         )),
@@ -121,10 +118,7 @@ pub fn lint(input: &Input<'_>) -> Vec<Finding> {
 
 /// Checks of the text itself: headers, duplicates, the byte-order mark.
 fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
-    let at = |idx: usize| Origin {
-        file: kind,
-        line: idx + 1,
-    };
+    let at = |idx: usize| Origin::new(kind, idx + 1);
     if doc.has_bom() {
         let mut f = finding(
             "byte-order-mark",

@@ -67,12 +67,16 @@ pub fn is_secret_key(key: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Origin {
     pub file: FileKind,
-    pub line: usize,
+    pub line: u32,
 }
 
 impl Origin {
     pub fn new(file: FileKind, line: usize) -> Origin {
-        Origin { file, line }
+        Origin {
+            file,
+            // Only a file beyond 4 GiB has more lines.
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+        }
     }
 }
 

@@ -109,8 +109,9 @@ struct Open {
 struct Builder {
     kind: FileKind,
     out: FileSections,
-    /// Profiles with a flag: read from an unprefixed `[default]`.
-    profiles: Vec<(Section, bool)>,
+    /// Indices in `out.profiles` of sections read from an unprefixed
+    /// `[default]`.
+    unprefixed_defaults: Vec<usize>,
     saw_prefixed_default: bool,
     open: Option<Open>,
     properties: Vec<(SharedStr, Property)>,
@@ -175,7 +176,10 @@ impl Builder {
         };
         match open.target {
             Target::Profile { unprefixed_default } => {
-                self.profiles.push((section, unprefixed_default))
+                if unprefixed_default {
+                    self.unprefixed_defaults.push(self.out.profiles.len());
+                }
+                self.out.profiles.push(section)
             }
             Target::SsoSession => self.out.sso_sessions.push(section),
             Target::Other(prefix) => self
@@ -188,15 +192,13 @@ impl Builder {
     fn finish(mut self) -> FileSections {
         self.close();
         // `[profile default]` replaces `[default]` in the config file outright.
-        let drop_unprefixed = self.saw_prefixed_default;
-        self.out.profiles = self
-            .profiles
-            .into_iter()
-            .filter(|(_, unprefixed)| !(drop_unprefixed && *unprefixed))
-            .map(|(section, _)| section)
-            .collect();
-        self.out.profiles = merge_same_names(std::mem::take(&mut self.out.profiles));
-        self.out.sso_sessions = merge_same_names(std::mem::take(&mut self.out.sso_sessions));
+        if self.saw_prefixed_default {
+            for &idx in self.unprefixed_defaults.iter().rev() {
+                self.out.profiles.remove(idx);
+            }
+        }
+        merge_same_names(&mut self.out.profiles);
+        merge_same_names(&mut self.out.sso_sessions);
         self.out.other.sort_by(|a, b| a.0.cmp(&b.0));
         self.out
     }
@@ -211,7 +213,7 @@ pub(super) fn read_file<'a>(
     let mut builder = Builder {
         kind,
         out: FileSections::default(),
-        profiles: Vec::new(),
+        unprefixed_defaults: Vec::new(),
         saw_prefixed_default: false,
         open: None,
         properties: Vec::new(),
@@ -227,22 +229,27 @@ pub(super) fn read_file<'a>(
 
 /// Sorts sections by name; sections of one name become one, the later
 /// one's values winning.
-fn merge_same_names(mut sections: Vec<Section>) -> Vec<Section> {
+fn merge_same_names(sections: &mut Vec<Section>) {
     // Stable: sections of one name stay in file order.
     sections.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
-    let mut out: Vec<Section> = Vec::with_capacity(sections.len());
-    for section in sections {
-        match out.last_mut() {
-            Some(last) if last.name == section.name => last.absorb(section),
-            _ => out.push(section),
+    sections.dedup_by(|later, earlier| {
+        let same = later.name == earlier.name;
+        if same {
+            earlier.absorb(std::mem::take(later));
         }
-    }
-    out
+        same
+    });
 }
 
 /// Merges two lists sorted by name; where both have a name, `later`'s
 /// values win.
 pub(super) fn merge_sorted(earlier: Vec<Section>, later: Vec<Section>) -> Vec<Section> {
+    if later.is_empty() {
+        return earlier;
+    }
+    if earlier.is_empty() {
+        return later;
+    }
     let mut out = Vec::with_capacity(earlier.len() + later.len());
     let mut later = later.into_iter().peekable();
     for section in earlier {

@@ -80,14 +80,14 @@ pub struct Store {
 
 impl Store {
     /// Runs `edit` on freshly read files under the lock of both files, and
-    /// writes what it changed. `edit` may run more than once: when another
+    /// writes what it changed. Returns the edited files with the result. `edit` may run more than once: when another
     /// program changes a file meanwhile, the edit is redone on the new
     /// content instead of overwriting that change.
     pub fn update<T, E>(
         &self,
         locations: &Locations,
         mut edit: impl FnMut(&mut ProfileFiles) -> Result<T, E>,
-    ) -> Result<(T, Written), E>
+    ) -> Result<(T, Written, ProfileFiles), E>
     where
         E: From<StoreError> + From<crate::profiles::files::LoadError>,
     {
@@ -100,7 +100,7 @@ impl Store {
                 .filter_map(|k| Some((k, files.file(k).changed_bytes()?)))
                 .collect();
             if new_bytes.is_empty() {
-                return Ok((value, Written::default()));
+                return Ok((value, Written::default(), files));
             }
             pause_for_tests();
             if !unchanged_on_disk(&files.config)? || !unchanged_on_disk(&files.credentials)? {
@@ -119,13 +119,11 @@ impl Store {
                     source,
                 })?;
             }
-            return Ok((
-                value,
-                Written {
-                    changed: new_bytes.into_iter().map(|(k, _)| k).collect(),
-                    backup: Some(backup),
-                },
-            ));
+            let written = Written {
+                changed: new_bytes.into_iter().map(|(k, _)| k).collect(),
+                backup: Some(backup),
+            };
+            return Ok((value, written, files));
         }
         Err(StoreError::KeptChanging.into())
     }
