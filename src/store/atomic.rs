@@ -47,38 +47,58 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 /// target's mode (and owner, when run as root) is kept; a new file gets
 /// `NEW_FILE_MODE`.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    let real = real_path(target)?;
-    let dir = parent_dir(&real);
-    if !dir.exists() {
-        create_private_dir(dir)?;
-    }
-    let existing = match fs::metadata(&real) {
-        Ok(meta) => Some(meta),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
-    let file_name = real
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{file_name}.awsprof-"))
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    let mode = existing
-        .as_ref()
-        .map_or(NEW_FILE_MODE, |m| m.permissions().mode() & 0o7777);
-    temp.as_file()
-        .set_permissions(fs::Permissions::from_mode(mode))?;
-    if let Some(meta) = &existing {
-        if is_root() && (meta.uid() != 0 || meta.gid() != 0) {
-            std::os::unix::fs::fchown(temp.as_file(), Some(meta.uid()), Some(meta.gid()))?;
+    StagedWrite::prepare(target, bytes)?.commit()
+}
+
+/// A replacement for a file, written and flushed beside it but not yet in
+/// its place: [`StagedWrite::commit`] renames it over the target. Dropped
+/// uncommitted, it is removed and the target stays as it was.
+pub struct StagedWrite {
+    temp: tempfile::NamedTempFile,
+    real: PathBuf,
+}
+
+impl StagedWrite {
+    pub fn prepare(target: &Path, bytes: &[u8]) -> io::Result<StagedWrite> {
+        let real = real_path(target)?;
+        let dir = parent_dir(&real);
+        if !dir.exists() {
+            create_private_dir(dir)?;
         }
+        let existing = match fs::metadata(&real) {
+            Ok(meta) => Some(meta),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        let file_name = real
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut temp = tempfile::Builder::new()
+            .prefix(&format!(".{file_name}.awsprof-"))
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        let mode = existing
+            .as_ref()
+            .map_or(NEW_FILE_MODE, |m| m.permissions().mode() & 0o7777);
+        temp.as_file()
+            .set_permissions(fs::Permissions::from_mode(mode))?;
+        if let Some(meta) = &existing {
+            if is_root() && (meta.uid() != 0 || meta.gid() != 0) {
+                std::os::unix::fs::fchown(temp.as_file(), Some(meta.uid()), Some(meta.gid()))?;
+            }
+        }
+        temp.write_all(bytes)?;
+        temp.as_file().sync_all()?;
+        Ok(StagedWrite { temp, real })
     }
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(&real).map_err(|e| e.error)?;
-    sync_dir(dir)
+
+    /// Renames the staged file over the target and makes that durable.
+    pub fn commit(self) -> io::Result<()> {
+        let StagedWrite { temp, real } = self;
+        temp.persist(&real).map_err(|e| e.error)?;
+        sync_dir(parent_dir(&real))
+    }
 }
 
 /// Removes `target` (through symlinks) and makes the removal durable.

@@ -111,30 +111,18 @@ impl BackupStore {
                 action: "create a backup",
                 source: std::io::Error::other("no free backup id"),
             })?;
-        let mut entries = Vec::new();
-        for file in files {
-            let content = file.content.unwrap_or_default();
-            if file.content.is_some() {
-                let stored = dir.join(file.kind.label());
-                let mut out = OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(NEW_FILE_MODE)
-                    .open(&stored)
-                    .map_err(self.io(&stored, "write the backup"))?;
-                out.write_all(content)
-                    .and_then(|_| out.sync_all())
-                    .map_err(self.io(&stored, "write the backup"))?;
-            }
-            entries.push(BackedUpFile {
-                kind: file.kind.label().to_string(),
-                path: file.path.to_path_buf(),
-                existed: file.content.is_some(),
-                size: content.len() as u64,
-                sha256: sha256_hex(content),
-                mode: file.mode,
-            });
-        }
+        // Each file is written, flushed and hashed on a thread of its own:
+        // the flushes wait on the disk, not on each other.
+        let entries = std::thread::scope(|scope| {
+            let writers: Vec<_> = files
+                .iter()
+                .map(|file| scope.spawn(|| self.save(&dir, file)))
+                .collect();
+            writers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect::<Result<Vec<BackedUpFile>, StoreError>>()
+        })?;
         let manifest = Manifest {
             id: id.clone(),
             created: now
@@ -150,6 +138,31 @@ impl BackupStore {
             .map_err(self.io(&manifest_path, "write the backup manifest"))?;
         self.prune(RETAINED)?;
         Ok(manifest)
+    }
+
+    /// Stores one file of a backup in `dir` (when it exists) and describes it.
+    fn save(&self, dir: &Path, file: &FileState<'_>) -> Result<BackedUpFile, StoreError> {
+        let content = file.content.unwrap_or_default();
+        if file.content.is_some() {
+            let stored = dir.join(file.kind.label());
+            let mut out = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(NEW_FILE_MODE)
+                .open(&stored)
+                .map_err(self.io(&stored, "write the backup"))?;
+            out.write_all(content)
+                .and_then(|_| out.sync_all())
+                .map_err(self.io(&stored, "write the backup"))?;
+        }
+        Ok(BackedUpFile {
+            kind: file.kind.label().to_string(),
+            path: file.path.to_path_buf(),
+            existed: file.content.is_some(),
+            size: content.len() as u64,
+            sha256: sha256_hex(content),
+            mode: file.mode,
+        })
     }
 
     /// Complete backups, oldest first.
@@ -204,14 +217,32 @@ impl BackupStore {
 
     /// Keeps the newest `keep` backups; returns the ids removed.
     pub fn prune(&self, keep: usize) -> Result<Vec<String>, StoreError> {
-        let list = self.list()?;
-        let excess = list.len().saturating_sub(keep);
+        let ids = self.complete_ids()?;
+        let excess = ids.len().saturating_sub(keep);
         let mut removed = Vec::new();
-        for manifest in &list[..excess] {
-            let dir = self.dir.join(&manifest.id);
+        for id in &ids[..excess] {
+            let dir = self.dir.join(id);
             fs::remove_dir_all(&dir).map_err(self.io(&dir, "remove an old backup"))?;
-            removed.push(manifest.id.clone());
+            removed.push(id.clone());
         }
         Ok(removed)
+    }
+
+    /// Ids of the backups that have a manifest, oldest first (ids begin
+    /// with their UTC time). Cheaper than `list`: no manifest is read, and
+    /// every write prunes.
+    fn complete_ids(&self) -> Result<Vec<String>, StoreError> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(self.io(&self.dir, "read the backup directory")(e)),
+        };
+        let mut ids: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().join(MANIFEST).is_file())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        ids.sort();
+        Ok(ids)
     }
 }

@@ -5,7 +5,7 @@ mod atomic;
 pub mod backup;
 mod lock;
 
-pub use atomic::{real_path, remove_durably, write_atomic, NEW_FILE_MODE};
+pub use atomic::{real_path, remove_durably, write_atomic, StagedWrite, NEW_FILE_MODE};
 pub use backup::{BackupStore, Manifest};
 pub use lock::lock_path;
 
@@ -110,11 +110,31 @@ impl Store {
                 let file = files.file(kind);
                 file.exists.then(|| file.original().as_bytes())
             };
-            let backup = self.backup_contents(locations, as_read)?;
-            for (kind, bytes) in &new_bytes {
-                let path = files.path(*kind);
-                write_atomic(path, bytes).map_err(|source| StoreError::Io {
-                    path: path.to_path_buf(),
+            // The backup and the new files are written and flushed side by
+            // side; the new files take their place only once the backup is
+            // complete. Until then, a failure leaves every file as it was.
+            let (backup, staged) = std::thread::scope(|scope| {
+                let backup = scope.spawn(|| self.backup_contents(locations, as_read));
+                let staged: Result<Vec<StagedWrite>, StoreError> = new_bytes
+                    .iter()
+                    .map(|(kind, bytes)| {
+                        let path = files.path(*kind);
+                        StagedWrite::prepare(path, bytes).map_err(|source| StoreError::Io {
+                            path: path.to_path_buf(),
+                            action: "write",
+                            source,
+                        })
+                    })
+                    .collect();
+                let backup = backup
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (backup, staged)
+            });
+            let (backup, staged) = (backup?, staged?);
+            for (write, (kind, _)) in staged.into_iter().zip(&new_bytes) {
+                write.commit().map_err(|source| StoreError::Io {
+                    path: files.path(*kind).to_path_buf(),
                     action: "write",
                     source,
                 })?;
