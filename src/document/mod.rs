@@ -18,7 +18,7 @@ pub use line::{classify, LineEnding, LineKind, Span};
 pub(crate) use line::{split_property, PropertySplit};
 pub use shared::SharedStr;
 use text::split_lines;
-pub use text::{lines_of, section_lines, sections_mentioning, LineView};
+pub use text::{lines_of, section_lines, sections_mentioning, LineView, TextLines};
 
 use std::fmt;
 use std::sync::Arc;

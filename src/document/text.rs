@@ -31,35 +31,61 @@ impl<'a> LineView<'a> {
 }
 
 /// The lines of a text, classified one by one as they are read: the same
-/// lines a [`Document`] of it holds, without keeping them. `None` for a
-/// text beyond 4 GiB, which only a `Document` reads.
-pub fn lines_of(buffer: &Arc<String>) -> Option<impl Iterator<Item = LineView<'_>>> {
-    (buffer.len() <= u32::MAX as usize).then(|| {
-        split_lines(buffer).map(move |(start, end, _)| LineView {
-            buffer,
+/// lines a [`Document`](super::Document) of it holds, without keeping
+/// them. `None` for a text beyond 4 GiB, which only a `Document` reads.
+pub fn lines_of(buffer: &Arc<String>) -> Option<TextLines<'_>> {
+    (buffer.len() <= u32::MAX as usize).then(|| TextLines {
+        buffer,
+        split: split_lines(buffer),
+    })
+}
+
+/// The iterator [`lines_of`] returns.
+pub struct TextLines<'a> {
+    buffer: &'a Arc<String>,
+    split: SplitLines<'a>,
+}
+
+impl<'a> Iterator for TextLines<'a> {
+    type Item = LineView<'a>;
+
+    fn next(&mut self) -> Option<LineView<'a>> {
+        let (start, end, _) = self.split.next()?;
+        Some(LineView {
+            buffer: self.buffer,
             start,
             end,
-            kind: classify(&buffer[start as usize..end as usize]),
+            kind: classify(&self.buffer[start as usize..end as usize]),
         })
-    })
+    }
 }
 
 /// (start, end, ending) of each line, after a byte order mark. The text
 /// is at most 4 GiB.
-pub(super) fn split_lines(text: &str) -> impl Iterator<Item = (u32, u32, LineEnding)> + '_ {
+pub(super) fn split_lines(text: &str) -> SplitLines<'_> {
     let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
     split_range(text, start, text.len())
 }
 
 /// (start, end, ending) of each line in `text[start..end]`, where `start`
 /// begins a line and `end` ends one.
-fn split_range(
-    text: &str,
-    mut start: usize,
-    end: usize,
-) -> impl Iterator<Item = (u32, u32, LineEnding)> + '_ {
-    let bytes = &text.as_bytes()[..end];
-    std::iter::from_fn(move || {
+fn split_range(text: &str, start: usize, end: usize) -> SplitLines<'_> {
+    SplitLines {
+        bytes: &text.as_bytes()[..end],
+        start,
+    }
+}
+
+pub(super) struct SplitLines<'a> {
+    bytes: &'a [u8],
+    start: usize,
+}
+
+impl Iterator for SplitLines<'_> {
+    type Item = (u32, u32, LineEnding);
+
+    fn next(&mut self) -> Option<(u32, u32, LineEnding)> {
+        let (bytes, start) = (self.bytes, self.start);
         if start >= bytes.len() {
             return None;
         }
@@ -70,10 +96,9 @@ fn split_range(
             Some(i) => (start + i, LineEnding::Lf, start + i + 1),
             None => (bytes.len(), LineEnding::None, bytes.len()),
         };
-        let line = (start as u32, end as u32, ending);
-        start = next;
-        Some(line)
-    })
+        self.start = next;
+        Some((start as u32, end as u32, ending))
+    }
 }
 
 /// The sections of `buffer` whose header line mentions `needle`: for

@@ -21,10 +21,11 @@ pub(super) fn headers_naming<'a, T>(
     kind: FileKind,
     name: &str,
 ) -> Vec<T> {
-    // Only headers that mention the name can name it: on files with
-    // thousands of profiles this skips nearly all of them.
+    // A header names a profile at its end (`profile NAME`, or `NAME`):
+    // on files with thousands of profiles this skips nearly all of them
+    // with one short comparison each.
     let named: Vec<(T, SectionName)> = headers
-        .filter(|(_, n)| n.contains(name))
+        .filter(|(_, n)| n.trim_end().ends_with(name))
         .map(|(at, n)| (at, SectionName::parse(n)))
         .collect();
     let has_prefixed_default = kind == FileKind::Config

@@ -1,7 +1,7 @@
 //! The two files as documents, with their paths.
 
 use super::{Locations, ParseError, ProfileSet};
-use crate::document::{lines_of, Document, LineView, NotUtf8};
+use crate::document::{lines_of, Document, Line, LineView, NotUtf8, TextLines};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -142,19 +142,37 @@ impl SourceFile {
     }
 
     /// The file's lines, numbered from 1, as a reader sees them.
-    pub(super) fn numbered_lines(&self) -> Box<dyn Iterator<Item = (usize, LineView<'_>)> + '_> {
-        if self.document.get().is_none() {
-            if let Some(lines) = lines_of(&self.text) {
-                return Box::new(lines.enumerate().map(|(i, l)| (i + 1, l)));
-            }
-        }
-        Box::new(
-            self.document()
-                .lines()
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (i + 1, l.view())),
-        )
+    pub(super) fn numbered_lines(&self) -> NumberedLines<'_> {
+        let lines = match (self.document.get(), lines_of(&self.text)) {
+            (None, Some(lines)) => Lines::Text(lines),
+            _ => Lines::Document(self.document().lines().iter()),
+        };
+        NumberedLines { lines, number: 0 }
+    }
+}
+
+enum Lines<'a> {
+    Text(TextLines<'a>),
+    Document(std::slice::Iter<'a, Line>),
+}
+
+/// A file's lines with their numbers (1-based), from its document when it
+/// has one, else read from its text.
+pub(super) struct NumberedLines<'a> {
+    lines: Lines<'a>,
+    number: usize,
+}
+
+impl<'a> Iterator for NumberedLines<'a> {
+    type Item = (usize, LineView<'a>);
+
+    fn next(&mut self) -> Option<(usize, LineView<'a>)> {
+        let line = match &mut self.lines {
+            Lines::Text(lines) => lines.next()?,
+            Lines::Document(lines) => lines.next()?.view(),
+        };
+        self.number += 1;
+        Some((self.number, line))
     }
 }
 

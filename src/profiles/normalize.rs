@@ -20,10 +20,10 @@ pub struct SectionName<'a> {
 impl<'a> SectionName<'a> {
     pub fn parse(header: &'a str) -> SectionName<'a> {
         let header = header.trim_matches(WHITESPACE);
-        match header.split_once(WHITESPACE) {
-            Some((prefix, name)) => SectionName {
-                prefix: Some(prefix.trim()),
-                name: name.trim(),
+        match header.bytes().position(|b| b == b' ' || b == b'\t') {
+            Some(at) => SectionName {
+                prefix: Some(header[..at].trim()),
+                name: header[at + 1..].trim(),
             },
             None => SectionName {
                 prefix: None,
@@ -77,9 +77,11 @@ impl<'a> SectionName<'a> {
 /// Names and keys: `[A-Za-z0-9_\-/.%@:+]+` (the empty string included, as
 /// the SDKs do).
 pub fn is_identifier(input: &str) -> bool {
-    input
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "_-/.%@:+".contains(c))
+    // Bytewise: any byte of a non-ASCII character fails, as the character would.
+    input.bytes().all(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(b, b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b':' | b'+')
+    })
 }
 
 /// What one file defines, each list sorted by name with the sections of
