@@ -10,7 +10,11 @@ use crate::profiles::{is_identifier, FileKind, ProfileFiles};
 
 pub fn run(ctx: &Context, args: AddRoleArgs) -> Result<()> {
     check_flags(&args)?;
-    let applied = apply(ctx, args.write.dry_run, |files| edit(files, &args))?;
+    let mut profiles = vec![args.name.as_str()];
+    profiles.extend(args.source_profile.as_deref());
+    let applied = apply(ctx, args.write.dry_run, &profiles, |files| {
+        edit(files, &args)
+    })?;
     report(ctx, &args.name, &applied, args.write.dry_run);
     Ok(())
 }

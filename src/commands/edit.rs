@@ -315,7 +315,11 @@ pub fn set(
         } else {
             FileKind::Config
         });
-    let applied = apply(ctx, dry_run, |files| {
+    let mut profiles = vec![profile];
+    if key == "source_profile" {
+        profiles.push(&value);
+    }
+    let applied = apply(ctx, dry_run, &profiles, |files| {
         if key == "source_profile" && value != profile && files.set.profile(&value).is_none() {
             return Err(Error::Usage(format!(
                 "source profile `{value}` does not exist; create it first or pick one from `awsprof profile list`"
@@ -338,7 +342,7 @@ pub fn set(
 pub fn unset(ctx: &Context, profile: &str, key: &str, dry_run: bool) -> Result<()> {
     check_names(profile, key)?;
     let key = key.to_ascii_lowercase();
-    let applied = apply(ctx, dry_run, |files| {
+    let applied = apply(ctx, dry_run, &[profile], |files| {
         require_profile(files, profile)?;
         let changes = unset_everywhere(files, profile, &key);
         if changes.is_empty() {
@@ -354,7 +358,7 @@ pub fn unset(ctx: &Context, profile: &str, key: &str, dry_run: bool) -> Result<(
 }
 
 pub fn remove_role(ctx: &Context, profile: &str, dry_run: bool) -> Result<()> {
-    let applied = apply(ctx, dry_run, |files| {
+    let applied = apply(ctx, dry_run, &[profile], |files| {
         require_profile(files, profile)?;
         let changes: Vec<Change> = ROLE_KEYS
             .iter()

@@ -56,7 +56,7 @@ fn apply_document_fix(doc: &mut Document, fix: &Fix) -> bool {
 fn fix(ctx: &Context) -> Result<Vec<String>> {
     let mut applied = Vec::new();
     let store = ctx.store();
-    let (done, written, files) = store.update(&ctx.locations, |files| {
+    let (done, written, files) = store.update(&ctx.locations, None, |files| {
         let found = lint(&Input {
             config: files.config.document(),
             credentials: files.credentials.document(),

@@ -152,7 +152,7 @@ pub fn require_profile<'a>(files: &'a ProfileFiles, name: &str) -> Result<&'a Se
 }
 
 pub fn unknown_profile(files: &ProfileFiles, name: &str) -> Error {
-    let close = files.set.closest_profiles(name);
+    let close = files.closest_profiles(name);
     let hint = if close.is_empty() {
         "`awsprof profile list` shows the profiles".to_string()
     } else {
@@ -173,10 +173,13 @@ pub struct Applied<T> {
     pub written: Written,
 }
 
-/// Runs `edit` through the store, or on a copy for a dry run.
+/// Runs `edit` through the store, or on a copy for a dry run. `profiles`
+/// are the profiles the edit reads or changes by name: an edit's files
+/// hold those and the profiles their chains lead to.
 pub fn apply<T>(
     ctx: &Context,
     dry_run: bool,
+    profiles: &[&str],
     mut edit: impl FnMut(&mut ProfileFiles) -> Result<T>,
 ) -> Result<Applied<T>> {
     if dry_run {
@@ -206,7 +209,7 @@ pub fn apply<T>(
             written: Written::default(),
         });
     }
-    let (value, written, files) = ctx.store().update(&ctx.locations, edit)?;
+    let (value, written, files) = ctx.store().update(&ctx.locations, Some(profiles), edit)?;
     leave_to_exit(files);
     Ok(Applied {
         value,

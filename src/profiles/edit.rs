@@ -115,6 +115,7 @@ impl ProfileFiles {
     pub fn reparse(&mut self) -> Result<(), LoadError> {
         // The old set goes first, so that two never live at once.
         self.set = ProfileSet::default();
+        self.partial = None;
         self.set = ProfileSet::from_documents(self.config.document(), self.credentials.document())
             .map_err(|source| LoadError::Parse {
                 path: self.path(source.file).to_path_buf(),

@@ -296,8 +296,10 @@ impl ProfileSet {
     ) -> Result<ProfileSet, ParseError> {
         let big = config.lines().len() + credentials.lines().len() > 2_000;
         let (config, credentials) = for_both(big, |kind| match kind {
-            FileKind::Config => normalize::read_file(numbered(config), kind),
-            FileKind::Credentials => normalize::read_file(numbered(credentials), kind),
+            FileKind::Config => normalize::read_file(numbered(config), kind, normalize::Scope::All),
+            FileKind::Credentials => {
+                normalize::read_file(numbered(credentials), kind, normalize::Scope::All)
+            }
         });
         Ok(ProfileSet::merge(config?, credentials?))
     }
@@ -310,8 +312,12 @@ impl ProfileSet {
         let big =
             (config.original().len() + credentials.original().len()) as u64 > PARALLEL_FROM_BYTES;
         let (config, credentials) = for_both(big, |kind| match kind {
-            FileKind::Config => normalize::read_file(config.numbered_lines(), kind),
-            FileKind::Credentials => normalize::read_file(credentials.numbered_lines(), kind),
+            FileKind::Config => {
+                normalize::read_file(config.numbered_lines(), kind, normalize::Scope::All)
+            }
+            FileKind::Credentials => {
+                normalize::read_file(credentials.numbered_lines(), kind, normalize::Scope::All)
+            }
         });
         Ok(ProfileSet::merge(config?, credentials?))
     }

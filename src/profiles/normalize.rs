@@ -2,7 +2,8 @@
 
 use super::parse::{self, Event, ParseError};
 use super::{FileKind, Origin, Properties, Property, Section};
-use crate::document::{LineView, SharedStr};
+use crate::document::{LineView, SharedStr, Span};
+use std::collections::BTreeSet;
 
 const DEFAULT: &str = "default";
 const PROFILE_PREFIX: &str = "profile";
@@ -94,6 +95,14 @@ pub(super) struct FileSections {
     pub other: Vec<((String, String), Section)>,
 }
 
+/// Which profiles a read builds: all, or only those named. Every line is
+/// checked either way; sso-sessions and other sections are always built.
+#[derive(Clone, Copy)]
+pub(super) enum Scope<'a> {
+    All,
+    Profiles(&'a BTreeSet<String>),
+}
+
 enum Target {
     Profile { unprefixed_default: bool },
     SsoSession,
@@ -108,8 +117,9 @@ struct Open {
     origin: Origin,
 }
 
-struct Builder {
+struct Builder<'s> {
     kind: FileKind,
+    scope: Scope<'s>,
     out: FileSections,
     /// Indices in `out.profiles` of sections read from an unprefixed
     /// `[default]`.
@@ -122,7 +132,7 @@ struct Builder {
     last_property: Option<usize>,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn header(&mut self, header: SharedStr, origin: Origin) {
         self.close();
         let name = SectionName::parse(&header);
@@ -130,9 +140,14 @@ impl Builder {
             return;
         }
         let target = match (name.profile_name(self.kind), name.prefix) {
-            (Some(_), _) => {
+            (Some(profile), _) => {
                 if self.kind == FileKind::Config && name.is_prefixed_default() {
                     self.saw_prefixed_default = true;
+                }
+                if let Scope::Profiles(wanted) = self.scope {
+                    if !wanted.contains(profile) {
+                        return;
+                    }
                 }
                 Target::Profile {
                     unprefixed_default: self.kind == FileKind::Config
@@ -150,12 +165,21 @@ impl Builder {
         });
     }
 
-    fn property(&mut self, key: SharedStr, value: SharedStr, origin: Origin) {
+    fn property(&mut self, line: LineView<'_>, key: Span, value: Span, origin: Origin) {
         self.last_property = None;
-        if self.open.is_some() && is_identifier(&key) {
-            self.properties.push((key, Property { value, origin }));
-            self.last_property = Some(self.properties.len() - 1);
+        let key_text = key.of(line.text());
+        if self.open.is_none() || !is_identifier(key_text) {
+            return;
         }
+        // Keys compare lowercased; most already are, and share the buffer.
+        let key = if key_text.bytes().any(|b| b.is_ascii_uppercase()) {
+            SharedStr::from(key_text.to_ascii_lowercase())
+        } else {
+            line.slice(key)
+        };
+        let value = line.slice(value);
+        self.properties.push((key, Property { value, origin }));
+        self.last_property = Some(self.properties.len() - 1);
     }
 
     fn continuation(&mut self, content: &str) {
@@ -211,9 +235,11 @@ impl Builder {
 pub(super) fn read_file<'a>(
     lines: impl Iterator<Item = (usize, LineView<'a>)>,
     kind: FileKind,
+    scope: Scope<'_>,
 ) -> Result<FileSections, ParseError> {
     let mut builder = Builder {
         kind,
+        scope,
         out: FileSections::default(),
         unprefixed_defaults: Vec::new(),
         saw_prefixed_default: false,
@@ -223,7 +249,12 @@ pub(super) fn read_file<'a>(
     };
     parse::parse(lines, kind, |event| match event {
         Event::Header { header, origin } => builder.header(header, origin),
-        Event::Property { key, value, origin } => builder.property(key, value, origin),
+        Event::Property {
+            line,
+            key,
+            value,
+            origin,
+        } => builder.property(line, key, value, origin),
         Event::Continuation { content } => builder.continuation(content),
     })?;
     Ok(builder.finish())

@@ -1,7 +1,7 @@
 //! One file, read line by line with the SDKs' rules. Errors name the line.
 
 use super::{FileKind, Origin};
-use crate::document::{split_property, LineKind, LineView, PropertySplit, SharedStr};
+use crate::document::{split_property, LineKind, LineView, PropertySplit, SharedStr, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{line}: {message}")]
@@ -16,10 +16,11 @@ pub struct ParseError {
 pub(super) enum Event<'a> {
     /// A section header: the text between the brackets, trimmed.
     Header { header: SharedStr, origin: Origin },
-    /// `key = value`; the key is lowercased.
+    /// `key = value` on `line`: the spans of its key (as written) and value.
     Property {
-        key: SharedStr,
-        value: SharedStr,
+        line: LineView<'a>,
+        key: Span,
+        value: Span,
         origin: Origin,
     },
     /// An indented line that continues the last property's value.
@@ -90,7 +91,7 @@ pub(super) fn parse<'a>(
                 }
                 let (key, value) =
                     match line.kind() {
-                        LineKind::Property { key, value } => (*key, line.slice(*value)),
+                        LineKind::Property { key, value } => (*key, *value),
                         LineKind::MissingEquals => return Err(err(
                             "Expected an '=' sign defining a property; write it as `name = value`",
                         )),
@@ -101,14 +102,12 @@ pub(super) fn parse<'a>(
                         }
                     };
                 property = Some(value.is_empty());
-                // Keys compare lowercased; most already are, and share the buffer.
-                let key_text = key.of(text);
-                let key = if key_text.bytes().any(|b| b.is_ascii_uppercase()) {
-                    SharedStr::from(key_text.to_ascii_lowercase())
-                } else {
-                    line.slice(key)
-                };
-                on_event(Event::Property { key, value, origin });
+                on_event(Event::Property {
+                    line,
+                    key,
+                    value,
+                    origin,
+                });
             }
         }
     }

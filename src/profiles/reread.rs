@@ -3,6 +3,7 @@
 use super::edit::{headers_naming, profile_headers};
 use super::{normalize, FileKind, LoadError, ProfileFiles, Section};
 use crate::document::{section_lines, sections_mentioning};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The headers in `text` (a file of `kind`) that the SDKs read as
@@ -25,7 +26,9 @@ impl ProfileFiles {
     /// change, and its document need not be built.
     pub(super) fn untouched_without(&self, kind: FileKind, name: &str) -> bool {
         // Nothing edited the file, so what was read from it is current.
-        !self.file(kind).is_edited() && !self.set.profile(name).is_some_and(|p| p.defined_in(kind))
+        !self.file(kind).is_edited()
+            && self.knows(name)
+            && !self.set.profile(name).is_some_and(|p| p.defined_in(kind))
     }
 
     /// Reads profile `name` again from both files (as edited) and puts it
@@ -48,6 +51,38 @@ impl ProfileFiles {
         if let Some(section) = normalize::merge_sorted(config, credentials).pop() {
             self.set.profiles.insert(section);
         }
+        if self.partial() {
+            self.read_reachable(vec![name.to_string()])?;
+        }
+        Ok(())
+    }
+
+    /// Adds to a partial set the profiles `names` lead to through
+    /// `source_profile`, reading each from both files.
+    pub(super) fn read_reachable(&mut self, mut names: Vec<String>) -> Result<(), LoadError> {
+        let mut seen = BTreeSet::new();
+        while let Some(name) = names.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if !self.knows(&name) {
+                let config = self.profile_sections(FileKind::Config, &name)?;
+                let credentials = self.profile_sections(FileKind::Credentials, &name)?;
+                if let Some(section) = normalize::merge_sorted(config, credentials).pop() {
+                    self.set.profiles.insert(section);
+                }
+                if let Some(known) = &mut self.partial {
+                    known.insert(name.clone());
+                }
+            }
+            if let Some(next) = self
+                .set
+                .profile(&name)
+                .and_then(|p| p.get("source_profile"))
+            {
+                names.push(next.to_string());
+            }
+        }
         Ok(())
     }
 
@@ -64,14 +99,14 @@ impl ProfileFiles {
                     .into_iter()
                     .flat_map(|header| header..doc.section_end(header))
                     .map(|idx| (idx + 1, doc.lines()[idx].view()));
-                normalize::read_file(lines, kind)
+                normalize::read_file(lines, kind, normalize::Scope::All)
             }
             None => {
                 let text = file.text();
                 let lines = text_headers_naming(text, kind, name)
                     .into_iter()
                     .flat_map(|(start, number)| section_lines(text, start, number));
-                normalize::read_file(lines, kind)
+                normalize::read_file(lines, kind, normalize::Scope::All)
             }
         };
         read.map(|sections| sections.profiles)

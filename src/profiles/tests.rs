@@ -104,6 +104,17 @@ mod reread {
             Just("s3 =\n  max_concurrent_requests = 2".to_string()),
             Just("region = r1\n  continued".to_string()),
             Just("source_profile = foo # c".to_string()),
+            Just("source_profile = bar".to_string()),
+            Just("[profile bar]".to_string()),
+            Just("role_arn = arn:aws:iam::123456789012:role/r".to_string()),
+            Just("aws_access_key_id = AKIA".to_string()),
+            Just("aws_access_key_id = AKIA\naws_secret_access_key = s".to_string()),
+            Just("role_arn = arn:aws:iam::123456789012:role/r\nsource_profile = bar".to_string()),
+            Just("[bar]\naws_access_key_id = AKIA\naws_secret_access_key = s".to_string()),
+            Just(
+                "[profile bar]\nrole_arn = arn:aws:iam::123456789012:role/b\nsource_profile = foo"
+                    .to_string()
+            ),
             Just("bad key! = v".to_string()),
         ]
     }
@@ -193,6 +204,71 @@ mod reread {
             // by name and value (their line numbers may be stale).
             prop_assert_eq!(files.set.profile(name), everything.set.profile(name));
             prop_assert_eq!(files.set.to_json(true), everything.set.to_json(true));
+        }
+
+        #[test]
+        fn an_edit_reading_only_its_profiles_sees_what_a_full_read_sees(
+            config in file(),
+            credentials in file(),
+            name in prop_oneof![Just("foo"), Just("default"), Just("bar"), Just("new")],
+            edits in prop::collection::vec(edit(), 0..4),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let locations = crate::profiles::Locations {
+                config: dir.path().join("config"),
+                credentials: dir.path().join("credentials"),
+            };
+            std::fs::write(&locations.config, &config).unwrap();
+            std::fs::write(&locations.credentials, &credentials).unwrap();
+            let Ok(mut all) = ProfileFiles::load_for_editing(&locations, None) else {
+                return Ok(());
+            };
+            let mut some = ProfileFiles::load_for_editing(&locations, Some(&[name])).unwrap();
+            prop_assert!(some.partial() && !all.partial());
+            // The same chain, line numbers aside (those of profiles after an
+            // edited line are not brought up to date).
+            let same_chain = |some: &ProfileFiles, all: &ProfileFiles| {
+                let without_lines = |mut chain: crate::chain::Chain| {
+                    chain.base.origin = None;
+                    for hop in &mut chain.hops {
+                        hop.origin = Origin::new(hop.origin.file, 0);
+                    }
+                    chain
+                };
+                let (a, b) = (
+                    crate::chain::resolve(&some.set, name),
+                    crate::chain::resolve(&all.set, name),
+                );
+                match (a, b) {
+                    (Ok(a), Ok(b)) => without_lines(a) == without_lines(b),
+                    (a, b) => a.is_err() && b.is_err(),
+                }
+            };
+            prop_assert!(same_chain(&some, &all));
+            for edit in edits {
+                for files in [&mut some, &mut all] {
+                    match edit {
+                        Edit::Set(kind, key, value) => files.set_property(kind, name, key, value),
+                        Edit::Unset(kind, key) => {
+                            files.unset_property(kind, name, key);
+                        }
+                    }
+                }
+            }
+            some.reread_profile(name).unwrap();
+            all.reparse().unwrap();
+            prop_assert_eq!(some.set.profile(name), all.set.profile(name));
+            prop_assert!(same_chain(&some, &all));
+            prop_assert_eq!(some.config.changed_bytes(), all.config.changed_bytes());
+            prop_assert_eq!(some.credentials.changed_bytes(), all.credentials.changed_bytes());
+            // Line numbers of other profiles after an edited line are not
+            // brought up to date; names and values are.
+            let values = |section: &Section| -> Vec<(String, String)> {
+                section.properties.iter().map(|(k, p)| (k.to_string(), p.value.to_string())).collect()
+            };
+            for (other, section) in &some.set.profiles {
+                prop_assert_eq!(Some(values(section)), all.set.profile(other).map(values), "{}", other);
+            }
         }
     }
 }

@@ -80,12 +80,15 @@ pub struct Store {
 
 impl Store {
     /// Runs `edit` on freshly read files under the lock of both files, and
-    /// writes what it changed. Returns the edited files with the result. `edit` may run more than once: when another
+    /// writes what it changed. Returns the edited files with the result.
+    /// `profiles` are the profiles the edit is about (see
+    /// [`ProfileFiles::load_for_editing`]); `None` reads all. `edit` may run more than once: when another
     /// program changes a file meanwhile, the edit is redone on the new
     /// content instead of overwriting that change.
     pub fn update<T, E>(
         &self,
         locations: &Locations,
+        profiles: Option<&[&str]>,
         mut edit: impl FnMut(&mut ProfileFiles) -> Result<T, E>,
     ) -> Result<(T, Written, ProfileFiles), E>
     where
@@ -93,7 +96,7 @@ impl Store {
     {
         let _locks = self.lock(locations)?;
         for _ in 0..ATTEMPTS {
-            let mut files = ProfileFiles::load_for_editing(locations)?;
+            let mut files = ProfileFiles::load_for_editing(locations, profiles)?;
             let value = edit(&mut files)?;
             let new_bytes: Vec<(FileKind, Vec<u8>)> = [FileKind::Config, FileKind::Credentials]
                 .into_iter()
