@@ -159,6 +159,17 @@ mod reread {
         Unset(FileKind, &'static str),
     }
 
+    impl Edit {
+        fn apply(&self, files: &mut ProfileFiles, profile: &str) {
+            match *self {
+                Edit::Set(kind, key, value) => files.set_property(kind, profile, key, value),
+                Edit::Unset(kind, key) => {
+                    files.unset_property(kind, profile, key);
+                }
+            }
+        }
+    }
+
     fn edit() -> impl Strategy<Value = Edit> {
         let kind = prop_oneof![Just(FileKind::Config), Just(FileKind::Credentials)];
         let key = prop_oneof![Just("region"), Just("role_arn"), Just("s3")];
@@ -189,13 +200,8 @@ mod reread {
             edits in prop::collection::vec(edit(), 1..4),
         ) {
             let Some(mut files) = files(&config, &credentials) else { return Ok(()) };
-            for edit in edits {
-                match edit {
-                    Edit::Set(kind, key, value) => files.set_property(kind, name, key, value),
-                    Edit::Unset(kind, key) => {
-                        files.unset_property(kind, name, key);
-                    }
-                }
+            for edit in &edits {
+                edit.apply(&mut files, name);
             }
             let mut everything = files.clone();
             files.reread_profile(name).unwrap();
@@ -245,15 +251,9 @@ mod reread {
                 }
             };
             prop_assert!(same_chain(&some, &all));
-            for edit in edits {
-                for files in [&mut some, &mut all] {
-                    match edit {
-                        Edit::Set(kind, key, value) => files.set_property(kind, name, key, value),
-                        Edit::Unset(kind, key) => {
-                            files.unset_property(kind, name, key);
-                        }
-                    }
-                }
+            for edit in &edits {
+                edit.apply(&mut some, name);
+                edit.apply(&mut all, name);
             }
             some.reread_profile(name).unwrap();
             all.reparse().unwrap();

@@ -165,15 +165,20 @@ impl BackupStore {
         })
     }
 
+    /// What the backup directory holds (nothing when it does not exist).
+    fn entries(&self) -> Result<Vec<fs::DirEntry>, StoreError> {
+        match fs::read_dir(&self.dir) {
+            Ok(entries) => Ok(entries.filter_map(Result::ok).collect()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(self.io(&self.dir, "read the backup directory")(e)),
+        }
+    }
+
     /// Complete backups, oldest first.
     pub fn list(&self) -> Result<Vec<Manifest>, StoreError> {
-        let entries = match fs::read_dir(&self.dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(self.io(&self.dir, "read the backup directory")(e)),
-        };
-        let mut out: Vec<Manifest> = entries
-            .filter_map(Result::ok)
+        let mut out: Vec<Manifest> = self
+            .entries()?
+            .into_iter()
             .filter_map(|e| fs::read(e.path().join(MANIFEST)).ok())
             .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
             .collect();
@@ -232,13 +237,9 @@ impl BackupStore {
     /// with their UTC time). Cheaper than `list`: no manifest is read, and
     /// every write prunes.
     fn complete_ids(&self) -> Result<Vec<String>, StoreError> {
-        let entries = match fs::read_dir(&self.dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(self.io(&self.dir, "read the backup directory")(e)),
-        };
-        let mut ids: Vec<String> = entries
-            .filter_map(Result::ok)
+        let mut ids: Vec<String> = self
+            .entries()?
+            .into_iter()
             .filter(|e| e.path().join(MANIFEST).is_file())
             .filter_map(|e| e.file_name().into_string().ok())
             .collect();
