@@ -57,7 +57,9 @@ for n in 1000 10000; do
 done
 
 cp "$work/in/config-10000" "$cfg"
-reset="cp $work/in/config-10000 $cfg; rm -rf $work/backups"
+# sync: the edit's own fsyncs should not pay for flushing the copy the
+# benchmark just made.
+reset="cp $work/in/config-10000 $cfg; rm -rf $work/backups; sync"
 bench "profile add-role on the 10,000-profile config: first vs last profile" \
   --prepare "$reset" \
   -n "add-role first (p2)" "$bin profile add-role p2 --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config" \
@@ -106,6 +108,25 @@ bench "verify: 1 check vs 20 checks, against the same moto" \
 bench "verify: moto's slowest call alone vs 20 checks that include it (concurrency)" \
   -n "verify, DescribeInstanceTypes alone" "$bin profile verify bench --allow ec2:DescribeInstanceTypes" \
   -n "verify, 20 checks with it" "$bin profile verify bench --allow ec2:DescribeInstanceTypes $(echo "$twenty" | cut -d' ' -f1-38)"
+
+# moto serves one request at a time in Python: its own CPU per run shows
+# how much of a run no client-side concurrency can hide.
+moto_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$MOTO_PID/stat"; }
+cpu_runs=$([ $quick = 1 ] && echo 2 || echo 20)
+{
+  echo "### moto's own CPU per verify run (/proc/PID/stat, $cpu_runs runs each)"
+  echo
+  echo "| run | moto CPU per run |"
+  echo "| --- | --- |"
+  for label in "1 check|--allow ec2:DescribeVpcs" "20 checks|$twenty"; do
+    before=$(moto_cpu_ms)
+    # shellcheck disable=SC2086 # the checks are separate arguments
+    for _ in $(seq "$cpu_runs"); do "$bin" profile verify bench ${label#*|} >/dev/null; done
+    after=$(moto_cpu_ms)
+    echo "| ${label%%|*} | $(awk -v a="$before" -v b="$after" -v n="$cpu_runs" 'BEGIN { printf "%.1f ms", (b - a) / n }') |"
+  done
+  echo
+} >> "$results"
 
 echo "Results: $results"
 [ $quick = 1 ] || cat "$results"
