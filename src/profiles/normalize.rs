@@ -109,14 +109,14 @@ enum Target {
     Other(String),
 }
 
-/// The section being read: where its properties go, and its properties
-/// so far in file order.
+/// The section being read: where it goes, its name, its header's place.
 struct Open {
     target: Target,
     name: SharedStr,
     origin: Origin,
 }
 
+/// Turns one file's parse events into its sections.
 struct Builder<'s> {
     kind: FileKind,
     scope: Scope<'s>,
@@ -125,7 +125,10 @@ struct Builder<'s> {
     /// `[default]`.
     unprefixed_defaults: Vec<usize>,
     saw_prefixed_default: bool,
+    /// `None` between sections, and in a section that is ignored or not
+    /// in scope (its lines are still checked).
     open: Option<Open>,
+    /// The open section's properties so far, in file order.
     properties: Vec<(SharedStr, Property)>,
     /// Index in `properties` of the property a continuation extends; `None`
     /// when that property's key is not a valid name and is dropped.
