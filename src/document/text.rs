@@ -127,7 +127,12 @@ pub fn sections_mentioning<'a>(
         if bytes.get(line_start) != Some(&b'[') {
             continue;
         }
-        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        let line_text = &text[line_start..line_end];
+        // As the document splits it: one `\r` before the `\n` is the ending.
+        let line_text = match line_text.strip_suffix('\r') {
+            Some(before) if line_end < text.len() => before,
+            _ => line_text,
+        };
         if let LineKind::Header { name } = classify(line_text) {
             newlines += memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count();
             counted_to = line_start;
