@@ -172,15 +172,6 @@ impl Document {
         Ok(Document::parse_str(text))
     }
 
-    /// Parses a file's bytes, which become the document's buffer without
-    /// a copy.
-    pub fn from_utf8(bytes: Vec<u8>) -> Result<Document, NotUtf8> {
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(Document::parse_string(text)),
-            Err(e) => Err(NotUtf8::of(e.as_bytes(), &e.utf8_error())),
-        }
-    }
-
     pub fn parse_str(text: &str) -> Document {
         Document::parse_string(text.to_string())
     }

@@ -208,10 +208,11 @@ impl ProfileFiles {
         let Some(profiles) = profiles else {
             return ProfileFiles::load_with(locations, true, Scope::All);
         };
-        let wanted: BTreeSet<String> = profiles.iter().map(|p| p.to_string()).collect();
+        let roots: Vec<String> = profiles.iter().map(|p| p.to_string()).collect();
+        let wanted: BTreeSet<String> = roots.iter().cloned().collect();
         let mut files = ProfileFiles::load_with(locations, true, Scope::Profiles(&wanted))?;
         files.partial = Some(wanted);
-        files.read_reachable(profiles.iter().map(|p| p.to_string()).collect())?;
+        files.read_reachable(roots)?;
         Ok(files)
     }
 

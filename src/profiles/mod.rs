@@ -229,16 +229,8 @@ impl Sections {
         self.0.iter().map(|s| s.name.as_str())
     }
 
-    pub fn values(&self) -> std::slice::Iter<'_, Section> {
-        self.0.iter()
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Section)> {
         self.0.iter().map(|s| (s.name.as_str(), s))
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -45,10 +45,9 @@ impl ProfileFiles {
         if name.is_empty() {
             return self.reparse();
         }
-        let config = self.profile_sections(FileKind::Config, name)?;
-        let credentials = self.profile_sections(FileKind::Credentials, name)?;
+        let read = self.read_profile(name)?;
         self.set.profiles.remove(name);
-        if let Some(section) = normalize::merge_sorted(config, credentials).pop() {
+        if let Some(section) = read {
             self.set.profiles.insert(section);
         }
         if self.partial() {
@@ -66,9 +65,7 @@ impl ProfileFiles {
                 continue;
             }
             if !self.knows(&name) {
-                let config = self.profile_sections(FileKind::Config, &name)?;
-                let credentials = self.profile_sections(FileKind::Credentials, &name)?;
-                if let Some(section) = normalize::merge_sorted(config, credentials).pop() {
+                if let Some(section) = self.read_profile(&name)? {
                     self.set.profiles.insert(section);
                 }
                 if let Some(known) = &mut self.partial {
@@ -84,6 +81,13 @@ impl ProfileFiles {
             }
         }
         Ok(())
+    }
+
+    /// Profile `name` as both files (as edited) define it, if they do.
+    fn read_profile(&self, name: &str) -> Result<Option<Section>, LoadError> {
+        let config = self.profile_sections(FileKind::Config, name)?;
+        let credentials = self.profile_sections(FileKind::Credentials, name)?;
+        Ok(normalize::merge_sorted(config, credentials).pop())
     }
 
     /// The sections of the file of `kind` that the SDKs read as profile

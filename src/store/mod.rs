@@ -109,6 +109,14 @@ impl Store {
             if !unchanged_on_disk(&files.config)? || !unchanged_on_disk(&files.credentials)? {
                 continue;
             }
+            let write_error = |kind: FileKind| {
+                let path = files.path(kind).to_path_buf();
+                move |source| StoreError::Io {
+                    path,
+                    action: "write",
+                    source,
+                }
+            };
             let as_read = |kind: FileKind| {
                 let file = files.file(kind);
                 file.exists.then(|| file.original().as_bytes())
@@ -121,12 +129,7 @@ impl Store {
                 let staged: Result<Vec<StagedWrite>, StoreError> = new_bytes
                     .iter()
                     .map(|(kind, bytes)| {
-                        let path = files.path(*kind);
-                        StagedWrite::prepare(path, bytes).map_err(|source| StoreError::Io {
-                            path: path.to_path_buf(),
-                            action: "write",
-                            source,
-                        })
+                        StagedWrite::prepare(files.path(*kind), bytes).map_err(write_error(*kind))
                     })
                     .collect();
                 let backup = backup
@@ -136,11 +139,7 @@ impl Store {
             });
             let (backup, staged) = (backup?, staged?);
             for (write, (kind, _)) in staged.into_iter().zip(&new_bytes) {
-                write.commit().map_err(|source| StoreError::Io {
-                    path: files.path(*kind).to_path_buf(),
-                    action: "write",
-                    source,
-                })?;
+                write.commit().map_err(write_error(*kind))?;
             }
             let written = Written {
                 changed: new_bytes.into_iter().map(|(k, _)| k).collect(),
