@@ -7,9 +7,10 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success (verify: every expectation holds)
   1  verify: an outcome contradicts its expectation; lint: errors found
-  2  usage or configuration error: bad flags, a malformed file (PATH:LINE is named), an unknown profile
+  2  usage or configuration error: bad flags, a malformed file (PATH:LINE is named), an unknown profile,
+     an MFA code needed with no terminal to ask on (pass --mfa-code)
   3  AWS refused or could not be reached (verify: no contradiction, but some checks ended in error)
-  4  the file system refused: permissions, a lock held too long";
+  4  the file system refused: permissions, a lock held too long, an unreadable input file";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -128,6 +129,15 @@ pub enum FileArg {
     Credentials,
 }
 
+impl From<FileArg> for crate::profiles::FileKind {
+    fn from(f: FileArg) -> Self {
+        match f {
+            FileArg::Config => Self::Config,
+            FileArg::Credentials => Self::Credentials,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct WriteArgs {
     /// Print the change as a unified diff (secrets masked) and write nothing.
@@ -143,7 +153,7 @@ pub struct AddRoleArgs {
     /// The profile whose credentials assume the role (default: NAME itself when it holds static keys).
     #[arg(long, value_name = "PROFILE", conflicts_with = "credential_source")]
     pub source_profile: Option<String>,
-    #[arg(long, value_name = "SOURCE", value_parser = ["Environment", "Ec2InstanceMetadata", "EcsContainer"])]
+    #[arg(long, value_name = "SOURCE", value_parser = clap::builder::PossibleValuesParser::new(crate::profiles::values::CREDENTIAL_SOURCES))]
     pub credential_source: Option<String>,
     /// Which file to edit (default: where NAME is defined; the config file when both or neither).
     #[arg(long = "in", value_enum)]
@@ -180,6 +190,17 @@ pub struct AwsArgs {
     /// Neither read nor write the shared credential cache (~/.aws/cli/cache).
     #[arg(long)]
     pub no_cache: bool,
+}
+
+impl From<&AwsArgs> for crate::aws::Overrides {
+    fn from(a: &AwsArgs) -> Self {
+        Self {
+            region: a.region.clone(),
+            endpoint_url: a.endpoint_url.clone(),
+            mfa_code: a.mfa_code.clone(),
+            no_cache: a.no_cache,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

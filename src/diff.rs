@@ -18,3 +18,24 @@ pub fn texts(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
         .header(old_label, new_label)
         .to_string()
 }
+
+/// The unified diff of each file an edit changed, from the text as read
+/// to the edited document, labelled with the file's path.
+pub fn edited(files: &crate::profiles::ProfileFiles) -> Vec<String> {
+    use crate::profiles::FileKind;
+    [FileKind::Config, FileKind::Credentials]
+        .into_iter()
+        .map(|kind| files.file(kind))
+        .filter(|file| file.changed_bytes().is_some())
+        .map(|file| {
+            let path = file.path.display().to_string();
+            documents(
+                &Document::parse_str(file.original()),
+                file.document(),
+                &path,
+                &format!("{path} (after)"),
+            )
+        })
+        .filter(|d| !d.is_empty())
+        .collect()
+}

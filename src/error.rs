@@ -1,7 +1,11 @@
 //! The error every command returns, and the exit code each kind maps to.
+//! The code follows from the error's type here, in one place: commands
+//! never choose a code for an error.
 
-use crate::profiles::LoadError;
+use crate::chain::ChainError;
+use crate::profiles::{LoadError, ProfileFiles};
 use crate::store::StoreError;
+use std::path::PathBuf;
 
 pub mod exit {
     pub const OK: i32 = 0;
@@ -17,7 +21,8 @@ pub mod exit {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Bad command-line input.
+    /// Bad command-line input, or input the user must supply differently
+    /// (no terminal for a prompt: pass the value by flag).
     #[error("{0}")]
     Usage(String),
     /// Bad content in a file; the message names the file and line.
@@ -27,12 +32,16 @@ pub enum Error {
     Load(#[from] LoadError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A file the user named (a plan, an input) could not be read.
+    #[error("{}: cannot {action}: {source}", .path.display())]
+    File {
+        path: PathBuf,
+        action: &'static str,
+        source: std::io::Error,
+    },
     /// AWS refused or could not be reached; the message names the hop.
     #[error("{0}")]
     Aws(String),
-    /// The command printed its own report; only the exit code is left.
-    #[error("exit code {0}")]
-    Exit(i32),
 }
 
 impl Error {
@@ -41,12 +50,46 @@ impl Error {
             Error::Usage(_) | Error::Config(_) => exit::USAGE,
             Error::Load(LoadError::Io { .. }) => exit::IO,
             Error::Load(_) => exit::USAGE,
-            Error::Store(StoreError::NoSuchBackup { .. } | StoreError::Tampered { .. }) => {
-                exit::USAGE
-            }
-            Error::Store(_) => exit::IO,
+            Error::Store(
+                StoreError::NoSuchBackup { .. }
+                | StoreError::Tampered { .. }
+                | StoreError::BadBackup { .. },
+            ) => exit::USAGE,
+            Error::Store(_) | Error::File { .. } => exit::IO,
             Error::Aws(_) => exit::AWS,
-            Error::Exit(code) => *code,
+        }
+    }
+
+    /// A chain that cannot be built, with the file:line of its cause.
+    pub fn chain(files: &ProfileFiles, err: ChainError) -> Error {
+        match err.origin {
+            Some(origin) => Error::Config(format!("{}: {err}", files.origin_path(origin))),
+            None => Error::Config(err.to_string()),
+        }
+    }
+
+    /// A profile neither file defines, with the closest names.
+    pub fn unknown_profile(files: &ProfileFiles, name: &str) -> Error {
+        let close = files.closest_profiles(name);
+        let hint = if close.is_empty() {
+            "`awsprof profile list` shows the profiles".to_string()
+        } else {
+            format!("did you mean {}?", close.join(", "))
+        };
+        Error::Usage(format!(
+            "profile `{name}` not found in {} or {}; {hint}",
+            files.config.path.display(),
+            files.credentials.path.display()
+        ))
+    }
+}
+
+impl From<crate::aws::RunError> for Error {
+    fn from(e: crate::aws::RunError) -> Error {
+        if e.error.needs_input() {
+            Error::Usage(e.to_string())
+        } else {
+            Error::Aws(e.to_string())
         }
     }
 }

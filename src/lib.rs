@@ -1,8 +1,9 @@
 //! awsprof: edit, resolve and verify AWS profiles, losslessly and safely.
 //!
 //! Layers, each depending only on the ones above it:
-//! `document` (bytes) → `profiles` (meaning) → `chain` (plans) → `aws` (network).
-//! `store` is the one write path; `commands` compose the layers.
+//! `document` (bytes) → `profiles` (meaning) → `chain` (plans) → `edits`
+//! (changes to profiles, pure) → `aws` (network). `store` is the one write
+//! path; `commands` translate arguments and print.
 
 pub mod aws;
 pub mod chain;
@@ -10,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod diff;
 pub mod document;
+pub mod edits;
 pub mod error;
 pub mod lint;
 pub mod profiles;

@@ -1,6 +1,7 @@
 use clap::Parser;
+use std::process::ExitCode;
 
-fn main() {
+fn main() -> ExitCode {
     // Rust ignores SIGPIPE, which turns `awsprof profile list | head -1` into
     // a panic on the next print; die quietly like other Unix tools instead.
     // SAFETY: called before any other thread exists; SIG_DFL is always valid.
@@ -9,12 +10,11 @@ fn main() {
     }
     let cli = awsprof::cli::Cli::parse();
     let code = match awsprof::commands::run(cli) {
-        Ok(()) => awsprof::error::exit::OK,
-        Err(awsprof::error::Error::Exit(code)) => code,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("awsprof: error: {err}");
             err.exit_code()
         }
     };
-    std::process::exit(code);
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

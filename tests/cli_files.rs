@@ -593,3 +593,95 @@ fn lint_fix_makes_a_readable_credentials_file_private() {
         "content unchanged"
     );
 }
+
+/// The hunks of a unified diff, without its `---`/`+++` labels.
+fn hunks(diff: &str) -> Vec<&str> {
+    diff.lines()
+        .filter(|l| !l.starts_with("---") && !l.starts_with("+++"))
+        .filter(|l| l.starts_with(['@', '+', '-', ' ']))
+        .collect()
+}
+
+#[test]
+fn a_dry_run_shows_exactly_what_the_edit_then_does() {
+    // Many profiles, so that the edit reads only some of them: the dry
+    // run must read them the same way and agree with the real edit.
+    let mut config = String::new();
+    for i in 0..300 {
+        config.push_str(&format!("[profile p{i}]\nregion = us-east-1\n\n"));
+    }
+    config.push_str(
+        "[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = tanaka\n",
+    );
+    let sb = Sandbox::new(&config, &fixture("walkthrough-credentials"));
+    let args = [
+        "profile",
+        "add-role",
+        "p150",
+        "--role-arn",
+        ROLE,
+        "--source-profile",
+        "tanaka",
+    ];
+    let preview = sb.awsprof(&[&args[..], &["--dry-run"]].concat()).ok();
+    assert_eq!(sb.read_config(), config, "a dry run writes nothing");
+    assert!(sb.backup_ids().is_empty(), "a dry run takes no backup");
+    sb.awsprof(&args).ok();
+    let id = sb.backup_ids().pop().expect("a backup");
+    let done = sb.awsprof(&["backup", "diff", &id]).ok();
+    assert!(!hunks(&preview.stdout).is_empty(), "{preview:#?}");
+    assert_eq!(hunks(&preview.stdout), hunks(&done.stdout));
+}
+
+#[test]
+fn restore_writes_the_backups_own_paths_under_their_lock_and_backs_them_up() {
+    let sb = walkthrough();
+    let elsewhere = sb.dir.path().join("other");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let (other_config, other_credentials) =
+        (elsewhere.join("config"), elsewhere.join("credentials"));
+    std::fs::write(&other_config, "[profile other]\nregion = eu-west-1\n").unwrap();
+    std::fs::write(&other_credentials, "").unwrap();
+    let other = |sb: &Sandbox, args: &[&str]| {
+        let mut cmd = sb.command(support::AWSPROF);
+        cmd.env("AWS_CONFIG_FILE", &other_config)
+            .env("AWS_SHARED_CREDENTIALS_FILE", &other_credentials)
+            .args(args);
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{out:#?}");
+    };
+    // A backup of the other files, then a change to them.
+    other(&sb, &["profile", "set", "other", "region", "ap-south-1"]);
+    let taken = sb.backup_ids().pop().unwrap();
+    let changed = std::fs::read_to_string(&other_config).unwrap();
+    assert!(changed.contains("ap-south-1"));
+    let home_config = sb.read_config();
+
+    // Restored from the sandbox's own settings: the backup's paths are
+    // written, the current settings' files are left alone.
+    let run = sb
+        .awsprof(&["backup", "restore", &taken, "--output", "json"])
+        .ok()
+        .json();
+    assert_eq!(
+        std::fs::read_to_string(&other_config).unwrap(),
+        "[profile other]\nregion = eu-west-1\n"
+    );
+    assert_eq!(sb.read_config(), home_config);
+    // The safety backup holds the files that were overwritten, so undoing
+    // the restore brings the change back.
+    let previous = run["backup_of_previous_state"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let manifest = sb
+        .awsprof(&["backup", "show", &previous, "--output", "json"])
+        .ok()
+        .json();
+    assert_eq!(
+        manifest["files"][0]["path"].as_str().unwrap(),
+        other_config.to_str().unwrap()
+    );
+    sb.awsprof(&["backup", "restore", &previous]).ok();
+    assert_eq!(std::fs::read_to_string(&other_config).unwrap(), changed);
+}

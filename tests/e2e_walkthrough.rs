@@ -401,7 +401,7 @@ fn mfa_code_and_external_id_are_passed_through() {
         .args(["--wait", support::AWSPROF, "profile", "whoami", "mfa"])
         .output()
         .expect("setsid (util-linux) runs");
-    assert_eq!(asked.status.code(), Some(3), "{asked:#?}");
+    assert_eq!(asked.status.code(), Some(2), "{asked:#?}");
     assert!(
         String::from_utf8_lossy(&asked.stderr).contains("pass --mfa-code"),
         "{asked:#?}"

@@ -89,7 +89,7 @@ pub fn cache_path(dir: &Path, args: &AssumeRoleArgs) -> PathBuf {
 }
 
 /// The cached session for `args`, when it is still fresh.
-pub fn read(dir: &Path, args: &AssumeRoleArgs, now: SystemTime) -> Option<(Creds, Option<String>)> {
+pub fn read(dir: &Path, args: &AssumeRoleArgs, now: SystemTime) -> Option<Creds> {
     let bytes = std::fs::read(cache_path(dir, args)).ok()?;
     let body: Value = serde_json::from_slice(&bytes).ok()?;
     let c = body.get("Credentials")?;
@@ -106,11 +106,7 @@ pub fn read(dir: &Path, args: &AssumeRoleArgs, now: SystemTime) -> Option<(Creds
             .map(Secret::new),
         expiration: Some(expiration),
     };
-    let arn = body
-        .pointer("/AssumedRoleUser/Arn")
-        .and_then(Value::as_str)
-        .map(String::from);
-    Some((creds, arn))
+    Some(creds)
 }
 
 /// Writes the session as botocore does (0600, atomically).
@@ -206,10 +202,14 @@ mod tests {
             Some(("AROA:x", "arn:aws:sts::123456789012:assumed-role/r/x")),
         )
         .unwrap();
-        let (got, arn) = read(dir.path(), &args, now).expect("fresh");
+        let got = read(dir.path(), &args, now).expect("fresh");
         assert_eq!(got.access_key_id, "ASIA");
+        let written: Value =
+            serde_json::from_slice(&std::fs::read(cache_path(dir.path(), &args)).unwrap()).unwrap();
         assert_eq!(
-            arn.as_deref(),
+            written
+                .pointer("/AssumedRoleUser/Arn")
+                .and_then(Value::as_str),
             Some("arn:aws:sts::123456789012:assumed-role/r/x")
         );
         // Within 15 minutes of expiry it is stale.

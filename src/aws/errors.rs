@@ -11,6 +11,16 @@ pub struct CallError {
     pub message: String,
 }
 
+/// The code of a failure that only the user can fix by passing a value
+/// (an MFA code with no terminal to ask on): a usage error, not AWS's.
+pub const MFA_CODE_REQUIRED: &str = "MfaCodeRequired";
+
+impl CallError {
+    pub fn needs_input(&self) -> bool {
+        self.code == MFA_CODE_REQUIRED
+    }
+}
+
 impl std::fmt::Display for CallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.code, self.message)

@@ -1,6 +1,7 @@
 //! Everything that talks to AWS: running a chain against STS, the shared
 //! credential cache, and the EC2/STS checks behind `verify`.
 
+mod arrive;
 pub mod cache;
 pub mod checks;
 mod clients;
@@ -9,7 +10,8 @@ pub mod errors;
 pub mod run;
 mod settings;
 
+pub use arrive::{arrive, runtime, Arrived};
 pub use clients::{ec2_client, sts_client};
 pub use creds::Creds;
 pub use run::{caller_identity, run_chain, Identity, Reached, RunError};
-pub use settings::{resolve_settings, Settings};
+pub use settings::{resolve_settings, Overrides, Settings};

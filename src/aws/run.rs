@@ -16,8 +16,6 @@ pub struct Reached {
     pub profile: String,
     pub creds: Creds,
     pub from_cache: bool,
-    /// The assumed-role ARN, when STS or the cache said it.
-    pub arn: Option<String>,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -67,17 +65,7 @@ async fn base_creds(base: &Base, settings: &Settings) -> Result<Creds, CallError
     use aws_config::provider_config::ProviderConfig;
     let region = aws_sdk_sts::config::Region::new(settings.region.clone());
     match &base.source {
-        BaseSource::Static {
-            access_key_id,
-            secret_access_key,
-            session_token,
-            ..
-        } => Ok(Creds {
-            access_key_id: access_key_id.clone(),
-            secret_access_key: secret_access_key.clone(),
-            session_token: session_token.clone(),
-            expiration: None,
-        }),
+        BaseSource::Static { .. } => Ok(static_creds(&base.source).expect("static keys")),
         BaseSource::Named(NamedSource::Environment) => {
             from_provider(aws_config::environment::EnvironmentVariableCredentialsProvider::new())
                 .await
@@ -149,27 +137,47 @@ fn mfa_code(hop: &Hop, serial: &str, settings: &Settings) -> Result<String, Call
     rpassword::prompt_password(format!("MFA code for {serial} (profile {}): ", hop.profile))
         .map(|c| c.trim().to_string())
         .map_err(|_| CallError {
-            code: "MfaCodeRequired".into(),
+            code: super::errors::MFA_CODE_REQUIRED.into(),
             message: format!("role needs an MFA code from {serial} and there is no terminal to ask on; pass --mfa-code CODE"),
         })
 }
 
-async fn assume(
-    hop: &Hop,
-    prev: &Creds,
-    settings: &Settings,
-) -> Result<(Creds, Option<String>, bool), CallError> {
-    let args = AssumeRoleArgs {
+/// The keys of a static source; `None` for any other source.
+fn static_creds(source: &BaseSource) -> Option<Creds> {
+    let BaseSource::Static {
+        access_key_id,
+        secret_access_key,
+        session_token,
+        ..
+    } = source
+    else {
+        return None;
+    };
+    Some(Creds {
+        access_key_id: access_key_id.clone(),
+        secret_access_key: secret_access_key.clone(),
+        session_token: session_token.clone(),
+        expiration: None,
+    })
+}
+
+/// The AssumeRole arguments of a hop, as the cache keys them.
+fn cache_args(hop: &Hop) -> AssumeRoleArgs {
+    AssumeRoleArgs {
         role_arn: hop.role_arn.clone(),
         role_session_name: hop.role_session_name.clone(),
         external_id: hop.external_id.clone(),
         serial_number: hop.mfa_serial.clone(),
         duration_seconds: hop.duration_seconds,
-    };
+    }
+}
+
+async fn assume(hop: &Hop, prev: &Creds, settings: &Settings) -> Result<(Creds, bool), CallError> {
+    let args = cache_args(hop);
     let cache_dir = settings.cache_dir.as_deref().filter(|_| settings.use_cache);
     if let Some(dir) = cache_dir {
-        if let Some((creds, arn)) = cache::read(dir, &args, SystemTime::now()) {
-            return Ok((creds, arn, true));
+        if let Some(creds) = cache::read(dir, &args, SystemTime::now()) {
+            return Ok((creds, true));
         }
     }
     let mut request = sts_client(prev, settings)
@@ -199,7 +207,6 @@ async fn assume(
         expiration: SystemTime::try_from(*c.expiration()).ok(),
     };
     let user = out.assumed_role_user();
-    let arn = user.map(|u| u.arn().to_string());
     if let Some(dir) = cache_dir {
         let assumed = user.map(|u| (u.assumed_role_id(), u.arn()));
         if let Err(e) = cache::write(dir, &args, &creds, assumed) {
@@ -209,7 +216,7 @@ async fn assume(
             );
         }
     }
-    Ok((creds, arn, false))
+    Ok((creds, false))
 }
 
 /// Runs the whole chain; `on_step` sees each step as it is reached.
@@ -230,7 +237,6 @@ pub async fn run_chain(
         profile: chain.base.profile.clone(),
         creds,
         from_cache: false,
-        arn: None,
     }];
     on_step(&reached[0]);
     for hop in &chain.hops {
@@ -241,7 +247,7 @@ pub async fn run_chain(
             prev.step.as_str()
         };
         let step = role_name(&hop.role_arn).to_string();
-        let (creds, arn, from_cache) =
+        let (creds, from_cache) =
             assume(hop, &prev.creds, settings)
                 .await
                 .map_err(|error| RunError {
@@ -253,7 +259,6 @@ pub async fn run_chain(
             profile: hop.profile.clone(),
             creds,
             from_cache,
-            arn,
         });
         on_step(reached.last().expect("just pushed"));
     }

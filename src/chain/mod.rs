@@ -40,16 +40,16 @@ impl NamedSource {
         NamedSource::EcsContainer,
     ];
 
+    /// The name `credential_source` gives it.
     pub fn name(self) -> &'static str {
-        match self {
-            NamedSource::Environment => "Environment",
-            NamedSource::Ec2InstanceMetadata => "Ec2InstanceMetadata",
-            NamedSource::EcsContainer => "EcsContainer",
-        }
+        crate::profiles::values::CREDENTIAL_SOURCES[self as usize]
     }
 
     pub fn parse(value: &str) -> Option<NamedSource> {
-        NamedSource::ALL.into_iter().find(|s| s.name() == value)
+        let at = crate::profiles::values::CREDENTIAL_SOURCES
+            .iter()
+            .position(|s| *s == value)?;
+        Some(NamedSource::ALL[at])
     }
 }
 

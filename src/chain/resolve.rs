@@ -1,7 +1,7 @@
 //! The SDKs' rules for turning a selected profile into a chain.
 
 use super::{Base, BaseSource, Chain, Hop, NamedSource};
-use crate::profiles::{Origin, ProfileSet, Section};
+use crate::profiles::{keys, Origin, ProfileSet, Section};
 use crate::secret::Secret;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,22 +57,6 @@ fn suggest(names: &[String]) -> String {
     } else {
         format!("; did you mean {}?", names.join(", "))
     }
-}
-
-mod keys {
-    pub const ROLE_ARN: &str = "role_arn";
-    pub const EXTERNAL_ID: &str = "external_id";
-    pub const SESSION_NAME: &str = "role_session_name";
-    pub const MFA_SERIAL: &str = "mfa_serial";
-    pub const DURATION: &str = "duration_seconds";
-    pub const CREDENTIAL_SOURCE: &str = "credential_source";
-    pub const SOURCE_PROFILE: &str = "source_profile";
-    pub const TOKEN_FILE: &str = "web_identity_token_file";
-    pub const CREDENTIAL_PROCESS: &str = "credential_process";
-    pub const ACCESS_KEY: &str = "aws_access_key_id";
-    pub const SECRET_KEY: &str = "aws_secret_access_key";
-    pub const SESSION_TOKEN: &str = "aws_session_token";
-    pub const ACCOUNT_ID: &str = "aws_account_id";
 }
 
 fn error(profile: &Section, origin: Option<Origin>, kind: ChainErrorKind) -> ChainError {
@@ -149,7 +133,7 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
                 break Base {
                     profile: name.to_string(),
                     source,
-                    origin: origin_of(profile, keys::ACCESS_KEY),
+                    origin: origin_of(profile, keys::AWS_ACCESS_KEY_ID),
                 };
             }
         }
@@ -175,13 +159,13 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
 /// The AssumeRole hop a profile asks for, and where its source is.
 fn role_hop(profile: &Section) -> Result<Option<(Hop, Next<'_>)>, ChainError> {
     // A web identity profile's role is its base, not a hop.
-    if profile.get(keys::TOKEN_FILE).is_some() {
+    if profile.get(keys::WEB_IDENTITY_TOKEN_FILE).is_some() {
         return Ok(None);
     }
     let Some(role_arn) = profile.property(keys::ROLE_ARN) else {
         return Ok(None);
     };
-    let duration_seconds = match profile.property(keys::DURATION) {
+    let duration_seconds = match profile.property(keys::DURATION_SECONDS) {
         None => None,
         Some(p) => Some(p.value.parse::<u32>().map_err(|_| {
             error(
@@ -198,7 +182,7 @@ fn role_hop(profile: &Section) -> Result<Option<(Hop, Next<'_>)>, ChainError> {
         profile: profile.name.to_string(),
         role_arn: role_arn.value.to_string(),
         external_id: profile.get(keys::EXTERNAL_ID).map(String::from),
-        role_session_name: profile.get(keys::SESSION_NAME).map(String::from),
+        role_session_name: profile.get(keys::ROLE_SESSION_NAME).map(String::from),
         mfa_serial: profile.get(keys::MFA_SERIAL).map(String::from),
         duration_seconds,
         origin: role_arn.origin,
@@ -248,31 +232,34 @@ fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, ChainError> {
             )),
         };
     }
-    match (profile.get(keys::ROLE_ARN), profile.get(keys::TOKEN_FILE)) {
+    match (
+        profile.get(keys::ROLE_ARN),
+        profile.get(keys::WEB_IDENTITY_TOKEN_FILE),
+    ) {
         (Some(role_arn), Some(token_file)) => {
             return Ok(base(
                 BaseSource::WebIdentity {
                     role_arn: role_arn.to_string(),
                     token_file: token_file.to_string(),
-                    session_name: profile.get(keys::SESSION_NAME).map(String::from),
+                    session_name: profile.get(keys::ROLE_SESSION_NAME).map(String::from),
                 },
-                keys::TOKEN_FILE,
+                keys::WEB_IDENTITY_TOKEN_FILE,
             ))
         }
         (None, Some(_)) => {
             return Err(error(
                 profile,
-                origin_of(profile, keys::TOKEN_FILE),
+                origin_of(profile, keys::WEB_IDENTITY_TOKEN_FILE),
                 ChainErrorKind::WebIdentityWithoutRole(profile.name.to_string()),
             ))
         }
         _ => {}
     }
     if let Some(sso) = sso(set, profile)? {
-        let key = if profile.get("sso_session").is_some() {
-            "sso_session"
+        let key = if profile.get(keys::SSO_SESSION).is_some() {
+            keys::SSO_SESSION
         } else {
-            "sso_start_url"
+            keys::SSO_START_URL
         };
         return Ok(base(sso, key));
     }
@@ -284,13 +271,13 @@ fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, ChainError> {
             keys::CREDENTIAL_PROCESS,
         ));
     }
-    static_keys(profile).map(|source| base(source, keys::ACCESS_KEY))
+    static_keys(profile).map(|source| base(source, keys::AWS_ACCESS_KEY_ID))
 }
 
 fn static_keys(profile: &Section) -> Result<BaseSource, ChainError> {
-    let access = profile.get(keys::ACCESS_KEY);
-    let secret = profile.get(keys::SECRET_KEY);
-    let token = profile.get(keys::SESSION_TOKEN);
+    let access = profile.get(keys::AWS_ACCESS_KEY_ID);
+    let secret = profile.get(keys::AWS_SECRET_ACCESS_KEY);
+    let token = profile.get(keys::AWS_SESSION_TOKEN);
     let partial = |key| {
         error(
             profile,
@@ -307,23 +294,23 @@ fn static_keys(profile: &Section) -> Result<BaseSource, ChainError> {
             None,
             ChainErrorKind::NoCredentials(profile.name.to_string()),
         )),
-        (None, _) => Err(partial(keys::ACCESS_KEY)),
-        (Some(_), None) => Err(partial(keys::SECRET_KEY)),
+        (None, _) => Err(partial(keys::AWS_ACCESS_KEY_ID)),
+        (Some(_), None) => Err(partial(keys::AWS_SECRET_ACCESS_KEY)),
         (Some(access), Some(secret)) => Ok(BaseSource::Static {
             access_key_id: access.to_string(),
             secret_access_key: Secret::new(secret),
             session_token: token.map(Secret::new),
-            account_id: profile.get(keys::ACCOUNT_ID).map(String::from),
+            account_id: profile.get(keys::AWS_ACCOUNT_ID).map(String::from),
         }),
     }
 }
 
 fn sso(set: &ProfileSet, profile: &Section) -> Result<Option<BaseSource>, ChainError> {
-    let account_id = profile.get("sso_account_id");
-    let role_name = profile.get("sso_role_name");
-    let start_url = profile.get("sso_start_url");
-    let region = profile.get("sso_region");
-    let session_name = profile.get("sso_session");
+    let account_id = profile.get(keys::SSO_ACCOUNT_ID);
+    let role_name = profile.get(keys::SSO_ROLE_NAME);
+    let start_url = profile.get(keys::SSO_START_URL);
+    let region = profile.get(keys::SSO_REGION);
+    let session_name = profile.get(keys::SSO_SESSION);
     if [account_id, role_name, start_url, region, session_name]
         .iter()
         .all(Option::is_none)
@@ -348,8 +335,8 @@ fn sso(set: &ProfileSet, profile: &Section) -> Result<Option<BaseSource>, ChainE
                 profile.name
             )));
         };
-        let session_region = session.get("sso_region");
-        let session_start_url = session.get("sso_start_url");
+        let session_region = session.get(keys::SSO_REGION);
+        let session_start_url = session.get(keys::SSO_START_URL);
         if region.is_some() && region != session_region {
             return Err(invalid("`sso_region` can only be specified in the [sso-session] config when a session name is given".into()));
         }

@@ -3,10 +3,10 @@
 use super::{print_json, Context};
 use crate::cli::BackupCommand;
 use crate::document::Document;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::profiles::masked_text;
 use crate::store::backup::BackedUpFile;
-use crate::store::{remove_durably, write_atomic, Manifest, StoreError};
+use crate::store::Manifest;
 use serde_json::json;
 
 pub fn run(ctx: &Context, cmd: BackupCommand) -> Result<()> {
@@ -150,15 +150,11 @@ fn diff(ctx: &Context, id: &str) -> Result<()> {
 fn restore(ctx: &Context, id: &str, dry_run: bool) -> Result<()> {
     let store = ctx.store();
     let m = store.backups.manifest(id)?;
-    // Every file is checked before anything is written.
-    let mut contents = Vec::new();
-    for f in &m.files {
-        let kind = f
-            .file_kind()
-            .ok_or_else(|| Error::Config(format!("backup {id}: unknown file kind `{}`", f.kind)))?;
-        contents.push((kind, f, store.backups.content(&m, f)?));
-    }
     if dry_run {
+        // Every file is checked against its sha256, as a restore would.
+        for f in &m.files {
+            store.backups.content(&m, f)?;
+        }
         let reversed = diff_text(ctx, &m, true)?;
         if ctx.json() {
             print_json(&json!({"id": m.id, "dry_run": true, "diff": reversed}));
@@ -168,43 +164,26 @@ fn restore(ctx: &Context, id: &str, dry_run: bool) -> Result<()> {
         }
         return Ok(());
     }
-    let _locks = store.lock(&ctx.locations)?;
-    let safety = store.backup(&ctx.locations)?;
-    let mut restored = Vec::new();
-    for (kind, f, content) in contents {
-        let now = std::fs::read(&f.path).ok();
-        if now.as_deref() == content.as_deref() {
-            continue;
-        }
-        let io = |source| StoreError::Io {
-            path: f.path.clone(),
-            action: "restore",
-            source,
-        };
-        match &content {
-            Some(bytes) => write_atomic(&f.path, bytes).map_err(io)?,
-            None => remove_durably(&f.path).map_err(io)?,
-        }
-        restored.push((kind, f.path.clone()));
-    }
+    let restored = store.restore(&m)?;
+    let previous = restored.previous.as_ref().map(|p| p.id.as_str());
     if ctx.json() {
         let files: Vec<_> = restored
+            .files
             .iter()
-            .map(|(_, p)| p.display().to_string())
+            .map(|p| p.display().to_string())
             .collect();
-        print_json(&json!({"id": m.id, "restored": files, "backup_of_previous_state": safety.id}));
-    } else if restored.is_empty() {
-        println!(
-            "The files already are as backup {} has them; nothing was written.",
-            m.id
-        );
-    } else {
-        for (_, path) in &restored {
+        print_json(&json!({"id": m.id, "restored": files, "backup_of_previous_state": previous}));
+    } else if let Some(previous) = previous {
+        for path in &restored.files {
             println!("Restored {} from backup {}", path.display(), m.id);
         }
         println!(
-            "The state before the restore is backup {} (`awsprof backup restore {}` undoes this).",
-            safety.id, safety.id
+            "The state before the restore is backup {previous} (`awsprof backup restore {previous}` undoes this)."
+        );
+    } else {
+        println!(
+            "The files already are as backup {} has them; nothing was written.",
+            m.id
         );
     }
     Ok(())

@@ -6,7 +6,7 @@ use crate::document::Document;
 use crate::error::{exit, Error, Result};
 use crate::lint::{lint, reach, Finding, Fix, Input, Severity};
 use crate::profiles::{FileKind, ProfileSet, SourceFile};
-use crate::store::StoreError;
+use crate::store::NEW_FILE_MODE;
 use serde_json::json;
 use std::os::unix::fs::PermissionsExt;
 
@@ -87,26 +87,19 @@ fn fix(ctx: &Context) -> Result<Vec<String>> {
         applied.push(format!("backup {} taken first", b.id));
     }
     let path = &ctx.locations.credentials;
-    let _locks = store.lock(&ctx.locations)?;
     if mode_of(path).is_some_and(|m| m & 0o044 != 0) {
-        let manifest = store.backup(&ctx.locations)?;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(
-            |source| StoreError::Io {
-                path: path.clone(),
-                action: "chmod",
-                source,
-            },
-        )?;
-        applied.push(format!(
-            "{}: mode set to 600 (backup {} taken first)",
-            path.display(),
-            manifest.id
-        ));
+        if let Some(manifest) = store.set_mode(&ctx.locations, path, NEW_FILE_MODE)? {
+            applied.push(format!(
+                "{}: mode set to 600 (backup {} taken first)",
+                path.display(),
+                manifest.id
+            ));
+        }
     }
     Ok(applied)
 }
 
-pub fn run(ctx: &Context, args: LintArgs) -> Result<()> {
+pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
     let applied = if args.fix { fix(ctx)? } else { Vec::new() };
     let found = findings(ctx, args.profile.as_deref())?;
     let counts = |s: Severity| found.iter().filter(|f| f.severity == s).count();
@@ -157,9 +150,5 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<()> {
         print!("{out}");
     }
     let failing = errors > 0 || (args.strict && warnings > 0);
-    if failing {
-        Err(Error::Exit(exit::FAILED))
-    } else {
-        Ok(())
-    }
+    Ok(if failing { exit::FAILED } else { exit::OK })
 }

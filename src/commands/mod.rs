@@ -3,47 +3,48 @@
 
 mod add_role;
 mod backup;
-mod edit;
 mod lint;
 mod list;
+mod remove_role;
+mod report;
 mod resolve;
+mod set;
 mod show;
+mod unset;
 mod verify;
 mod whoami;
 
-use crate::chain::ChainError;
 use crate::cli::{Cli, Command, Global, Output, ProfileCommand};
-use crate::error::{Error, Result};
-use crate::profiles::{locate, Locations, Origin, Platform, ProfileFiles, Section};
-use crate::store::{BackupStore, Store, Written};
+use crate::error::{exit, Result};
+use crate::profiles::{locate, Locations, Origin, Platform, ProfileFiles};
+use crate::store::{BackupStore, Commit, Store, Written};
 use std::path::PathBuf;
 
-pub fn run(cli: Cli) -> Result<()> {
+/// Runs the command; `Ok` holds the exit code of a command that finished
+/// its work (verify and lint report their verdict that way), `Err` an
+/// error whose type decides the code (`Error::exit_code`).
+pub fn run(cli: Cli) -> Result<i32> {
     let ctx = Context::new(&cli.global);
     match cli.command {
         Command::Profile(cmd) => match cmd {
             ProfileCommand::List { show_secrets } => list::run(&ctx, show_secrets),
             ProfileCommand::Show { name, show_secrets } => show::run(&ctx, name, show_secrets),
             ProfileCommand::AddRole(args) => add_role::run(&ctx, args),
-            ProfileCommand::RemoveRole { name, write } => {
-                edit::remove_role(&ctx, &name, write.dry_run)
-            }
+            ProfileCommand::RemoveRole { name, write } => remove_role::run(&ctx, &name, write),
             ProfileCommand::Set {
                 name,
                 key,
                 value,
                 file,
                 write,
-            } => edit::set(&ctx, &name, &key, &value, file, write.dry_run),
-            ProfileCommand::Unset { name, key, write } => {
-                edit::unset(&ctx, &name, &key, write.dry_run)
-            }
+            } => set::run(&ctx, &name, &key, &value, file, write),
+            ProfileCommand::Unset { name, key, write } => unset::run(&ctx, &name, &key, write),
             ProfileCommand::Resolve { name } => resolve::run(&ctx, name),
             ProfileCommand::Whoami { name, verbose, aws } => whoami::run(&ctx, name, verbose, aws),
-            ProfileCommand::Verify(args) => verify::run(&ctx, args),
+            ProfileCommand::Verify(args) => return verify::run(&ctx, args),
         },
         Command::Backup(cmd) => backup::run(&ctx, cmd),
-        Command::Lint(args) => lint::run(&ctx, args),
+        Command::Lint(args) => return lint::run(&ctx, args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+    .map(|()| exit::OK)
 }
 
 pub struct Context {
@@ -132,90 +134,61 @@ pub fn origin_label(origin: Origin) -> String {
     format!("{}:{}", origin.file, origin.line)
 }
 
-/// `/home/u/.aws/credentials:3`.
-pub fn origin_path(files: &ProfileFiles, origin: Origin) -> String {
-    format!("{}:{}", files.path(origin.file).display(), origin.line)
-}
-
-pub fn chain_error(files: &ProfileFiles, err: ChainError) -> Error {
-    match err.origin {
-        Some(origin) => Error::Config(format!("{}: {err}", origin_path(files, origin))),
-        None => Error::Config(err.to_string()),
-    }
-}
-
-pub fn require_profile<'a>(files: &'a ProfileFiles, name: &str) -> Result<&'a Section> {
-    files
-        .set
-        .profile(name)
-        .ok_or_else(|| unknown_profile(files, name))
-}
-
-pub fn unknown_profile(files: &ProfileFiles, name: &str) -> Error {
-    let close = files.closest_profiles(name);
-    let hint = if close.is_empty() {
-        "`awsprof profile list` shows the profiles".to_string()
-    } else {
-        format!("did you mean {}?", close.join(", "))
-    };
-    Error::Usage(format!(
-        "profile `{name}` not found in {} or {}; {hint}",
-        files.config.path.display(),
-        files.credentials.path.display()
-    ))
-}
-
 /// What an editing command did or would do.
 pub struct Applied<T> {
     pub value: T,
-    /// Unified diffs (dry run only).
+    /// Unified diffs, secrets masked (dry run only).
     pub diffs: Vec<String>,
     pub written: Written,
 }
 
-/// Runs `edit` through the store, or on a copy for a dry run. `profiles`
-/// are the profiles the edit reads or changes by name: an edit's files
-/// hold those and the profiles their chains lead to.
+/// Runs `edit` as one store transaction, or (dry run) as the same
+/// transaction without its commit. `profiles` are the profiles the edit
+/// reads or changes by name: an edit's files hold those and the profiles
+/// their chains lead to.
 pub fn apply<T>(
     ctx: &Context,
     dry_run: bool,
     profiles: &[&str],
-    mut edit: impl FnMut(&mut ProfileFiles) -> Result<T>,
+    edit: impl FnMut(&mut ProfileFiles) -> Result<T>,
 ) -> Result<Applied<T>> {
-    if dry_run {
-        let before = ctx.load()?;
-        let mut after = before.clone();
-        let value = edit(&mut after)?;
-        let diffs = [
-            crate::profiles::FileKind::Config,
-            crate::profiles::FileKind::Credentials,
-        ]
-        .into_iter()
-        .map(|k| {
-            let path = before.path(k).display().to_string();
-            crate::diff::documents(
-                before.file(k).document(),
-                after.file(k).document(),
-                &path,
-                &format!("{path} (after)"),
-            )
-        })
-        .filter(|d| !d.is_empty())
-        .collect();
-        leave_to_exit((before, after));
-        return Ok(Applied {
-            value,
-            diffs,
-            written: Written::default(),
-        });
-    }
-    let (value, written, files) = ctx.store().update(&ctx.locations, Some(profiles), edit)?;
+    let (value, written, files) = ctx.store().transact(
+        &ctx.locations,
+        Some(profiles),
+        Commit::dry_run(dry_run),
+        edit,
+    )?;
+    let diffs = if dry_run {
+        crate::diff::edited(&files)
+    } else {
+        Vec::new()
+    };
     leave_to_exit(files);
     Ok(Applied {
         value,
-        diffs: Vec::new(),
+        diffs,
         written,
     })
+}
+
+/// The runtime the AWS commands run on.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    crate::aws::runtime()
+        .map_err(|e| crate::error::Error::Aws(format!("cannot start the async runtime: {e}")))
+}
+
+/// Reads the files, resolves `profile`'s chain and runs it to its end.
+pub async fn arrive(
+    ctx: &Context,
+    profile: &str,
+    args: &crate::cli::AwsArgs,
+    on_step: impl FnMut(&crate::aws::Reached),
+) -> Result<crate::aws::Arrived> {
+    let files = ctx.load()?;
+    let chain = crate::chain::resolve(&files.set, profile)
+        .map_err(|e| crate::error::Error::chain(&files, e))?;
+    let settings = crate::aws::resolve_settings(&args.into(), &files.set, profile);
+    Ok(crate::aws::arrive(chain, settings, on_step).await?)
 }
 
 /// Leaves a value with many allocations (parsed files) to the process's

@@ -1,14 +1,14 @@
 //! `awsprof profile resolve NAME`: the chain, no network.
 
-use super::{chain_error, origin_label, print_json, selected_profile, Context};
+use super::{origin_label, print_json, selected_profile, Context};
 use crate::chain::{resolve, BaseSource, Chain};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use serde_json::{json, Value};
 
 pub fn run(ctx: &Context, name: Option<String>) -> Result<()> {
     let name = selected_profile(name);
     let files = ctx.load()?;
-    let chain = resolve(&files.set, &name).map_err(|e| chain_error(&files, e))?;
+    let chain = resolve(&files.set, &name).map_err(|e| Error::chain(&files, e))?;
     if ctx.json() {
         print_json(&to_json(&chain));
     } else {

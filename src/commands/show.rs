@@ -1,6 +1,7 @@
 //! `awsprof profile show NAME`
 
-use super::{origin_label, origin_path, print_json, require_profile, selected_profile, Context};
+use super::{origin_label, print_json, selected_profile, Context};
+use crate::edits::require_profile;
 use crate::error::Result;
 use crate::profiles::is_secret_key;
 use crate::secret::MASK;
@@ -36,7 +37,7 @@ pub fn run(ctx: &Context, name: Option<String>, show_secrets: bool) -> Result<()
         let defined_in: Vec<String> = profile
             .headers
             .iter()
-            .map(|o| origin_path(&files, *o))
+            .map(|o| files.origin_path(*o))
             .collect();
         print_json(&json!({"profile": name, "defined_in": defined_in, "properties": properties}));
         return Ok(());
@@ -58,7 +59,7 @@ pub fn run(ctx: &Context, name: Option<String>, show_secrets: bool) -> Result<()
     let files_used: Vec<String> = profile
         .headers
         .iter()
-        .map(|o| origin_path(&files, *o))
+        .map(|o| files.origin_path(*o))
         .collect();
     out.push_str(&format!("defined at {}\n", files_used.join(", ")));
     print!("{out}");

@@ -1,9 +1,9 @@
 //! `awsprof profile verify`: prove what a profile may and may not do.
 
-use super::whoami::{arrive, runtime, Arrived};
-use super::{print_json, selected_profile, Context};
+use super::{arrive, print_json, runtime, selected_profile, Context};
 use crate::aws::checks::{classify, lookup, Action, Clients, Outcome, ACTIONS};
 use crate::aws::errors::CallError;
+use crate::aws::Arrived;
 use crate::aws::{ec2_client, sts_client, Creds, Settings};
 use crate::cli::VerifyArgs;
 use crate::error::{exit, Error, Result};
@@ -98,8 +98,11 @@ fn parse_checks(
 fn expectations(args: &VerifyArgs) -> Result<Vec<Expectations>> {
     let mut out = Vec::new();
     if let Some(path) = &args.plan {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Usage(format!("{}: cannot read the plan: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::File {
+            path: path.clone(),
+            action: "read the plan",
+            source,
+        })?;
         let plan: Plan = toml::from_str(&text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
             Error::Usage(format!(
@@ -337,10 +340,10 @@ impl Report {
     }
 }
 
-pub fn run(ctx: &Context, args: VerifyArgs) -> Result<()> {
+pub fn run(ctx: &Context, args: VerifyArgs) -> Result<i32> {
     if args.list_actions {
         list_actions(ctx);
-        return Ok(());
+        return Ok(exit::OK);
     }
     let plans = expectations(&args)?;
     let rt = runtime()?;
@@ -379,16 +382,11 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> Result<()> {
         let text: Vec<String> = reports.iter().map(Report::to_text).collect();
         print!("{}", text.join("\n"));
     }
-    let code = if reports.iter().any(|r| r.contradictions() > 0) {
+    Ok(if reports.iter().any(|r| r.contradictions() > 0) {
         exit::FAILED
     } else if reports.iter().any(|r| r.errors() > 0) {
         exit::AWS
     } else {
         exit::OK
-    };
-    if code == exit::OK {
-        Ok(())
-    } else {
-        Err(Error::Exit(code))
-    }
+    })
 }

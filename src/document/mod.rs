@@ -180,14 +180,18 @@ impl Document {
         Document::from_buffer(Arc::new(text))
     }
 
-    /// A document whose lines share `buffer`, the whole text of a file.
+    /// The largest text a document holds: lines address the shared
+    /// buffer with 32-bit offsets. Readers refuse larger files.
+    pub const MAX_BYTES: usize = u32::MAX as usize;
+
+    /// A document whose lines share `buffer`, the whole text of a file of
+    /// at most [`Document::MAX_BYTES`].
     pub fn from_buffer(buffer: Arc<String>) -> Document {
         let bom = buffer.starts_with(BOM);
-        if buffer.len() > u32::MAX as usize {
-            // Beyond what the shared buffer's 32-bit offsets address: give
-            // each line its own buffer instead.
-            return Document::parse_owned_lines(bom, &buffer[if bom { BOM.len() } else { 0 }..]);
-        }
+        assert!(
+            buffer.len() <= Document::MAX_BYTES,
+            "a document holds at most 4 GiB; readers refuse larger files"
+        );
         let mut lines =
             Vec::with_capacity(memchr::memchr_iter(b'\n', buffer.as_bytes()).count() + 1);
         lines.extend(
@@ -217,22 +221,6 @@ impl Document {
     /// Indices of the lines that start a section, ascending.
     pub fn section_starts(&self) -> impl Iterator<Item = usize> + '_ {
         self.section_starts.iter().map(|&idx| idx as usize)
-    }
-
-    fn parse_owned_lines(bom: bool, mut rest: &str) -> Document {
-        let mut lines = Vec::new();
-        while !rest.is_empty() {
-            let (line, ending, next) = match rest.find('\n') {
-                Some(i) if i > 0 && rest.as_bytes()[i - 1] == b'\r' => {
-                    (&rest[..i - 1], LineEnding::CrLf, &rest[i + 1..])
-                }
-                Some(i) => (&rest[..i], LineEnding::Lf, &rest[i + 1..]),
-                None => (rest, LineEnding::None, ""),
-            };
-            lines.push(Line::new(line.to_string(), ending));
-            rest = next;
-        }
-        Document::with_lines(bom, lines)
     }
 
     pub fn has_bom(&self) -> bool {

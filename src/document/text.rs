@@ -32,12 +32,12 @@ impl<'a> LineView<'a> {
 
 /// The lines of a text, classified one by one as they are read: the same
 /// lines a [`Document`](super::Document) of it holds, without keeping
-/// them. `None` for a text beyond 4 GiB, which only a `Document` reads.
-pub fn lines_of(buffer: &Arc<String>) -> Option<TextLines<'_>> {
-    (buffer.len() <= u32::MAX as usize).then(|| TextLines {
+/// them. The text is at most [`Document::MAX_BYTES`](super::Document::MAX_BYTES).
+pub fn lines_of(buffer: &Arc<String>) -> TextLines<'_> {
+    TextLines {
         buffer,
         split: split_lines(buffer),
-    })
+    }
 }
 
 /// The iterator [`lines_of`] returns.

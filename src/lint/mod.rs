@@ -2,11 +2,12 @@
 //! the AWS CLI (botocore) reads differently from the SDKs. Pure: the caller
 //! hands in the documents and the credentials file's mode.
 
-mod keys;
+mod unknown_key;
 
 use crate::chain::{resolve, ChainErrorKind};
 use crate::document::{Document, LineKind};
-use crate::profiles::{rules, FileKind, Origin, ProfileSet, SectionName};
+use crate::profiles::keys::{self, KEYS};
+use crate::profiles::{values, FileKind, Origin, ProfileSet, SectionName};
 use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -220,7 +221,7 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
     for (idx, line) in doc.lines().iter().enumerate() {
         if let LineKind::Property { .. } = line.kind() {
             if let Some(key) = line.key() {
-                keys::check_key(kind, key, at(idx), out);
+                unknown_key::check_key(key, at(idx), out);
             }
         }
     }
@@ -276,40 +277,29 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
             f.profile = Some(name.to_string());
             out.push(f);
         };
-        if let Some(p) = profile.property("role_arn") {
-            if let Err(why) = rules::check_role_arn(&p.value) {
+        for key in KEYS {
+            let (Some(check), Some(p)) = (key.check, profile.property(key.name)) else {
+                continue;
+            };
+            let (code, hint) = match key.name {
+                keys::ROLE_ARN => ("invalid-role-arn", "use the ARN of an IAM role".to_string()),
+                // Their own findings: below, and the chain's.
+                keys::DURATION_SECONDS | keys::CREDENTIAL_SOURCE => continue,
+                name => ("invalid-value", format!("fix {name}")),
+            };
+            if let Err(why) = check(&p.value) {
                 push(finding(
-                    "invalid-role-arn",
+                    code,
                     Severity::Error,
                     p.origin,
                     format!("profile `{name}`: {why}"),
-                    "use the ARN of an IAM role",
+                    hint,
                 ));
             }
         }
-        for (key, check) in [
-            (
-                "mfa_serial",
-                rules::check_mfa_serial as fn(&str) -> Result<(), String>,
-            ),
-            ("role_session_name", rules::check_session_name),
-            ("external_id", rules::check_external_id),
-        ] {
-            if let Some(p) = profile.property(key) {
-                if let Err(why) = check(&p.value) {
-                    push(finding(
-                        "invalid-value",
-                        Severity::Error,
-                        p.origin,
-                        format!("profile `{name}`: {why}"),
-                        format!("fix {key}"),
-                    ));
-                }
-            }
-        }
-        if let Some(p) = profile.property("duration_seconds") {
+        if let Some(p) = profile.property(keys::DURATION_SECONDS) {
             if let Ok(seconds) = p.value.parse::<u32>() {
-                if let Err(why) = rules::check_duration(seconds) {
+                if let Err(why) = values::check_duration(seconds) {
                     push(finding(
                         "duration-out-of-range",
                         Severity::Error,
@@ -320,16 +310,14 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                 }
             }
         }
-        let uses_role = profile.get("role_arn").is_some()
-            || profile.get("source_profile").is_some()
-            || profile.get("credential_source").is_some();
-        let has_key_material = [
-            "aws_access_key_id",
-            "aws_secret_access_key",
-            "aws_session_token",
+        let uses_role = [
+            keys::ROLE_ARN,
+            keys::SOURCE_PROFILE,
+            keys::CREDENTIAL_SOURCE,
         ]
         .iter()
         .any(|k| profile.get(k).is_some());
+        let has_key_material = keys::credential_keys().any(|k| profile.get(k).is_some());
         match resolve(set, name) {
             Ok(chain) => {
                 // Every hop after the first is a role chained from a role:
@@ -337,17 +325,17 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                 for hop in chain.hops.iter().skip(1) {
                     if let Some(d) = hop
                         .duration_seconds
-                        .filter(|&d| d > rules::MAX_CHAINED_DURATION)
+                        .filter(|&d| d > values::MAX_CHAINED_DURATION)
                     {
                         let origin = set
                             .profile(&hop.profile)
-                            .and_then(|p| p.property("duration_seconds"))
+                            .and_then(|p| p.property(keys::DURATION_SECONDS))
                             .map_or(hop.origin, |p| p.origin);
                         push(finding(
                             "chained-duration-too-long",
                             Severity::Error,
                             origin,
-                            format!("profile `{}` asks for {d} s on a role-chained hop; STS allows at most {} s there", hop.profile, rules::MAX_CHAINED_DURATION),
+                            format!("profile `{}` asks for {d} s on a role-chained hop; STS allows at most {} s there", hop.profile, values::MAX_CHAINED_DURATION),
                             "lower duration_seconds to 3600 or less",
                         ));
                     }
@@ -383,7 +371,7 @@ pub fn reach(set: &ProfileSet, name: &str) -> BTreeSet<String> {
         }
         next = set
             .profile(&current)
-            .and_then(|p| p.get("source_profile"))
+            .and_then(|p| p.get(keys::SOURCE_PROFILE))
             .map(String::from);
     }
     out

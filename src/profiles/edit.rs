@@ -1,7 +1,7 @@
 //! Profile-level edits on the two documents: which file and which section
 //! a key lives in, following the same rules the reader uses.
 
-use super::files::LoadError;
+use super::LoadError;
 use super::{FileKind, ProfileFiles, ProfileSet, SectionName};
 use crate::document::{Document, LineKind};
 
@@ -122,10 +122,6 @@ impl ProfileFiles {
                 source,
             })?;
         Ok(())
-    }
-
-    pub fn profiles(&self) -> &ProfileSet {
-        &self.set
     }
 }
 

@@ -31,6 +31,15 @@ pub struct Locations {
     pub credentials: PathBuf,
 }
 
+impl Locations {
+    pub fn path(&self, kind: super::FileKind) -> &std::path::Path {
+        match kind {
+            super::FileKind::Config => &self.config,
+            super::FileKind::Credentials => &self.credentials,
+        }
+    }
+}
+
 /// The home directory: `HOME`, then on Windows `USERPROFILE`, then
 /// `HOMEDRIVE` + `HOMEPATH`.
 fn home(env: &dyn Fn(&str) -> Option<String>, platform: Platform) -> Option<String> {

@@ -5,18 +5,21 @@
 //! sso-sessions and merges the two files, keeping where each value came from.
 
 mod edit;
-pub mod files;
+pub mod keys;
 mod location;
 mod normalize;
 mod parse;
-mod reread;
-pub mod rules;
+mod partial;
+mod profile_files;
+mod source_file;
+pub mod values;
 
 pub use edit::{masked_text, new_header, profile_headers};
-pub use files::{FileKind, LoadError, ProfileFiles, SourceFile};
 pub use location::{locate, Locations, Platform};
 pub use normalize::{is_identifier, SectionName};
 pub use parse::ParseError;
+pub use profile_files::ProfileFiles;
+pub use source_file::{FileKind, LoadError, SourceFile};
 
 use crate::document::SharedStr;
 use std::collections::BTreeMap;
@@ -25,11 +28,12 @@ use std::collections::BTreeMap;
 /// below it, starting a thread costs more than it saves.
 pub const PARALLEL_FROM_BYTES: u64 = 64 * 1024;
 
-/// Runs `f` for both files: when `parallel`, the config file on a second
-/// thread and the credentials file on this one (they are independent, and
-/// large ones take milliseconds each to parse).
-pub fn for_both<T: Send>(parallel: bool, f: impl Fn(FileKind) -> T + Sync) -> (T, T) {
-    if !parallel {
+/// Runs `f` for both files, whose sizes add up to `bytes`: for large
+/// files (past [`PARALLEL_FROM_BYTES`]) the config file on a second thread
+/// and the credentials file on this one (they are independent, and large
+/// ones take milliseconds each to parse). Every reader decides this here.
+pub fn for_both<T: Send>(bytes: u64, f: impl Fn(FileKind) -> T + Sync) -> (T, T) {
+    if bytes <= PARALLEL_FROM_BYTES {
         return (f(FileKind::Config), f(FileKind::Credentials));
     }
     std::thread::scope(|scope| {
@@ -52,15 +56,15 @@ fn numbered(
         .map(|(i, l)| (i + 1, l.view()))
 }
 
-/// Keys whose values are secrets: masked unless the user asks for them.
-pub const SECRET_KEYS: &[&str] = &[
-    "aws_secret_access_key",
-    "aws_session_token",
-    "aws_security_token",
-];
+pub use keys::is_secret_key;
 
-pub fn is_secret_key(key: &str) -> bool {
-    SECRET_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+/// The `name = value` pairs of a sub-property block's raw value (the
+/// lines below `s3 =`, as the SDKs keep them: `"\nname = value..."`).
+pub fn sub_properties(raw: &str) -> impl Iterator<Item = (&str, &str)> {
+    raw.lines().filter_map(|line| {
+        let (k, v) = line.split_once('=')?;
+        Some((k.trim(), v.trim()))
+    })
 }
 
 /// Where a value or a section came from: which file, which line (1-based).
@@ -286,13 +290,18 @@ impl ProfileSet {
         config: &crate::document::Document,
         credentials: &crate::document::Document,
     ) -> Result<ProfileSet, ParseError> {
-        let big = config.lines().len() + credentials.lines().len() > 2_000;
-        let (config, credentials) = for_both(big, |kind| match kind {
-            FileKind::Config => normalize::read_file(numbered(config), kind, normalize::Scope::All),
-            FileKind::Credentials => {
-                normalize::read_file(numbered(credentials), kind, normalize::Scope::All)
-            }
-        });
+        let bytes = |doc: &crate::document::Document| -> u64 {
+            doc.lines().iter().map(|l| l.text().len() as u64 + 1).sum()
+        };
+        let (config, credentials) =
+            for_both(bytes(config) + bytes(credentials), |kind| match kind {
+                FileKind::Config => {
+                    normalize::read_file(numbered(config), kind, normalize::Scope::All)
+                }
+                FileKind::Credentials => {
+                    normalize::read_file(numbered(credentials), kind, normalize::Scope::All)
+                }
+            });
         Ok(ProfileSet::merge(config?, credentials?))
     }
 
@@ -301,9 +310,8 @@ impl ProfileSet {
         config: &SourceFile,
         credentials: &SourceFile,
     ) -> Result<ProfileSet, ParseError> {
-        let big =
-            (config.original().len() + credentials.original().len()) as u64 > PARALLEL_FROM_BYTES;
-        let (config, credentials) = for_both(big, |kind| match kind {
+        let bytes = (config.original().len() + credentials.original().len()) as u64;
+        let (config, credentials) = for_both(bytes, |kind| match kind {
             FileKind::Config => {
                 normalize::read_file(config.numbered_lines(), kind, normalize::Scope::All)
             }
@@ -343,6 +351,18 @@ impl ProfileSet {
 
     pub fn profile(&self, name: &str) -> Option<&Section> {
         self.profiles.get(name)
+    }
+
+    /// A setting of `service` in the `[services NAME]` section that
+    /// `profile` names: its sub-property `key` of the block `service =`.
+    pub fn service_setting(&self, profile: &str, service: &str, key: &str) -> Option<&str> {
+        let name = self.profile(profile)?.get(keys::SERVICES)?;
+        let section = self
+            .other_sections
+            .get(&(keys::SERVICES.to_string(), name.to_string()))?;
+        sub_properties(section.get(service)?)
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v)
     }
 
     pub fn sso_session(&self, name: &str) -> Option<&Section> {

@@ -4,10 +4,12 @@
 mod atomic;
 pub mod backup;
 mod lock;
+mod restore;
 
 pub use atomic::{real_path, remove_durably, write_atomic, StagedWrite, NEW_FILE_MODE};
 pub use backup::{BackupStore, Manifest};
 pub use lock::lock_path;
+pub use restore::Restored;
 
 use crate::profiles::{FileKind, Locations, ProfileFiles, SourceFile};
 use backup::FileState;
@@ -41,6 +43,8 @@ pub enum StoreError {
         dir: PathBuf,
         suggestions: Vec<String>,
     },
+    #[error("backup {id} cannot be restored: {why}")]
+    BadBackup { id: String, why: String },
     #[error("{}: this backup does not match its manifest's sha256; it was changed after it was taken, so it is not restored", .path.display())]
     Tampered { path: PathBuf },
 }
@@ -78,6 +82,25 @@ pub struct Store {
     pub command: String,
 }
 
+/// Whether a transaction writes what it changed, or only shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    Write,
+    /// The same transaction (lock, read, edit, checks) with the commit
+    /// left out: what it would change is in the returned files.
+    DryRun,
+}
+
+impl Commit {
+    pub fn dry_run(dry_run: bool) -> Commit {
+        if dry_run {
+            Commit::DryRun
+        } else {
+            Commit::Write
+        }
+    }
+}
+
 impl Store {
     /// Runs `edit` on freshly read files under the lock of both files, and
     /// writes what it changed. Returns the edited files with the result.
@@ -89,12 +112,33 @@ impl Store {
         &self,
         locations: &Locations,
         profiles: Option<&[&str]>,
+        edit: impl FnMut(&mut ProfileFiles) -> Result<T, E>,
+    ) -> Result<(T, Written, ProfileFiles), E>
+    where
+        E: From<StoreError> + From<crate::profiles::LoadError>,
+    {
+        self.transact(locations, profiles, Commit::Write, edit)
+    }
+
+    /// [`Store::update`], or with [`Commit::DryRun`] the same transaction
+    /// without its commit: `Written::changed` then names the files the
+    /// edit would change, and nothing on disk is touched.
+    pub fn transact<T, E>(
+        &self,
+        locations: &Locations,
+        profiles: Option<&[&str]>,
+        commit: Commit,
         mut edit: impl FnMut(&mut ProfileFiles) -> Result<T, E>,
     ) -> Result<(T, Written, ProfileFiles), E>
     where
-        E: From<StoreError> + From<crate::profiles::files::LoadError>,
+        E: From<StoreError> + From<crate::profiles::LoadError>,
     {
-        let _locks = self.lock(locations)?;
+        // A dry run reads as the edit would but takes no lock: the lock
+        // file (and a missing ~/.aws) would be a change on disk.
+        let _locks = match commit {
+            Commit::Write => Some(self.lock(locations)?),
+            Commit::DryRun => None,
+        };
         for _ in 0..ATTEMPTS {
             let mut files = ProfileFiles::load_for_editing(locations, profiles)?;
             let value = edit(&mut files)?;
@@ -104,6 +148,13 @@ impl Store {
                 .collect();
             if new_bytes.is_empty() {
                 return Ok((value, Written::default(), files));
+            }
+            if commit == Commit::DryRun {
+                let written = Written {
+                    changed: new_bytes.into_iter().map(|(k, _)| k).collect(),
+                    backup: None,
+                };
+                return Ok((value, written, files));
             }
             pause_for_tests();
             if !unchanged_on_disk(&files.config)? || !unchanged_on_disk(&files.credentials)? {

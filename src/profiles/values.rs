@@ -14,6 +14,28 @@ const PARTITIONS: &[&str] = &[
     "aws-eusc",
 ];
 
+/// The values of `credential_source`, as the SDKs spell them.
+pub const CREDENTIAL_SOURCES: [&str; 3] = ["Environment", "Ec2InstanceMetadata", "EcsContainer"];
+
+pub fn check_credential_source(value: &str) -> Result<(), String> {
+    if CREDENTIAL_SOURCES.contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "credential_source `{value}` is not one of {}",
+            CREDENTIAL_SOURCES.join(", ")
+        ))
+    }
+}
+
+/// `duration_seconds` as written: a whole number in STS's range.
+pub fn check_duration_text(value: &str) -> Result<(), String> {
+    value
+        .parse::<u32>()
+        .map_err(|_| format!("duration_seconds `{value}` is not a whole number of seconds"))
+        .and_then(check_duration)
+}
+
 pub const MIN_DURATION: u32 = 900;
 pub const MAX_DURATION: u32 = 43_200;
 /// STS caps a role-chained session at one hour.

@@ -1,0 +1,41 @@
+//! `awsprof profile set NAME KEY VALUE`
+
+use super::{apply, report, Context};
+use crate::cli::{FileArg, WriteArgs};
+use crate::edits;
+use crate::error::{Error, Result};
+use std::io::Read;
+
+pub fn run(
+    ctx: &Context,
+    profile: &str,
+    key: &str,
+    value: &str,
+    file: Option<FileArg>,
+    write: WriteArgs,
+) -> Result<()> {
+    let value = read_value(value)?;
+    let key = edits::check_set(profile, key, &value)?;
+    let mut profiles = vec![profile];
+    if key == crate::profiles::keys::SOURCE_PROFILE {
+        profiles.push(&value);
+    }
+    let applied = apply(ctx, write.dry_run, &profiles, |files| {
+        edits::set(files, profile, &key, &value, file.map(Into::into))
+    })?;
+    report::edit(ctx, profile, &applied, write.dry_run);
+    Ok(())
+}
+
+/// The value as given, or (for `-`) standard input without its final
+/// line break.
+fn read_value(value: &str) -> Result<String> {
+    if value != "-" {
+        return Ok(value.to_string());
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| Error::Usage(format!("cannot read the value from standard input: {e}")))?;
+    Ok(input.trim_end_matches(['\n', '\r']).to_string())
+}

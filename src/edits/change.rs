@@ -1,0 +1,168 @@
+//! What an edit changed, and the check every edit ends with.
+
+use crate::chain::resolve;
+use crate::error::{Error, Result};
+use crate::profiles::{is_secret_key, FileKind, ProfileFiles};
+use crate::secret::MASK;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Added,
+    Replaced,
+    Removed,
+}
+
+impl Action {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Action::Added => "added",
+            Action::Replaced => "replaced",
+            Action::Removed => "removed",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub file: FileKind,
+    pub key: String,
+    pub value: Option<String>,
+    pub action: Action,
+}
+
+impl Change {
+    /// The value as it may be shown: a secret is masked.
+    pub fn shown_value(&self) -> Option<String> {
+        self.value.as_deref().map(|v| {
+            if is_secret_key(&self.key) {
+                MASK.to_string()
+            } else {
+                v.to_string()
+            }
+        })
+    }
+}
+
+/// The result of an edit, before it is written.
+#[derive(Debug, Default)]
+pub struct EditResult {
+    pub changes: Vec<Change>,
+    /// Said instead of a change list when nothing needed doing.
+    pub unchanged_because: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+impl EditResult {
+    pub fn unchanged(why: String) -> EditResult {
+        EditResult {
+            unchanged_because: Some(why),
+            ..Default::default()
+        }
+    }
+
+    pub fn changed(changes: Vec<Change>, warnings: Vec<String>) -> EditResult {
+        EditResult {
+            changes,
+            unchanged_because: None,
+            warnings,
+        }
+    }
+}
+
+/// Sets `key` for `profile` wherever the profile already has it (so no
+/// other file shadows the new value), else in `target`.
+pub fn set_everywhere(
+    files: &mut ProfileFiles,
+    profile: &str,
+    key: &str,
+    value: &str,
+    target: FileKind,
+) -> Vec<Change> {
+    let change = |file, action| Change {
+        file,
+        key: key.to_string(),
+        value: Some(value.to_string()),
+        action,
+    };
+    let found: Vec<(FileKind, usize)> = [FileKind::Config, FileKind::Credentials]
+        .into_iter()
+        .filter_map(|k| files.find_property(k, profile, key).map(|line| (k, line)))
+        .collect();
+    if found.is_empty() {
+        files.set_property(target, profile, key, value);
+        return vec![change(target, Action::Added)];
+    }
+    let mut changes = Vec::new();
+    for (kind, line) in found {
+        if files.file(kind).document().lines()[line].value() != Some(value) {
+            files.replace_value_at(kind, line, value);
+            changes.push(change(kind, Action::Replaced));
+        }
+    }
+    changes
+}
+
+pub fn unset_everywhere(files: &mut ProfileFiles, profile: &str, key: &str) -> Vec<Change> {
+    [FileKind::Config, FileKind::Credentials]
+        .into_iter()
+        .filter(|&kind| files.unset_property(kind, profile, key) > 0)
+        .map(|kind| Change {
+            file: kind,
+            key: key.to_string(),
+            value: None,
+            action: Action::Removed,
+        })
+        .collect()
+}
+
+/// After an edit: the merged view must read back `expected`, and when
+/// `must_resolve` the profile's chain must resolve (otherwise a chain that
+/// does not is only a warning).
+pub fn check_result(
+    files: &mut ProfileFiles,
+    profile: &str,
+    expected: &[(&str, Option<&str>)],
+    must_resolve: bool,
+) -> Result<Vec<String>> {
+    files.reread_profile(profile)?;
+    match verdict(files, profile, expected, must_resolve) {
+        Ok(warnings) if warnings.is_empty() => Ok(warnings),
+        // Read everything again, so that what is reported names the
+        // lines as they are after the edit.
+        _ => {
+            files.reparse()?;
+            verdict(files, profile, expected, must_resolve)
+        }
+    }
+}
+
+fn verdict(
+    files: &ProfileFiles,
+    profile: &str,
+    expected: &[(&str, Option<&str>)],
+    must_resolve: bool,
+) -> Result<Vec<String>> {
+    for (key, value) in expected {
+        let got = files.set.profile(profile).and_then(|p| p.get(key));
+        if got != *value {
+            return Err(Error::Config(format!(
+                "after the edit, {key} of profile `{profile}` would read back as {:?} instead of {:?}; nothing was written",
+                got.map(|v| if is_secret_key(key) { MASK } else { v }),
+                value.map(|v| if is_secret_key(key) { MASK } else { v }),
+            )));
+        }
+    }
+    let mut warnings = Vec::new();
+    if let Err(e) = resolve(&files.set, profile) {
+        if must_resolve {
+            return Err(Error::Config(format!(
+                "after the edit, profile `{profile}` would not resolve: {}; nothing was written",
+                Error::chain(files, e)
+            )));
+        }
+        warnings.push(format!(
+            "profile `{profile}` does not resolve to credentials: {e}"
+        ));
+    }
+    Ok(warnings)
+}

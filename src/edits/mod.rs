@@ -1,0 +1,44 @@
+//! The operations that change profiles, as functions over both files:
+//! each checks its input with the profiles layer's rules, edits the
+//! documents, then checks the result (the merged view reads back what was
+//! meant, and a chain that resolved still does). They do no I/O: the store
+//! runs them inside a transaction, and commands only translate arguments.
+
+mod add_role;
+mod change;
+mod set;
+
+pub use add_role::{add_role, AddRole};
+pub use change::{check_result, set_everywhere, unset_everywhere, Action, Change, EditResult};
+pub use set::{check_set, check_unset, remove_role, set, unset};
+
+use crate::error::{Error, Result};
+use crate::profiles::{is_identifier, ProfileFiles, Section};
+
+/// The profile, or a usage error naming the closest ones.
+pub fn require_profile<'a>(files: &'a ProfileFiles, name: &str) -> Result<&'a Section> {
+    files
+        .set
+        .profile(name)
+        .ok_or_else(|| Error::unknown_profile(files, name))
+}
+
+/// A name the SDKs accept for a profile.
+pub fn check_profile_name(name: &str) -> Result<()> {
+    if name.is_empty() || !is_identifier(name) {
+        return Err(Error::Usage(format!(
+            "`{name}` is not a valid profile name; use letters, digits and _ - / . % @ : +"
+        )));
+    }
+    Ok(())
+}
+
+/// A name the SDKs accept for a key.
+pub fn check_key_name(key: &str) -> Result<()> {
+    if key.is_empty() || !is_identifier(key) {
+        return Err(Error::Usage(format!(
+            "`{key}` is not a valid key; use letters, digits and _ - / . % @ : +"
+        )));
+    }
+    Ok(())
+}

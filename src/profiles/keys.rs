@@ -1,0 +1,223 @@
+//! One table of the keys the AWS SDKs and CLI know. Every list and check
+//! about keys derives from it: which file the AWS CLI writes a key to,
+//! which values are secrets, which keys `add-role` manages, how a value
+//! is checked before it is written, and the "did you mean" list of lint.
+
+use super::values;
+use super::FileKind;
+
+pub const AWS_ACCESS_KEY_ID: &str = "aws_access_key_id";
+pub const AWS_SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
+pub const AWS_SESSION_TOKEN: &str = "aws_session_token";
+pub const AWS_SECURITY_TOKEN: &str = "aws_security_token";
+pub const AWS_ACCOUNT_ID: &str = "aws_account_id";
+pub const ROLE_ARN: &str = "role_arn";
+pub const SOURCE_PROFILE: &str = "source_profile";
+pub const CREDENTIAL_SOURCE: &str = "credential_source";
+pub const CREDENTIAL_PROCESS: &str = "credential_process";
+pub const MFA_SERIAL: &str = "mfa_serial";
+pub const EXTERNAL_ID: &str = "external_id";
+pub const ROLE_SESSION_NAME: &str = "role_session_name";
+pub const DURATION_SECONDS: &str = "duration_seconds";
+pub const WEB_IDENTITY_TOKEN_FILE: &str = "web_identity_token_file";
+pub const REGION: &str = "region";
+pub const OUTPUT: &str = "output";
+pub const ENDPOINT_URL: &str = "endpoint_url";
+pub const SERVICES: &str = "services";
+pub const SSO_SESSION: &str = "sso_session";
+pub const SSO_START_URL: &str = "sso_start_url";
+pub const SSO_REGION: &str = "sso_region";
+pub const SSO_ACCOUNT_ID: &str = "sso_account_id";
+pub const SSO_ROLE_NAME: &str = "sso_role_name";
+
+/// A value check: `Err` says what is wrong and what to do.
+pub type Check = fn(&str) -> Result<(), String>;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub name: &'static str,
+    /// The file `aws configure set` writes the key to.
+    pub file: FileKind,
+    /// Its value is masked unless the user asks for it.
+    pub secret: bool,
+    /// `add-role` writes it and `remove-role` removes it.
+    pub role: bool,
+    pub check: Option<Check>,
+}
+
+const fn key(name: &'static str) -> Key {
+    Key {
+        name,
+        file: FileKind::Config,
+        secret: false,
+        role: false,
+        check: None,
+    }
+}
+
+const fn credential(name: &'static str, secret: bool) -> Key {
+    Key {
+        file: FileKind::Credentials,
+        secret,
+        ..key(name)
+    }
+}
+
+const fn role(name: &'static str, check: Option<Check>) -> Key {
+    Key {
+        role: true,
+        check,
+        ..key(name)
+    }
+}
+
+const fn checked(name: &'static str, check: Check) -> Key {
+    Key {
+        check: Some(check),
+        ..key(name)
+    }
+}
+
+pub const KEYS: &[Key] = &[
+    credential(AWS_ACCESS_KEY_ID, false),
+    credential(AWS_SECRET_ACCESS_KEY, true),
+    credential(AWS_SESSION_TOKEN, true),
+    // The old name of aws_session_token; botocore still reads it.
+    Key {
+        file: FileKind::Credentials,
+        secret: true,
+        ..key(AWS_SECURITY_TOKEN)
+    },
+    key(AWS_ACCOUNT_ID),
+    role(ROLE_ARN, Some(values::check_role_arn)),
+    role(SOURCE_PROFILE, None),
+    role(CREDENTIAL_SOURCE, Some(values::check_credential_source)),
+    role(MFA_SERIAL, Some(values::check_mfa_serial)),
+    role(EXTERNAL_ID, Some(values::check_external_id)),
+    role(ROLE_SESSION_NAME, Some(values::check_session_name)),
+    role(DURATION_SECONDS, Some(values::check_duration_text)),
+    checked(REGION, values::check_region),
+    key(OUTPUT),
+    key(CREDENTIAL_PROCESS),
+    key(WEB_IDENTITY_TOKEN_FILE),
+    key(ENDPOINT_URL),
+    key(SERVICES),
+    key(SSO_SESSION),
+    key(SSO_START_URL),
+    key(SSO_REGION),
+    key(SSO_ACCOUNT_ID),
+    key(SSO_ROLE_NAME),
+    key("sso_registration_scopes"),
+    key("account_id_endpoint_mode"),
+    key("api_versions"),
+    key("auth_scheme_preference"),
+    key("ca_bundle"),
+    key("cli_auto_prompt"),
+    key("cli_binary_format"),
+    key("cli_follow_urlparam"),
+    key("cli_history"),
+    key("cli_pager"),
+    key("cli_timestamp_format"),
+    key("defaults_mode"),
+    key("disable_request_compression"),
+    key("ec2_metadata_service_endpoint"),
+    key("ec2_metadata_service_endpoint_mode"),
+    key("ec2_metadata_v1_disabled"),
+    key("endpoint_discovery_enabled"),
+    key("ignore_configured_endpoint_urls"),
+    key("max_attempts"),
+    key("metadata_service_num_attempts"),
+    key("metadata_service_timeout"),
+    key("parameter_validation"),
+    key("request_checksum_calculation"),
+    key("request_min_compression_size_bytes"),
+    key("response_checksum_validation"),
+    key("retry_mode"),
+    key("s3"),
+    key("s3api"),
+    key("sdk_ua_app_id"),
+    key("sigv4a_signing_region_set"),
+    key("sts_regional_endpoints"),
+    key("tcp_keepalive"),
+    key("use_dualstack_endpoint"),
+    key("use_fips_endpoint"),
+];
+
+/// The row for `name` (case-insensitive, as readers compare keys).
+pub fn lookup(name: &str) -> Option<&'static Key> {
+    KEYS.iter().find(|k| k.name.eq_ignore_ascii_case(name))
+}
+
+pub fn is_secret_key(name: &str) -> bool {
+    lookup(name).is_some_and(|k| k.secret)
+}
+
+/// The file the AWS CLI writes `name` to; unknown keys go to config.
+pub fn default_file(name: &str) -> FileKind {
+    lookup(name).map_or(FileKind::Config, |k| k.file)
+}
+
+/// The keys `add-role` writes and `remove-role` removes. `region`, which
+/// add-role can also set, is shared with everything else and stays.
+pub fn role_keys() -> impl Iterator<Item = &'static str> {
+    KEYS.iter().filter(|k| k.role).map(|k| k.name)
+}
+
+/// The keys that hold credentials in the credentials file.
+pub fn credential_keys() -> impl Iterator<Item = &'static str> {
+    KEYS.iter()
+        .filter(|k| k.file == FileKind::Credentials)
+        .map(|k| k.name)
+}
+
+/// Checks a value before any command writes it: it must read back as
+/// written, and pass the key's own check.
+pub fn check_value(name: &str, value: &str) -> Result<(), String> {
+    values::check_writable_value(value)?;
+    match lookup(name).and_then(|k| k.check) {
+        Some(check) => check(value),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_is_lowercase_and_listed_once() {
+        for (i, k) in KEYS.iter().enumerate() {
+            assert_eq!(k.name, k.name.to_ascii_lowercase());
+            assert!(
+                !KEYS[..i].iter().any(|o| o.name == k.name),
+                "{} twice",
+                k.name
+            );
+        }
+    }
+
+    #[test]
+    fn derived_lists() {
+        assert!(is_secret_key("AWS_SECRET_ACCESS_KEY") && !is_secret_key(AWS_ACCESS_KEY_ID));
+        assert_eq!(default_file(AWS_ACCESS_KEY_ID), FileKind::Credentials);
+        assert_eq!(default_file("region"), FileKind::Config);
+        assert_eq!(default_file("no_such_key"), FileKind::Config);
+        assert_eq!(
+            role_keys().collect::<Vec<_>>(),
+            [
+                "role_arn",
+                "source_profile",
+                "credential_source",
+                "mfa_serial",
+                "external_id",
+                "role_session_name",
+                "duration_seconds"
+            ]
+        );
+        assert!(check_value(DURATION_SECONDS, "3600").is_ok());
+        assert!(check_value(DURATION_SECONDS, "an hour").is_err());
+        assert!(check_value(CREDENTIAL_SOURCE, "Environment").is_ok());
+        assert!(check_value(CREDENTIAL_SOURCE, "Nowhere").is_err());
+        assert!(check_value("anything", "a #comment").is_err());
+    }
+}
