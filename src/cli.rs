@@ -60,6 +60,12 @@ pub enum Command {
     /// Find what will break before AWS does.
     #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
+    /// Run a command with the profile's credentials in its environment.
+    #[command(after_help = EXIT_CODES)]
+    Exec(ExecArgs),
+    /// Print the profile's credentials for `credential_process = awsprof credential-process NAME`.
+    #[command(after_help = EXIT_CODES)]
+    CredentialProcess(CredentialProcessArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -121,6 +127,8 @@ pub enum ProfileCommand {
     },
     /// Prove what a profile may and may not do.
     Verify(VerifyArgs),
+    /// Print the credentials the chain reaches, as the AWS CLI v2's `configure export-credentials` does.
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -224,6 +232,38 @@ pub struct VerifyArgs {
     /// How many checks run at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Profile name (default: $AWS_PROFILE, else default).
+    pub name: Option<String>,
+    /// process (credential_process JSON), env, env-no-export, powershell, windows-cmd, fish, dotenv, ini.
+    #[arg(long, default_value = "process", value_parser = clap::builder::PossibleValuesParser::new(crate::export::Format::ALL.map(|(_, n)| n)))]
+    pub format: String,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Profile name (default: $AWS_PROFILE, else default).
+    pub name: Option<String>,
+    /// Run even inside another `awsprof exec` ($AWSPROF_PROFILE set).
+    #[arg(long)]
+    pub nested: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// The command and its arguments (default: $SHELL).
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct CredentialProcessArgs {
+    pub name: String,
     #[command(flatten)]
     pub aws: AwsArgs,
 }

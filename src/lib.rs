@@ -13,6 +13,8 @@ pub mod diff;
 pub mod document;
 pub mod edits;
 pub mod error;
+pub mod export;
+pub mod isotime;
 pub mod lint;
 pub mod profiles;
 pub mod secret;

@@ -93,7 +93,7 @@ pub fn read(dir: &Path, args: &AssumeRoleArgs, now: SystemTime) -> Option<Creds>
     let bytes = std::fs::read(cache_path(dir, args)).ok()?;
     let body: Value = serde_json::from_slice(&bytes).ok()?;
     let c = body.get("Credentials")?;
-    let expiration = parse_time(c.get("Expiration")?.as_str()?)?;
+    let expiration = crate::isotime::parse(c.get("Expiration")?.as_str()?)?;
     if expiration < now + REFRESH_BEFORE_EXPIRY {
         return None;
     }
@@ -116,7 +116,10 @@ pub fn write(
     creds: &Creds,
     assumed: Option<(&str, &str)>,
 ) -> std::io::Result<()> {
-    let expiration = creds.expiration.map(format_time).unwrap_or_default();
+    let expiration = creds
+        .expiration
+        .map(crate::isotime::format)
+        .unwrap_or_default();
     let mut body = json!({
         "Credentials": {
             "AccessKeyId": creds.access_key_id,
@@ -130,28 +133,6 @@ pub fn write(
         body["AssumedRoleUser"] = json!({"AssumedRoleId": id, "Arn": arn});
     }
     crate::store::write_atomic(&cache_path(dir, args), body.to_string().as_bytes())
-}
-
-fn parse_time(s: &str) -> Option<SystemTime> {
-    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(t.unix_timestamp()).ok()?))
-}
-
-/// `2026-11-29T21:05:32+00:00`, as Python's `datetime.isoformat()` writes it.
-fn format_time(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    time::OffsetDateTime::from_unix_timestamp(secs as i64)
-        .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day]T[hour]:[minute]:[second]+00:00"
-            ))
-            .ok()
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -172,6 +172,22 @@ fn cache_args(hop: &Hop) -> AssumeRoleArgs {
     }
 }
 
+/// The chain's final credentials when they are at hand without a call:
+/// static keys that end a chain with no hop, or the last hop's cached
+/// session while it is fresh. Needs no async runtime; a miss is `None`.
+pub fn at_hand(chain: &Chain, settings: &Settings) -> Option<Creds> {
+    match chain.hops.last() {
+        None => static_creds(&chain.base.source),
+        Some(hop) => {
+            let dir = settings
+                .cache_dir
+                .as_deref()
+                .filter(|_| settings.use_cache)?;
+            cache::read(dir, &cache_args(hop), SystemTime::now())
+        }
+    }
+}
+
 async fn assume(hop: &Hop, prev: &Creds, settings: &Settings) -> Result<(Creds, bool), CallError> {
     let args = cache_args(hop);
     let cache_dir = settings.cache_dir.as_deref().filter(|_| settings.use_cache);

@@ -10,6 +10,9 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub region: String,
+    /// Whether `region` was configured (flag, environment, profile) rather
+    /// than the fallback `us-east-1`.
+    pub region_configured: bool,
     pub sts_endpoint: Option<String>,
     pub ec2_endpoint: Option<String>,
     pub iam_endpoint: Option<String>,
@@ -63,6 +66,7 @@ pub fn resolve_settings(over: &Overrides, set: &ProfileSet, profile: &str) -> Se
                 .map(String::from)
         });
     Settings {
+        region_configured: configured.is_some(),
         region: configured.unwrap_or_else(|| DEFAULT_REGION.to_string()),
         sts_endpoint: endpoint(over, set, profile, "sts"),
         ec2_endpoint: endpoint(over, set, profile, "ec2"),

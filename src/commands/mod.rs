@@ -3,6 +3,10 @@
 
 mod add_role;
 mod backup;
+mod credential_process;
+mod credentials;
+mod exec;
+mod export;
 mod lint;
 mod list;
 mod remove_role;
@@ -42,7 +46,10 @@ pub fn run(cli: Cli) -> Result<i32> {
             ProfileCommand::Resolve { name } => resolve::run(&ctx, name),
             ProfileCommand::Whoami { name, verbose, aws } => whoami::run(&ctx, name, verbose, aws),
             ProfileCommand::Verify(args) => return verify::run(&ctx, args),
+            ProfileCommand::Export(args) => export::run(&ctx, args),
         },
+        Command::Exec(args) => exec::run(&ctx, args),
+        Command::CredentialProcess(args) => credential_process::run(&ctx, args),
         Command::Backup(cmd) => backup::run(&ctx, cmd),
         Command::Lint(args) => return lint::run(&ctx, args),
         Command::Completions { shell } => {

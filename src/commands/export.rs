@@ -1,0 +1,37 @@
+//! `awsprof profile export [NAME] --format F`: the chain's credentials as
+//! text. Printing secrets is this command's job; nothing else goes to
+//! standard output.
+
+use super::{credentials, selected_profile, Context};
+use crate::aws::Creds;
+use crate::cli::ExportArgs;
+use crate::error::{Error, Result};
+use crate::export::{render, Exported, Format};
+use std::io::Write;
+
+pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
+    let profile = selected_profile(args.name);
+    let format = Format::parse(&args.format)
+        .ok_or_else(|| Error::Usage(format!("unknown format `{}`", args.format)))?;
+    credentials::check_stack(&profile)?;
+    let (creds, _) = credentials::reach(ctx, &profile, &args.aws)?;
+    print(&creds, format, &profile)
+}
+
+/// Writes the credentials in `format` to standard output, in one write.
+pub fn print(creds: &Creds, format: Format, profile: &str) -> Result<()> {
+    let text = render(format, &exported(creds), profile);
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::Usage(format!("cannot write the credentials: {e}")))
+}
+
+pub fn exported(creds: &Creds) -> Exported<'_> {
+    Exported {
+        access_key_id: &creds.access_key_id,
+        secret_access_key: creds.secret_access_key.expose(),
+        session_token: creds.session_token.as_ref().map(|t| t.expose()),
+        expiration: creds.expiration,
+    }
+}

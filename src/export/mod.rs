@@ -1,0 +1,202 @@
+//! Credentials as text for other programs: the AWS CLI v2's
+//! `configure export-credentials` formats byte for byte, plus a `.env`
+//! file and a credentials-file section. Pure functions, no I/O.
+
+use std::time::SystemTime;
+
+/// The formats, by the names `--format` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The `credential_process` JSON (Version 1), 2-space indent.
+    Process,
+    /// `export NAME=value`
+    Env,
+    /// `NAME=value`
+    EnvNoExport,
+    /// `$Env:NAME="value"`
+    Powershell,
+    /// `set NAME=value`
+    WindowsCmd,
+    /// `set -gx NAME "value"`
+    Fish,
+    /// A `.env` file: `NAME=value`, one a line.
+    Dotenv,
+    /// A credentials-file section, `[NAME]` with `aws_*` keys.
+    Ini,
+}
+
+impl Format {
+    pub const ALL: [(Format, &'static str); 8] = [
+        (Format::Process, "process"),
+        (Format::Env, "env"),
+        (Format::EnvNoExport, "env-no-export"),
+        (Format::Powershell, "powershell"),
+        (Format::WindowsCmd, "windows-cmd"),
+        (Format::Fish, "fish"),
+        (Format::Dotenv, "dotenv"),
+        (Format::Ini, "ini"),
+    ];
+
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(f, _)| *f)
+    }
+
+    pub fn name(self) -> &'static str {
+        Format::ALL
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map(|(_, n)| *n)
+            .expect("every format is listed")
+    }
+}
+
+/// Credentials to print. The secret and the token are plain strings
+/// here: printing them is what this module is for.
+#[derive(Clone, Copy)]
+pub struct Exported<'a> {
+    pub access_key_id: &'a str,
+    pub secret_access_key: &'a str,
+    pub session_token: Option<&'a str>,
+    pub expiration: Option<SystemTime>,
+}
+
+impl std::fmt::Debug for Exported<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Exported")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &crate::secret::MASK)
+            .field(
+                "session_token",
+                &self.session_token.map(|_| crate::secret::MASK),
+            )
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+
+/// The environment variables the credentials set, in the AWS CLI's
+/// order: key id, secret, then the token and the expiration when present.
+pub fn variables(creds: &Exported<'_>) -> Vec<(&'static str, String)> {
+    let mut out = vec![
+        ("AWS_ACCESS_KEY_ID", creds.access_key_id.to_string()),
+        ("AWS_SECRET_ACCESS_KEY", creds.secret_access_key.to_string()),
+    ];
+    if let Some(token) = creds.session_token {
+        out.push(("AWS_SESSION_TOKEN", token.to_string()));
+    }
+    if let Some(at) = creds.expiration {
+        out.push(("AWS_CREDENTIAL_EXPIRATION", crate::isotime::format(at)));
+    }
+    out
+}
+
+/// The text for `format`; `profile` names the `ini` section.
+pub fn render(format: Format, creds: &Exported<'_>, profile: &str) -> String {
+    let line = |template: fn(&str, &str) -> String| -> String {
+        variables(creds)
+            .iter()
+            .map(|(name, value)| template(name, value) + "\n")
+            .collect()
+    };
+    match format {
+        Format::Process => process_json(creds),
+        Format::Env => line(|n, v| format!("export {n}={v}")),
+        Format::EnvNoExport | Format::Dotenv => line(|n, v| format!("{n}={v}")),
+        Format::Powershell => line(|n, v| format!("$Env:{n}=\"{v}\"")),
+        Format::WindowsCmd => line(|n, v| format!("set {n}={v}")),
+        Format::Fish => line(|n, v| format!("set -gx {n} \"{v}\"")),
+        Format::Ini => ini_section(creds, profile),
+    }
+}
+
+/// `json.dumps(doc, indent=2)` plus a newline, as the AWS CLI prints it.
+fn process_json(creds: &Exported<'_>) -> String {
+    let mut fields = vec![
+        ("Version".to_string(), "1".to_string()),
+        ("AccessKeyId".into(), json_string(creds.access_key_id)),
+        (
+            "SecretAccessKey".into(),
+            json_string(creds.secret_access_key),
+        ),
+    ];
+    if let Some(token) = creds.session_token {
+        fields.push(("SessionToken".into(), json_string(token)));
+    }
+    if let Some(at) = creds.expiration {
+        fields.push((
+            "Expiration".into(),
+            json_string(&crate::isotime::format(at)),
+        ));
+    }
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("  \"{k}\": {v}"))
+        .collect();
+    format!("{{\n{}\n}}\n", body.join(",\n"))
+}
+
+/// A JSON string with Python's `ensure_ascii` escaping.
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn ini_section(creds: &Exported<'_>, profile: &str) -> String {
+    let mut out = format!(
+        "[{profile}]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+        creds.access_key_id, creds.secret_access_key
+    );
+    if let Some(token) = creds.session_token {
+        out.push_str(&format!("aws_session_token = {token}\n"));
+    }
+    if let Some(at) = creds.expiration {
+        out.push_str(&format!("# expires {}\n", crate::isotime::format(at)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for (format, name) in Format::ALL {
+            assert_eq!(Format::parse(name), Some(format));
+            assert_eq!(format.name(), name);
+        }
+        assert_eq!(Format::parse("yaml"), None);
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let creds = Exported {
+            access_key_id: "AKIA",
+            secret_access_key: "very-secret",
+            session_token: Some("session-tok"),
+            expiration: None,
+        };
+        let shown = format!("{creds:?}");
+        assert!(!shown.contains("very-secret") && !shown.contains("session-tok"));
+    }
+}
