@@ -60,6 +60,9 @@ pub enum Command {
     /// Find what will break before AWS does.
     #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
+    /// The walkthrough's admin half: IAM users and roles, with no hand-made JSON.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Iam(IamCommand),
     /// Run a command with the profile's credentials in its environment.
     #[command(after_help = EXIT_CODES)]
     Exec(ExecArgs),
@@ -266,6 +269,99 @@ pub struct CredentialProcessArgs {
     pub name: String,
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IamCommand {
+    /// Create an IAM user (or use an existing one) and an access key, written straight into a profile.
+    CreateUser(CreateUserArgs),
+    /// Create a role that PRINCIPAL may assume, with a policy allowing exactly the given actions.
+    CreateRole(CreateRoleArgs),
+    /// Detach and delete a role's policies (those awsprof created, when nothing else uses them), then the role.
+    DeleteRole(DeleteRoleArgs),
+    /// Delete a user's access keys and policies, then the user.
+    DeleteUser(DeleteUserArgs),
+}
+
+/// Whose credentials make the IAM calls.
+#[derive(Debug, Args, Clone)]
+pub struct AdminArgs {
+    /// The admin's profile (default: $AWS_PROFILE, else default).
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUserArgs {
+    pub user: String,
+    /// The profile that receives the keys (default: USER).
+    #[arg(long, value_name = "NAME")]
+    pub into_profile: Option<String>,
+    /// Replace keys the profile already holds.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the calls it would make, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateRoleArgs {
+    pub role: String,
+    /// Who may assume it: a user name, a user or role ARN, or an account id.
+    #[arg(long, value_name = "PRINCIPAL")]
+    pub trust: String,
+    /// An action the role may call, like ec2:DescribeInstanceTypes (repeatable).
+    #[arg(long, value_name = "ACTION", required = true)]
+    pub allow: Vec<String>,
+    /// The managed policy's name (default: ROLE-policy).
+    #[arg(long, value_name = "NAME")]
+    pub policy_name: Option<String>,
+    /// Only sessions signed in with MFA may assume it.
+    #[arg(long)]
+    pub require_mfa: bool,
+    /// The external id callers must pass.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// 3600 to 43200.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(i32).range(3600..=43200))]
+    pub max_session_duration: Option<i32>,
+    /// Also give the trusted user an inline policy allowing sts:AssumeRole on the role (moto needs it).
+    #[arg(long)]
+    pub grant_assume: bool,
+    /// Replace a trust policy, permission policy or session length that differs.
+    #[arg(long)]
+    pub update: bool,
+    /// Print both documents and the calls it would make, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteRoleArgs {
+    pub role: String,
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteUserArgs {
+    pub user: String,
+    /// Also remove the user's keys from this profile (with a backup).
+    #[arg(long, value_name = "NAME")]
+    pub from_profile: Option<String>,
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub admin: AdminArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -31,6 +31,19 @@ impl fmt::Display for Secret {
     }
 }
 
+/// An access key id as it may be shown: `****` and its last four.
+pub fn mask_key_id(id: &str) -> String {
+    let tail: String = id
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("{MASK}{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +53,6 @@ mod tests {
         let s = Secret::new("wJalrXUtnFEMI");
         assert_eq!(format!("{s:?} {s}"), "**** ****");
         assert_eq!(s.expose(), "wJalrXUtnFEMI");
+        assert_eq!(mask_key_id("AKIAEXAMPLE00001234"), "****1234");
     }
 }

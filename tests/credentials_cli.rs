@@ -29,7 +29,9 @@ fn closed_endpoint() -> String {
 
 fn role_sandbox() -> Sandbox {
     Sandbox::new(
-        &format!("[profile role]\nrole_arn = {ROLE}\nsource_profile = tanaka\nregion = eu-west-1\n"),
+        &format!(
+            "[profile role]\nrole_arn = {ROLE}\nsource_profile = tanaka\nregion = eu-west-1\n"
+        ),
         &credentials(),
     )
     .with_endpoint(&closed_endpoint())
@@ -66,7 +68,14 @@ fn static_keys_export_in_every_format_and_nothing_else_on_stdout() {
         env.stdout,
         format!("export AWS_ACCESS_KEY_ID={KEY}\nexport AWS_SECRET_ACCESS_KEY={SECRET}\n")
     );
-    for format in ["env-no-export", "powershell", "windows-cmd", "fish", "dotenv", "ini"] {
+    for format in [
+        "env-no-export",
+        "powershell",
+        "windows-cmd",
+        "fish",
+        "dotenv",
+        "ini",
+    ] {
         let run = sb
             .awsprof(&["profile", "export", "tanaka", "--format", format])
             .ok();
@@ -85,7 +94,9 @@ fn bad_input_is_exit_2_with_nothing_on_stdout() {
         .awsprof(&["profile", "export", "tanaka", "--format", "yaml"])
         .code(2);
     assert_eq!(format.stdout, "");
-    sb.write_config("[profile broken]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = nobody\n");
+    sb.write_config(
+        "[profile broken]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = nobody\n",
+    );
     let broken = sb.awsprof(&["credential-process", "broken"]).code(2);
     assert_eq!(broken.stdout, "");
     assert!(broken.stderr.contains("config:3"), "{broken:#?}");
@@ -105,7 +116,10 @@ fn a_fresh_cached_session_is_used_without_any_call() {
     let env = sb
         .awsprof(&["profile", "export", "role", "--format", "env-no-export"])
         .ok();
-    assert!(env.stdout.contains("AWS_CREDENTIAL_EXPIRATION="), "{env:#?}");
+    assert!(
+        env.stdout.contains("AWS_CREDENTIAL_EXPIRATION="),
+        "{env:#?}"
+    );
 }
 
 #[test]
@@ -113,7 +127,10 @@ fn stale_expired_or_corrupt_cache_entries_are_never_handed_out() {
     for (expires_in, body) in [
         (Duration::from_secs(10 * 60), None), // within 15 minutes of expiry
         (Duration::ZERO, None),               // expired
-        (Duration::from_secs(3600), Some("{\"Credentials\": {\"AccessKeyId\"")), // half written
+        (
+            Duration::from_secs(3600),
+            Some("{\"Credentials\": {\"AccessKeyId\""),
+        ), // half written
     ] {
         let sb = role_sandbox();
         cache(&sb, expires_in, body);
@@ -128,7 +145,8 @@ fn stale_expired_or_corrupt_cache_entries_are_never_handed_out() {
 fn no_cache_skips_a_fresh_entry() {
     let sb = role_sandbox();
     cache(&sb, Duration::from_secs(3600), None);
-    sb.awsprof(&["profile", "export", "role", "--no-cache"]).code(3);
+    sb.awsprof(&["profile", "export", "role", "--no-cache"])
+        .code(3);
 }
 
 #[test]
@@ -153,7 +171,10 @@ fn a_credential_process_that_calls_awsprof_for_itself_is_refused() {
 
 #[test]
 fn exec_hands_the_child_the_credentials_and_nothing_that_resolves_again() {
-    let sb = Sandbox::new("[profile tanaka]\nregion = ap-northeast-1\n", &credentials());
+    let sb = Sandbox::new(
+        "[profile tanaka]\nregion = ap-northeast-1\n",
+        &credentials(),
+    );
     let mut cmd = sb.command(support::AWSPROF);
     // The environment's region would win over the profile's, as in the SDKs.
     cmd.env_remove("AWS_DEFAULT_REGION")
@@ -171,9 +192,13 @@ fn exec_hands_the_child_the_credentials_and_nothing_that_resolves_again() {
     assert!(!env
         .lines()
         .any(|l| l.starts_with("AWS_PROFILE=") || l.starts_with("AWS_DEFAULT_PROFILE=")));
-    assert!(!env.contains("AWS_SESSION_TOKEN="), "static keys have no token");
+    assert!(
+        !env.contains("AWS_SESSION_TOKEN="),
+        "static keys have no token"
+    );
     // The child's exit code is awsprof's.
-    sb.awsprof(&["exec", "tanaka", "--", "sh", "-c", "exit 7"]).code(7);
+    sb.awsprof(&["exec", "tanaka", "--", "sh", "-c", "exit 7"])
+        .code(7);
 }
 
 #[test]

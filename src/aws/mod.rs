@@ -7,6 +7,8 @@ pub mod checks;
 mod clients;
 mod creds;
 pub mod errors;
+pub mod iam;
+pub mod policy;
 pub mod run;
 mod settings;
 

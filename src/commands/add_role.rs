@@ -21,7 +21,7 @@ pub fn run(ctx: &Context, args: AddRoleArgs) -> Result<()> {
         force: args.force,
     };
     add.check()?;
-    let applied = apply(ctx, dry_run, &add.profiles(), |files| {
+    let applied = apply(ctx, dry_run, Some(&add.profiles()), |files| {
         edits::add_role(files, &add)
     })?;
     report::edit(ctx, &add.name, &applied, dry_run);

@@ -7,10 +7,11 @@ mod credential_process;
 mod credentials;
 mod exec;
 mod export;
+mod iam;
 mod lint;
 mod list;
 mod remove_role;
-mod report;
+pub mod report;
 mod resolve;
 mod set;
 mod show;
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             ProfileCommand::Verify(args) => return verify::run(&ctx, args),
             ProfileCommand::Export(args) => export::run(&ctx, args),
         },
+        Command::Iam(cmd) => iam::run(&ctx, cmd),
         Command::Exec(args) => exec::run(&ctx, args),
         Command::CredentialProcess(args) => credential_process::run(&ctx, args),
         Command::Backup(cmd) => backup::run(&ctx, cmd),
@@ -152,19 +154,16 @@ pub struct Applied<T> {
 /// Runs `edit` as one store transaction, or (dry run) as the same
 /// transaction without its commit. `profiles` are the profiles the edit
 /// reads or changes by name: an edit's files hold those and the profiles
-/// their chains lead to.
+/// their chains lead to (`None`: every profile).
 pub fn apply<T>(
     ctx: &Context,
     dry_run: bool,
-    profiles: &[&str],
+    profiles: Option<&[&str]>,
     edit: impl FnMut(&mut ProfileFiles) -> Result<T>,
 ) -> Result<Applied<T>> {
-    let (value, written, files) = ctx.store().transact(
-        &ctx.locations,
-        Some(profiles),
-        Commit::dry_run(dry_run),
-        edit,
-    )?;
+    let (value, written, files) =
+        ctx.store()
+            .transact(&ctx.locations, profiles, Commit::dry_run(dry_run), edit)?;
     let diffs = if dry_run {
         crate::diff::edited(&files)
     } else {

@@ -6,7 +6,7 @@ use crate::edits;
 use crate::error::Result;
 
 pub fn run(ctx: &Context, profile: &str, write: WriteArgs) -> Result<()> {
-    let applied = apply(ctx, write.dry_run, &[profile], |files| {
+    let applied = apply(ctx, write.dry_run, Some(&[profile]), |files| {
         edits::remove_role(files, profile)
     })?;
     report::edit(ctx, profile, &applied, write.dry_run);

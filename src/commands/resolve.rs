@@ -3,6 +3,7 @@
 use super::{origin_label, print_json, selected_profile, Context};
 use crate::chain::{resolve, BaseSource, Chain};
 use crate::error::{Error, Result};
+use crate::secret::mask_key_id;
 use serde_json::{json, Value};
 
 pub fn run(ctx: &Context, name: Option<String>) -> Result<()> {
@@ -15,18 +16,6 @@ pub fn run(ctx: &Context, name: Option<String>) -> Result<()> {
         print!("{}", to_text(&chain));
     }
     Ok(())
-}
-
-fn mask_key_id(id: &str) -> String {
-    let tail: String = id
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    format!("****{tail}")
 }
 
 fn describe_base(source: &BaseSource) -> String {

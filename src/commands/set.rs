@@ -20,7 +20,7 @@ pub fn run(
     if key == crate::profiles::keys::SOURCE_PROFILE {
         profiles.push(&value);
     }
-    let applied = apply(ctx, write.dry_run, &profiles, |files| {
+    let applied = apply(ctx, write.dry_run, Some(&profiles), |files| {
         edits::set(files, profile, &key, &value, file.map(Into::into))
     })?;
     report::edit(ctx, profile, &applied, write.dry_run);

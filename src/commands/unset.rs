@@ -7,7 +7,7 @@ use crate::error::Result;
 
 pub fn run(ctx: &Context, profile: &str, key: &str, write: WriteArgs) -> Result<()> {
     edits::check_unset(profile, key)?;
-    let applied = apply(ctx, write.dry_run, &[profile], |files| {
+    let applied = apply(ctx, write.dry_run, Some(&[profile]), |files| {
         edits::unset(files, profile, key)
     })?;
     report::edit(ctx, profile, &applied, write.dry_run);

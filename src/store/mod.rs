@@ -3,11 +3,13 @@
 
 mod atomic;
 pub mod backup;
+mod journal;
 mod lock;
 mod restore;
 
 pub use atomic::{real_path, remove_durably, write_atomic, StagedWrite, NEW_FILE_MODE};
 pub use backup::{BackupStore, Manifest};
+pub use journal::Journal;
 pub use lock::lock_path;
 pub use restore::Restored;
 

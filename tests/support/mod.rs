@@ -153,6 +153,14 @@ getattr(iam, method)(**kwargs)
         );
     }
 
+    pub fn admin_credentials(&self) -> String {
+        format!(
+            "[admin]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            self.get("/admin/access_key_id"),
+            self.get("/admin/secret_access_key")
+        )
+    }
+
     pub fn tanaka_credentials(&self) -> String {
         format!(
             "[tanaka]\naws_access_key_id = {}\naws_secret_access_key = {}\n",

@@ -46,6 +46,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--chain", action="store_true")
+    parser.add_argument("--admin-only", action="store_true", help="only the admin: the rest is awsprof's job")
     parser.add_argument("--session-name", default="awsprof-chain")
     parser.add_argument("--role-allow", action="append", default=[], help="also allow this action to toy-role")
     parser.add_argument("--role-deny", action="append", default=[], help="explicitly deny this action to toy-role")
@@ -58,6 +59,10 @@ def main():
     admin_key = bootstrap.create_access_key(UserName="admin")["AccessKey"]
 
     iam = client("iam", args.endpoint, admin_key["AccessKeyId"], admin_key["SecretAccessKey"])
+    admin = {"access_key_id": admin_key["AccessKeyId"], "secret_access_key": admin_key["SecretAccessKey"]}
+    if args.admin_only:
+        print(json.dumps({"endpoint": args.endpoint, "account": ACCOUNT, "admin": admin}))
+        return
     tanaka_arn = iam.create_user(UserName="tanaka")["User"]["Arn"]
     tanaka_key = iam.create_access_key(UserName="tanaka")["AccessKey"]
     iam.put_user_policy(UserName="tanaka", PolicyName="may-assume-roles", PolicyDocument=policy([allow("sts:AssumeRole")]))

@@ -1,0 +1,203 @@
+//! The IAM documents `iam create-role` writes, built from plain values so
+//! that no hand-made JSON can be wrong. Pure.
+
+use serde_json::{json, Value};
+
+const VERSION: &str = "2012-10-17";
+
+/// Who a role trusts, as given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// An IAM user name, looked up for its ARN.
+    UserName(String),
+    /// A user or role ARN, used as given.
+    Arn(String),
+    /// A 12-digit account: its root, `arn:aws:iam::ACCOUNT:root`.
+    Account(String),
+}
+
+impl Principal {
+    pub fn parse(text: &str) -> Result<Principal, String> {
+        if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Principal::Account(text.to_string()));
+        }
+        if let Some(rest) = text.strip_prefix("arn:") {
+            let parts: Vec<&str> = rest.splitn(5, ':').collect();
+            let ok = parts.len() == 5
+                && matches!(parts[1], "iam" | "sts")
+                && parts[3].len() == 12
+                && (parts[4].starts_with("user/")
+                    || parts[4].starts_with("role/")
+                    || parts[4].starts_with("assumed-role/")
+                    || parts[4] == "root");
+            return if ok {
+                Ok(Principal::Arn(text.to_string()))
+            } else {
+                Err(format!(
+                    "`{text}` is not a user or role ARN such as arn:aws:iam::123456789012:user/tanaka"
+                ))
+            };
+        }
+        check_iam_name(text, "user")?;
+        Ok(Principal::UserName(text.to_string()))
+    }
+
+    /// The user name, when the principal is an IAM user.
+    pub fn user_name(&self, arn: &str) -> Option<String> {
+        match self {
+            Principal::UserName(name) => Some(name.clone()),
+            _ => arn
+                .split_once(":user/")
+                .map(|(_, path)| path.rsplit('/').next().unwrap_or(path).to_string()),
+        }
+    }
+}
+
+/// IAM's rule for user, role and policy names: 1 to 64 (roles) or 128
+/// characters of letters, digits and `+=,.@_-`.
+pub fn check_iam_name(name: &str, what: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a valid IAM {what} name: use 1 to 64 letters, digits and + = , . @ _ -"
+        ))
+    }
+}
+
+/// `service:Action`: a lowercase service prefix, an action name that may
+/// hold `*` wildcards.
+pub fn check_action(action: &str) -> Result<(), String> {
+    let ok = action.split_once(':').is_some_and(|(service, name)| {
+        !service.is_empty()
+            && service
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'*')
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{action}` is not an IAM action; write it as service:Action, like ec2:DescribeInstanceTypes"
+        ))
+    }
+}
+
+/// The trust policy: `principal_arn` may call sts:AssumeRole, with MFA
+/// and an external id when asked.
+pub fn trust_policy(principal_arn: &str, require_mfa: bool, external_id: Option<&str>) -> Value {
+    let mut statement = json!({
+        "Effect": "Allow",
+        "Principal": {"AWS": principal_arn},
+        "Action": "sts:AssumeRole",
+    });
+    let mut condition = serde_json::Map::new();
+    if require_mfa {
+        condition.insert("Bool".into(), json!({"aws:MultiFactorAuthPresent": "true"}));
+    }
+    if let Some(id) = external_id {
+        condition.insert("StringEquals".into(), json!({"sts:ExternalId": id}));
+    }
+    if !condition.is_empty() {
+        statement["Condition"] = Value::Object(condition);
+    }
+    json!({"Version": VERSION, "Statement": [statement]})
+}
+
+/// The role's permissions: exactly `actions`, on every resource.
+pub fn permission_policy(actions: &[String]) -> Value {
+    json!({
+        "Version": VERSION,
+        "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
+    })
+}
+
+/// An identity policy letting a user assume one role (moto needs it even
+/// where AWS, in one account, would not).
+pub fn assume_grant(role_arn: &str) -> Value {
+    json!({
+        "Version": VERSION,
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}],
+    })
+}
+
+/// Whether two documents say the same: equal after normalising what IAM
+/// may change (a one-element list for a single value).
+pub fn same_document(a: &Value, b: &Value) -> bool {
+    normalize(a) == normalize(b)
+}
+
+fn normalize(v: &Value) -> Value {
+    match v {
+        Value::Array(items) if items.len() == 1 => normalize(&items[0]),
+        Value::Array(items) => Value::Array(items.iter().map(normalize).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), normalize(v))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principals() {
+        assert_eq!(
+            Principal::parse("tanaka"),
+            Ok(Principal::UserName("tanaka".into()))
+        );
+        assert_eq!(
+            Principal::parse("123456789012"),
+            Ok(Principal::Account("123456789012".into()))
+        );
+        let arn = "arn:aws:iam::123456789012:user/team/tanaka";
+        let p = Principal::parse(arn).unwrap();
+        assert_eq!(p.user_name(arn).as_deref(), Some("tanaka"));
+        assert!(Principal::parse("arn:aws:s3:::bucket").is_err());
+        assert!(Principal::parse("no spaces").is_err());
+    }
+
+    #[test]
+    fn actions() {
+        assert!(check_action("ec2:DescribeInstanceTypes").is_ok());
+        assert!(check_action("s3:Get*").is_ok());
+        assert!(check_action("DescribeVpcs").is_err());
+        assert!(check_action("EC2:DescribeVpcs").is_err());
+        assert!(check_action("ec2:").is_err());
+    }
+
+    #[test]
+    fn documents() {
+        let t = trust_policy("arn:aws:iam::123456789012:user/tanaka", true, Some("x"));
+        assert_eq!(
+            t["Statement"][0]["Principal"]["AWS"],
+            "arn:aws:iam::123456789012:user/tanaka"
+        );
+        assert_eq!(
+            t["Statement"][0]["Condition"]["Bool"]["aws:MultiFactorAuthPresent"],
+            "true"
+        );
+        assert_eq!(
+            t["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"],
+            "x"
+        );
+        let plain = trust_policy("arn:aws:iam::123456789012:user/tanaka", false, None);
+        assert!(plain["Statement"][0].get("Condition").is_none());
+        let p = permission_policy(&["ec2:DescribeInstanceTypes".to_string()]);
+        let single = json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ec2:DescribeInstanceTypes", "Resource": "*"}});
+        assert!(same_document(&p, &single));
+        assert!(!same_document(
+            &p,
+            &permission_policy(&["ec2:DescribeVpcs".into()])
+        ));
+    }
+}

@@ -1,0 +1,87 @@
+//! awsprof's own state: small JSON records that must outlive a crash, such
+//! as an access key created but not yet written to the credentials file.
+//! In `$AWSPROF_STATE_DIR`, else the user's state directory; files 0600 in
+//! a 0700 directory, written atomically.
+
+use super::atomic::{create_private_dir, remove_durably, write_atomic};
+use super::StoreError;
+use serde_json::Value;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Journal {
+    pub dir: PathBuf,
+}
+
+impl Journal {
+    pub fn locate() -> Journal {
+        let dir = std::env::var_os("AWSPROF_STATE_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| dirs::state_dir().map(|d| d.join("awsprof")))
+            .or_else(|| dirs::data_local_dir().map(|d| d.join("awsprof")))
+            .unwrap_or_else(|| PathBuf::from(".awsprof-state"));
+        Journal {
+            dir: dir.join("journal"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(format!("{name}.json"))
+    }
+
+    fn io(&self, name: &str, action: &'static str) -> impl FnOnce(std::io::Error) -> StoreError {
+        let path = self.path(name);
+        move |source| StoreError::Io {
+            path,
+            action,
+            source,
+        }
+    }
+
+    /// Records `value` under `name`, durably, before the caller goes on.
+    pub fn write(&self, name: &str, value: &Value) -> Result<PathBuf, StoreError> {
+        create_private_dir(&self.dir).map_err(self.io(name, "create the journal directory for"))?;
+        let bytes = serde_json::to_vec_pretty(value).expect("JSON values serialize");
+        write_atomic(&self.path(name), &bytes).map_err(self.io(name, "write"))?;
+        Ok(self.path(name))
+    }
+
+    /// The record, or `None`; an unreadable one is an error (it may hold
+    /// the only copy of a secret, so it is never silently dropped).
+    pub fn read(&self, name: &str) -> Result<Option<Value>, StoreError> {
+        match std::fs::read(self.path(name)) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                self.io(name, "read")(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.io(name, "read")(e)),
+        }
+    }
+
+    pub fn remove(&self, name: &str) -> Result<(), StoreError> {
+        remove_durably(&self.path(name)).map_err(self.io(name, "remove"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn records_are_private_and_survive_until_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let journal = Journal {
+            dir: tmp.path().join("state/journal"),
+        };
+        assert_eq!(journal.read("k").unwrap(), None);
+        let path = journal.write("k", &serde_json::json!({"a": 1})).unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&journal.dir), 0o700);
+        assert_eq!(journal.read("k").unwrap().unwrap()["a"], 1);
+        journal.remove("k").unwrap();
+        assert_eq!(journal.read("k").unwrap(), None);
+    }
+}
