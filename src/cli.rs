@@ -60,6 +60,9 @@ pub enum Command {
     /// Find what will break before AWS does.
     #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
+    /// Access keys: import them without pasting secrets, see their age, rotate them safely.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Key(KeyCommand),
     /// The walkthrough's admin half: IAM users and roles, with no hand-made JSON.
     #[command(subcommand, after_help = EXIT_CODES)]
     Iam(IamCommand),
@@ -269,6 +272,51 @@ pub struct CredentialProcessArgs {
     pub name: String,
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Store a key from `aws iam create-access-key` JSON or the console's CSV (a file, or - / nothing for stdin).
+    Import {
+        name: String,
+        #[arg(value_name = "FILE")]
+        input: Option<PathBuf>,
+        /// Replace different keys the profile already holds.
+        #[arg(long)]
+        force: bool,
+        /// Also set the profile's region (config file), in the same write.
+        #[arg(long)]
+        region: Option<String>,
+        /// Also set the profile's output format (config file), in the same write.
+        #[arg(long, value_name = "FORMAT")]
+        output_format: Option<String>,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// The IAM user's keys behind a profile: status, age, last use, and which profiles hold each.
+    List {
+        name: Option<String>,
+        /// A key older than this many days is a finding (exit 1).
+        #[arg(long, value_name = "DAYS")]
+        max_age: Option<u64>,
+        #[command(flatten)]
+        aws: AwsArgs,
+    },
+    /// Replace a profile's key with a new one, crash-safe; the old key is made inactive, then deleted.
+    Rotate {
+        name: String,
+        /// Leave the old key Inactive instead of deleting it.
+        #[arg(long)]
+        keep_old: bool,
+        /// Leave the old key Active (and do not delete it).
+        #[arg(long)]
+        no_deactivate: bool,
+        /// Check and print the plan; create, write and delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        aws: AwsArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,6 +15,7 @@ pub mod edits;
 pub mod error;
 pub mod export;
 pub mod isotime;
+pub mod keyinput;
 pub mod lint;
 pub mod profiles;
 pub mod secret;

@@ -135,6 +135,7 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
             let severity = match f.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
+                Severity::Info => "info",
             };
             let place = if f.line == 0 {
                 path(f.file)

@@ -8,6 +8,7 @@ mod credentials;
 mod exec;
 mod export;
 mod iam;
+mod key;
 mod lint;
 mod list;
 mod remove_role;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             ProfileCommand::Export(args) => export::run(&ctx, args),
         },
         Command::Iam(cmd) => iam::run(&ctx, cmd),
+        Command::Key(cmd) => return key::run(&ctx, cmd),
         Command::Exec(args) => exec::run(&ctx, args),
         Command::CredentialProcess(args) => credential_process::run(&ctx, args),
         Command::Backup(cmd) => backup::run(&ctx, cmd),

@@ -129,3 +129,25 @@ pub fn remove_keys(files: &mut ProfileFiles, profile: &str) -> Result<EditResult
     let warnings = check_result(files, profile, &[(AWS_ACCESS_KEY_ID, None)], false)?;
     Ok(EditResult::changed(changes, warnings))
 }
+
+/// `key import`: the key into the credentials file, and `region` and
+/// `output` (when given) into the config file, as one edit.
+pub fn import_key(
+    files: &mut ProfileFiles,
+    profile: &str,
+    id: &str,
+    secret: &str,
+    force: bool,
+    settings: &[(&str, &str)],
+) -> Result<EditResult> {
+    let mut result = store_key(files, profile, id, secret, force)?;
+    for (key, value) in settings {
+        let set = super::set(files, profile, key, value, Some(FileKind::Config))?;
+        result.changes.extend(set.changes);
+        result.warnings.extend(set.warnings);
+    }
+    if !result.changes.is_empty() {
+        result.unchanged_because = None;
+    }
+    Ok(result)
+}

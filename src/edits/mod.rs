@@ -11,7 +11,7 @@ mod set;
 
 pub use add_role::{add_role, AddRole};
 pub use change::{check_result, set_everywhere, unset_everywhere, Action, Change, EditResult};
-pub use keys::{holders, remove_keys, replace_key, store_key};
+pub use keys::{holders, import_key, remove_keys, replace_key, store_key};
 pub use set::{check_set, check_unset, remove_role, set, unset};
 
 use crate::error::{Error, Result};

@@ -13,6 +13,8 @@ use std::collections::{BTreeSet, HashMap};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing; never fails a run.
+    Info,
     Warning,
     Error,
 }
@@ -110,7 +112,10 @@ pub fn lint(input: &Input<'_>) -> Vec<Finding> {
             e.message,
             "the AWS SDKs and CLI refuse the whole file until this line is fixed",
         )),
-        Ok(set) => profile_checks(&set, &mut out),
+        Ok(set) => {
+            profile_checks(&set, &mut out);
+            shared_keys(&set, &mut out);
+        }
     }
     out.sort_by(|a, b| (a.file, a.line, a.code).cmp(&(b.file, b.line, b.code)));
     out.dedup();
@@ -357,6 +362,38 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                 }
             }
             Err(_) => {}
+        }
+    }
+}
+
+/// An access key held by more than one profile: rotating it must update
+/// them all (`key rotate` does).
+fn shared_keys(set: &ProfileSet, out: &mut Vec<Finding>) {
+    let mut by_key: HashMap<&str, Vec<(&str, Origin)>> = HashMap::new();
+    for (name, profile) in &set.profiles {
+        if let Some(p) = profile.property(keys::AWS_ACCESS_KEY_ID) {
+            by_key
+                .entry(p.value.as_str())
+                .or_default()
+                .push((name, p.origin));
+        }
+    }
+    for (id, holders) in by_key.into_iter().filter(|(_, h)| h.len() > 1) {
+        let names: Vec<&str> = holders.iter().map(|(n, _)| *n).collect();
+        for (name, origin) in &holders {
+            let mut f = finding(
+                "shared-access-key",
+                Severity::Info,
+                *origin,
+                format!(
+                    "access key {} is held by profiles {}",
+                    crate::secret::mask_key_id(id),
+                    names.join(", ")
+                ),
+                "`awsprof key rotate` updates every profile that holds it, in one write",
+            );
+            f.profile = Some(name.to_string());
+            out.push(f);
         }
     }
 }

@@ -35,6 +35,7 @@ fn one_fixture_per_finding() {
         ("two defaults", "[default]\nregion = x\n[profile default]\noutput = json\n", "", None, ("default-defined-twice", 3)),
         ("header spaces", "[ profile  a ]\nregion = x\n", "", None, ("header-extra-spaces", 1)),
         ("bom", "\u{feff}[default]\nregion = x\n", "", None, ("byte-order-mark", 1)),
+        ("shared key", "", "[a]\naws_access_key_id = A\naws_secret_access_key = B\n[b]\naws_access_key_id = A\naws_secret_access_key = C\n", None, ("shared-access-key", 5)),
     ];
     for (name, config, credentials, mode, expected) in cases {
         let found = run(config, credentials, *mode);

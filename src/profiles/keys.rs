@@ -97,7 +97,7 @@ pub const KEYS: &[Key] = &[
     role(ROLE_SESSION_NAME, Some(values::check_session_name)),
     role(DURATION_SECONDS, Some(values::check_duration_text)),
     checked(REGION, values::check_region),
-    key(OUTPUT),
+    checked(OUTPUT, values::check_output),
     key(CREDENTIAL_PROCESS),
     key(WEB_IDENTITY_TOKEN_FILE),
     key(ENDPOINT_URL),

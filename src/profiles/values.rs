@@ -14,6 +14,20 @@ const PARTITIONS: &[&str] = &[
     "aws-eusc",
 ];
 
+/// The values of `output` the AWS CLI knows.
+pub const OUTPUT_FORMATS: [&str; 5] = ["json", "text", "table", "yaml", "yaml-stream"];
+
+pub fn check_output(value: &str) -> Result<(), String> {
+    if OUTPUT_FORMATS.contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "output `{value}` is not one of {}",
+            OUTPUT_FORMATS.join(", ")
+        ))
+    }
+}
+
 /// The values of `credential_source`, as the SDKs spell them.
 pub const CREDENTIAL_SOURCES: [&str; 3] = ["Environment", "Ec2InstanceMetadata", "EcsContainer"];
 

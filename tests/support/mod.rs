@@ -128,13 +128,15 @@ impl World {
 
     /// Runs one IAM call as the admin, with boto3: `method` and its keyword
     /// arguments as JSON.
-    pub fn admin_iam(&self, method: &str, kwargs: Value) {
+    pub fn admin_iam(&self, method: &str, kwargs: Value) -> Value {
         let script = r#"
 import json, sys, boto3
 w, method, kwargs = json.loads(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
 iam = boto3.client("iam", endpoint_url=w["endpoint"], region_name="us-east-1",
     aws_access_key_id=w["admin"]["access_key_id"], aws_secret_access_key=w["admin"]["secret_access_key"])
-getattr(iam, method)(**kwargs)
+out = getattr(iam, method)(**kwargs)
+out.pop("ResponseMetadata", None)
+print(json.dumps(out, default=str))
 "#;
         let mut cmd = Command::new("python3");
         cmd.args([
@@ -151,6 +153,23 @@ getattr(iam, method)(**kwargs)
             "admin {method} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        serde_json::from_slice(&out.stdout).expect("the admin call prints JSON")
+    }
+
+    /// The ids of a user's access keys and their status, as IAM lists them.
+    pub fn access_keys(&self, user: &str) -> Vec<(String, String)> {
+        let out = self.admin_iam("list_access_keys", serde_json::json!({"UserName": user}));
+        out["AccessKeyMetadata"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| {
+                (
+                    k["AccessKeyId"].as_str().unwrap().to_string(),
+                    k["Status"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
     }
 
     pub fn admin_credentials(&self) -> String {

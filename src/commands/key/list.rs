@@ -1,0 +1,113 @@
+//! `awsprof key list [NAME] [--max-age DAYS]`: the IAM user's keys behind
+//! a profile, their age and last use, and which profiles hold each.
+
+use super::{static_keys, user_of};
+use crate::aws::iam::Iam;
+use crate::aws::resolve_settings;
+use crate::cli::AwsArgs;
+use crate::commands::{print_json, runtime, selected_profile, Context};
+use crate::edits::holders;
+use crate::error::{exit, Error, Result};
+use crate::secret::mask_key_id;
+use serde_json::json;
+use std::time::SystemTime;
+
+const DAY: u64 = 24 * 60 * 60;
+
+fn date(t: Option<SystemTime>) -> String {
+    t.map(crate::isotime::format)
+        .map(|s| s[..10].to_string())
+        .unwrap_or_else(|| "-".to_string())
+}
+
+pub fn run(
+    ctx: &Context,
+    name: Option<String>,
+    max_age: Option<u64>,
+    args: &AwsArgs,
+) -> Result<i32> {
+    let profile = selected_profile(name);
+    let files = ctx.load()?;
+    let creds = static_keys(&files, &profile)?;
+    let settings = resolve_settings(&args.into(), &files.set, &profile);
+    let rt = runtime()?;
+    let (user, keys) = rt.block_on(async {
+        let (user, _) = user_of(&creds, &settings, &profile).await?;
+        let iam = Iam::new(&creds, &settings);
+        let refused = |e| Error::Aws(format!("{profile}: {e}"));
+        let mut keys = Vec::new();
+        for key in iam.list_access_keys(&user).await.map_err(refused)? {
+            let used = iam.last_used(&key.id).await.map_err(refused)?;
+            keys.push((key, used));
+        }
+        Ok::<_, Error>((user, keys))
+    })?;
+    let now = SystemTime::now();
+    let age = |t: Option<SystemTime>| {
+        t.and_then(|t| now.duration_since(t).ok())
+            .map(|d| d.as_secs() / DAY)
+    };
+    let too_old = |days: Option<u64>| matches!((days, max_age), (Some(d), Some(max)) if d > max);
+    let rows: Vec<_> = keys
+        .iter()
+        .map(|(key, used)| {
+            let days = age(key.created);
+            (key, used, days, holders(&files, &key.id), too_old(days))
+        })
+        .collect();
+    let failing = rows.iter().any(|r| r.4);
+    if ctx.json() {
+        let list: Vec<_> = rows
+            .iter()
+            .map(|(key, used, days, held, old)| {
+                json!({
+                    "access_key_id": mask_key_id(&key.id),
+                    "status": if key.active { "Active" } else { "Inactive" },
+                    "created": key.created.map(crate::isotime::format),
+                    "age_days": days,
+                    "last_used": used.as_ref().and_then(|u| u.date).map(crate::isotime::format),
+                    "last_used_service": used.as_ref().map(|u| u.service.clone()),
+                    "last_used_region": used.as_ref().map(|u| u.region.clone()),
+                    "profiles": held,
+                    "too_old": old,
+                })
+            })
+            .collect();
+        print_json(
+            &json!({"user": user, "keys": list, "max_age_days": max_age, "passed": !failing}),
+        );
+    } else {
+        let mut out = format!("IAM user {user}\n");
+        out.push_str(&format!(
+            "{:<10} {:<9} {:<11} {:>5}  {:<11} {:<10} {:<12} {}\n",
+            "KEY", "STATUS", "CREATED", "AGE", "LAST USED", "SERVICE", "REGION", "PROFILES"
+        ));
+        for (key, used, days, held, old) in &rows {
+            let used_field = |f: fn(&crate::aws::iam::LastUsed) -> String| {
+                used.as_ref()
+                    .map(f)
+                    .filter(|s| !s.is_empty() && s != "N/A")
+                    .unwrap_or_else(|| "-".into())
+            };
+            out.push_str(&format!(
+                "{:<10} {:<9} {:<11} {:>4}d  {:<11} {:<10} {:<12} {}{}\n",
+                mask_key_id(&key.id),
+                if key.active { "Active" } else { "Inactive" },
+                date(key.created),
+                days.map_or("?".to_string(), |d| d.to_string()),
+                date(used.as_ref().and_then(|u| u.date)),
+                used_field(|u| u.service.clone()),
+                used_field(|u| u.region.clone()),
+                if held.is_empty() {
+                    "-".to_string()
+                } else {
+                    held.join(", ")
+                },
+                if *old { "  (older than --max-age)" } else { "" }
+            ));
+        }
+        print!("{out}");
+    }
+    crate::commands::leave_to_exit(files);
+    Ok(if failing { exit::FAILED } else { exit::OK })
+}
