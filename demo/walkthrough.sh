@@ -17,8 +17,10 @@ if ! python3 -c 'import moto, boto3, awscli' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check -r tests/support/requirements.txt
 fi
 say "Building awsprof"
-cargo build --quiet
-awsprof="$repo/target/debug/awsprof"
+cargo build --quiet --bin awsprof
+# Wherever this build put it: CARGO_TARGET_DIR or a config may move target/.
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+awsprof="$target_dir/debug/awsprof"
 
 # shellcheck source=../tests/support/moto.sh
 . tests/support/moto.sh
@@ -64,37 +66,30 @@ boot() { env AWS_ACCESS_KEY_ID=AKIABOOTSTRAPDUMMY00 AWS_SECRET_ACCESS_KEY=dummy 
 boot iam create-user --user-name admin >/dev/null
 boot iam put-user-policy --user-name admin --policy-name everything \
   --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
-read -r admin_key admin_secret < <(boot iam create-access-key --user-name admin --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
-show "$awsprof" profile set admin aws_access_key_id "$admin_key"
-printf '%s$ awsprof profile set admin aws_secret_access_key - %s(the secret comes from standard input)%s\n' "$dim" "" "$off"
-printf '%s' "$admin_secret" | sandbox "$awsprof" profile set admin aws_secret_access_key - | sed 's/^/  /'
+printf '%s$ aws iam create-access-key --user-name admin | awsprof key import admin%s\n' "$dim" "$off"
+boot iam create-access-key --user-name admin --output json | sandbox "$awsprof" key import admin | sed 's/^/  /'
+echo "  (the secret went from the AWS CLI to the file without appearing on screen)"
 
-say "Admin: create IAM user tanaka with an access key and no permissions"
-show aws_cli iam create-user --user-name tanaka --profile admin --query User.Arn --output text
-read -r tanaka_key tanaka_secret < <(aws_cli iam create-access-key --user-name tanaka --profile admin --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
-echo "  (access key ${tanaka_key} created; tanaka stores it with awsprof)"
-show "$awsprof" profile set tanaka aws_access_key_id "$tanaka_key"
-printf '%s' "$tanaka_secret" | sandbox "$awsprof" profile set tanaka aws_secret_access_key - >/dev/null
+say "Admin: create IAM user tanaka with an access key, written straight into tanaka's profile"
+show "$awsprof" iam create-user tanaka --profile admin
 show "$awsprof" profile show tanaka
 
 say "tanaka has no permissions: DescribeInstanceTypes is refused"
+show "$awsprof" profile verify tanaka --deny ec2:DescribeInstanceTypes
 expect_refused show aws_cli ec2 describe-instance-types --profile tanaka --max-results 5
 
-say "Admin: a policy allowing only ec2:DescribeInstanceTypes, and role toy-role that trusts tanaka"
-show aws_cli iam create-policy --profile admin --policy-name ToyPolicy --query Policy.Arn --output text \
-  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:DescribeInstanceTypes","Resource":"*"}]}'
-show aws_cli iam create-role --profile admin --role-name toy-role --query Role.Arn --output text \
-  --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/tanaka"},"Action":"sts:AssumeRole"}]}'
-show aws_cli iam attach-role-policy --profile admin --role-name toy-role --policy-arn arn:aws:iam::123456789012:policy/ToyPolicy
-echo "  (moto also wants tanaka to hold sts:AssumeRole, which real AWS does not need in one account)"
-aws_cli iam put-user-policy --profile admin --user-name tanaka --policy-name may-assume-roles \
-  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}'
+say "Admin: role toy-role that trusts tanaka, allowed only ec2:DescribeInstanceTypes (first as a dry run)"
+echo "  (--grant-assume: moto also wants tanaka to hold sts:AssumeRole on the role, which real AWS does not need in one account)"
+show "$awsprof" iam create-role toy-role --trust tanaka --allow ec2:DescribeInstanceTypes --grant-assume --profile admin --dry-run
+show "$awsprof" iam create-role toy-role --trust tanaka --allow ec2:DescribeInstanceTypes --grant-assume --profile admin
+echo "  Run again, it changes nothing:"
+show "$awsprof" iam create-role toy-role --trust tanaka --allow ec2:DescribeInstanceTypes --grant-assume --profile admin
 
 role=arn:aws:iam::123456789012:role/toy-role
 say "tanaka: add the role to the profile, first as a dry run"
 show "$awsprof" profile add-role tanaka --role-arn "$role" --dry-run
 show "$awsprof" profile add-role tanaka --role-arn "$role"
-echo "  The credentials file now (the secret masked here too):"
+echo "  The credentials file now (the secrets masked here too):"
 sed -E 's/^(aws_secret_access_key[ =]+).*/\1****/; s/^/    /' "$work/home/.aws/credentials"
 
 say "The chain awsprof will run, with where each setting comes from"
@@ -104,6 +99,11 @@ show "$awsprof" profile whoami tanaka -v
 say "The AWS CLI reads the same files: DescribeInstanceTypes works, DescribeVpcs is still refused"
 show aws_cli ec2 describe-instance-types --profile tanaka --max-results 5 --query 'InstanceTypes[0].InstanceType' --output text
 expect_refused show aws_cli ec2 describe-vpcs --profile tanaka
+
+say "Other programs use the chain too: exec, and credential_process for any SDK"
+show "$awsprof" exec tanaka -- python3 -m awscli sts get-caller-identity --query Arn --output text
+printf '[profile via-awsprof]\ncredential_process = %s credential-process tanaka\n' "$awsprof" >> "$work/home/.aws/config"
+show aws_cli sts get-caller-identity --profile via-awsprof --query Arn --output text
 
 say "Every write took a backup first"
 show "$awsprof" backup list

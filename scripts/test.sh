@@ -14,6 +14,11 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 cargo test --no-fail-fast --tests --benches "$@" 2>&1 | tee "$log" || status=$?
+# The README's demo, end to end, from a copy built into this target dir
+# (outside cargo test: a nested build would wait on its lock).
+if [ $# -eq 0 ]; then
+  tests/demo_in_copy.sh 2>&1 | tee -a "$log" || status=1
+fi
 # Reference data read from ../shared (see README): say once when the SDK
 # suites were not there, so that ignored tests are not mistaken for passes.
 if grep -q 'conformance suites were not found' "$log"; then
