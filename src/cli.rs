@@ -60,6 +60,9 @@ pub enum Command {
     /// Find what will break before AWS does.
     #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
+    /// Rename or delete [sso-session] sections, keeping the profiles' references right.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    SsoSession(SsoSessionCommand),
     /// Access keys: import them without pasting secrets, see their age, rotate them safely.
     #[command(subcommand, after_help = EXIT_CODES)]
     Key(KeyCommand),
@@ -135,6 +138,68 @@ pub enum ProfileCommand {
     Verify(VerifyArgs),
     /// Print the credentials the chain reaches, as the AWS CLI v2's `configure export-credentials` does.
     Export(ExportArgs),
+    /// Set a profile's keys, region and output in one write: prompts on a terminal, like `aws configure`.
+    Configure(ConfigureArgs),
+    /// Rename a profile in both files, and every source_profile that names it.
+    Rename {
+        old: String,
+        new: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Copy a profile's properties to a new profile (a self-reference points at the copy).
+    Copy {
+        src: String,
+        dst: String,
+        /// Leave out static keys and session tokens.
+        #[arg(long)]
+        without_keys: bool,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Delete a profile's sections from both files (refused while others use it, unless --force).
+    Delete {
+        name: String,
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigureArgs {
+    pub name: String,
+    #[arg(long, value_name = "ID")]
+    pub access_key_id: Option<String>,
+    /// Read the secret access key from standard input (never from the command line).
+    #[arg(long)]
+    pub secret_access_key_stdin: bool,
+    #[arg(long)]
+    pub region: Option<String>,
+    #[arg(long, value_name = "FORMAT")]
+    pub output_format: Option<String>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SsoSessionCommand {
+    /// Rename an [sso-session] and every sso_session that names it.
+    Rename {
+        old: String,
+        new: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Delete an [sso-session] (refused while profiles use it, unless --force).
+    Delete {
+        name: String,
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,7 @@
 
 mod add_role;
 mod backup;
+mod configure;
 mod credential_process;
 mod credentials;
 mod exec;
@@ -14,6 +15,7 @@ mod list;
 mod remove_role;
 pub mod report;
 mod resolve;
+mod sections;
 mod set;
 mod show;
 mod unset;
@@ -49,8 +51,20 @@ pub fn run(cli: Cli) -> Result<i32> {
             ProfileCommand::Whoami { name, verbose, aws } => whoami::run(&ctx, name, verbose, aws),
             ProfileCommand::Verify(args) => return verify::run(&ctx, args),
             ProfileCommand::Export(args) => export::run(&ctx, args),
+            ProfileCommand::Configure(args) => configure::run(&ctx, args),
+            ProfileCommand::Rename { old, new, write } => sections::rename(&ctx, &old, &new, write),
+            ProfileCommand::Copy {
+                src,
+                dst,
+                without_keys,
+                write,
+            } => sections::copy(&ctx, &src, &dst, without_keys, write),
+            ProfileCommand::Delete { name, force, write } => {
+                sections::delete(&ctx, &name, force, write)
+            }
         },
         Command::Iam(cmd) => iam::run(&ctx, cmd),
+        Command::SsoSession(cmd) => sections::sso_session(&ctx, cmd),
         Command::Key(cmd) => return key::run(&ctx, cmd),
         Command::Exec(args) => exec::run(&ctx, args),
         Command::CredentialProcess(args) => credential_process::run(&ctx, args),

@@ -51,7 +51,11 @@ pub fn edit(ctx: &Context, profile: &str, applied: &Applied<EditResult>, dry_run
         if here.is_empty() {
             continue;
         }
-        out.push_str(&format!("Updated {}, profile [{profile}]:\n", path(kind)));
+        let section = match profile.strip_prefix("sso-session ") {
+            Some(name) => format!("[sso-session {name}]"),
+            None => format!("profile [{profile}]"),
+        };
+        out.push_str(&format!("Updated {}, {section}:\n", path(kind)));
         for c in here {
             out.push_str(&change_line(c));
         }
@@ -62,6 +66,9 @@ pub fn edit(ctx: &Context, profile: &str, applied: &Applied<EditResult>, dry_run
 
 fn change_line(c: &Change) -> String {
     match (&c.action, c.shown_value()) {
+        (crate::edits::Action::Renamed, v) => {
+            format!("  ~ {} -> {}\n", c.key, v.unwrap_or_default())
+        }
         (crate::edits::Action::Removed, _) => format!("  - {}\n", c.key),
         (crate::edits::Action::Added, Some(v)) => format!("  + {} = {v}\n", c.key),
         (_, v) => format!("  ~ {} = {}\n", c.key, v.unwrap_or_default()),

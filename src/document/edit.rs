@@ -174,13 +174,24 @@ impl Document {
                 _ => None,
             })
             .unwrap_or_else(|| DEFAULT_SEPARATOR.to_string());
+        let body = properties
+            .iter()
+            .map(|(k, v)| format!("{k}{sep}{v}"))
+            .collect();
+        self.append_section_lines(header_name, body)
+    }
+
+    /// Appends `[header_name]` and `body` (whole lines, as written) at the
+    /// end of the file, after a blank line when the file does not already
+    /// end with one. Returns the index of the header line.
+    pub fn append_section_lines(&mut self, header_name: &str, body: Vec<String>) -> usize {
         let mut texts = Vec::new();
         if self.lines.last().is_some_and(|l| l.kind != LineKind::Blank) {
             texts.push(String::new());
         }
         let header = self.lines.len() + texts.len();
         texts.push(format!("[{header_name}]"));
-        texts.extend(properties.iter().map(|(k, v)| format!("{k}{sep}{v}")));
+        texts.extend(body);
         let at = self.lines.len();
         self.insert_lines(at, texts);
         // An appended section always ends with a newline, even in a file
@@ -190,6 +201,37 @@ impl Document {
             last.ending = ending;
         }
         header
+    }
+
+    /// The lines a section owns, for removing it whole: the comment lines
+    /// directly above its header, the header, and its lines up to the next
+    /// section less the comments directly above that next header (they
+    /// are the next section's). `[start, end)`.
+    pub fn section_span(&self, header: usize) -> (usize, usize) {
+        let is_comment = |idx: usize| self.lines[idx].kind == LineKind::Comment;
+        let mut start = header;
+        while start > 0 && is_comment(start - 1) {
+            start -= 1;
+        }
+        let mut end = self.section_end(header);
+        if end < self.lines.len() {
+            while end > header + 1 && is_comment(end - 1) {
+                end -= 1;
+            }
+        }
+        (start, end)
+    }
+
+    /// Removes a section with the comments above it (see `section_span`),
+    /// and the blank line that separated it when nothing follows it or a
+    /// blank line already does: no stray blank lines are left.
+    pub fn remove_section_whole(&mut self, header: usize) {
+        let (mut start, end) = self.section_span(header);
+        let blank = |idx: usize| self.lines[idx].kind == LineKind::Blank;
+        if start > 0 && blank(start - 1) && (end == self.lines.len() || blank(end)) {
+            start -= 1;
+        }
+        self.remove_lines(start, end);
     }
 
     /// Rewrites the bracketed part of the header at `idx` as `[inner]`,

@@ -10,6 +10,8 @@ pub enum Action {
     Added,
     Replaced,
     Removed,
+    /// A section header: `key` is the old header, `value` the new one.
+    Renamed,
 }
 
 impl Action {
@@ -18,6 +20,7 @@ impl Action {
             Action::Added => "added",
             Action::Replaced => "replaced",
             Action::Removed => "removed",
+            Action::Renamed => "renamed",
         }
     }
 }

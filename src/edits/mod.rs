@@ -7,11 +7,13 @@
 mod add_role;
 mod change;
 mod keys;
+mod sections;
 mod set;
 
 pub use add_role::{add_role, AddRole};
 pub use change::{check_result, set_everywhere, unset_everywhere, Action, Change, EditResult};
 pub use keys::{holders, import_key, remove_keys, replace_key, store_key};
+pub use sections::{copy, delete, delete_sso_session, dependents, rename, rename_sso_session};
 pub use set::{check_set, check_unset, remove_role, set, unset};
 
 use crate::error::{Error, Result};

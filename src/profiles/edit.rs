@@ -50,7 +50,7 @@ pub fn new_header(kind: FileKind, name: &str) -> String {
 }
 
 impl ProfileFiles {
-    fn document_mut(&mut self, kind: FileKind) -> &mut Document {
+    pub fn document_mut(&mut self, kind: FileKind) -> &mut Document {
         match kind {
             FileKind::Config => self.config.document_mut(),
             FileKind::Credentials => self.credentials.document_mut(),

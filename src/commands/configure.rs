@@ -1,0 +1,118 @@
+//! `awsprof profile configure NAME`: the walkthrough's step 2. On a
+//! terminal it prompts like `aws configure` (the secret without echo, each
+//! current value masked, Enter keeps it); else it takes flags. Keys go to
+//! the credentials file, region and output to the config file, in one
+//! transaction with one backup.
+
+use super::{apply, report, Context};
+use crate::cli::ConfigureArgs;
+use crate::edits;
+use crate::error::{Error, Result};
+use crate::profiles::keys::{
+    check_value, is_secret_key, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, OUTPUT, REGION,
+};
+use crate::secret::mask_key_id;
+use std::io::{BufRead, BufReader, Read, Write};
+
+pub fn run(ctx: &Context, args: ConfigureArgs) -> Result<()> {
+    edits::check_profile_name(&args.name)?;
+    let by_flags = args.access_key_id.is_some()
+        || args.secret_access_key_stdin
+        || args.region.is_some()
+        || args.output_format.is_some();
+    let values: Vec<(&'static str, String)> = if by_flags {
+        let mut values = Vec::new();
+        if let Some(id) = args.access_key_id {
+            values.push((AWS_ACCESS_KEY_ID, id));
+        }
+        if args.secret_access_key_stdin {
+            let mut secret = String::new();
+            std::io::stdin().read_to_string(&mut secret).map_err(|e| {
+                Error::Usage(format!("cannot read the secret from standard input: {e}"))
+            })?;
+            values.push((AWS_SECRET_ACCESS_KEY, secret.trim().to_string()));
+        }
+        values.extend(args.region.map(|v| (REGION, v)));
+        values.extend(args.output_format.map(|v| (OUTPUT, v)));
+        values
+    } else {
+        prompt(ctx, &args.name)?
+    };
+    for (key, value) in &values {
+        check_value(key, value).map_err(Error::Usage)?;
+    }
+    let applied = apply(
+        ctx,
+        args.write.dry_run,
+        Some(&[args.name.as_str()]),
+        |files| {
+            let mut result = edits::EditResult::default();
+            for (key, value) in &values {
+                let set = edits::set(files, &args.name, key, value, None)?;
+                result.changes.extend(set.changes);
+                result.warnings.extend(set.warnings);
+            }
+            if result.changes.is_empty() {
+                result.unchanged_because =
+                    Some(format!("profile `{}` already has these values", args.name));
+            }
+            Ok(result)
+        },
+    )?;
+    report::edit(ctx, &args.name, &applied, args.write.dry_run);
+    Ok(())
+}
+
+/// Asks for each value on the controlling terminal.
+fn prompt(ctx: &Context, profile: &str) -> Result<Vec<(&'static str, String)>> {
+    let no_terminal = |e: std::io::Error| {
+        Error::Usage(format!(
+            "no terminal to ask on ({e}); pass --access-key-id, --secret-access-key-stdin, --region or --output-format"
+        ))
+    };
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .append(true)
+        .open("/dev/tty")
+        .map_err(no_terminal)?;
+    let files = ctx.load()?;
+    let current = |key: &str| {
+        files
+            .set
+            .profile(profile)
+            .and_then(|p| p.get(key))
+            .map(|v| {
+                if is_secret_key(key) || key == AWS_ACCESS_KEY_ID {
+                    mask_key_id(v)
+                } else {
+                    v.to_string()
+                }
+            })
+            .unwrap_or_else(|| "None".to_string())
+    };
+    let mut out = &tty;
+    let mut input = BufReader::new(&tty);
+    let mut values = Vec::new();
+    for (key, label) in [
+        (AWS_ACCESS_KEY_ID, "AWS Access Key ID"),
+        (AWS_SECRET_ACCESS_KEY, "AWS Secret Access Key"),
+        (REGION, "Default region name"),
+        (OUTPUT, "Default output format"),
+    ] {
+        let question = format!("{label} [{}]: ", current(key));
+        let answer = if is_secret_key(key) {
+            rpassword::prompt_password(question).map_err(no_terminal)?
+        } else {
+            out.write_all(question.as_bytes()).map_err(no_terminal)?;
+            let mut line = String::new();
+            input.read_line(&mut line).map_err(no_terminal)?;
+            line
+        };
+        let answer = answer.trim();
+        if !answer.is_empty() {
+            values.push((key, answer.to_string()));
+        }
+    }
+    crate::commands::leave_to_exit(files);
+    Ok(values)
+}

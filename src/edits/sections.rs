@@ -1,0 +1,359 @@
+//! Profiles and sso-sessions as whole objects: rename, copy, delete, with
+//! every reference (`source_profile`, `sso_session`) kept right.
+
+use super::{check_profile_name, require_profile, Action, Change, EditResult};
+use crate::chain::resolve;
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::profiles::keys::{self, is_secret_key};
+use crate::profiles::{new_header, profile_headers, FileKind, ProfileFiles, SectionName};
+
+const KINDS: [FileKind; 2] = [FileKind::Config, FileKind::Credentials];
+
+fn section_change(file: FileKind, header: String, value: Option<String>, action: Action) -> Change {
+    Change {
+        file,
+        key: header,
+        value,
+        action,
+    }
+}
+
+/// The header text for `new` in place of `inner` (which names `old`):
+/// only the name changes, the rest of the header's spelling stays.
+fn renamed_inner(inner: &str, kind: FileKind, old: &str, new: &str) -> String {
+    let parsed = SectionName::parse(inner);
+    if kind == FileKind::Config && (new == "default" || parsed.prefix.is_none()) {
+        return new_header(kind, new);
+    }
+    let trimmed = inner.trim_end();
+    match trimmed.strip_suffix(old) {
+        Some(head) => format!("{head}{new}{}", &inner[trimmed.len()..]),
+        None => new_header(kind, new),
+    }
+}
+
+fn header_inner(doc: &Document, idx: usize) -> String {
+    doc.lines()[idx]
+        .header_name()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Points every `key = from` of every profile at `to`.
+fn repoint(files: &mut ProfileFiles, key: &str, from: &str, to: &str) -> Vec<Change> {
+    let users: Vec<String> = files
+        .set
+        .profiles
+        .iter()
+        .filter(|(_, p)| p.get(key) == Some(from))
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let mut changes = Vec::new();
+    for user in users {
+        changes.extend(super::set_everywhere(
+            files,
+            &user,
+            key,
+            to,
+            FileKind::Config,
+        ));
+    }
+    changes
+}
+
+/// Profiles whose `source_profile` names `name` (itself excluded).
+pub fn dependents(files: &ProfileFiles, name: &str) -> Vec<String> {
+    files
+        .set
+        .profiles
+        .iter()
+        .filter(|(p, s)| *p != name && s.get(keys::SOURCE_PROFILE) == Some(name))
+        .map(|(p, _)| p.to_string())
+        .collect()
+}
+
+fn exists_anywhere(files: &ProfileFiles, name: &str) -> bool {
+    files.set.profile(name).is_some()
+}
+
+pub fn rename(files: &mut ProfileFiles, old: &str, new: &str) -> Result<EditResult> {
+    check_profile_name(new)?;
+    require_profile(files, old)?;
+    if exists_anywhere(files, new) {
+        return Err(Error::Usage(format!(
+            "profile `{new}` exists already; pick another name or delete it first"
+        )));
+    }
+    let resolved_before: Vec<String> = resolving(files);
+    let mut changes = repoint(files, keys::SOURCE_PROFILE, old, new);
+    for kind in KINDS {
+        let headers = profile_headers(files.file(kind).document(), kind, old);
+        for idx in headers {
+            let inner = header_inner(files.file(kind).document(), idx);
+            let renamed = renamed_inner(&inner, kind, old, new);
+            files.document_mut(kind).set_header(idx, &renamed);
+            changes.push(section_change(
+                kind,
+                format!("[{inner}]"),
+                Some(format!("[{renamed}]")),
+                Action::Renamed,
+            ));
+        }
+    }
+    files.reparse()?;
+    let renamed = |p: &String| if p == old { new.to_string() } else { p.clone() };
+    still_resolving(files, resolved_before.iter().map(renamed))?;
+    let mut warnings = Vec::new();
+    if old == "default" {
+        warnings
+            .push("renamed `default`: tools that use the default profile will not find it".into());
+    }
+    if std::env::var("AWS_PROFILE").is_ok_and(|p| p == old) {
+        warnings.push(format!("AWS_PROFILE names `{old}`; set it to `{new}`"));
+    }
+    Ok(EditResult::changed(changes, warnings))
+}
+
+/// Names of the profiles that resolve to credentials now.
+fn resolving(files: &ProfileFiles) -> Vec<String> {
+    files
+        .set
+        .profiles
+        .keys()
+        .filter(|name| resolve(&files.set, name).is_ok())
+        .map(String::from)
+        .collect()
+}
+
+fn still_resolving(files: &ProfileFiles, names: impl Iterator<Item = String>) -> Result<()> {
+    for name in names {
+        if let Err(e) = resolve(&files.set, &name) {
+            return Err(Error::Config(format!(
+                "after the edit, profile `{name}` would no longer resolve: {}; nothing was written",
+                Error::chain(files, e)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a line of a profile is left out of a copy `--without-keys`.
+fn is_key_material(key: &str) -> bool {
+    [
+        keys::AWS_ACCESS_KEY_ID,
+        keys::AWS_SECRET_ACCESS_KEY,
+        keys::AWS_SESSION_TOKEN,
+        keys::AWS_SECURITY_TOKEN,
+    ]
+    .iter()
+    .any(|k| k.eq_ignore_ascii_case(key))
+        || is_secret_key(key)
+}
+
+/// The property lines of `src`'s sections in `doc`, as written, for a
+/// copy named `dst`: a self-reference points at the copy, and with
+/// `without_keys` key material is left out.
+fn copied_lines(
+    doc: &Document,
+    kind: FileKind,
+    src: &str,
+    dst: &str,
+    without_keys: bool,
+) -> Vec<String> {
+    let mut body = Vec::new();
+    for header in profile_headers(doc, kind, src) {
+        let end = doc.section_end(header);
+        let mut idx = header + 1;
+        while idx < end {
+            let line = &doc.lines()[idx];
+            let Some(key) = line.key() else {
+                idx += 1;
+                continue;
+            };
+            let through = doc.property_end(idx);
+            if without_keys && is_key_material(key) {
+                idx = through;
+                continue;
+            }
+            if key.eq_ignore_ascii_case(keys::SOURCE_PROFILE) && line.value() == Some(src) {
+                let text = line.text();
+                let at = text.rfind(src).expect("the value is in the line");
+                body.push(format!("{}{dst}{}", &text[..at], &text[at + src.len()..]));
+            } else {
+                body.extend(
+                    doc.lines()[idx..through]
+                        .iter()
+                        .map(|l| l.text().to_string()),
+                );
+            }
+            idx = through;
+        }
+    }
+    body
+}
+
+pub fn copy(
+    files: &mut ProfileFiles,
+    src: &str,
+    dst: &str,
+    without_keys: bool,
+) -> Result<EditResult> {
+    check_profile_name(dst)?;
+    require_profile(files, src)?;
+    if exists_anywhere(files, dst) {
+        return Err(Error::Usage(format!(
+            "profile `{dst}` exists already; pick another name or delete it first"
+        )));
+    }
+    let src_resolved = resolve(&files.set, src).is_ok();
+    let bodies: Vec<(FileKind, Vec<String>)> = KINDS
+        .into_iter()
+        .filter(|&kind| files.set.profile(src).is_some_and(|p| p.defined_in(kind)))
+        .map(|kind| {
+            (
+                kind,
+                copied_lines(files.file(kind).document(), kind, src, dst, without_keys),
+            )
+        })
+        .collect();
+    let any_body = bodies.iter().any(|(_, b)| !b.is_empty());
+    let mut changes = Vec::new();
+    for (kind, body) in bodies {
+        if body.is_empty() && any_body {
+            continue;
+        }
+        let header = new_header(kind, dst);
+        files.document_mut(kind).append_section_lines(&header, body);
+        changes.push(section_change(
+            kind,
+            format!("[{header}]"),
+            None,
+            Action::Added,
+        ));
+    }
+    files.reparse()?;
+    let mut warnings = Vec::new();
+    if src_resolved && !without_keys {
+        still_resolving(files, std::iter::once(dst.to_string()))?;
+    } else if let Err(e) = resolve(&files.set, dst) {
+        // Asked for without its keys: the copy waits for keys of its own.
+        warnings.push(format!(
+            "profile `{dst}` does not resolve to credentials yet: {e}"
+        ));
+    }
+    Ok(EditResult::changed(changes, warnings))
+}
+
+pub fn delete(files: &mut ProfileFiles, name: &str, force: bool) -> Result<EditResult> {
+    require_profile(files, name)?;
+    let users = dependents(files, name);
+    if !users.is_empty() && !force {
+        return Err(Error::Usage(format!(
+            "profiles {} use `{name}` as source_profile; change them first, or pass --force",
+            users.join(", ")
+        )));
+    }
+    let mut changes = Vec::new();
+    for kind in KINDS {
+        let headers = profile_headers(files.file(kind).document(), kind, name);
+        for idx in headers.into_iter().rev() {
+            let inner = header_inner(files.file(kind).document(), idx);
+            files.document_mut(kind).remove_section_whole(idx);
+            changes.push(section_change(
+                kind,
+                format!("[{inner}]"),
+                None,
+                Action::Removed,
+            ));
+        }
+    }
+    files.reparse()?;
+    let warnings = users
+        .iter()
+        .map(|u| format!("profile `{u}` used `{name}` as source_profile and no longer resolves"))
+        .collect();
+    Ok(EditResult::changed(changes, warnings))
+}
+
+/// Header indices of `[sso-session NAME]` in the config file.
+fn sso_headers(doc: &Document, name: &str) -> Vec<usize> {
+    doc.section_starts()
+        .filter(|&idx| {
+            doc.lines()[idx].header_name().is_some_and(|h| {
+                let s = SectionName::parse(h);
+                s.prefix == Some("sso-session") && s.name == name
+            })
+        })
+        .collect()
+}
+
+pub fn rename_sso_session(files: &mut ProfileFiles, old: &str, new: &str) -> Result<EditResult> {
+    check_profile_name(new)?;
+    if files.set.sso_session(old).is_none() {
+        return Err(Error::Usage(format!(
+            "no [sso-session {old}] in {}",
+            files.config.path.display()
+        )));
+    }
+    if files.set.sso_session(new).is_some() {
+        return Err(Error::Usage(format!("[sso-session {new}] exists already")));
+    }
+    let mut changes = repoint(files, keys::SSO_SESSION, old, new);
+    for idx in sso_headers(files.config.document(), old) {
+        let inner = header_inner(files.config.document(), idx);
+        let renamed = renamed_inner(&inner, FileKind::Credentials, old, new);
+        files
+            .document_mut(FileKind::Config)
+            .set_header(idx, &renamed);
+        changes.push(section_change(
+            FileKind::Config,
+            format!("[{inner}]"),
+            Some(format!("[{renamed}]")),
+            Action::Renamed,
+        ));
+    }
+    files.reparse()?;
+    Ok(EditResult::changed(changes, Vec::new()))
+}
+
+pub fn delete_sso_session(files: &mut ProfileFiles, name: &str, force: bool) -> Result<EditResult> {
+    if files.set.sso_session(name).is_none() {
+        return Err(Error::Usage(format!(
+            "no [sso-session {name}] in {}",
+            files.config.path.display()
+        )));
+    }
+    let users: Vec<String> = files
+        .set
+        .profiles
+        .iter()
+        .filter(|(_, p)| p.get(keys::SSO_SESSION) == Some(name))
+        .map(|(p, _)| p.to_string())
+        .collect();
+    if !users.is_empty() && !force {
+        return Err(Error::Usage(format!(
+            "profiles {} use sso_session = {name}; change them first, or pass --force",
+            users.join(", ")
+        )));
+    }
+    let mut changes = Vec::new();
+    for idx in sso_headers(files.config.document(), name).into_iter().rev() {
+        let inner = header_inner(files.config.document(), idx);
+        files
+            .document_mut(FileKind::Config)
+            .remove_section_whole(idx);
+        changes.push(section_change(
+            FileKind::Config,
+            format!("[{inner}]"),
+            None,
+            Action::Removed,
+        ));
+    }
+    files.reparse()?;
+    let warnings = users
+        .iter()
+        .map(|u| format!("profile `{u}` used sso_session = {name} and no longer resolves"))
+        .collect();
+    Ok(EditResult::changed(changes, warnings))
+}
