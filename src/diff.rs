@@ -1,11 +1,12 @@
 //! Unified diffs of documents, with secret values masked.
 
 use crate::document::Document;
-use crate::profiles::masked_text;
+use crate::profiles::masked_texts;
 
 /// A unified diff from `old` to `new`, empty when they are the same.
 pub fn documents(old: &Document, new: &Document, old_label: &str, new_label: &str) -> String {
-    texts(&masked_text(old), &masked_text(new), old_label, new_label)
+    let (old, new) = masked_texts(old, new);
+    texts(&old, &new, old_label, new_label)
 }
 
 pub fn texts(old: &str, new: &str, old_label: &str, new_label: &str) -> String {

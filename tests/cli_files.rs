@@ -685,3 +685,110 @@ fn restore_writes_the_backups_own_paths_under_their_lock_and_backs_them_up() {
     sb.awsprof(&["backup", "restore", &previous]).ok();
     assert_eq!(std::fs::read_to_string(&other_config).unwrap(), changed);
 }
+
+#[test]
+fn a_secret_never_reaches_a_backups_recorded_command_line() {
+    const VALUE: &str = "SECRETVALUE0123456789";
+    let sb = walkthrough();
+    let orders: [&[&str]; 6] = [
+        &["profile", "set", "tanaka", "aws_secret_access_key", VALUE],
+        &[
+            "profile",
+            "set",
+            "tanaka",
+            "aws_secret_access_key",
+            "--in",
+            "credentials",
+            VALUE,
+        ],
+        &[
+            "profile",
+            "set",
+            "--in",
+            "credentials",
+            "tanaka",
+            "aws_secret_access_key",
+            VALUE,
+        ],
+        &[
+            "--output",
+            "json",
+            "profile",
+            "set",
+            "tanaka",
+            "AWS_SECRET_ACCESS_KEY",
+            VALUE,
+            "--in",
+            "credentials",
+        ],
+        &[
+            "profile",
+            "set",
+            "tanaka",
+            "aws_session_token",
+            "--in=credentials",
+            VALUE,
+        ],
+        &[
+            "profile",
+            "set",
+            "tanaka",
+            "aws_secret_access_key",
+            "--",
+            VALUE,
+        ],
+    ];
+    for (i, args) in orders.iter().enumerate() {
+        // A different value each time, so that every run writes.
+        let value = format!("{VALUE}{i}");
+        let args: Vec<&str> = args
+            .iter()
+            .map(|a| if *a == VALUE { value.as_str() } else { a })
+            .collect();
+        sb.awsprof(&args).ok();
+        let listed = sb.awsprof(&["backup", "list", "--output", "json"]).ok();
+        assert!(
+            !listed.stdout.contains(&value),
+            "{args:?}: {}",
+            listed.stdout
+        );
+        assert!(listed.stdout.contains("****"), "{args:?}");
+    }
+}
+
+#[test]
+fn a_diff_where_only_a_secret_changed_shows_the_line_not_the_value() {
+    let sb = walkthrough();
+    let new = "anotherSecretValue0000000000000000000000";
+    let preview = sb
+        .awsprof(&[
+            "profile",
+            "set",
+            "tanaka",
+            "aws_secret_access_key",
+            new,
+            "--dry-run",
+        ])
+        .ok();
+    assert!(
+        preview.stdout.contains("-aws_secret_access_key = ****\n"),
+        "{preview:#?}"
+    );
+    assert!(
+        preview
+            .stdout
+            .contains("+aws_secret_access_key = **** (changed)\n"),
+        "{preview:#?}"
+    );
+    assert!(!preview.stdout.contains(new) && !preview.stdout.contains(SECRET));
+    sb.awsprof(&["profile", "set", "tanaka", "aws_secret_access_key", new])
+        .ok();
+    let id = sb.backup_ids().pop().unwrap();
+    let diff = sb.awsprof(&["backup", "diff", &id]).ok();
+    assert!(
+        diff.stdout
+            .contains("+aws_secret_access_key = **** (changed)"),
+        "{diff:#?}"
+    );
+    assert!(!diff.stdout.contains(new) && !diff.stdout.contains(SECRET));
+}

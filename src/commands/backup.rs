@@ -4,7 +4,6 @@ use super::{print_json, Context};
 use crate::cli::BackupCommand;
 use crate::document::Document;
 use crate::error::Result;
-use crate::profiles::masked_text;
 use crate::store::backup::BackedUpFile;
 use crate::store::Manifest;
 use serde_json::json;
@@ -103,17 +102,15 @@ fn show(ctx: &Context, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// A backed-up file and the current file at its path, both as masked text.
-fn masked_pair(ctx: &Context, m: &Manifest, f: &BackedUpFile) -> Result<(String, String)> {
-    let old = ctx.backups().content(m, f)?;
-    let old_text = old
-        .map(|b| masked_text(&Document::parse_str(&String::from_utf8_lossy(&b))))
-        .unwrap_or_default();
-    let new_text = match std::fs::read(&f.path) {
-        Ok(b) => masked_text(&Document::parse_str(&String::from_utf8_lossy(&b))),
-        Err(_) => String::new(),
+/// A backed-up file and the current file at its path, as documents.
+fn pair(ctx: &Context, m: &Manifest, f: &BackedUpFile) -> Result<(Document, Document)> {
+    let doc = |b: Option<Vec<u8>>| {
+        b.map(|b| Document::parse_str(&String::from_utf8_lossy(&b)))
+            .unwrap_or_default()
     };
-    Ok((old_text, new_text))
+    let old = doc(ctx.backups().content(m, f)?);
+    let now = doc(std::fs::read(&f.path).ok());
+    Ok((old, now))
 }
 
 /// Unified diff of every file between backup `m` and now; `toward_backup`
@@ -121,14 +118,14 @@ fn masked_pair(ctx: &Context, m: &Manifest, f: &BackedUpFile) -> Result<(String,
 fn diff_text(ctx: &Context, m: &Manifest, toward_backup: bool) -> Result<String> {
     let mut out = String::new();
     for f in &m.files {
-        let (backup, now) = masked_pair(ctx, m, f)?;
+        let (backup, now) = pair(ctx, m, f)?;
         let path = f.path.display();
         let backup_label = format!("{path} (backup {})", m.id);
         let now_label = format!("{path} (now)");
         out.push_str(&if toward_backup {
-            crate::diff::texts(&now, &backup, &now_label, &format!("{path} (restored)"))
+            crate::diff::documents(&now, &backup, &now_label, &format!("{path} (restored)"))
         } else {
-            crate::diff::texts(&backup, &now, &backup_label, &now_label)
+            crate::diff::documents(&backup, &now, &backup_label, &now_label)
         });
     }
     Ok(out)

@@ -22,7 +22,7 @@ mod unset;
 mod verify;
 mod whoami;
 
-use crate::cli::{Cli, Command, Global, Output, ProfileCommand};
+use crate::cli::{Cli, Command, Output, ProfileCommand};
 use crate::error::{exit, Result};
 use crate::profiles::{locate, Locations, Origin, Platform, ProfileFiles};
 use crate::store::{BackupStore, Commit, Store, Written};
@@ -32,7 +32,7 @@ use std::path::PathBuf;
 /// its work (verify and lint report their verdict that way), `Err` an
 /// error whose type decides the code (`Error::exit_code`).
 pub fn run(cli: Cli) -> Result<i32> {
-    let ctx = Context::new(&cli.global);
+    let ctx = Context::new(&cli);
     match cli.command {
         Command::Profile(cmd) => match cmd {
             ProfileCommand::List { show_secrets } => list::run(&ctx, show_secrets),
@@ -88,7 +88,8 @@ pub struct Context {
 }
 
 impl Context {
-    fn new(global: &Global) -> Context {
+    fn new(cli: &Cli) -> Context {
+        let global = &cli.global;
         let env = |name: &str| std::env::var(name).ok();
         let mut locations = locate(&env, Platform::current());
         if let Some(path) = &global.config_file {
@@ -101,7 +102,7 @@ impl Context {
             locations,
             output: global.output,
             backup_dir: global.backup_dir.clone(),
-            command_line: command_line(),
+            command_line: command_line(cli),
         }
     }
 
@@ -125,27 +126,59 @@ impl Context {
     }
 }
 
-/// The command line as typed, for backup manifests. A value given to
-/// `profile set` for a secret key is masked.
-fn command_line() -> String {
-    let args: Vec<String> = std::env::args().collect();
-    let mut out: Vec<String> = Vec::with_capacity(args.len());
-    for (i, arg) in args.iter().enumerate() {
-        let secret_value = i >= 1
-            && args
-                .get(i - 1)
-                .is_some_and(|k| crate::profiles::is_secret_key(k))
-            && args.iter().any(|a| a == "set");
-        out.push(if secret_value && arg != "-" {
-            crate::secret::MASK.to_string()
-        } else {
-            arg.clone()
-        });
-    }
-    if let Some(first) = out.first_mut() {
-        *first = "awsprof".to_string();
-    }
+/// The command line as typed, for backup manifests, with every secret
+/// value masked by meaning, wherever its flags stand: the value `profile
+/// set` gives a secret key, and an MFA code. Values read from standard
+/// input never reach the command line.
+fn command_line(cli: &Cli) -> String {
+    let secrets = secret_values(cli);
+    let mask = |arg: &str| -> String {
+        if secrets.iter().any(|s| s == arg) {
+            return crate::secret::MASK.to_string();
+        }
+        match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") && secrets.iter().any(|s| s == value) => {
+                format!("{flag}={}", crate::secret::MASK)
+            }
+            _ => arg.to_string(),
+        }
+    };
+    let mut out: Vec<String> = std::env::args().skip(1).map(|a| mask(&a)).collect();
+    out.insert(0, "awsprof".to_string());
     out.join(" ")
+}
+
+/// The secret values the parsed command line holds.
+fn secret_values(cli: &Cli) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut mfa = |aws: &crate::cli::AwsArgs| out.extend(aws.mfa_code.clone());
+    match &cli.command {
+        Command::Profile(ProfileCommand::Whoami { aws, .. }) => mfa(aws),
+        Command::Profile(ProfileCommand::Verify(args)) => mfa(&args.aws),
+        Command::Profile(ProfileCommand::Export(args)) => mfa(&args.aws),
+        Command::Exec(args) => mfa(&args.aws),
+        Command::CredentialProcess(args) => mfa(&args.aws),
+        Command::Key(crate::cli::KeyCommand::List { aws, .. })
+        | Command::Key(crate::cli::KeyCommand::Rotate { aws, .. }) => mfa(aws),
+        Command::Iam(cmd) => {
+            use crate::cli::IamCommand::*;
+            let admin = match cmd {
+                CreateUser(a) => &a.admin,
+                CreateRole(a) => &a.admin,
+                DeleteRole(a) => &a.admin,
+                DeleteUser(a) => &a.admin,
+            };
+            mfa(&admin.aws)
+        }
+        _ => {}
+    }
+    if let Command::Profile(ProfileCommand::Set { key, value, .. }) = &cli.command {
+        if crate::profiles::is_secret_key(key) && value != "-" {
+            out.push(value.clone());
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
 }
 
 /// `$AWS_PROFILE`, else `default`.

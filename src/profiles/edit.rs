@@ -125,18 +125,52 @@ impl ProfileFiles {
     }
 }
 
-/// The document's text with secret values replaced by `****`, for diffs.
-pub fn masked_text(doc: &Document) -> String {
-    let mut out = String::new();
-    for line in doc.lines() {
+/// Both documents' texts with secret values replaced by `****`, for a
+/// diff from `old` to `new`. A secret of `new` that `old` does not hold
+/// (same key, same value) reads `**** (changed)`, so that a diff in which
+/// only a secret changed still shows the line, never the value.
+pub fn masked_texts(old: &Document, new: &Document) -> (String, String) {
+    let old_secrets: std::collections::HashSet<(String, &str)> = secret_lines(old)
+        .map(|(key, value, _)| (key.to_ascii_lowercase(), value))
+        .collect();
+    let old_text = masked_with(old, |_, _| crate::secret::MASK.to_string());
+    let new_text = masked_with(new, |key, value| {
+        if old_secrets.contains(&(key.to_ascii_lowercase(), value)) {
+            crate::secret::MASK.to_string()
+        } else {
+            format!("{} (changed)", crate::secret::MASK)
+        }
+    });
+    (old_text, new_text)
+}
+
+/// (key, value, line index) of each non-empty secret value.
+fn secret_lines(doc: &Document) -> impl Iterator<Item = (&str, &str, usize)> {
+    doc.lines().iter().enumerate().filter_map(|(idx, line)| {
         let text = line.text();
         match line.kind() {
             LineKind::Property { key, value }
                 if super::is_secret_key(key.of(text)) && value.start() < value.end() =>
             {
-                out.push_str(&text[..value.start()]);
-                out.push_str(crate::secret::MASK);
-                out.push_str(&text[value.end()..]);
+                Some((key.of(text), &text[value.start()..value.end()], idx))
+            }
+            _ => None,
+        }
+    })
+}
+
+fn masked_with(doc: &Document, mask: impl Fn(&str, &str) -> String) -> String {
+    let mut secrets = secret_lines(doc).peekable();
+    let mut out = String::new();
+    for (idx, line) in doc.lines().iter().enumerate() {
+        let text = line.text();
+        match secrets.peek() {
+            Some(&(key, value, at)) if at == idx => {
+                let start = value.as_ptr() as usize - text.as_ptr() as usize;
+                out.push_str(&text[..start]);
+                out.push_str(&mask(key, value));
+                out.push_str(&text[start + value.len()..]);
+                secrets.next();
             }
             _ => out.push_str(text),
         }

@@ -101,6 +101,31 @@ impl StagedWrite {
     }
 }
 
+/// Removes the temp files a killed awsprof left beside `target` (they
+/// may hold a full copy of the file, secrets included). Only for a writer
+/// that holds the target's lock: no other awsprof is writing it then.
+pub fn remove_stale_temps(target: &Path) -> io::Result<usize> {
+    let real = real_path(target)?;
+    let Some(name) = real.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Ok(0);
+    };
+    let prefix = format!(".{name}.awsprof-");
+    let entries = match fs::read_dir(parent_dir(&real)) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in entries.filter_map(Result::ok) {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if file.starts_with(&prefix) && file.ends_with(".tmp") {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Removes `target` (through symlinks) and makes the removal durable.
 pub fn remove_durably(target: &Path) -> io::Result<()> {
     let real = real_path(target)?;

@@ -7,7 +7,9 @@ mod journal;
 mod lock;
 mod restore;
 
-pub use atomic::{real_path, remove_durably, write_atomic, StagedWrite, NEW_FILE_MODE};
+pub use atomic::{
+    real_path, remove_durably, remove_stale_temps, write_atomic, StagedWrite, NEW_FILE_MODE,
+};
 pub use backup::{BackupStore, Manifest};
 pub use journal::Journal;
 pub use lock::lock_path;
@@ -138,7 +140,11 @@ impl Store {
         // A dry run reads as the edit would but takes no lock: the lock
         // file (and a missing ~/.aws) would be a change on disk.
         let _locks = match commit {
-            Commit::Write => Some(self.lock(locations)?),
+            Commit::Write => {
+                let locks = self.lock(locations)?;
+                self.clear_leftovers(locations)?;
+                Some(locks)
+            }
             Commit::DryRun => None,
         };
         for _ in 0..ATTEMPTS {
@@ -201,6 +207,18 @@ impl Store {
             return Ok((value, written, files));
         }
         Err(StoreError::KeptChanging.into())
+    }
+
+    /// Under the lock: removes what killed writers left beside the files.
+    pub fn clear_leftovers(&self, locations: &Locations) -> Result<(), StoreError> {
+        for path in [&locations.config, &locations.credentials] {
+            remove_stale_temps(path).map_err(|source| StoreError::Io {
+                path: path.clone(),
+                action: "remove stale temp files beside",
+                source,
+            })?;
+        }
+        Ok(())
     }
 
     /// Locks both files, always in the same order so two awsprof processes

@@ -51,6 +51,7 @@ impl Store {
             contents.push((f.path.clone(), self.backups.content(manifest, f)?));
         }
         let _locks = self.lock(&locations)?;
+        self.clear_leftovers(&locations)?;
         let differs: Vec<&(PathBuf, Option<Vec<u8>>)> = contents
             .iter()
             .filter(|(path, content)| std::fs::read(path).ok() != *content)
