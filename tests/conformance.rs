@@ -35,7 +35,15 @@ fn profile_parser_suite() {
         let actual = ProfileSet::from_documents(&config, &credentials);
         let output = &case["output"];
         match (output.get("errorContaining"), actual) {
-            (Some(_), Err(_)) => {}
+            (Some(expected), Err(e)) => {
+                let expected = expected.as_str().unwrap();
+                if !e.message.contains(expected) {
+                    failures.push(format!(
+                        "{name}: error `{}` does not say `{expected}`",
+                        e.message
+                    ));
+                }
+            }
             (Some(expected), Ok(_)) => failures.push(format!("{name}: expected error {expected}")),
             (None, Err(e)) => failures.push(format!("{name}: unexpected error {e}")),
             (None, Ok(set)) => {
@@ -237,7 +245,12 @@ mod assume_role {
                         failures.push(format!("{docs}: {got} != {expected}"));
                     }
                 }
-                (None, Err(_)) => {}
+                (None, Err(e)) => {
+                    let expected = case["output"]["Error"].as_str().unwrap();
+                    if !e.to_string().contains(expected) {
+                        failures.push(format!("{docs}: error `{e}` does not say `{expected}`"));
+                    }
+                }
                 (Some(_), Err(e)) => failures.push(format!("{docs}: unexpected error {e}")),
                 (None, Ok(chain)) => failures.push(format!(
                     "{docs}: expected error {}, got {}",

@@ -96,16 +96,36 @@ const SECURITY_GROUP: &str = "sg-0123456789abcdef0";
 const VOLUME: &str = "vol-0123456789abcdef0";
 const PROBE_NAME: &str = "awsprof-verify-probe";
 
+/// A registry row. A mutating row is always sent with `DryRun=true`: the
+/// macro adds it, so no row can leave it out.
 macro_rules! ec2 {
-    ($op:literal, $dry:expr, |$c:ident| $request:expr) => {
+    (read $op:literal, |$c:ident| $request:expr) => {
         Action {
             service: "ec2",
             operation: $op,
-            dry_run: $dry,
+            dry_run: false,
             call: |clients| {
                 Box::pin(async move {
                     let $c = &clients;
                     $request.send().await.map(|_| ()).map_err(|e| describe(&e))
+                })
+            },
+        }
+    };
+    (mutating $op:literal, |$c:ident| $request:expr) => {
+        Action {
+            service: "ec2",
+            operation: $op,
+            dry_run: true,
+            call: |clients| {
+                Box::pin(async move {
+                    let $c = &clients;
+                    $request
+                        .dry_run(true)
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| describe(&e))
                 })
             },
         }
@@ -129,206 +149,186 @@ pub static ACTIONS: &[Action] = &[
             })
         },
     },
-    ec2!("DescribeAccountAttributes", false, |c| c
+    ec2!(read "DescribeAccountAttributes", |c| c
         .ec2
         .describe_account_attributes()),
-    ec2!("DescribeAddresses", false, |c| c.ec2.describe_addresses()),
-    ec2!("DescribeAvailabilityZones", false, |c| c
+    ec2!(read "DescribeAddresses", |c| c.ec2.describe_addresses()),
+    ec2!(read "DescribeAvailabilityZones", |c| c
         .ec2
         .describe_availability_zones()),
-    ec2!("DescribeCustomerGateways", false, |c| c
+    ec2!(read "DescribeCustomerGateways", |c| c
         .ec2
         .describe_customer_gateways()),
-    ec2!("DescribeDhcpOptions", false, |c| c
+    ec2!(read "DescribeDhcpOptions", |c| c
         .ec2
         .describe_dhcp_options()),
-    ec2!("DescribeEgressOnlyInternetGateways", false, |c| c
+    ec2!(read "DescribeEgressOnlyInternetGateways", |c| c
         .ec2
         .describe_egress_only_internet_gateways()),
-    ec2!("DescribeFlowLogs", false, |c| c.ec2.describe_flow_logs()),
-    ec2!("DescribeImages", false, |c| c
+    ec2!(read "DescribeFlowLogs", |c| c.ec2.describe_flow_logs()),
+    ec2!(read "DescribeImages", |c| c
         .ec2
         .describe_images()
         .owners("self")),
-    ec2!("DescribeInstanceStatus", false, |c| c
+    ec2!(read "DescribeInstanceStatus", |c| c
         .ec2
         .describe_instance_status()),
-    ec2!("DescribeInstanceTypes", false, |c| c
+    ec2!(read "DescribeInstanceTypes", |c| c
         .ec2
         .describe_instance_types()
         .max_results(5)),
-    ec2!("DescribeInstances", false, |c| c.ec2.describe_instances()),
-    ec2!("DescribeInternetGateways", false, |c| c
+    ec2!(read "DescribeInstances", |c| c.ec2.describe_instances()),
+    ec2!(read "DescribeInternetGateways", |c| c
         .ec2
         .describe_internet_gateways()),
-    ec2!("DescribeKeyPairs", false, |c| c.ec2.describe_key_pairs()),
-    ec2!("DescribeLaunchTemplates", false, |c| c
+    ec2!(read "DescribeKeyPairs", |c| c.ec2.describe_key_pairs()),
+    ec2!(read "DescribeLaunchTemplates", |c| c
         .ec2
         .describe_launch_templates()),
-    ec2!("DescribeNatGateways", false, |c| c
+    ec2!(read "DescribeNatGateways", |c| c
         .ec2
         .describe_nat_gateways()),
-    ec2!("DescribeNetworkAcls", false, |c| c
+    ec2!(read "DescribeNetworkAcls", |c| c
         .ec2
         .describe_network_acls()),
-    ec2!("DescribeNetworkInterfaces", false, |c| c
+    ec2!(read "DescribeNetworkInterfaces", |c| c
         .ec2
         .describe_network_interfaces()),
-    ec2!("DescribePlacementGroups", false, |c| c
+    ec2!(read "DescribePlacementGroups", |c| c
         .ec2
         .describe_placement_groups()),
-    ec2!("DescribePrefixLists", false, |c| c
+    ec2!(read "DescribePrefixLists", |c| c
         .ec2
         .describe_prefix_lists()),
-    ec2!("DescribeRegions", false, |c| c.ec2.describe_regions()),
-    ec2!("DescribeRouteTables", false, |c| c
+    ec2!(read "DescribeRegions", |c| c.ec2.describe_regions()),
+    ec2!(read "DescribeRouteTables", |c| c
         .ec2
         .describe_route_tables()),
-    ec2!("DescribeSecurityGroups", false, |c| c
+    ec2!(read "DescribeSecurityGroups", |c| c
         .ec2
         .describe_security_groups()),
-    ec2!("DescribeSnapshots", false, |c| c
+    ec2!(read "DescribeSnapshots", |c| c
         .ec2
         .describe_snapshots()
         .owner_ids("self")),
-    ec2!("DescribeSpotInstanceRequests", false, |c| c
+    ec2!(read "DescribeSpotInstanceRequests", |c| c
         .ec2
         .describe_spot_instance_requests()),
-    ec2!("DescribeSubnets", false, |c| c.ec2.describe_subnets()),
-    ec2!("DescribeTags", false, |c| c.ec2.describe_tags()),
-    ec2!("DescribeVolumes", false, |c| c.ec2.describe_volumes()),
-    ec2!("DescribeVpcEndpoints", false, |c| c
+    ec2!(read "DescribeSubnets", |c| c.ec2.describe_subnets()),
+    ec2!(read "DescribeTags", |c| c.ec2.describe_tags()),
+    ec2!(read "DescribeVolumes", |c| c.ec2.describe_volumes()),
+    ec2!(read "DescribeVpcEndpoints", |c| c
         .ec2
         .describe_vpc_endpoints()),
-    ec2!("DescribeVpcPeeringConnections", false, |c| c
+    ec2!(read "DescribeVpcPeeringConnections", |c| c
         .ec2
         .describe_vpc_peering_connections()),
-    ec2!("DescribeVpcs", false, |c| c.ec2.describe_vpcs()),
-    ec2!("DescribeVpnGateways", false, |c| c
+    ec2!(read "DescribeVpcs", |c| c.ec2.describe_vpcs()),
+    ec2!(read "DescribeVpnGateways", |c| c
         .ec2
         .describe_vpn_gateways()),
-    ec2!("AllocateAddress", true, |c| c
+    ec2!(mutating "AllocateAddress", |c| c
         .ec2
         .allocate_address()
-        .dry_run(true)
         .domain(aws_sdk_ec2::types::DomainType::Vpc)),
-    ec2!("AuthorizeSecurityGroupIngress", true, |c| c
-        .ec2
-        .authorize_security_group_ingress()
-        .dry_run(true)
-        .group_id(SECURITY_GROUP)
-        .ip_permissions(
-            IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(22)
-                .to_port(22)
-                .ip_ranges(IpRange::builder().cidr_ip("192.0.2.0/24").build())
-                .build()
-        )),
-    ec2!("CreateImage", true, |c| c
+    ec2!(mutating "AuthorizeSecurityGroupIngress", |c| c
+    .ec2
+    .authorize_security_group_ingress()
+    .group_id(SECURITY_GROUP)
+    .ip_permissions(
+        IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(22)
+            .to_port(22)
+            .ip_ranges(IpRange::builder().cidr_ip("192.0.2.0/24").build())
+            .build()
+    )),
+    ec2!(mutating "CreateImage", |c| c
         .ec2
         .create_image()
-        .dry_run(true)
         .instance_id(INSTANCE)
         .name(PROBE_NAME)),
-    ec2!("CreateKeyPair", true, |c| c
+    ec2!(mutating "CreateKeyPair", |c| c
         .ec2
         .create_key_pair()
-        .dry_run(true)
         .key_name(PROBE_NAME)),
-    ec2!("CreateSecurityGroup", true, |c| c
+    ec2!(mutating "CreateSecurityGroup", |c| c
         .ec2
         .create_security_group()
-        .dry_run(true)
         .group_name(PROBE_NAME)
         .description("awsprof verify probe")),
-    ec2!("CreateSnapshot", true, |c| c
+    ec2!(mutating "CreateSnapshot", |c| c
         .ec2
         .create_snapshot()
-        .dry_run(true)
         .volume_id(VOLUME)),
-    ec2!("CreateSubnet", true, |c| c
+    ec2!(mutating "CreateSubnet", |c| c
         .ec2
         .create_subnet()
-        .dry_run(true)
         .vpc_id(VPC)
         .cidr_block("10.0.0.0/24")),
-    ec2!("CreateTags", true, |c| c
+    ec2!(mutating "CreateTags", |c| c
         .ec2
         .create_tags()
-        .dry_run(true)
         .resources(INSTANCE)
         .tags(Tag::builder().key("awsprof").value("probe").build())),
-    ec2!("CreateVolume", true, |c| c
+    ec2!(mutating "CreateVolume", |c| c
         .ec2
         .create_volume()
-        .dry_run(true)
         .size(1)
         .availability_zone(format!("{}a", c.region))),
-    ec2!("CreateVpc", true, |c| c
+    ec2!(mutating "CreateVpc", |c| c
         .ec2
         .create_vpc()
-        .dry_run(true)
         .cidr_block("10.0.0.0/16")),
-    ec2!("DeleteKeyPair", true, |c| c
+    ec2!(mutating "DeleteKeyPair", |c| c
         .ec2
         .delete_key_pair()
-        .dry_run(true)
         .key_name(PROBE_NAME)),
-    ec2!("DeleteSecurityGroup", true, |c| c
+    ec2!(mutating "DeleteSecurityGroup", |c| c
         .ec2
         .delete_security_group()
-        .dry_run(true)
         .group_id(SECURITY_GROUP)),
-    ec2!("DeleteTags", true, |c| c
+    ec2!(mutating "DeleteTags", |c| c
         .ec2
         .delete_tags()
-        .dry_run(true)
         .resources(INSTANCE)
         .tags(Tag::builder().key("awsprof").build())),
-    ec2!("DeleteVolume", true, |c| c
+    ec2!(mutating "DeleteVolume", |c| c
         .ec2
         .delete_volume()
-        .dry_run(true)
         .volume_id(VOLUME)),
-    ec2!("DeleteVpc", true, |c| c
+    ec2!(mutating "DeleteVpc", |c| c
         .ec2
         .delete_vpc()
-        .dry_run(true)
         .vpc_id(VPC)),
-    ec2!("RebootInstances", true, |c| c
+    ec2!(mutating "RebootInstances", |c| c
         .ec2
         .reboot_instances()
-        .dry_run(true)
         .instance_ids(INSTANCE)),
-    ec2!("RunInstances", true, |c| c
-        .ec2
-        .run_instances()
-        .dry_run(true)
-        .image_id(IMAGE)
-        .instance_type(InstanceType::T3Micro)
-        .min_count(1)
-        .max_count(1)
-        .tag_specifications(
-            TagSpecification::builder()
-                .resource_type(ResourceType::Instance)
-                .tags(Tag::builder().key("awsprof").value("probe").build())
-                .build()
-        )),
-    ec2!("StartInstances", true, |c| c
+    ec2!(mutating "RunInstances", |c| c
+    .ec2
+    .run_instances()
+    .image_id(IMAGE)
+    .instance_type(InstanceType::T3Micro)
+    .min_count(1)
+    .max_count(1)
+    .tag_specifications(
+        TagSpecification::builder()
+            .resource_type(ResourceType::Instance)
+            .tags(Tag::builder().key("awsprof").value("probe").build())
+            .build()
+    )),
+    ec2!(mutating "StartInstances", |c| c
         .ec2
         .start_instances()
-        .dry_run(true)
         .instance_ids(INSTANCE)),
-    ec2!("StopInstances", true, |c| c
+    ec2!(mutating "StopInstances", |c| c
         .ec2
         .stop_instances()
-        .dry_run(true)
         .instance_ids(INSTANCE)),
-    ec2!("TerminateInstances", true, |c| c
+    ec2!(mutating "TerminateInstances", |c| c
         .ec2
         .terminate_instances()
-        .dry_run(true)
         .instance_ids(INSTANCE)),
 ];
 
@@ -434,5 +434,85 @@ mod tests {
             lookup("DescribeVpcs").unwrap_err(),
             vec!["ec2:DescribeVpcs".to_string()]
         );
+    }
+
+    /// Every request body a local server receives; it answers each with
+    /// EC2's DryRunOperation.
+    fn capturing_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = bodies.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                seen.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&body).into_owned());
+                let answer = "<Response><Errors><Error><Code>DryRunOperation</Code><Message>dry</Message></Error></Errors></Response>";
+                let mut stream = stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 412 Precondition Failed\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+            }
+        });
+        (endpoint, bodies)
+    }
+
+    #[tokio::test]
+    async fn every_mutating_action_is_sent_with_dry_run() {
+        let (endpoint, bodies) = capturing_server();
+        let settings = crate::aws::Settings {
+            region: "us-east-1".into(),
+            region_configured: true,
+            sts_endpoint: Some(endpoint.clone()),
+            ec2_endpoint: Some(endpoint.clone()),
+            iam_endpoint: None,
+            mfa_code: None,
+            use_cache: false,
+            cache_dir: None,
+        };
+        let creds = crate::aws::Creds {
+            access_key_id: "AKIAEXAMPLE".into(),
+            secret_access_key: crate::secret::Secret::new("secret"),
+            session_token: None,
+            expiration: None,
+        };
+        let clients = Clients {
+            ec2: crate::aws::ec2_client(&creds, &settings),
+            sts: crate::aws::sts_client(&creds, &settings),
+            region: settings.region.clone(),
+        };
+        let mutating: Vec<&Action> = ACTIONS.iter().filter(|a| a.dry_run).collect();
+        assert_eq!(mutating.len(), 20);
+        for action in mutating {
+            let before = bodies.lock().unwrap().len();
+            let outcome = classify(&action.call(clients.clone()).await);
+            let sent = bodies.lock().unwrap()[before..].to_vec();
+            assert!(!sent.is_empty(), "{action:?} sent nothing");
+            for body in &sent {
+                assert!(
+                    body.contains(&format!("Action={}", action.operation))
+                        && body.contains("DryRun=true"),
+                    "{action:?} sent {body}"
+                );
+            }
+            assert_eq!(outcome, Outcome::Allowed, "{action:?}");
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod policy;
 pub mod retry;
 pub mod run;
 mod settings;
+pub mod tasks;
 
 pub use arrive::{arrive, runtime, Arrived};
 pub use clients::{ec2_client, sts_client};

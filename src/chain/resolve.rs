@@ -32,7 +32,7 @@ pub enum ChainErrorKind {
     #[error("profile formed an infinite loop: {}; point one source_profile at a profile with credentials", .cycle.join(" -> "))]
     Loop { cycle: Vec<String> },
     #[error(
-        "profile `{0}` contained both source_profile and credential_source; keep only one of them"
+        "profile contained both source_profile and credential_source (profile `{0}`); keep only one of them"
     )]
     BothSources(String),
     #[error("profile `{0}` has role_arn but neither source_profile nor credential_source: a role profile must contain `source_profile` or `credential_source`")]
@@ -41,7 +41,7 @@ pub enum ChainErrorKind {
     UnknownCredentialSource { profile: String, value: String },
     #[error("profile `{0}` did not contain credential information; add aws_access_key_id and aws_secret_access_key, or a role_arn with a source")]
     NoCredentials(String),
-    #[error("profile `{profile}` missing {key}; static credentials need both aws_access_key_id and aws_secret_access_key")]
+    #[error("profile missing {key} (profile `{profile}`); static credentials need both aws_access_key_id and aws_secret_access_key")]
     PartialKeys { profile: String, key: &'static str },
     #[error("profile `{0}`: `web_identity_token_file` was specified but `role_arn` was missing")]
     WebIdentityWithoutRole(String),

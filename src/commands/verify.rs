@@ -3,13 +3,13 @@
 use super::{arrive, print_json, runtime, selected_profile, Context};
 use crate::aws::checks::{classify, lookup, Action, Clients, Outcome, ACTIONS};
 use crate::aws::errors::CallError;
+use crate::aws::tasks::run_all;
 use crate::aws::Arrived;
 use crate::aws::{ec2_client, sts_client, Creds, Settings};
 use crate::cli::VerifyArgs;
 use crate::error::{exit, Error, Result};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expect {
@@ -168,39 +168,43 @@ async fn run_checks(
     };
     let main = clients(creds);
     let base = source.map(clients);
-    let limit = Arc::new(tokio::sync::Semaphore::new(concurrency));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (index, (action, expect)) in checks.iter().copied().enumerate() {
-        let (main, base, limit) = (main.clone(), base.clone(), limit.clone());
-        tasks.spawn(async move {
-            let _permit = limit
-                .acquire_owned()
-                .await
-                .expect("the semaphore is never closed");
-            let result = action.call(main).await;
-            let source = match base {
-                Some(b) => Some(action.call(b).await),
-                None => None,
-            };
-            (
-                index,
+    let futures: Vec<_> = checks
+        .iter()
+        .copied()
+        .map(|(action, expect)| {
+            let (main, base) = (main.clone(), base.clone());
+            async move {
+                let result = action.call(main).await;
+                let source = match base {
+                    Some(b) => Some(action.call(b).await),
+                    None => None,
+                };
                 CheckResult {
                     action,
                     expect,
                     result,
                     source,
-                },
-            )
-        });
-    }
-    let mut results: Vec<(usize, CheckResult)> = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok(r) = joined {
-            results.push(r);
+                }
+            }
+        })
+        .collect();
+    // Every requested check has exactly one result: a lost one is an error.
+    run_all(futures, concurrency, |index, why| {
+        let (action, expect) = checks[index];
+        let lost = || {
+            Err(CallError {
+                code: "CheckLost".into(),
+                message: why.clone(),
+            })
+        };
+        CheckResult {
+            action,
+            expect,
+            result: lost(),
+            source: source.map(|_| lost()),
         }
-    }
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    })
+    .await
 }
 
 struct Report {
