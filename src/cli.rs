@@ -60,6 +60,9 @@ pub enum Command {
     /// Find what will break before AWS does.
     #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
+    /// Per-service settings in [services NAME] sections (endpoints): set and unset SERVICE.SETTING.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Services(ServicesCommand),
     /// Rename or delete [sso-session] sections, keeping the profiles' references right.
     #[command(subcommand, after_help = EXIT_CODES)]
     SsoSession(SsoSessionCommand),
@@ -181,6 +184,25 @@ pub struct ConfigureArgs {
     pub output_format: Option<String>,
     #[command(flatten)]
     pub write: WriteArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServicesCommand {
+    /// Set SERVICE.SETTING (like s3.endpoint_url) in [services NAME], created when missing.
+    Set {
+        name: String,
+        key: String,
+        value: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Remove SERVICE.SETTING from [services NAME] (the block goes when it empties).
+    Unset {
+        name: String,
+        key: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -65,6 +65,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         },
         Command::Iam(cmd) => iam::run(&ctx, cmd),
         Command::SsoSession(cmd) => sections::sso_session(&ctx, cmd),
+        Command::Services(cmd) => sections::services(&ctx, cmd),
         Command::Key(cmd) => return key::run(&ctx, cmd),
         Command::Exec(args) => exec::run(&ctx, args),
         Command::CredentialProcess(args) => credential_process::run(&ctx, args),

@@ -51,9 +51,10 @@ pub fn edit(ctx: &Context, profile: &str, applied: &Applied<EditResult>, dry_run
         if here.is_empty() {
             continue;
         }
-        let section = match profile.strip_prefix("sso-session ") {
-            Some(name) => format!("[sso-session {name}]"),
-            None => format!("profile [{profile}]"),
+        let section = if profile.starts_with("sso-session ") || profile.starts_with("services ") {
+            format!("[{profile}]")
+        } else {
+            format!("profile [{profile}]")
         };
         out.push_str(&format!("Updated {}, {section}:\n", path(kind)));
         for c in here {

@@ -2,7 +2,7 @@
 //! whole sections, with every reference kept right, all files at once.
 
 use super::{apply, report, Context};
-use crate::cli::{SsoSessionCommand, WriteArgs};
+use crate::cli::{ServicesCommand, SsoSessionCommand, WriteArgs};
 use crate::edits;
 use crate::error::Result;
 
@@ -54,5 +54,31 @@ pub fn sso_session(ctx: &Context, cmd: SsoSessionCommand) -> Result<()> {
         }
     };
     report::edit(ctx, &format!("sso-session {name}"), &applied, dry_run);
+    Ok(())
+}
+
+pub fn services(ctx: &Context, cmd: ServicesCommand) -> Result<()> {
+    let (name, dry_run, applied) = match cmd {
+        ServicesCommand::Set {
+            name,
+            key,
+            value,
+            write,
+        } => {
+            let key = key.to_ascii_lowercase();
+            let applied = apply(ctx, write.dry_run, None, |files| {
+                edits::set_service(files, &name, &key, &value)
+            })?;
+            (name, write.dry_run, applied)
+        }
+        ServicesCommand::Unset { name, key, write } => {
+            let key = key.to_ascii_lowercase();
+            let applied = apply(ctx, write.dry_run, None, |files| {
+                edits::unset_service(files, &name, &key)
+            })?;
+            (name, write.dry_run, applied)
+        }
+    };
+    report::edit(ctx, &format!("services {name}"), &applied, dry_run);
     Ok(())
 }

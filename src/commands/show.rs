@@ -3,7 +3,7 @@
 use super::{origin_label, print_json, selected_profile, Context};
 use crate::edits::require_profile;
 use crate::error::Result;
-use crate::profiles::is_secret_key;
+use crate::profiles::{is_secret_key, sub_properties};
 use crate::secret::MASK;
 use serde_json::json;
 
@@ -43,18 +43,21 @@ pub fn run(ctx: &Context, name: Option<String>, show_secrets: bool) -> Result<()
         return Ok(());
     }
     let mut out = format!("[{name}]\n");
-    let width = profile
-        .properties
-        .keys()
-        .map(|k| k.len())
-        .max()
-        .unwrap_or(0);
+    // A block's sub-properties print one a line as `s3.signature_version`.
+    let mut rows: Vec<(String, String, String)> = Vec::new();
     for (key, prop) in &profile.properties {
-        let value = shown(key, &prop.value).replace('\n', "\\n");
-        out.push_str(&format!(
-            "  {key:<width$}  {value}  ({})\n",
-            origin_label(prop.origin)
-        ));
+        let origin = origin_label(prop.origin);
+        if prop.value.starts_with('\n') {
+            for (sub, value) in sub_properties(&prop.value) {
+                rows.push((format!("{key}.{sub}"), shown(sub, value), origin.clone()));
+            }
+        } else {
+            rows.push((key.to_string(), shown(key, &prop.value), origin));
+        }
+    }
+    let width = rows.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
+    for (key, value, origin) in rows {
+        out.push_str(&format!("  {key:<width$}  {value}  ({origin})\n"));
     }
     let files_used: Vec<String> = profile
         .headers

@@ -160,6 +160,72 @@ impl Document {
         found.len()
     }
 
+    /// The sub-property lines of the block whose key line is at `block`
+    /// (`s3 =` followed by indented `name = value` lines): each line's
+    /// index with its name and value.
+    pub fn sub_properties(&self, block: usize) -> Vec<(usize, &str, &str)> {
+        (block + 1..self.property_end(block))
+            .filter_map(|idx| {
+                let line = &self.lines[idx];
+                let LineKind::Indented { content } = line.kind else {
+                    return None;
+                };
+                let (name, value) = content.of(line.text()).split_once('=')?;
+                Some((idx, name.trim(), value.trim()))
+            })
+            .collect()
+    }
+
+    /// Sets sub-property `name` of the block at `block`: in place where it
+    /// is, else as a new last line of the block in the block's own indent
+    /// (four spaces for a block with none yet).
+    pub fn set_sub_property(&mut self, block: usize, name: &str, value: &str) {
+        let subs = self.sub_properties(block);
+        let indent_of = |idx: usize| {
+            let text = self.lines[idx].text();
+            text[..text.len() - text.trim_start_matches([' ', '\t']).len()].to_string()
+        };
+        let indent = subs
+            .first()
+            .map_or_else(|| "    ".to_string(), |&(idx, _, _)| indent_of(idx));
+        if let Some(&(idx, _, _)) = subs
+            .iter()
+            .rev()
+            .find(|(_, n, _)| n.eq_ignore_ascii_case(name))
+        {
+            let text = format!("{}{name} = {value}", indent_of(idx));
+            let ending = self.lines[idx].ending;
+            self.replace_line(idx, Line::new(text, ending));
+            return;
+        }
+        let at = subs.last().map_or(block + 1, |&(idx, _, _)| idx + 1);
+        self.insert_lines(at, vec![format!("{indent}{name} = {value}")]);
+    }
+
+    /// Removes sub-property `name` from the block at `block`, and the
+    /// block's own line when that leaves it empty. Returns whether
+    /// anything was removed.
+    pub fn remove_sub_property(&mut self, block: usize, name: &str) -> bool {
+        let subs = self.sub_properties(block);
+        let found: Vec<usize> = subs
+            .iter()
+            .filter(|(_, n, _)| n.eq_ignore_ascii_case(name))
+            .map(|&(idx, _, _)| idx)
+            .collect();
+        if found.is_empty() {
+            return false;
+        }
+        if found.len() == subs.len() {
+            let end = self.property_end(block);
+            self.remove_lines(block, end);
+            return true;
+        }
+        for idx in found.into_iter().rev() {
+            self.remove_lines(idx, idx + 1);
+        }
+        true
+    }
+
     /// Appends `[header_name]` and its properties at the end of the file,
     /// after a blank line when the file does not already end with one.
     /// Returns the index of the header line.

@@ -80,6 +80,7 @@ fn has_static_keys(files: &ProfileFiles, name: &str) -> bool {
 /// Adds the role to `args.name`; `args` is checked with
 /// [`AddRole::check`] first.
 pub fn add_role(files: &mut ProfileFiles, args: &AddRole) -> Result<EditResult> {
+    super::check_not_only_quoted(files, &args.name)?;
     let name = args.name.as_str();
     let existing = files.set.profile(name);
     let target = match (args.file, existing) {

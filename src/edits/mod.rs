@@ -14,7 +14,9 @@ pub use add_role::{add_role, AddRole};
 pub use change::{check_result, set_everywhere, unset_everywhere, Action, Change, EditResult};
 pub use keys::{holders, import_key, remove_keys, replace_key, store_key};
 pub use sections::{copy, delete, delete_sso_session, dependents, rename, rename_sso_session};
-pub use set::{check_set, check_unset, remove_role, set, unset};
+pub use set::{
+    check_set, check_unset, remove_role, set, set_service, split_nested, unset, unset_service,
+};
 
 use crate::error::{Error, Result};
 use crate::profiles::{is_identifier, ProfileFiles, Section};
@@ -25,6 +27,39 @@ pub fn require_profile<'a>(files: &'a ProfileFiles, name: &str) -> Result<&'a Se
         .set
         .profile(name)
         .ok_or_else(|| Error::unknown_profile(files, name))
+}
+
+/// Refuses to edit `profile` when it exists only as a quoted header
+/// (`[profile "foo"]`): the AWS CLI reads that as `foo`, the SDKs ignore
+/// it, and a second `[profile foo]` written beside it would hide its other
+/// keys from the AWS CLI.
+pub fn check_not_only_quoted(files: &ProfileFiles, profile: &str) -> Result<()> {
+    if files.set.profile(profile).is_some() {
+        return Ok(());
+    }
+    let quoted = format!("\"{profile}\"");
+    for file in [&files.config, &files.credentials] {
+        let doc = file.document();
+        for idx in doc.section_starts() {
+            let Some(header) = doc.lines()[idx].header_name() else {
+                continue;
+            };
+            let name = crate::profiles::SectionName::parse(header);
+            let names_it = name.name == quoted
+                && match file.kind {
+                    crate::profiles::FileKind::Config => name.prefix == Some("profile"),
+                    crate::profiles::FileKind::Credentials => name.prefix.is_none(),
+                };
+            if names_it {
+                return Err(Error::Usage(format!(
+                    "{}:{}: [{header}] is read by the AWS CLI as profile `{profile}` but ignored by the SDKs, and a [profile {profile}] written beside it would hide its other keys from the AWS CLI; unquote it first (`awsprof lint --fix` does). Nothing was written",
+                    file.path.display(),
+                    idx + 1
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A name the SDKs accept for a profile.

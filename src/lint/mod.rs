@@ -174,6 +174,42 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
             ));
             out.push(f);
         }
+        let quoted = name
+            .name
+            .strip_prefix('"')
+            .and_then(|n| n.strip_suffix('"'))
+            .filter(|n| !n.contains('"'))
+            .filter(|_| {
+                matches!(
+                    (kind, name.prefix),
+                    (FileKind::Config, Some("profile")) | (FileKind::Credentials, None)
+                )
+            });
+        if let Some(unquoted) = quoted {
+            let fixed = match kind {
+                FileKind::Config => format!("profile {unquoted}"),
+                FileKind::Credentials => unquoted.to_string(),
+            };
+            let mut f = finding(
+                "quoted-section-name",
+                Severity::Warning,
+                at(idx),
+                format!("[{raw}] is read by the AWS CLI as profile `{unquoted}` but ignored by the SDKs"),
+                format!("write it as [{fixed}] (lint --fix does, where the name is valid unquoted)"),
+            );
+            f.profile = Some(unquoted.to_string());
+            if crate::profiles::is_identifier(unquoted) && !unquoted.is_empty() {
+                f.fix = Some((
+                    kind,
+                    Fix::Header {
+                        line_index: idx,
+                        inner: fixed,
+                    },
+                ));
+            }
+            out.push(f);
+            continue;
+        }
         match (kind, name.prefix) {
             (FileKind::Config, None) if name.name != "default" => {
                 let mut f = finding(
@@ -210,7 +246,17 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
             (FileKind::Config, Some("profile") | None) if name.name == "default" => {
                 defaults.push((idx, name.prefix.is_some()));
             }
-            _ => {}
+            _ => {
+                if let Some(why) = name.ignored_because(kind) {
+                    out.push(finding(
+                        "ignored-section",
+                        Severity::Warning,
+                        at(idx),
+                        why,
+                        "the SDKs skip this section and everything in it; rename it to a valid name",
+                    ));
+                }
+            }
         }
     }
     if defaults.iter().any(|d| d.1) && defaults.iter().any(|d| !d.1) {

@@ -178,3 +178,78 @@ fn masked_with(doc: &Document, mask: impl Fn(&str, &str) -> String) -> String {
     }
     out
 }
+
+/// A nested setting that cannot be written as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NestedConflict(pub String);
+
+/// Header indices (0-based) of `[PREFIX NAME]` sections in `doc`.
+pub fn prefixed_headers(doc: &Document, prefix: &str, name: &str) -> Vec<usize> {
+    doc.section_starts()
+        .filter(|&idx| {
+            doc.lines()[idx].header_name().is_some_and(|h| {
+                let s = SectionName::parse(h);
+                s.prefix == Some(prefix) && s.name == name
+            })
+        })
+        .collect()
+}
+
+/// Sets `key.sub = value` in the sections at `headers` (the last holds a
+/// new block), or in a new section `[new_header]` when there is none.
+/// Returns whether the sub-property existed already.
+pub fn set_nested(
+    doc: &mut Document,
+    headers: &[usize],
+    new_header: &str,
+    key: &str,
+    sub: &str,
+    value: &str,
+) -> Result<bool, NestedConflict> {
+    let block = headers
+        .iter()
+        .filter_map(|&h| doc.find_key(h, key).last().copied())
+        .max();
+    match block {
+        Some(idx) => {
+            if doc.lines()[idx].value().is_some_and(|v| !v.is_empty()) {
+                return Err(NestedConflict(format!(
+                    "`{key}` holds a plain value, not sub-properties; unset {key} first to make it a block"
+                )));
+            }
+            let existed = doc
+                .sub_properties(idx)
+                .iter()
+                .any(|(_, n, _)| n.eq_ignore_ascii_case(sub));
+            doc.set_sub_property(idx, sub, value);
+            Ok(existed)
+        }
+        None => {
+            let lines = vec![format!("{key} ="), format!("    {sub} = {value}")];
+            match headers.last() {
+                Some(&header) => {
+                    let at = doc.insertion_point(header);
+                    doc.insert_lines(at, lines);
+                }
+                None => {
+                    doc.append_section_lines(new_header, lines);
+                }
+            }
+            Ok(false)
+        }
+    }
+}
+
+/// Removes `key.sub` from the sections at `headers`; a block left empty
+/// goes too. Returns how many were removed.
+pub fn unset_nested(doc: &mut Document, headers: &[usize], key: &str, sub: &str) -> usize {
+    let mut removed = 0;
+    for &header in headers.iter().rev() {
+        for idx in doc.find_key(header, key).into_iter().rev() {
+            if doc.remove_sub_property(idx, sub) {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}

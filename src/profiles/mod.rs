@@ -14,7 +14,10 @@ mod profile_files;
 mod source_file;
 pub mod values;
 
-pub use edit::{masked_texts, new_header, profile_headers};
+pub use edit::{
+    masked_texts, new_header, prefixed_headers, profile_headers, set_nested, unset_nested,
+    NestedConflict,
+};
 pub use location::{locate, Locations, Platform};
 pub use normalize::{is_identifier, SectionName};
 pub use parse::ParseError;
