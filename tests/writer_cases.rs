@@ -68,7 +68,7 @@ fn profile_set_writes_what_aws_configure_set_writes() {
             }
             codes.push(sb.awsprof(&args).code);
         }
-        let got = read();
+        let got = std::fs::read_to_string(&path).unwrap_or_default();
         let expected = case["expected"].as_str().unwrap();
         if case["expected_error"] != Value::Null {
             if !codes.contains(&2) || got != original.unwrap_or_default() {
