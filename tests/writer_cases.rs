@@ -42,21 +42,14 @@ fn profile_set_writes_what_aws_configure_set_writes() {
         let original = case["original"].as_str();
         let credentials = case["file_kind"] == "credentials";
         let sb = Sandbox::new("", "");
-        let (write, read): (&dyn Fn(&str), &dyn Fn() -> String) = if credentials {
-            (&|t| sb.write_credentials(t), &|| sb.read_credentials())
+        let path = if credentials {
+            sb.credentials()
         } else {
-            (&|t| sb.write_config(t), &|| sb.read_config())
+            sb.config()
         };
         match original {
-            Some(text) => write(text),
-            None => {
-                let path = if credentials {
-                    sb.credentials()
-                } else {
-                    sb.config()
-                };
-                std::fs::remove_file(path).unwrap();
-            }
+            Some(text) => std::fs::write(&path, text).unwrap(),
+            None => std::fs::remove_file(&path).unwrap(),
         }
         let profile = case["profile"].as_str().unwrap();
         let mut codes = Vec::new();
