@@ -792,3 +792,21 @@ fn a_diff_where_only_a_secret_changed_shows_the_line_not_the_value() {
     );
     assert!(!diff.stdout.contains(new) && !diff.stdout.contains(SECRET));
 }
+
+#[test]
+fn lint_sees_every_chain_that_cannot_resolve() {
+    let sb = Sandbox::new(
+        "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = b\n\n[profile b]\nregion = us-east-1\n",
+        "",
+    );
+    sb.awsprof(&["profile", "resolve", "a"]).code(2);
+    let lint = sb.awsprof(&["lint"]).code(1);
+    assert!(
+        lint.stdout.contains("source-without-credentials"),
+        "{lint:#?}"
+    );
+    // A file that does not parse: lint --profile reports the parse error.
+    sb.write_config("[profile a]\nno equals sign\n");
+    let broken = sb.awsprof(&["lint", "--profile", "a"]).code(1);
+    assert!(broken.stdout.contains("parse-error"), "{broken:#?}");
+}

@@ -29,8 +29,10 @@ fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
     };
     let mut found = lint(&input);
     if let Some(name) = profile {
-        let set = ProfileSet::from_documents(config.document(), credentials.document())
-            .unwrap_or_default();
+        // A file that does not parse: its parse error is the finding.
+        let Ok(set) = ProfileSet::from_documents(config.document(), credentials.document()) else {
+            return Ok(found);
+        };
         if !set.profiles.contains_key(name) {
             return Err(Error::Usage(format!(
                 "profile `{name}` not found; `awsprof profile list` shows the profiles"

@@ -392,24 +392,45 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                     }
                 }
             }
-            Err(e)
-                if uses_role
-                    || has_key_material
-                    || matches!(e.kind, ChainErrorKind::InvalidSso { .. }) =>
-            {
-                if let Some((code, hint)) = chain_finding(&e.kind) {
-                    push(finding(
-                        code,
-                        Severity::Error,
-                        e.origin.unwrap_or(header),
-                        e.kind.to_string(),
-                        hint,
-                    ));
-                }
+            // A profile with settings only (region, output) is used with
+            // credentials from elsewhere: nothing to report.
+            Err(e) if config_only(&e.kind, name, uses_role || has_key_material, profile) => {}
+            Err(e) => {
+                let (code, hint) = chain_finding(&e.kind).unwrap_or((
+                    "source-without-credentials",
+                    "give that profile keys or a role, or point source_profile at one that has them",
+                ));
+                push(finding(
+                    code,
+                    Severity::Error,
+                    e.origin.unwrap_or(header),
+                    e.kind.to_string(),
+                    hint,
+                ));
             }
-            Err(_) => {}
         }
     }
+}
+
+/// Whether a failed resolve only means that `name` holds no credential
+/// setting at all.
+fn config_only(
+    kind: &ChainErrorKind,
+    name: &str,
+    tries: bool,
+    profile: &crate::profiles::Section,
+) -> bool {
+    const CREDENTIAL_SETTINGS: &[&str] = &[
+        keys::CREDENTIAL_PROCESS,
+        keys::WEB_IDENTITY_TOKEN_FILE,
+        keys::SSO_SESSION,
+        keys::SSO_START_URL,
+        keys::SSO_ACCOUNT_ID,
+        keys::SSO_ROLE_NAME,
+    ];
+    matches!(kind, ChainErrorKind::NoCredentials(p) if p == name)
+        && !tries
+        && !CREDENTIAL_SETTINGS.iter().any(|k| profile.get(k).is_some())
 }
 
 /// An access key held by more than one profile: rotating it must update

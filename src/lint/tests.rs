@@ -76,3 +76,96 @@ fn fixes_are_offered_only_for_mechanical_changes() {
         vec!["unprefixed-config-section", "credentials-file-readable"]
     );
 }
+
+mod agrees_with_resolve {
+    use super::*;
+    use proptest::prelude::*;
+
+    const NAMES: [&str; 4] = ["a", "b", "c", "default"];
+
+    /// The codes of findings that say a chain cannot resolve.
+    const CHAIN_CODES: &[&str] = &[
+        "missing-source-profile",
+        "source-loop",
+        "conflicting-sources",
+        "role-without-source",
+        "partial-static-keys",
+        "invalid-credential-source",
+        "sso-misconfigured",
+        "web-identity-without-role",
+        "invalid-duration",
+        "source-without-credentials",
+    ];
+
+    /// One profile's lines: any mix of settings that make or break a chain.
+    fn body() -> impl Strategy<Value = String> {
+        let source = prop_oneof![
+            Just(None),
+            (0..NAMES.len() + 1).prop_map(|i| Some(format!(
+                "source_profile = {}\n",
+                NAMES.get(i).copied().unwrap_or("missing")
+            ))),
+            Just(Some("credential_source = Environment\n".to_string())),
+            Just(Some("credential_source = Nowhere\n".to_string())),
+        ];
+        (
+            any::<bool>(),
+            source,
+            0..4u8,
+            any::<bool>(),
+            prop_oneof![
+                Just(""),
+                Just("duration_seconds = 900\n"),
+                Just("duration_seconds = soon\n")
+            ],
+        )
+            .prop_map(|(role, source, keys, region, duration)| {
+                let mut out = String::new();
+                if region {
+                    out.push_str("region = eu-west-1\n");
+                }
+                if role {
+                    out.push_str("role_arn = arn:aws:iam::123456789012:role/r\n");
+                    out.push_str(duration);
+                }
+                out.push_str(&source.unwrap_or_default());
+                if keys & 1 != 0 {
+                    out.push_str("aws_access_key_id = AKIAEXAMPLE\n");
+                }
+                if keys & 2 != 0 {
+                    out.push_str("aws_secret_access_key = secret\n");
+                }
+                out
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn lint_errors_on_a_chain_exactly_when_resolve_refuses_it(
+            bodies in prop::collection::vec(body(), 1..=NAMES.len()),
+        ) {
+            let mut config = String::new();
+            for (i, body) in bodies.iter().enumerate() {
+                let header = if NAMES[i] == "default" { "default".to_string() } else { format!("profile {}", NAMES[i]) };
+                config.push_str(&format!("[{header}]\n{body}"));
+            }
+            let found = run(&config, "", None);
+            let set = ProfileSet::from_documents(&Document::parse_str(&config), &Document::default()).unwrap();
+            for (name, profile) in &set.profiles {
+                let flagged = found.iter().any(|f| {
+                    f.severity == Severity::Error
+                        && CHAIN_CODES.contains(&f.code)
+                        && f.profile.as_deref() == Some(name)
+                });
+                let refused = match resolve(&set, name) {
+                    Ok(_) => false,
+                    // Settings only, no credential setting at all: used with
+                    // credentials from elsewhere, not an error.
+                    Err(e) => !matches!(&e.kind, ChainErrorKind::NoCredentials(p) if p == name)
+                        || profile.properties.keys().any(|k| k.starts_with("aws_") || k.as_str() == "role_arn" || k.as_str() == "source_profile" || k.as_str() == "credential_source"),
+                };
+                prop_assert_eq!(flagged, refused, "profile {} in\n{}\n{:?}", name, config, found);
+            }
+        }
+    }
+}
