@@ -109,6 +109,14 @@ bench "verify: moto's slowest call alone vs 20 checks that include it (concurren
   -n "verify, DescribeInstanceTypes alone" "$bin profile verify bench --allow ec2:DescribeInstanceTypes" \
   -n "verify, 20 checks with it" "$bin profile verify bench --allow ec2:DescribeInstanceTypes $(echo "$twenty" | cut -d' ' -f1-38)"
 
+# credential-process is on the path of every AWS call made through it: a
+# warm cache must answer with no call and no async runtime.
+"$bin" credential-process bench >/dev/null
+bench "credential-process (warm cache) vs the AWS CLI's own start-up" \
+  -n "awsprof credential-process, role from the warm cache" "$bin credential-process bench" \
+  -n "awsprof credential-process, static keys" "$bin credential-process tanaka" \
+  -n "aws --version (the AWS CLI's start-up alone)" "python3 -m awscli --version"
+
 # moto serves one request at a time in Python: its own CPU per run shows
 # how much of a run no client-side concurrency can hide.
 moto_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$MOTO_PID/stat"; }

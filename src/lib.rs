@@ -21,3 +21,4 @@ pub mod profiles;
 pub mod secret;
 pub mod store;
 pub mod suggest;
+pub mod terminal;

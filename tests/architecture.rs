@@ -57,7 +57,8 @@ fn only_the_store_writes_renames_or_chmods_files() {
     ];
     let mut found = Vec::new();
     for (path, text) in source_files() {
-        if path.starts_with("src/store/") {
+        // terminal.rs opens /dev/tty to ask a question; it writes no file.
+        if path.starts_with("src/store/") || path == "src/terminal.rs" {
             continue;
         }
         for line in hits(&text, MUTATIONS) {

@@ -5,19 +5,7 @@
 mod support;
 
 use serde_json::json;
-use support::{Moto, Sandbox, World, ACCOUNT, AWSPROF};
-
-fn toy_role() -> String {
-    format!("arn:aws:iam::{ACCOUNT}:role/toy-role")
-}
-
-fn tanaka_with_role(moto: &Moto, world: &World) -> Sandbox {
-    let sandbox = Sandbox::new("", &world.tanaka_credentials()).with_endpoint(&moto.endpoint);
-    sandbox
-        .awsprof(&["profile", "add-role", "tanaka", "--role-arn", &toy_role()])
-        .ok();
-    sandbox
-}
+use support::{tanaka_with_role, Moto, Sandbox, World, ACCOUNT, AWSPROF};
 
 #[test]
 fn exec_runs_the_aws_cli_as_the_role() {

@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::json;
-use support::{Moto, Sandbox, World, ACCOUNT};
+use support::{tanaka_with_role, toy_role, Moto, Sandbox, World, ACCOUNT};
 
 /// The walkthrough's expectations, as verify flags.
 const WALKTHROUGH_CHECKS: [&str; 4] = [
@@ -19,19 +19,6 @@ fn verify_args<'a>(profile: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     args.extend(WALKTHROUGH_CHECKS);
     args.extend(extra);
     args
-}
-
-fn toy_role() -> String {
-    format!("arn:aws:iam::{ACCOUNT}:role/toy-role")
-}
-
-/// tanaka's credentials in the sandbox, with the role already added.
-fn tanaka_with_role(moto: &Moto, world: &World) -> Sandbox {
-    let sandbox = Sandbox::new("", &world.tanaka_credentials()).with_endpoint(&moto.endpoint);
-    sandbox
-        .awsprof(&["profile", "add-role", "tanaka", "--role-arn", &toy_role()])
-        .ok();
-    sandbox
 }
 
 #[test]

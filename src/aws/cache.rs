@@ -30,38 +30,22 @@ fn python_json(map: &Map<String, Value>) -> String {
     keys.sort();
     let items: Vec<String> = keys
         .into_iter()
-        .map(|k| format!("{}: {}", python_str(k), python_value(&map[k])))
+        .map(|k| {
+            format!(
+                "{}: {}",
+                crate::export::python_json_string(k),
+                python_value(&map[k])
+            )
+        })
         .collect();
     format!("{{{}}}", items.join(", "))
 }
 
 fn python_value(v: &Value) -> String {
     match v {
-        Value::String(s) => python_str(s),
+        Value::String(s) => crate::export::python_json_string(s),
         other => other.to_string(),
     }
-}
-
-fn python_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 pub fn cache_key(args: &AssumeRoleArgs) -> String {

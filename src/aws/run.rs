@@ -134,8 +134,7 @@ fn mfa_code(hop: &Hop, serial: &str, settings: &Settings) -> Result<String, Call
     if let Some(code) = &settings.mfa_code {
         return Ok(code.clone());
     }
-    rpassword::prompt_password(format!("MFA code for {serial} (profile {}): ", hop.profile))
-        .map(|c| c.trim().to_string())
+    crate::terminal::ask_secret(&format!("MFA code for {serial} (profile {}): ", hop.profile))
         .map_err(|_| CallError {
             code: super::errors::MFA_CODE_REQUIRED.into(),
             message: format!("role needs an MFA code from {serial} and there is no terminal to ask on; pass --mfa-code CODE"),

@@ -12,7 +12,7 @@ use crate::profiles::keys::{
     check_value, is_secret_key, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, OUTPUT, REGION,
 };
 use crate::secret::mask_key_id;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Read;
 
 pub fn run(ctx: &Context, args: ConfigureArgs) -> Result<()> {
     edits::check_profile_name(&args.name)?;
@@ -70,11 +70,7 @@ fn prompt(ctx: &Context, profile: &str) -> Result<Vec<(&'static str, String)>> {
             "no terminal to ask on ({e}); pass --access-key-id, --secret-access-key-stdin, --region or --output-format"
         ))
     };
-    let tty = std::fs::OpenOptions::new()
-        .read(true)
-        .append(true)
-        .open("/dev/tty")
-        .map_err(no_terminal)?;
+    crate::terminal::available().map_err(no_terminal)?;
     let files = ctx.load()?;
     let current = |key: &str| {
         files
@@ -90,8 +86,6 @@ fn prompt(ctx: &Context, profile: &str) -> Result<Vec<(&'static str, String)>> {
             })
             .unwrap_or_else(|| "None".to_string())
     };
-    let mut out = &tty;
-    let mut input = BufReader::new(&tty);
     let mut values = Vec::new();
     for (key, label) in [
         (AWS_ACCESS_KEY_ID, "AWS Access Key ID"),
@@ -101,14 +95,11 @@ fn prompt(ctx: &Context, profile: &str) -> Result<Vec<(&'static str, String)>> {
     ] {
         let question = format!("{label} [{}]: ", current(key));
         let answer = if is_secret_key(key) {
-            rpassword::prompt_password(question).map_err(no_terminal)?
+            crate::terminal::ask_secret(&question)
         } else {
-            out.write_all(question.as_bytes()).map_err(no_terminal)?;
-            let mut line = String::new();
-            input.read_line(&mut line).map_err(no_terminal)?;
-            line
-        };
-        let answer = answer.trim();
+            crate::terminal::ask(&question)
+        }
+        .map_err(no_terminal)?;
         if !answer.is_empty() {
             values.push((key, answer.to_string()));
         }

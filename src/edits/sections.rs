@@ -6,7 +6,9 @@ use crate::chain::resolve;
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::profiles::keys::{self, is_secret_key};
-use crate::profiles::{new_header, profile_headers, FileKind, ProfileFiles, SectionName};
+use crate::profiles::{
+    new_header, prefixed_headers, profile_headers, FileKind, ProfileFiles, SectionName,
+};
 
 const KINDS: [FileKind; 2] = [FileKind::Config, FileKind::Credentials];
 
@@ -38,6 +40,23 @@ fn header_inner(doc: &Document, idx: usize) -> String {
         .header_name()
         .unwrap_or_default()
         .to_string()
+}
+
+/// Removes the sections at `headers` (last first, so the others' indices
+/// hold) with the comments above them.
+fn remove_sections(files: &mut ProfileFiles, kind: FileKind, headers: Vec<usize>) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for idx in headers.into_iter().rev() {
+        let inner = header_inner(files.file(kind).document(), idx);
+        files.document_mut(kind).remove_section_whole(idx);
+        changes.push(section_change(
+            kind,
+            format!("[{inner}]"),
+            None,
+            Action::Removed,
+        ));
+    }
+    changes
 }
 
 /// Points every `key = from` of every profile at `to`.
@@ -257,16 +276,7 @@ pub fn delete(files: &mut ProfileFiles, name: &str, force: bool) -> Result<EditR
     let mut changes = Vec::new();
     for kind in KINDS {
         let headers = profile_headers(files.file(kind).document(), kind, name);
-        for idx in headers.into_iter().rev() {
-            let inner = header_inner(files.file(kind).document(), idx);
-            files.document_mut(kind).remove_section_whole(idx);
-            changes.push(section_change(
-                kind,
-                format!("[{inner}]"),
-                None,
-                Action::Removed,
-            ));
-        }
+        changes.extend(remove_sections(files, kind, headers));
     }
     files.reparse()?;
     let warnings = users
@@ -274,18 +284,6 @@ pub fn delete(files: &mut ProfileFiles, name: &str, force: bool) -> Result<EditR
         .map(|u| format!("profile `{u}` used `{name}` as source_profile and no longer resolves"))
         .collect();
     Ok(EditResult::changed(changes, warnings))
-}
-
-/// Header indices of `[sso-session NAME]` in the config file.
-fn sso_headers(doc: &Document, name: &str) -> Vec<usize> {
-    doc.section_starts()
-        .filter(|&idx| {
-            doc.lines()[idx].header_name().is_some_and(|h| {
-                let s = SectionName::parse(h);
-                s.prefix == Some("sso-session") && s.name == name
-            })
-        })
-        .collect()
 }
 
 pub fn rename_sso_session(files: &mut ProfileFiles, old: &str, new: &str) -> Result<EditResult> {
@@ -300,7 +298,7 @@ pub fn rename_sso_session(files: &mut ProfileFiles, old: &str, new: &str) -> Res
         return Err(Error::Usage(format!("[sso-session {new}] exists already")));
     }
     let mut changes = repoint(files, keys::SSO_SESSION, old, new);
-    for idx in sso_headers(files.config.document(), old) {
+    for idx in prefixed_headers(files.config.document(), "sso-session", old) {
         let inner = header_inner(files.config.document(), idx);
         let renamed = renamed_inner(&inner, FileKind::Credentials, old, new);
         files
@@ -337,19 +335,8 @@ pub fn delete_sso_session(files: &mut ProfileFiles, name: &str, force: bool) -> 
             users.join(", ")
         )));
     }
-    let mut changes = Vec::new();
-    for idx in sso_headers(files.config.document(), name).into_iter().rev() {
-        let inner = header_inner(files.config.document(), idx);
-        files
-            .document_mut(FileKind::Config)
-            .remove_section_whole(idx);
-        changes.push(section_change(
-            FileKind::Config,
-            format!("[{inner}]"),
-            None,
-            Action::Removed,
-        ));
-    }
+    let headers = prefixed_headers(files.config.document(), "sso-session", name);
+    let changes = remove_sections(files, FileKind::Config, headers);
     files.reparse()?;
     let warnings = users
         .iter()

@@ -116,19 +116,22 @@ pub fn render(format: Format, creds: &Exported<'_>, profile: &str) -> String {
 fn process_json(creds: &Exported<'_>) -> String {
     let mut fields = vec![
         ("Version".to_string(), "1".to_string()),
-        ("AccessKeyId".into(), json_string(creds.access_key_id)),
+        (
+            "AccessKeyId".into(),
+            python_json_string(creds.access_key_id),
+        ),
         (
             "SecretAccessKey".into(),
-            json_string(creds.secret_access_key),
+            python_json_string(creds.secret_access_key),
         ),
     ];
     if let Some(token) = creds.session_token {
-        fields.push(("SessionToken".into(), json_string(token)));
+        fields.push(("SessionToken".into(), python_json_string(token)));
     }
     if let Some(at) = creds.expiration {
         fields.push((
             "Expiration".into(),
-            json_string(&crate::isotime::format(at)),
+            python_json_string(&crate::isotime::format(at)),
         ));
     }
     let body: Vec<String> = fields
@@ -138,8 +141,9 @@ fn process_json(creds: &Exported<'_>) -> String {
     format!("{{\n{}\n}}\n", body.join(",\n"))
 }
 
-/// A JSON string with Python's `ensure_ascii` escaping.
-fn json_string(s: &str) -> String {
+/// A JSON string as Python's `json.dumps` writes it (`ensure_ascii`):
+/// what the AWS CLI prints, and what botocore hashes for its cache keys.
+pub fn python_json_string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {

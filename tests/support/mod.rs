@@ -189,6 +189,21 @@ print(json.dumps(out, default=str))
     }
 }
 
+/// The walkthrough's role.
+pub fn toy_role() -> String {
+    format!("arn:aws:iam::{ACCOUNT}:role/toy-role")
+}
+
+/// tanaka's credentials in a sandbox pointed at `moto`, with the role
+/// already added to his profile.
+pub fn tanaka_with_role(moto: &Moto, world: &World) -> Sandbox {
+    let sandbox = Sandbox::new("", &world.tanaka_credentials()).with_endpoint(&moto.endpoint);
+    sandbox
+        .awsprof(&["profile", "add-role", "tanaka", "--role-arn", &toy_role()])
+        .ok();
+    sandbox
+}
+
 /// Removes every AWS setting the developer's shell may have.
 pub fn scrub_aws_env(cmd: &mut Command) {
     for (key, _) in std::env::vars_os() {
