@@ -115,13 +115,15 @@ pub fn run(ctx: &Context, args: CreateUserArgs) -> Result<()> {
     let applied = apply(ctx, false, Some(&[profile.as_str()]), |files| {
         store_key(files, &profile, &key.id, key.secret.expose(), args.force)
     })
-    .map_err(|e| {
-        Error::Config(format!(
-            "{e}. The new key {} is kept in {} (readable only by you); store it with `awsprof key import {profile} {}`",
+    .inspect_err(|_| {
+        // The error keeps its own type (and so its exit code); where the
+        // key is kept is said beside it.
+        eprintln!(
+            "awsprof: the new key {} was not written; it is kept in {} (readable only by you): store it with `awsprof key import {profile} {}`",
             mask_key_id(&key.id),
             kept.display(),
             kept.display()
-        ))
+        );
     })?;
     journal.remove(&entry)?;
     let backup = applied.written.backup.as_ref().map(|m| m.id.as_str());

@@ -199,7 +199,11 @@ pub fn run(
     let applied = apply(ctx, false, None, |files| {
         write_new_key(files, &rotation, &kept)
     })
-    .map_err(|e| Error::Config(format!("step 3, write the new key: {e}{still}")))?;
+    .inspect_err(|_| {
+        // The error keeps its own type (and so its exit code); what to do
+        // next is said beside it.
+        eprintln!("awsprof: step 3, write the new key, failed{still}");
+    })?;
     crash_point("written");
 
     let new_creds = rotation.new_creds();
