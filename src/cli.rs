@@ -6,7 +6,7 @@ use std::path::PathBuf;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (verify: every expectation holds)
-  1  verify: an outcome contradicts its expectation; lint: errors found
+  1  verify: an outcome contradicts its expectation; lint: errors found; key list: a key older than --max-age
   2  usage or configuration error: bad flags, a malformed file (PATH:LINE is named), an unknown profile,
      an MFA code needed with no terminal to ask on (pass --mfa-code)
   3  AWS refused or could not be reached (verify: no contradiction, but some checks ended in error)
