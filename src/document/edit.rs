@@ -316,12 +316,6 @@ impl Document {
         true
     }
 
-    /// Removes the section at `header` with all its lines.
-    pub fn remove_section(&mut self, header: usize) {
-        let end = self.section_end(header);
-        self.remove_lines(header, end);
-    }
-
     /// Inserts whole lines before index `at`, with the file's dominant line
     /// ending. A file without a final newline keeps none: the line that was
     /// last gets an ending, the new last line goes without.

@@ -118,8 +118,18 @@ fn append_section_adds_separator_and_final_newline() {
 fn remove_section_removes_only_that_section() {
     let mut d = doc("[a]\nk=v\n[b]\nx=y\n[c]\n");
     let b = d.sections()[1].header;
-    d.remove_section(b);
+    d.remove_section_whole(b);
     assert_eq!(d.to_string(), "[a]\nk=v\n[c]\n");
+    // With the comments directly above it, and no blank line left twice;
+    // the next section's own comment stays.
+    let mut d = doc("[a]\nk=v\n\n# about b\n[b]\nx=y\n\n# about c\n[c]\n");
+    let b = d.sections()[1].header;
+    d.remove_section_whole(b);
+    assert_eq!(d.to_string(), "[a]\nk=v\n\n# about c\n[c]\n");
+    let mut d = doc("[a]\nk=v\n\n[b]\nx=y\n");
+    let b = d.sections()[1].header;
+    d.remove_section_whole(b);
+    assert_eq!(d.to_string(), "[a]\nk=v\n");
 }
 
 #[test]
