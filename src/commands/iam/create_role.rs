@@ -142,14 +142,12 @@ pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<()> {
         }
 
         let dry = args.dry_run;
-        let status = if dry { Status::WouldRun } else { Status::Done };
+        // A change that is needed is made (or, dry, recorded); one that
+        // is not is recorded as unchanged.
         macro_rules! step {
             ($needed:expr, $call:literal, $target:expr, $action:expr) => {
                 if $needed {
-                    if !dry {
-                        $action.await.map_err(|e| refused(&steps, e))?;
-                    }
-                    steps.push($call, $target, status);
+                    steps.change(dry, $call, $target, &admin.arn, $action).await?;
                 } else {
                     steps.push($call, $target, Status::Unchanged);
                 }

@@ -14,11 +14,6 @@ pub fn role(ctx: &Context, args: DeleteRoleArgs) -> Result<()> {
     check_iam_name(&args.role, "role").map_err(Error::Usage)?;
     let (admin, rt) = Admin::reach(ctx, &args.admin)?;
     let mut steps = Steps::default();
-    let status = if args.dry_run {
-        Status::WouldRun
-    } else {
-        Status::Done
-    };
     rt.block_on(async {
         let refused = |steps: &Steps, e| steps.refused(e, &admin.arn);
         let iam = &admin.iam;
@@ -37,12 +32,15 @@ pub fn role(ctx: &Context, args: DeleteRoleArgs) -> Result<()> {
             .await
             .map_err(|e| refused(&steps, e))?;
         for (_, arn) in &attached {
-            if !args.dry_run {
-                iam.detach_role_policy(&args.role, arn)
-                    .await
-                    .map_err(|e| refused(&steps, e))?;
-            }
-            steps.push("iam:DetachRolePolicy", arn, status);
+            steps
+                .change(
+                    args.dry_run,
+                    "iam:DetachRolePolicy",
+                    arn,
+                    &admin.arn,
+                    iam.detach_role_policy(&args.role, arn),
+                )
+                .await?;
         }
         // awsprof's own policies go too, once nothing else uses them.
         for (_, arn) in attached
@@ -66,24 +64,30 @@ pub fn role(ctx: &Context, args: DeleteRoleArgs) -> Result<()> {
                 );
                 continue;
             }
-            if !args.dry_run {
-                iam.delete_policy(arn)
-                    .await
-                    .map_err(|e| refused(&steps, e))?;
-            }
-            steps.push("iam:DeletePolicy", arn, status);
+            steps
+                .change(
+                    args.dry_run,
+                    "iam:DeletePolicy",
+                    arn,
+                    &admin.arn,
+                    iam.delete_policy(arn),
+                )
+                .await?;
         }
         for name in iam
             .role_inline_policies(&args.role)
             .await
             .map_err(|e| refused(&steps, e))?
         {
-            if !args.dry_run {
-                iam.delete_role_policy(&args.role, &name)
-                    .await
-                    .map_err(|e| refused(&steps, e))?;
-            }
-            steps.push("iam:DeleteRolePolicy", name, status);
+            steps
+                .change(
+                    args.dry_run,
+                    "iam:DeleteRolePolicy",
+                    &name,
+                    &admin.arn,
+                    iam.delete_role_policy(&args.role, &name),
+                )
+                .await?;
         }
         // The grant `create-role --grant-assume` gave the trusted user.
         let trusted = found.trust["Statement"][0]["Principal"]["AWS"]
@@ -98,20 +102,26 @@ pub fn role(ctx: &Context, args: DeleteRoleArgs) -> Result<()> {
                 .map_err(|e| refused(&steps, e))?
                 .is_some()
             {
-                if !args.dry_run {
-                    iam.delete_user_policy(&user, &grant)
-                        .await
-                        .map_err(|e| refused(&steps, e))?;
-                }
-                steps.push("iam:DeleteUserPolicy", format!("{user}/{grant}"), status);
+                steps
+                    .change(
+                        args.dry_run,
+                        "iam:DeleteUserPolicy",
+                        format!("{user}/{grant}"),
+                        &admin.arn,
+                        iam.delete_user_policy(&user, &grant),
+                    )
+                    .await?;
             }
         }
-        if !args.dry_run {
-            iam.delete_role(&args.role)
-                .await
-                .map_err(|e| refused(&steps, e))?;
-        }
-        steps.push("iam:DeleteRole", &found.arn, status);
+        steps
+            .change(
+                args.dry_run,
+                "iam:DeleteRole",
+                &found.arn,
+                &admin.arn,
+                iam.delete_role(&args.role),
+            )
+            .await?;
         Ok::<_, Error>(())
     })?;
     let last = if args.dry_run {
@@ -141,11 +151,6 @@ pub fn user(ctx: &Context, args: DeleteUserArgs) -> Result<()> {
     };
     let (admin, rt) = Admin::reach(ctx, &args.admin)?;
     let mut steps = Steps::default();
-    let status = if args.dry_run {
-        Status::WouldRun
-    } else {
-        Status::Done
-    };
     let key_ids = rt.block_on(async {
         let refused = |steps: &Steps, e| steps.refused(e, &admin.arn);
         let iam = &admin.iam;
@@ -165,47 +170,55 @@ pub fn user(ctx: &Context, args: DeleteUserArgs) -> Result<()> {
             .await
             .map_err(|e| refused(&steps, e))?;
         for key in &keys {
-            if !args.dry_run {
-                iam.delete_access_key(&args.user, &key.id)
-                    .await
-                    .map_err(|e| refused(&steps, e))?;
-            }
-            steps.push(
-                "iam:DeleteAccessKey",
-                crate::secret::mask_key_id(&key.id),
-                status,
-            );
+            steps
+                .change(
+                    args.dry_run,
+                    "iam:DeleteAccessKey",
+                    crate::secret::mask_key_id(&key.id),
+                    &admin.arn,
+                    iam.delete_access_key(&args.user, &key.id),
+                )
+                .await?;
         }
         for name in iam
             .user_inline_policies(&args.user)
             .await
             .map_err(|e| refused(&steps, e))?
         {
-            if !args.dry_run {
-                iam.delete_user_policy(&args.user, &name)
-                    .await
-                    .map_err(|e| refused(&steps, e))?;
-            }
-            steps.push("iam:DeleteUserPolicy", name, status);
+            steps
+                .change(
+                    args.dry_run,
+                    "iam:DeleteUserPolicy",
+                    &name,
+                    &admin.arn,
+                    iam.delete_user_policy(&args.user, &name),
+                )
+                .await?;
         }
         for arn in iam
             .attached_user_policies(&args.user)
             .await
             .map_err(|e| refused(&steps, e))?
         {
-            if !args.dry_run {
-                iam.detach_user_policy(&args.user, &arn)
-                    .await
-                    .map_err(|e| refused(&steps, e))?;
-            }
-            steps.push("iam:DetachUserPolicy", arn, status);
+            steps
+                .change(
+                    args.dry_run,
+                    "iam:DetachUserPolicy",
+                    &arn,
+                    &admin.arn,
+                    iam.detach_user_policy(&args.user, &arn),
+                )
+                .await?;
         }
-        if !args.dry_run {
-            iam.delete_user(&args.user)
-                .await
-                .map_err(|e| refused(&steps, e))?;
-        }
-        steps.push("iam:DeleteUser", &args.user, status);
+        steps
+            .change(
+                args.dry_run,
+                "iam:DeleteUser",
+                &args.user,
+                &admin.arn,
+                iam.delete_user(&args.user),
+            )
+            .await?;
         Ok::<_, Error>(keys.into_iter().map(|k| k.id).collect::<Vec<_>>())
     })?;
     let mut lines = Vec::new();

@@ -87,6 +87,27 @@ impl Steps {
         });
     }
 
+    /// Makes one change (or, in a dry run, only records that it would):
+    /// `call` is the request, not yet sent; a refusal names it, the
+    /// caller, and what was done before it.
+    pub async fn change<T>(
+        &mut self,
+        dry_run: bool,
+        name: &'static str,
+        target: impl Into<String>,
+        caller: &str,
+        call: impl std::future::Future<Output = Result<T, IamError>>,
+    ) -> Result<()> {
+        let status = if dry_run {
+            Status::WouldRun
+        } else {
+            call.await.map_err(|e| self.refused(e, caller))?;
+            Status::Done
+        };
+        self.push(name, target, status);
+        Ok(())
+    }
+
     pub fn changed(&self) -> bool {
         self.0.iter().any(|s| s.status == Status::Done)
     }
