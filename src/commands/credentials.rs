@@ -4,7 +4,7 @@
 
 use super::{leave_to_exit, runtime, Context};
 use crate::aws::{at_hand, resolve_settings, run_chain, Creds, Settings};
-use crate::chain::{resolve, BaseSource};
+use crate::chain::{resolve, BaseSource, Chain};
 use crate::cli::AwsArgs;
 use crate::error::{Error, Result};
 use crate::profiles::{keys, ProfileSet};
@@ -17,7 +17,7 @@ pub const STACK_VAR: &str = "AWSPROF_CREDENTIAL_PROCESS_STACK";
 pub fn reach(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<(Creds, Settings)> {
     let files = ctx.load()?;
     let chain = resolve(&files.set, profile).map_err(|e| Error::chain(&files, e))?;
-    check_process_loop(&files.set, profile).map_err(|cycle| {
+    check_process_loop(&files.set, profile, &chain).map_err(|cycle| {
         let origin = files
             .set
             .profile(&chain.base.profile)
@@ -67,11 +67,17 @@ fn push_stack(profile: &str) {
 }
 
 /// Follows `credential_process = awsprof credential-process NAME` from
-/// profile to profile; `Err` names the loop (`a -> b -> a`).
-fn check_process_loop(set: &ProfileSet, profile: &str) -> std::result::Result<(), String> {
+/// profile to profile, starting with `profile`'s chain, already resolved;
+/// `Err` names the loop (`a -> b -> a`).
+fn check_process_loop(
+    set: &ProfileSet,
+    profile: &str,
+    first: &Chain,
+) -> std::result::Result<(), String> {
     let mut path = vec![profile.to_string()];
-    let mut current = profile.to_string();
-    while let Ok(chain) = resolve(set, &current) {
+    let mut next_chain: Option<Chain> = None;
+    loop {
+        let chain = next_chain.as_ref().unwrap_or(first);
         let BaseSource::CredentialProcess { command } = &chain.base.source else {
             return Ok(());
         };
@@ -83,9 +89,11 @@ fn check_process_loop(set: &ProfileSet, profile: &str) -> std::result::Result<()
         if seen {
             return Err(path.join(" -> "));
         }
-        current = next;
+        match resolve(set, &next) {
+            Ok(chain) => next_chain = Some(chain),
+            Err(_) => return Ok(()),
+        }
     }
-    Ok(())
 }
 
 /// The profile of `awsprof credential-process NAME` in a
@@ -157,8 +165,9 @@ mod tests {
             &Document::parse_str(credentials),
         )
         .unwrap();
-        assert_eq!(check_process_loop(&set, "a"), Err("a -> b -> a".into()));
-        assert_eq!(check_process_loop(&set, "c"), Ok(()));
-        assert_eq!(check_process_loop(&set, "tanaka"), Ok(()));
+        let check = |name| check_process_loop(&set, name, &resolve(&set, name).unwrap());
+        assert_eq!(check("a"), Err("a -> b -> a".into()));
+        assert_eq!(check("c"), Ok(()));
+        assert_eq!(check("tanaka"), Ok(()));
     }
 }
