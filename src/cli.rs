@@ -509,11 +509,17 @@ pub enum BackupCommand {
     Show { id: String },
     /// Unified diff from a backup to the current files (secrets masked).
     Diff { id: String },
-    /// Put both files back as the backup has them (after backing up the current state).
+    /// Put today's two files back as the backup has them (after backing up the current state).
     Restore {
+        /// The backup's id, as `backup list` shows it.
         id: String,
+        /// Show the diff a restore would apply; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Restore even though the backup was taken of other paths than
+        /// today's config and credentials files (it is written onto today's).
+        #[arg(long)]
+        force: bool,
     },
     /// Keep the newest N backups.
     Prune {

@@ -3,9 +3,16 @@
 use crate::document::Document;
 use crate::profiles::masked_texts;
 
-/// A unified diff from `old` to `new`, empty when they are the same.
-pub fn documents(old: &Document, new: &Document, old_label: &str, new_label: &str) -> String {
-    let (old, new) = masked_texts(old, new);
+/// A unified diff from `old` to `new`, empty when they are the same;
+/// `in_credentials`: the documents are a credentials file.
+pub fn documents(
+    old: &Document,
+    new: &Document,
+    in_credentials: bool,
+    old_label: &str,
+    new_label: &str,
+) -> String {
+    let (old, new) = masked_texts(old, new, in_credentials);
     texts(&old, &new, old_label, new_label)
 }
 
@@ -26,13 +33,14 @@ pub fn edited(files: &crate::profiles::ProfileFiles) -> Vec<String> {
     use crate::profiles::FileKind;
     [FileKind::Config, FileKind::Credentials]
         .into_iter()
-        .map(|kind| files.file(kind))
-        .filter(|file| file.changed_bytes().is_some())
-        .map(|file| {
+        .map(|kind| (kind, files.file(kind)))
+        .filter(|(_, file)| file.changed_bytes().is_some())
+        .map(|(kind, file)| {
             let path = file.path.display().to_string();
             documents(
                 &Document::parse_str(file.original()),
                 file.document(),
+                kind == FileKind::Credentials,
                 &path,
                 &format!("{path} (after)"),
             )

@@ -53,7 +53,8 @@ impl Error {
             Error::Store(
                 StoreError::NoSuchBackup { .. }
                 | StoreError::Tampered { .. }
-                | StoreError::BadBackup { .. },
+                | StoreError::BadBackup { .. }
+                | StoreError::OtherPaths { .. },
             ) => exit::USAGE,
             Error::Store(_) | Error::File { .. } => exit::IO,
             Error::Aws(_) => exit::AWS,

@@ -2,6 +2,7 @@
 //! `aws iam create-access-key` prints, or the CSV the IAM console
 //! downloads. Pure; errors name the line.
 
+use crate::profiles::values::{check_access_key_id as check_id, check_secret_text};
 use crate::secret::Secret;
 
 #[derive(Debug, Clone)]
@@ -70,6 +71,12 @@ fn parse_json(text: &str) -> Result<KeyInput, InputError> {
         )
     })?;
     check_id(&id).map_err(|m| error(line_of("AccessKeyId"), m))?;
+    check_secret_text(&secret).map_err(|m| {
+        error(
+            line_of("SecretAccessKey"),
+            format!("the secret access key: {m}"),
+        )
+    })?;
     Ok(KeyInput {
         access_key_id: id,
         secret_access_key: Secret::new(secret),
@@ -122,23 +129,18 @@ fn parse_csv(text: &str, header_at: usize) -> Result<KeyInput, InputError> {
     let get = |col: usize| row.get(col).filter(|v| !v.is_empty()).cloned();
     let id = get(id_col).ok_or_else(|| error(*line, "the access key id is empty"))?;
     let secret = get(secret_col).ok_or_else(|| error(*line, "the secret access key is empty"))?;
-    check_id(&id).map_err(|m| error(*line, m))?;
+    check_id(&id).map_err(|m| error(*line, format!("column {}: {m}", id_col + 1)))?;
+    check_secret_text(&secret).map_err(|m| {
+        error(
+            *line,
+            format!("column {}: the secret access key: {m}", secret_col + 1),
+        )
+    })?;
     Ok(KeyInput {
         access_key_id: id,
         secret_access_key: Secret::new(secret),
         user_name: user_col.and_then(get),
     })
-}
-
-/// An access key id: 16 to 128 letters and digits (AKIA... for IAM users).
-fn check_id(id: &str) -> Result<(), String> {
-    if (16..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{id}` is not an access key id (16 to 128 letters and digits, like AKIA...)"
-        ))
-    }
 }
 
 #[cfg(test)]
@@ -177,6 +179,18 @@ mod tests {
         assert_eq!(parse(&two).unwrap_err().line, 3);
         let bad = "Access key ID,Secret access key\nnot-a-key,secret\n";
         assert_eq!(parse(bad).unwrap_err().line, 2);
+        // A row shifted by one column: the secret stands where the id
+        // should; the error names the place and never the secret.
+        let shifted = format!("User name,Access key ID,Secret access key\n{SECRET},{ID}\n");
+        let e = parse(&shifted).unwrap_err();
+        assert!(e.line == 2 && !e.to_string().contains("wJalr"), "{e}");
+        let hostile =
+            format!("Access key ID,Secret access key\n{ID},wJalr$(touch${{IFS}}/tmp/x)\n");
+        let e = parse(&hostile).unwrap_err();
+        assert!(
+            e.message.contains("column 2") && !e.to_string().contains("touch"),
+            "{e}"
+        );
         assert_eq!(parse("Name,Value\na,b\n").unwrap_err().line, 1);
         assert!(parse("").is_err());
     }

@@ -12,7 +12,7 @@ fn main() -> ExitCode {
     let code = match awsprof::commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("awsprof: error: {err}");
+            awsprof::errln!("awsprof: error: {err}");
             err.exit_code()
         }
     };

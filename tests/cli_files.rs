@@ -375,14 +375,14 @@ fn set_and_unset_follow_the_aws_cli_file_rules() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"s3cr3t-from-stdin\n")
+        .write_all(b"s3cr3tFromStdin\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("s3cr3t-from-stdin"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("s3cr3tFromStdin"));
     assert!(sb
         .read_credentials()
-        .ends_with("\n[newuser]\naws_secret_access_key = s3cr3t-from-stdin\n"));
+        .ends_with("\n[newuser]\naws_secret_access_key = s3cr3tFromStdin\n"));
     // The backup manifest does not record the secret either.
     let list = sb.awsprof(&["backup", "list"]).ok();
     assert!(!list.stdout.contains("s3cr3t"), "{list:#?}");
@@ -393,11 +393,17 @@ fn set_and_unset_follow_the_aws_cli_file_rules() {
         .code(2);
     assert!(run.stderr.contains("comment"), "{run:#?}");
     // Setting a key that lives in the credentials file updates it there.
-    sb.awsprof(&["profile", "set", "tanaka", "aws_access_key_id", "AKIANEW"])
-        .ok();
+    sb.awsprof(&[
+        "profile",
+        "set",
+        "tanaka",
+        "aws_access_key_id",
+        "AKIANEW000000000001",
+    ])
+    .ok();
     assert!(sb
         .read_credentials()
-        .contains("[tanaka]\naws_access_key_id = AKIANEW\n"));
+        .contains("[tanaka]\naws_access_key_id = AKIANEW000000000001\n"));
 
     sb.awsprof(&["profile", "unset", "tanaka", "region"]).ok();
     assert_eq!(sb.read_config(), "[profile tanaka]\n");
@@ -634,7 +640,7 @@ fn a_dry_run_shows_exactly_what_the_edit_then_does() {
 }
 
 #[test]
-fn restore_writes_the_backups_own_paths_under_their_lock_and_backs_them_up() {
+fn restore_writes_only_todays_files_and_asks_before_crossing_paths() {
     let sb = walkthrough();
     let elsewhere = sb.dir.path().join("other");
     std::fs::create_dir(&elsewhere).unwrap();
@@ -655,34 +661,42 @@ fn restore_writes_the_backups_own_paths_under_their_lock_and_backs_them_up() {
     let taken = sb.backup_ids().pop().unwrap();
     let changed = std::fs::read_to_string(&other_config).unwrap();
     assert!(changed.contains("ap-south-1"));
-    let home_config = sb.read_config();
+    let (home_config, home_credentials) = (sb.read_config(), sb.read_credentials());
 
-    // Restored from the sandbox's own settings: the backup's paths are
-    // written, the current settings' files are left alone.
-    let run = sb
-        .awsprof(&["backup", "restore", &taken, "--output", "json"])
-        .ok()
-        .json();
+    // From the sandbox's own settings the backup's paths are not today's:
+    // refused, naming both, and nothing anywhere is written.
+    let refused = sb.awsprof(&["backup", "restore", &taken]).code(2);
+    assert!(
+        refused.stderr.contains(other_config.to_str().unwrap())
+            && refused.stderr.contains("--force"),
+        "{refused:#?}"
+    );
+    assert_eq!(std::fs::read_to_string(&other_config).unwrap(), changed);
+    assert_eq!(sb.read_config(), home_config);
+    assert_eq!(sb.read_credentials(), home_credentials);
+
+    // With --force it is written onto today's files, never the recorded ones.
+    sb.awsprof(&["backup", "restore", &taken, "--force"]).ok();
+    assert_eq!(sb.read_config(), "[profile other]\nregion = eu-west-1\n");
+    assert_eq!(std::fs::read_to_string(&other_config).unwrap(), changed);
+    sb.awsprof(&["backup", "restore", &sb.backup_ids().pop().unwrap()])
+        .ok();
+    assert_eq!(sb.read_config(), home_config);
+
+    // Where it was taken, it restores; the safety backup undoes it.
+    let mut cmd = sb.command(support::AWSPROF);
+    cmd.env("AWS_CONFIG_FILE", &other_config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &other_credentials)
+        .args(["backup", "restore", &taken, "--output", "json"]);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{out:#?}");
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         std::fs::read_to_string(&other_config).unwrap(),
         "[profile other]\nregion = eu-west-1\n"
     );
-    assert_eq!(sb.read_config(), home_config);
-    // The safety backup holds the files that were overwritten, so undoing
-    // the restore brings the change back.
-    let previous = run["backup_of_previous_state"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let manifest = sb
-        .awsprof(&["backup", "show", &previous, "--output", "json"])
-        .ok()
-        .json();
-    assert_eq!(
-        manifest["files"][0]["path"].as_str().unwrap(),
-        other_config.to_str().unwrap()
-    );
-    sb.awsprof(&["backup", "restore", &previous]).ok();
+    let previous = run["backup_of_previous_state"].as_str().unwrap();
+    other(&sb, &["backup", "restore", previous]);
     assert_eq!(std::fs::read_to_string(&other_config).unwrap(), changed);
 }
 

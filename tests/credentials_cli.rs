@@ -47,7 +47,7 @@ fn cache(sb: &Sandbox, expires_in: Duration, body: Option<&str>) {
     };
     let expiration = awsprof::isotime::format(SystemTime::now() + expires_in);
     let json = format!(
-        r#"{{"Credentials": {{"AccessKeyId": "ASIACACHED", "SecretAccessKey": "cachedSecret", "SessionToken": "cachedToken", "Expiration": "{expiration}"}}}}"#
+        r#"{{"Credentials": {{"AccessKeyId": "ASIACACHED000000", "SecretAccessKey": "cachedSecret", "SessionToken": "cachedToken", "Expiration": "{expiration}"}}}}"#
     );
     std::fs::write(cache_path(&dir, &args), body.unwrap_or(&json)).unwrap();
 }
@@ -110,7 +110,7 @@ fn a_fresh_cached_session_is_used_without_any_call() {
     let run = sb.awsprof(&["credential-process", "role"]).ok();
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["Version"], 1);
-    assert_eq!(json["AccessKeyId"], "ASIACACHED");
+    assert_eq!(json["AccessKeyId"], "ASIACACHED000000");
     assert_eq!(json["SessionToken"], "cachedToken");
     assert!(json["Expiration"].as_str().unwrap().ends_with("+00:00"));
     let env = sb

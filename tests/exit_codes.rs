@@ -96,7 +96,9 @@ fn exit_4_a_file_the_system_refuses() {
         .code(4);
     assert!(run.stderr.contains("cannot read the plan"), "{run:#?}");
     // A lock held by another program for longer than awsprof waits.
-    let lock = sb.home().join(".aws/.credentials.awsprof.lock");
+    let lock =
+        awsprof::store::lock_path_in(&sb.home().join(".local/state/awsprof"), &sb.credentials());
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
     let held = std::fs::File::create(&lock).unwrap();
     held.lock().unwrap();
     let run = sb

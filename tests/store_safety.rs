@@ -193,7 +193,13 @@ fn modes_are_kept_and_new_files_are_private() {
     let out = cmd
         .env("HOME", &home)
         .env("AWSPROF_BACKUP_DIR", fresh.path().join("b"))
-        .args(["profile", "set", "dev", "aws_access_key_id", "AKIA"])
+        .args([
+            "profile",
+            "set",
+            "dev",
+            "aws_access_key_id",
+            "AKIAEXAMPLE00000",
+        ])
         .output()
         .unwrap();
     assert!(
@@ -288,7 +294,9 @@ fn a_lock_held_elsewhere_times_out_naming_the_lock_file() {
         "",
         "[tanaka]\naws_access_key_id = A\naws_secret_access_key = B\n",
     );
-    let lock_path = awsprof::store::lock_path(&sb.credentials());
+    let lock_path =
+        awsprof::store::lock_path_in(&sb.home().join(".local/state/awsprof"), &sb.credentials());
+    std::fs::create_dir_all(lock_path.parent().unwrap()).unwrap();
     let holder = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -301,7 +309,10 @@ fn a_lock_held_elsewhere_times_out_naming_the_lock_file() {
         .awsprof(&["profile", "add-role", "tanaka", "--role-arn", ROLE])
         .code(4);
     assert!(started.elapsed() >= Duration::from_secs(4));
-    assert!(run.stderr.contains(".credentials.awsprof.lock"), "{run:#?}");
+    assert!(
+        run.stderr.contains(&lock_path.display().to_string()),
+        "{run:#?}"
+    );
     drop(holder);
     sb.awsprof(&["profile", "add-role", "tanaka", "--role-arn", ROLE])
         .ok();

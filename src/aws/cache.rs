@@ -68,14 +68,34 @@ pub fn cache_key(args: &AssumeRoleArgs) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Refuses a cache directory someone else could have planted sessions in
+/// (exit 4); a missing one is fine, it is created 0700 on first write.
+pub fn check_dir(settings: &super::Settings) -> Result<(), crate::store::StoreError> {
+    match settings.cache_dir.as_deref().filter(|_| settings.use_cache) {
+        Some(dir) => crate::store::private_dir::check(dir).map(drop),
+        None => Ok(()),
+    }
+}
+
 pub fn cache_path(dir: &Path, args: &AssumeRoleArgs) -> PathBuf {
     dir.join(format!("{}.json", cache_key(args)))
 }
 
-/// The cached session for `args`, when it is still fresh.
-pub fn read(dir: &Path, args: &AssumeRoleArgs, now: SystemTime) -> Option<Creds> {
+/// The field of a cache entry that records what the session was made
+/// from; botocore ignores fields it does not know.
+const ORIGIN_FIELD: &str = "AwsprofOrigin";
+
+/// The cached session for `args`, when it is still fresh and was made by
+/// the chain asking for it: an entry awsprof wrote for another origin
+/// (another base, another key, another path of roles) is not used. An
+/// entry without an origin (the AWS CLI's) is used, as the CLI would.
+/// Values not of the shape STS issues make the entry unusable.
+pub fn read(dir: &Path, args: &AssumeRoleArgs, origin: &Value, now: SystemTime) -> Option<Creds> {
     let bytes = std::fs::read(cache_path(dir, args)).ok()?;
     let body: Value = serde_json::from_slice(&bytes).ok()?;
+    if body.get(ORIGIN_FIELD).is_some_and(|o| o != origin) {
+        return None;
+    }
     let c = body.get("Credentials")?;
     let expiration = crate::isotime::parse(c.get("Expiration")?.as_str()?)?;
     if expiration < now + REFRESH_BEFORE_EXPIRY {
@@ -90,16 +110,23 @@ pub fn read(dir: &Path, args: &AssumeRoleArgs, now: SystemTime) -> Option<Creds>
             .map(Secret::new),
         expiration: Some(expiration),
     };
-    Some(creds)
+    let shaped = crate::profiles::values::check_access_key_id(&creds.access_key_id).is_ok()
+        && crate::profiles::values::check_secret_text(creds.secret_access_key.expose()).is_ok()
+        && creds
+            .session_token
+            .as_ref()
+            .is_none_or(|t| crate::profiles::values::check_secret_text(t.expose()).is_ok());
+    shaped.then_some(creds)
 }
 
 /// Writes the session as botocore does (0600, atomically).
 pub fn write(
     dir: &Path,
     args: &AssumeRoleArgs,
+    origin: &Value,
     creds: &Creds,
     assumed: Option<(&str, &str)>,
-) -> std::io::Result<()> {
+) -> Result<(), crate::store::StoreError> {
     let expiration = creds
         .expiration
         .map(crate::isotime::format)
@@ -112,11 +139,20 @@ pub fn write(
             "Expiration": expiration,
         },
         "ResponseMetadata": {},
+        ORIGIN_FIELD: origin,
     });
     if let Some((id, arn)) = assumed {
         body["AssumedRoleUser"] = json!({"AssumedRoleId": id, "Arn": arn});
     }
-    crate::store::write_atomic(&cache_path(dir, args), body.to_string().as_bytes())
+    crate::store::private_dir::ensure(dir)?;
+    let path = cache_path(dir, args);
+    crate::store::write_atomic(&path, body.to_string().as_bytes()).map_err(|source| {
+        crate::store::StoreError::Io {
+            path,
+            action: "write the credential cache entry",
+            source,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -155,20 +191,25 @@ mod tests {
         };
         let now = SystemTime::now();
         let creds = Creds {
-            access_key_id: "ASIA".into(),
+            access_key_id: "ASIAEXAMPLE00001".into(),
             secret_access_key: Secret::new("s"),
             session_token: Some(Secret::new("t")),
             expiration: Some(now + Duration::from_secs(3600)),
         };
+        let origin = json!({"base_profile": "tanaka", "base_access_key_id": "AKIAEXAMPLE00001"});
         write(
             dir.path(),
             &args,
+            &origin,
             &creds,
             Some(("AROA:x", "arn:aws:sts::123456789012:assumed-role/r/x")),
         )
         .unwrap();
-        let got = read(dir.path(), &args, now).expect("fresh");
-        assert_eq!(got.access_key_id, "ASIA");
+        let got = read(dir.path(), &args, &origin, now).expect("fresh");
+        assert_eq!(got.access_key_id, "ASIAEXAMPLE00001");
+        // Another chain with the same AssumeRole arguments gets nothing.
+        let other = json!({"base_profile": "evil", "base_access_key_id": "AKIAEXAMPLE00002"});
+        assert!(read(dir.path(), &args, &other, now).is_none());
         let written: Value =
             serde_json::from_slice(&std::fs::read(cache_path(dir.path(), &args)).unwrap()).unwrap();
         assert_eq!(
@@ -178,7 +219,13 @@ mod tests {
             Some("arn:aws:sts::123456789012:assumed-role/r/x")
         );
         // Within 15 minutes of expiry it is stale.
-        assert!(read(dir.path(), &args, now + Duration::from_secs(3600 - 14 * 60)).is_none());
+        assert!(read(
+            dir.path(),
+            &args,
+            &origin,
+            now + Duration::from_secs(3600 - 14 * 60)
+        )
+        .is_none());
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(cache_path(dir.path(), &args))
             .unwrap()
@@ -188,5 +235,34 @@ mod tests {
         // botocore's own spelling of the time parses too.
         let body = std::fs::read_to_string(cache_path(dir.path(), &args)).unwrap();
         assert!(body.contains("+00:00"), "{body}");
+    }
+
+    #[test]
+    fn an_entry_without_an_origin_is_the_aws_clis_and_is_used_when_well_shaped() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = AssumeRoleArgs {
+            role_arn: "arn:aws:iam::123456789012:role/r".into(),
+            ..Default::default()
+        };
+        let now = SystemTime::now();
+        let at = crate::isotime::format(now + Duration::from_secs(3600));
+        let entry = |key: &str, secret: &str| {
+            format!(
+                r#"{{"Credentials": {{"AccessKeyId": "{key}", "SecretAccessKey": "{secret}", "SessionToken": "tok", "Expiration": "{at}"}}}}"#
+            )
+        };
+        let origin = json!({"base_profile": "p"});
+        std::fs::write(
+            cache_path(dir.path(), &args),
+            entry("ASIAEXAMPLE00001", "s/+="),
+        )
+        .unwrap();
+        assert!(read(dir.path(), &args, &origin, now).is_some());
+        std::fs::write(
+            cache_path(dir.path(), &args),
+            entry("ASIAEXAMPLE00001", "$(id)"),
+        )
+        .unwrap();
+        assert!(read(dir.path(), &args, &origin, now).is_none());
     }
 }

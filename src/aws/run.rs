@@ -171,6 +171,53 @@ fn cache_args(hop: &Hop) -> AssumeRoleArgs {
     }
 }
 
+/// What the session of hop `at` is made from, as its cache entry records
+/// it: the base (profile, kind, key id or what stands for it) and every
+/// role up to this one with its external id and MFA device. Only the same
+/// chain may use the entry.
+pub fn cache_origin(chain: &Chain, at: usize) -> serde_json::Value {
+    let base = &chain.base;
+    let (key_id, detail) = match &base.source {
+        BaseSource::Static { access_key_id, .. } => (Some(access_key_id.clone()), None),
+        BaseSource::CredentialProcess { command } => (None, Some(command.clone())),
+        BaseSource::WebIdentity {
+            role_arn,
+            token_file,
+            ..
+        } => (None, Some(format!("{role_arn} {token_file}"))),
+        BaseSource::Sso {
+            sso_session,
+            start_url,
+            account_id,
+            role_name,
+            ..
+        } => (
+            None,
+            Some(format!(
+                "{sso_session:?} {start_url:?} {account_id:?} {role_name:?}"
+            )),
+        ),
+        BaseSource::Named(_) => (None, None),
+    };
+    let roles: Vec<serde_json::Value> = chain.hops[..=at]
+        .iter()
+        .map(|hop| {
+            serde_json::json!({
+                "RoleArn": hop.role_arn,
+                "ExternalId": hop.external_id,
+                "SerialNumber": hop.mfa_serial,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "BaseProfile": base.profile,
+        "BaseSource": base.source.kind(),
+        "BaseAccessKeyId": key_id,
+        "BaseDetail": detail,
+        "Roles": roles,
+    })
+}
+
 /// The chain's final credentials when they are at hand without a call:
 /// static keys that end a chain with no hop, or the last hop's cached
 /// session while it is fresh. Needs no async runtime; a miss is `None`.
@@ -182,16 +229,22 @@ pub fn at_hand(chain: &Chain, settings: &Settings) -> Option<Creds> {
                 .cache_dir
                 .as_deref()
                 .filter(|_| settings.use_cache)?;
-            cache::read(dir, &cache_args(hop), SystemTime::now())
+            let origin = cache_origin(chain, chain.hops.len() - 1);
+            cache::read(dir, &cache_args(hop), &origin, SystemTime::now())
         }
     }
 }
 
-async fn assume(hop: &Hop, prev: &Creds, settings: &Settings) -> Result<(Creds, bool), CallError> {
+async fn assume(
+    hop: &Hop,
+    origin: &serde_json::Value,
+    prev: &Creds,
+    settings: &Settings,
+) -> Result<(Creds, bool), CallError> {
     let args = cache_args(hop);
     let cache_dir = settings.cache_dir.as_deref().filter(|_| settings.use_cache);
     if let Some(dir) = cache_dir {
-        if let Some(creds) = cache::read(dir, &args, SystemTime::now()) {
+        if let Some(creds) = cache::read(dir, &args, origin, SystemTime::now()) {
             return Ok((creds, true));
         }
     }
@@ -224,11 +277,8 @@ async fn assume(hop: &Hop, prev: &Creds, settings: &Settings) -> Result<(Creds, 
     let user = out.assumed_role_user();
     if let Some(dir) = cache_dir {
         let assumed = user.map(|u| (u.assumed_role_id(), u.arn()));
-        if let Err(e) = cache::write(dir, &args, &creds, assumed) {
-            eprintln!(
-                "awsprof: warning: could not write the credential cache in {}: {e}",
-                dir.display()
-            );
+        if let Err(e) = cache::write(dir, &args, origin, &creds, assumed) {
+            crate::errln!("awsprof: warning: the session was not cached: {e}");
         }
     }
     Ok((creds, false))
@@ -254,7 +304,7 @@ pub async fn run_chain(
         from_cache: false,
     }];
     on_step(&reached[0]);
-    for hop in &chain.hops {
+    for (at, hop) in chain.hops.iter().enumerate() {
         let prev = reached.last().expect("the base is reached first");
         let from = if reached.len() == 1 {
             chain.base.profile.as_str()
@@ -262,13 +312,12 @@ pub async fn run_chain(
             prev.step.as_str()
         };
         let step = role_name(&hop.role_arn).to_string();
-        let (creds, from_cache) =
-            assume(hop, &prev.creds, settings)
-                .await
-                .map_err(|error| RunError {
-                    step: format!("{from} -> {step}"),
-                    error,
-                })?;
+        let (creds, from_cache) = assume(hop, &cache_origin(chain, at), &prev.creds, settings)
+            .await
+            .map_err(|error| RunError {
+                step: format!("{from} -> {step}"),
+                error,
+            })?;
         reached.push(Reached {
             step,
             profile: hop.profile.clone(),

@@ -2,8 +2,10 @@
 //! more AssumeRole hops. Built from profiles alone: no I/O, no SDK types.
 
 mod resolve;
+mod verdicts;
 
 pub use resolve::{resolve, ChainError, ChainErrorKind};
+pub use verdicts::{verdicts, Verdict};
 
 use crate::profiles::Origin;
 use crate::secret::Secret;

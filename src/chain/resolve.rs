@@ -29,8 +29,14 @@ pub enum ChainErrorKind {
         from: String,
         suggestions: Vec<String>,
     },
-    #[error("profile formed an infinite loop: {}; point one source_profile at a profile with credentials", .cycle.join(" -> "))]
-    Loop { cycle: Vec<String> },
+    #[error("profile formed an infinite loop: {}; point one source_profile at a profile with credentials", loop_text(.cycle, *.omitted))]
+    Loop {
+        /// The loop's first profiles and its last two (the last is the
+        /// one reached again).
+        cycle: Vec<String>,
+        /// How many profiles between them are not named.
+        omitted: usize,
+    },
     #[error(
         "profile contained both source_profile and credential_source (profile `{0}`); keep only one of them"
     )]
@@ -49,6 +55,56 @@ pub enum ChainErrorKind {
     InvalidSso { profile: String, message: String },
     #[error("profile `{profile}`: duration_seconds `{value}` is not a whole number of seconds")]
     BadDuration { profile: String, value: String },
+}
+
+/// `a -> b -> … 9996 more … -> y -> a`
+fn loop_text(cycle: &[String], omitted: usize) -> String {
+    if omitted == 0 || cycle.len() < 4 {
+        return cycle.join(" -> ");
+    }
+    let (head, tail) = cycle.split_at(cycle.len() - 2);
+    format!(
+        "{} -> … {omitted} more … -> {}",
+        head.join(" -> "),
+        tail.join(" -> ")
+    )
+}
+
+/// A loop's error from the full path: named by its ends.
+fn shortened_loop(path: Vec<String>) -> ChainErrorKind {
+    if path.len() <= 5 {
+        return ChainErrorKind::Loop {
+            cycle: path,
+            omitted: 0,
+        };
+    }
+    let n = path.len();
+    ChainErrorKind::Loop {
+        omitted: n - 4,
+        cycle: vec![
+            path[0].clone(),
+            path[1].clone(),
+            path[n - 2].clone(),
+            path[n - 1].clone(),
+        ],
+    }
+}
+
+/// `from`'s `source_profile` names a profile that does not exist.
+pub(super) fn missing_source(set: &ProfileSet, from: &Section, missing: &str) -> ChainError {
+    ChainError {
+        profile: from.name.to_string(),
+        origin: origin_of(from, keys::SOURCE_PROFILE),
+        kind: ChainErrorKind::MissingSourceProfile {
+            missing: missing.to_string(),
+            from: from.name.to_string(),
+            suggestions: set
+                .closest_profiles(missing)
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        },
+    }
 }
 
 fn suggest(names: &[String]) -> String {
@@ -71,7 +127,7 @@ fn origin_of(profile: &Section, key: &str) -> Option<Origin> {
     profile.property(key).map(|p| p.origin)
 }
 
-enum Next<'a> {
+pub(super) enum Next<'a> {
     SelfReference,
     Named(&'a str),
 }
@@ -88,6 +144,7 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
     }
     let mut name = selected;
     let mut visited: Vec<&str> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut hops: Vec<Hop> = Vec::new();
     let base = loop {
         let Some(profile) = set.profile(name) else {
@@ -117,13 +174,13 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
                 kind,
             });
         };
-        if visited.contains(&name) {
+        if !seen.insert(name) {
             let mut cycle: Vec<String> = visited.iter().map(|s| s.to_string()).collect();
             cycle.push(name.to_string());
             return Err(error(
                 profile,
                 origin_of(profile, keys::SOURCE_PROFILE),
-                ChainErrorKind::Loop { cycle },
+                shortened_loop(cycle),
             ));
         }
         visited.push(name);
@@ -157,7 +214,7 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
 }
 
 /// The AssumeRole hop a profile asks for, and where its source is.
-fn role_hop(profile: &Section) -> Result<Option<(Hop, Next<'_>)>, ChainError> {
+pub(super) fn role_hop(profile: &Section) -> Result<Option<(Hop, Next<'_>)>, ChainError> {
     // A web identity profile's role is its base, not a hop.
     if profile.get(keys::WEB_IDENTITY_TOKEN_FILE).is_some() {
         return Ok(None);
@@ -213,7 +270,7 @@ fn role_hop(profile: &Section) -> Result<Option<(Hop, Next<'_>)>, ChainError> {
 }
 
 /// The source a profile provides without another profile's help.
-fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, ChainError> {
+pub(super) fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, ChainError> {
     let base = |source, key| Base {
         profile: profile.name.to_string(),
         source,
@@ -274,7 +331,7 @@ fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, ChainError> {
     static_keys(profile).map(|source| base(source, keys::AWS_ACCESS_KEY_ID))
 }
 
-fn static_keys(profile: &Section) -> Result<BaseSource, ChainError> {
+pub(super) fn static_keys(profile: &Section) -> Result<BaseSource, ChainError> {
     let access = profile.get(keys::AWS_ACCESS_KEY_ID);
     let secret = profile.get(keys::AWS_SECRET_ACCESS_KEY);
     let token = profile.get(keys::AWS_SESSION_TOKEN);

@@ -101,3 +101,106 @@ fn debug_of_a_chain_hides_secrets() {
         "{debug}"
     );
 }
+
+mod verdicts_agree_with_resolve {
+    use super::*;
+    use proptest::prelude::*;
+
+    const NAMES: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
+    const ROLE: &str = "role_arn = arn:aws:iam::123456789012:role/r\n";
+    const KEYS: &str = "aws_access_key_id = AKIAEXAMPLE00001\naws_secret_access_key = s\n";
+
+    fn body() -> impl Strategy<Value = String> {
+        let target = prop::sample::select(&NAMES[..]).prop_map(String::from);
+        prop_oneof![
+            Just(KEYS.to_string()),
+            Just(String::new()),
+            Just(format!("{ROLE}credential_source = Environment\n")),
+            Just(ROLE.to_string()),
+            target
+                .clone()
+                .prop_map(|t| format!("{ROLE}source_profile = {t}\n")),
+            target
+                .clone()
+                .prop_map(|t| format!("{KEYS}{ROLE}source_profile = {t}\n")),
+            target.prop_map(|t| format!("{ROLE}source_profile = {t}x\n")),
+        ]
+    }
+
+    /// The parts of an error both must agree on: its kind (a loop by its
+    /// first two and last names and its length), profile and line.
+    fn key(e: &ChainError) -> String {
+        let kind = match &e.kind {
+            ChainErrorKind::Loop { cycle, omitted } => format!(
+                "loop {} {} {} {}",
+                cycle[0],
+                cycle[1],
+                cycle.last().unwrap(),
+                cycle.len() + omitted
+            ),
+            other => other.to_string(),
+        };
+        format!("{kind} @ {} {:?}", e.profile, e.origin)
+    }
+
+    proptest! {
+        #[test]
+        fn every_profile_the_same_verdict(bodies in prop::collection::vec(body(), NAMES.len())) {
+            let config: String = bodies
+                .iter()
+                .zip(NAMES)
+                .map(|(b, n)| format!("[profile {n}]\n{b}"))
+                .collect();
+            let s = set(&config, "");
+            let all = verdicts(&s);
+            for name in NAMES {
+                let v = &all[name];
+                match (resolve(&s, name), &v.result) {
+                    (Ok(chain), Ok(hops)) => {
+                        prop_assert_eq!(chain.hops.len(), *hops, "{}\n{}", name, config);
+                        let own_hop_chained = chain.hops.len() >= 2 && chain.hops.last().unwrap().profile == name;
+                        prop_assert_eq!(own_hop_chained, v.chained_hop, "{}\n{}", name, config);
+                    }
+                    (Err(a), Err(b)) => prop_assert_eq!(key(&a), key(b), "{}\n{}", name, config),
+                    (a, b) => prop_assert!(false, "{name}: resolve {a:?}, verdicts {b:?}\n{config}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_loop_is_named_by_its_ends() {
+        let mut config = String::from(
+            "[profile start]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = p0\n",
+        );
+        for i in 0..50 {
+            config.push_str(&format!(
+                "[profile p{i}]\n{ROLE}source_profile = p{}\n",
+                (i + 1) % 50
+            ));
+        }
+        let s = set(&config, "");
+        let text = resolve(&s, "start").unwrap_err().to_string();
+        assert!(
+            text.contains("start -> p0 -> … 48 more … -> p49 -> p0"),
+            "{text}"
+        );
+        assert_eq!(
+            verdicts(&s)["start"]
+                .result
+                .as_ref()
+                .unwrap_err()
+                .to_string(),
+            text
+        );
+        let short = format!("[profile a]\n{ROLE}source_profile = b\n[profile b]\n{ROLE}source_profile = c\n[profile c]\n{ROLE}source_profile = b\n");
+        let s = set(&short, "");
+        for name in ["a", "b", "c"] {
+            let want = resolve(&s, name).unwrap_err().to_string();
+            assert_eq!(
+                verdicts(&s)[name].result.as_ref().unwrap_err().to_string(),
+                want
+            );
+        }
+    }
+}

@@ -14,7 +14,7 @@ pub fn run(ctx: &Context, cmd: BackupCommand) -> Result<()> {
         BackupCommand::List => list(ctx),
         BackupCommand::Show { id } => show(ctx, &id),
         BackupCommand::Diff { id } => diff(ctx, &id),
-        BackupCommand::Restore { id, dry_run } => restore(ctx, &id, dry_run),
+        BackupCommand::Restore { id, dry_run, force } => restore(ctx, &id, dry_run, force),
         BackupCommand::Prune { keep } => prune(ctx, keep),
     }
 }
@@ -26,7 +26,7 @@ fn create(ctx: &Context) -> Result<()> {
     if ctx.json() {
         print_json(&serde_json::to_value(&manifest).expect("manifest serializes"));
     } else {
-        println!("Backup: {} in {}", manifest.id, store.backups.dir.display());
+        crate::outln!("Backup: {} in {}", manifest.id, store.backups.dir.display());
     }
     Ok(())
 }
@@ -53,7 +53,7 @@ fn list(ctx: &Context) -> Result<()> {
         return Ok(());
     }
     if list.is_empty() {
-        println!("No backups in {}", backups.dir.display());
+        crate::outln!("No backups in {}", backups.dir.display());
         return Ok(());
     }
     let mut out = String::new();
@@ -66,7 +66,7 @@ fn list(ctx: &Context) -> Result<()> {
             m.command
         ));
     }
-    print!("{out}");
+    crate::out!("{out}");
     Ok(())
 }
 
@@ -98,18 +98,18 @@ fn show(ctx: &Context, id: &str) -> Result<()> {
             ));
         }
     }
-    print!("{out}");
+    crate::out!("{out}");
     Ok(())
 }
 
-/// A backed-up file and the current file at its path, as documents.
+/// A backed-up file and today's file of its kind, as documents.
 fn pair(ctx: &Context, m: &Manifest, f: &BackedUpFile) -> Result<(Document, Document)> {
     let doc = |b: Option<Vec<u8>>| {
         b.map(|b| Document::parse_str(&String::from_utf8_lossy(&b)))
             .unwrap_or_default()
     };
     let old = doc(ctx.backups().content(m, f)?);
-    let now = doc(std::fs::read(&f.path).ok());
+    let now = doc(current_path(ctx, f).and_then(|p| std::fs::read(p).ok()));
     Ok((old, now))
 }
 
@@ -119,16 +119,28 @@ fn diff_text(ctx: &Context, m: &Manifest, toward_backup: bool) -> Result<String>
     let mut out = String::new();
     for f in &m.files {
         let (backup, now) = pair(ctx, m, f)?;
-        let path = f.path.display();
+        let in_credentials = f.file_kind() == Some(crate::profiles::FileKind::Credentials);
+        let path = current_path(ctx, f).unwrap_or(&f.path).display();
         let backup_label = format!("{path} (backup {})", m.id);
         let now_label = format!("{path} (now)");
         out.push_str(&if toward_backup {
-            crate::diff::documents(&now, &backup, &now_label, &format!("{path} (restored)"))
+            crate::diff::documents(
+                &now,
+                &backup,
+                in_credentials,
+                &now_label,
+                &format!("{path} (restored)"),
+            )
         } else {
-            crate::diff::documents(&backup, &now, &backup_label, &now_label)
+            crate::diff::documents(&backup, &now, in_credentials, &backup_label, &now_label)
         });
     }
     Ok(out)
+}
+
+/// Today's file of the kind `f` backed up: what a restore writes.
+fn current_path<'a>(ctx: &'a Context, f: &BackedUpFile) -> Option<&'a std::path::Path> {
+    f.file_kind().map(|kind| ctx.locations.path(kind))
 }
 
 fn diff(ctx: &Context, id: &str) -> Result<()> {
@@ -137,16 +149,27 @@ fn diff(ctx: &Context, id: &str) -> Result<()> {
     if ctx.json() {
         print_json(&json!({"id": m.id, "diff": text}));
     } else if text.is_empty() {
-        println!("The files are as backup {} has them.", m.id);
+        crate::outln!("The files are as backup {} has them.", m.id);
     } else {
-        print!("{text}");
+        crate::out!("{text}");
     }
     Ok(())
 }
 
-fn restore(ctx: &Context, id: &str, dry_run: bool) -> Result<()> {
+fn restore(ctx: &Context, id: &str, dry_run: bool, force: bool) -> Result<()> {
     let store = ctx.store();
     let m = store.backups.manifest(id)?;
+    let moved = crate::store::moved_paths(&m, &ctx.locations);
+    if !moved.is_empty() && force {
+        for (kind, was, now) in &moved {
+            crate::errln!(
+                "awsprof: warning: backup {} was taken of {} as the {kind} file; restoring onto {}",
+                m.id,
+                was.display(),
+                now.display()
+            );
+        }
+    }
     if dry_run {
         // Every file is checked against its sha256, as a restore would.
         for f in &m.files {
@@ -156,12 +179,12 @@ fn restore(ctx: &Context, id: &str, dry_run: bool) -> Result<()> {
         if ctx.json() {
             print_json(&json!({"id": m.id, "dry_run": true, "diff": reversed}));
         } else {
-            print!("{reversed}");
-            println!("(dry run: nothing was written)");
+            crate::out!("{reversed}");
+            crate::outln!("(dry run: nothing was written)");
         }
         return Ok(());
     }
-    let restored = store.restore(&m)?;
+    let restored = store.restore(&m, &ctx.locations, force)?;
     let previous = restored.previous.as_ref().map(|p| p.id.as_str());
     if ctx.json() {
         let files: Vec<_> = restored
@@ -172,13 +195,13 @@ fn restore(ctx: &Context, id: &str, dry_run: bool) -> Result<()> {
         print_json(&json!({"id": m.id, "restored": files, "backup_of_previous_state": previous}));
     } else if let Some(previous) = previous {
         for path in &restored.files {
-            println!("Restored {} from backup {}", path.display(), m.id);
+            crate::outln!("Restored {} from backup {}", path.display(), m.id);
         }
-        println!(
+        crate::outln!(
             "The state before the restore is backup {previous} (`awsprof backup restore {previous}` undoes this)."
         );
     } else {
-        println!(
+        crate::outln!(
             "The files already are as backup {} has them; nothing was written.",
             m.id
         );
@@ -191,7 +214,7 @@ fn prune(ctx: &Context, keep: usize) -> Result<()> {
     if ctx.json() {
         print_json(&json!({"removed": removed}));
     } else {
-        println!(
+        crate::outln!(
             "Removed {} backup(s); kept the newest {keep}.",
             removed.len()
         );

@@ -29,6 +29,7 @@ pub fn reach(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<(Creds, Set
         ))
     })?;
     let settings = resolve_settings(&args.into(), &files.set, profile);
+    crate::aws::cache::check_dir(&settings)?;
     leave_to_exit(files);
     if let Some(creds) = at_hand(&chain, &settings) {
         return Ok((creds, settings));

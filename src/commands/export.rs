@@ -20,7 +20,11 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
 
 /// Writes the credentials in `format` to standard output, in one write.
 pub fn print(creds: &Creds, format: Format, profile: &str) -> Result<()> {
-    let text = render(format, &exported(creds), profile);
+    let text = render(format, &exported(creds), profile).map_err(|e| {
+        Error::Config(format!(
+            "profile `{profile}`: the credentials its chain reaches are not exported: {e}. AWS issues keys only in that alphabet; fix the value in the file (or the program that supplied it) and try again"
+        ))
+    })?;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())

@@ -150,7 +150,7 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
             ));
         }
         out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
-        print!("{out}");
+        crate::out!("{out}");
     }
     let failing = errors > 0 || (args.strict && warnings > 0);
     Ok(if failing { exit::FAILED } else { exit::OK })

@@ -13,7 +13,7 @@ pub fn run(ctx: &Context, show_secrets: bool) -> Result<()> {
             out.push_str(name);
             out.push('\n');
         }
-        print!("{out}");
+        crate::out!("{out}");
     }
     leave_to_exit(files);
     Ok(())

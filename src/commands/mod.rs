@@ -244,6 +244,7 @@ pub async fn arrive(
     let chain = crate::chain::resolve(&files.set, profile)
         .map_err(|e| crate::error::Error::chain(&files, e))?;
     let settings = crate::aws::resolve_settings(&args.into(), &files.set, profile);
+    crate::aws::cache::check_dir(&settings)?;
     Ok(crate::aws::arrive(chain, settings, on_step).await?)
 }
 
@@ -255,8 +256,19 @@ pub fn leave_to_exit<T>(value: T) {
 }
 
 pub fn print_json(value: &serde_json::Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("JSON values serialize")
-    );
+    use std::io::Write;
+    let text = serde_json::to_string_pretty(value).expect("JSON values serialize");
+    // serde_json escapes C0 controls; DEL and the C1 controls it leaves raw,
+    // and a terminal may obey them.
+    let text: String = text
+        .chars()
+        .map(|c| {
+            if ('\u{7f}'..='\u{9f}').contains(&c) {
+                format!("\\u{:04x}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }

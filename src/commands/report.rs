@@ -10,7 +10,7 @@ pub fn edit(ctx: &Context, profile: &str, applied: &Applied<EditResult>, dry_run
     let result = &applied.value;
     let path = |kind: FileKind| ctx.locations.path(kind).display().to_string();
     for w in &result.warnings {
-        eprintln!("awsprof: warning: {w}");
+        crate::errln!("awsprof: warning: {w}");
     }
     let backup = applied.written.backup.as_ref().map(|m| m.id.clone());
     if ctx.json() {
@@ -37,12 +37,12 @@ pub fn edit(ctx: &Context, profile: &str, applied: &Applied<EditResult>, dry_run
         return;
     }
     if let Some(why) = &result.unchanged_because {
-        println!("{why}; nothing to change.");
+        crate::outln!("{why}; nothing to change.");
         return;
     }
     if dry_run {
-        print!("{}", applied.diffs.join(""));
-        println!("(dry run: nothing was written)");
+        crate::out!("{}", applied.diffs.join(""));
+        crate::outln!("(dry run: nothing was written)");
         return;
     }
     let mut out = String::new();
@@ -62,7 +62,7 @@ pub fn edit(ctx: &Context, profile: &str, applied: &Applied<EditResult>, dry_run
         }
     }
     out.push_str(&backup_line(backup.as_deref()));
-    print!("{out}");
+    crate::out!("{out}");
 }
 
 fn change_line(c: &Change) -> String {

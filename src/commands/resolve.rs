@@ -13,7 +13,7 @@ pub fn run(ctx: &Context, name: Option<String>) -> Result<()> {
     if ctx.json() {
         print_json(&to_json(&chain));
     } else {
-        print!("{}", to_text(&chain));
+        crate::out!("{}", to_text(&chain));
     }
     Ok(())
 }

@@ -3,7 +3,8 @@
 use super::{origin_label, print_json, selected_profile, Context};
 use crate::edits::require_profile;
 use crate::error::Result;
-use crate::profiles::{is_secret_key, sub_properties};
+use crate::profiles::keys::masks_value;
+use crate::profiles::{sub_properties, FileKind};
 use crate::secret::MASK;
 use serde_json::json;
 
@@ -11,8 +12,8 @@ pub fn run(ctx: &Context, name: Option<String>, show_secrets: bool) -> Result<()
     let name = selected_profile(name);
     let files = ctx.load()?;
     let profile = require_profile(&files, &name)?;
-    let shown = |key: &str, value: &str| {
-        if is_secret_key(key) && !show_secrets {
+    let shown = |key: &str, value: &str, file: FileKind| {
+        if !show_secrets && masks_value(key, value, file == FileKind::Credentials) {
             MASK.to_string()
         } else {
             value.to_string()
@@ -26,7 +27,7 @@ pub fn run(ctx: &Context, name: Option<String>, show_secrets: bool) -> Result<()
                 (
                     k.to_string(),
                     json!({
-                        "value": shown(k, &p.value),
+                        "value": shown(k, &p.value, p.origin.file),
                         "origin": origin_label(p.origin),
                         "file": files.path(p.origin.file),
                         "line": p.origin.line,
@@ -49,10 +50,19 @@ pub fn run(ctx: &Context, name: Option<String>, show_secrets: bool) -> Result<()
         let origin = origin_label(prop.origin);
         if prop.value.starts_with('\n') {
             for (sub, value) in sub_properties(&prop.value) {
-                rows.push((format!("{key}.{sub}"), shown(sub, value), origin.clone()));
+                let value = if masks_value(key, &prop.value, false) && !show_secrets {
+                    MASK.to_string()
+                } else {
+                    shown(sub, value, prop.origin.file)
+                };
+                rows.push((format!("{key}.{sub}"), value, origin.clone()));
             }
         } else {
-            rows.push((key.to_string(), shown(key, &prop.value), origin));
+            rows.push((
+                key.to_string(),
+                shown(key, &prop.value, prop.origin.file),
+                origin,
+            ));
         }
     }
     let width = rows.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
@@ -65,6 +75,6 @@ pub fn run(ctx: &Context, name: Option<String>, show_secrets: bool) -> Result<()
         .map(|o| files.origin_path(*o))
         .collect();
     out.push_str(&format!("defined at {}\n", files_used.join(", ")));
-    print!("{out}");
+    crate::out!("{out}");
     Ok(())
 }

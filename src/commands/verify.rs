@@ -151,7 +151,7 @@ fn list_actions(ctx: &Context) {
         };
         out.push_str(&format!("{:<40} {how}\n", a.name()));
     }
-    print!("{out}");
+    crate::out!("{out}");
 }
 
 async fn run_checks(
@@ -384,7 +384,7 @@ pub fn run(ctx: &Context, args: VerifyArgs) -> Result<i32> {
         }
     } else {
         let text: Vec<String> = reports.iter().map(Report::to_text).collect();
-        print!("{}", text.join("\n"));
+        crate::out!("{}", text.join("\n"));
     }
     Ok(if reports.iter().any(|r| r.contradictions() > 0) {
         exit::FAILED

@@ -18,7 +18,7 @@ pub fn run(ctx: &Context, name: Option<String>, verbose: bool, args: AwsArgs) ->
                     Err(e) => format!("(GetCallerIdentity failed: {e})"),
                 };
                 let cached = if step.from_cache { " [cached]" } else { "" };
-                eprintln!("{}: {who}{cached}", step.step);
+                crate::errln!("{}: {who}{cached}", step.step);
             }
         }
         Ok::<_, Error>(arrived)
@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, name: Option<String>, verbose: bool, args: AwsArgs) ->
     if ctx.json() {
         print_json(&serde_json::to_value(&arrived.identity).expect("identity serializes"));
     } else {
-        println!("{}", arrived.identity.arn);
+        crate::outln!("{}", arrived.identity.arn);
     }
     Ok(())
 }

@@ -2,7 +2,8 @@
 
 use crate::chain::resolve;
 use crate::error::{Error, Result};
-use crate::profiles::{is_secret_key, FileKind, ProfileFiles};
+use crate::profiles::keys::masks_value;
+use crate::profiles::{FileKind, ProfileFiles};
 use crate::secret::MASK;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +38,7 @@ impl Change {
     /// The value as it may be shown: a secret is masked.
     pub fn shown_value(&self) -> Option<String> {
         self.value.as_deref().map(|v| {
-            if is_secret_key(&self.key) {
+            if masks_value(&self.key, v, self.file == FileKind::Credentials) {
                 MASK.to_string()
             } else {
                 v.to_string()
@@ -150,8 +151,8 @@ fn verdict(
         if got != *value {
             return Err(Error::Config(format!(
                 "after the edit, {key} of profile `{profile}` would read back as {:?} instead of {:?}; nothing was written",
-                got.map(|v| if is_secret_key(key) { MASK } else { v }),
-                value.map(|v| if is_secret_key(key) { MASK } else { v }),
+                got.map(|v| if masks_value(key, v, true) { MASK } else { v }),
+                value.map(|v| if masks_value(key, v, true) { MASK } else { v }),
             )));
         }
     }

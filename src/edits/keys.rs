@@ -21,6 +21,7 @@ pub fn store_key(
     force: bool,
 ) -> Result<EditResult> {
     check_profile_name(profile)?;
+    check_key_shape(id, secret)?;
     let current = files.set.profile(profile);
     let held = current.and_then(|p| p.get(AWS_ACCESS_KEY_ID));
     if let Some(other) = held.filter(|held| *held != id) {
@@ -62,6 +63,14 @@ pub fn store_key(
     Ok(EditResult::changed(changes, warnings))
 }
 
+/// A key is written only in the shape AWS issues it: whatever reaches the
+/// file is later exported to shells and other tools.
+fn check_key_shape(id: &str, secret: &str) -> Result<()> {
+    use crate::profiles::keys::check_value;
+    check_value(AWS_ACCESS_KEY_ID, id).map_err(Error::Usage)?;
+    check_value(AWS_SECRET_ACCESS_KEY, secret).map_err(Error::Usage)
+}
+
 /// The profiles that hold key `id`, sorted.
 pub fn holders(files: &ProfileFiles, id: &str) -> Vec<String> {
     files
@@ -82,6 +91,7 @@ pub fn replace_key(
     new_id: &str,
     secret: &str,
 ) -> Result<(EditResult, Vec<String>)> {
+    check_key_shape(new_id, secret)?;
     let profiles = holders(files, old_id);
     let mut changes = Vec::new();
     for profile in &profiles {

@@ -93,8 +93,37 @@ pub fn variables(creds: &Exported<'_>) -> Vec<(&'static str, String)> {
     out
 }
 
-/// The text for `format`; `profile` names the `ini` section.
-pub fn render(format: Format, creds: &Exported<'_>, profile: &str) -> String {
+/// A value that is not of the shape AWS issues, so not safe to hand to a
+/// shell or a file format (a hand-edited file, a planted cache entry).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {why}")]
+pub struct UnsafeValue {
+    pub field: &'static str,
+    pub why: String,
+}
+
+/// Refuses credentials that could be anything but data once evaluated:
+/// the key id must be letters and digits, the secret and token base64.
+/// What AWS issues always passes, so its output stays byte-identical.
+pub fn check_exportable(creds: &Exported<'_>) -> Result<(), UnsafeValue> {
+    use crate::profiles::values::{check_access_key_id, check_secret_text};
+    let fail = |field| move |why| UnsafeValue { field, why };
+    check_access_key_id(creds.access_key_id).map_err(fail("aws_access_key_id"))?;
+    check_secret_text(creds.secret_access_key).map_err(fail("aws_secret_access_key"))?;
+    if let Some(token) = creds.session_token {
+        check_secret_text(token).map_err(fail("aws_session_token"))?;
+    }
+    Ok(())
+}
+
+/// The text for `format`; `profile` names the `ini` section. Refused,
+/// in every format, when a value is not safe to evaluate.
+pub fn render(format: Format, creds: &Exported<'_>, profile: &str) -> Result<String, UnsafeValue> {
+    check_exportable(creds)?;
+    Ok(render_checked(format, creds, profile))
+}
+
+fn render_checked(format: Format, creds: &Exported<'_>, profile: &str) -> String {
     let line = |template: fn(&str, &str) -> String| -> String {
         variables(creds)
             .iter()
@@ -190,6 +219,45 @@ mod tests {
             assert_eq!(format.name(), name);
         }
         assert_eq!(Format::parse("yaml"), None);
+    }
+
+    #[test]
+    fn a_value_a_shell_would_run_is_refused_in_every_format() {
+        let hostile = Exported {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE",
+            secret_access_key: "wJalr$(touch${IFS}/tmp/x)",
+            session_token: None,
+            expiration: None,
+        };
+        let quote = Exported {
+            session_token: Some("tok\"; rm -rf ~; \""),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            ..hostile
+        };
+        let id = Exported {
+            access_key_id: "AKIA`id`0000000000",
+            ..quote
+        };
+        for (format, _) in Format::ALL {
+            let e = render(format, &hostile, "p").unwrap_err();
+            assert_eq!(e.field, "aws_secret_access_key");
+            assert!(!e.to_string().contains("touch"), "{e}");
+            assert_eq!(
+                render(format, &quote, "p").unwrap_err().field,
+                "aws_session_token"
+            );
+            assert_eq!(
+                render(format, &id, "p").unwrap_err().field,
+                "aws_access_key_id"
+            );
+        }
+        let fine = Exported {
+            session_token: Some("IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJH+/="),
+            ..quote
+        };
+        assert!(render(Format::Env, &fine, "p")
+            .unwrap()
+            .starts_with("export AWS_ACCESS_KEY_ID=AKIA"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 mod unknown_key;
 
-use crate::chain::{resolve, ChainErrorKind};
+use crate::chain::ChainErrorKind;
 use crate::document::{Document, LineKind};
 use crate::profiles::keys::{self, KEYS};
 use crate::profiles::{values, FileKind, Origin, ProfileSet, SectionName};
@@ -319,6 +319,8 @@ fn chain_finding(kind: &ChainErrorKind) -> Option<(&'static str, &'static str)> 
 }
 
 fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
+    // Every chain at once, each profile's path followed once.
+    let verdicts = crate::chain::verdicts(set);
     for (name, profile) in &set.profiles {
         let header = profile.headers.last().copied().unwrap_or(Origin {
             file: FileKind::Config,
@@ -336,6 +338,12 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                 keys::ROLE_ARN => ("invalid-role-arn", "use the ARN of an IAM role".to_string()),
                 // Their own findings: below, and the chain's.
                 keys::DURATION_SECONDS | keys::CREDENTIAL_SOURCE => continue,
+                // Checked where keys enter (set, import, configure, IAM) and
+                // refused on export; a hand-written file is the user's own.
+                keys::AWS_ACCESS_KEY_ID
+                | keys::AWS_SECRET_ACCESS_KEY
+                | keys::AWS_SESSION_TOKEN
+                | keys::AWS_SECURITY_TOKEN => continue,
                 name => ("invalid-value", format!("fix {name}")),
             };
             if let Err(why) = check(&p.value) {
@@ -369,24 +377,22 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
         .iter()
         .any(|k| profile.get(k).is_some());
         let has_key_material = keys::credential_keys().any(|k| profile.get(k).is_some());
-        match resolve(set, name) {
-            Ok(chain) => {
-                // Every hop after the first is a role chained from a role:
+        let verdict = &verdicts[&name[..]];
+        match &verdict.result {
+            Ok(_) => {
+                // A hop signed by another role's session is role chaining:
                 // STS caps those sessions at one hour.
-                for hop in chain.hops.iter().skip(1) {
-                    if let Some(d) = hop
-                        .duration_seconds
-                        .filter(|&d| d > values::MAX_CHAINED_DURATION)
-                    {
-                        let origin = set
-                            .profile(&hop.profile)
-                            .and_then(|p| p.property(keys::DURATION_SECONDS))
-                            .map_or(hop.origin, |p| p.origin);
+                if let Some(p) = profile.property(keys::DURATION_SECONDS) {
+                    let too_long = p
+                        .value
+                        .parse::<u32>()
+                        .is_ok_and(|d| d > values::MAX_CHAINED_DURATION);
+                    if verdict.chained_hop && too_long {
                         push(finding(
                             "chained-duration-too-long",
                             Severity::Error,
-                            origin,
-                            format!("profile `{}` asks for {d} s on a role-chained hop; STS allows at most {} s there", hop.profile, values::MAX_CHAINED_DURATION),
+                            p.origin,
+                            format!("profile `{name}` asks for {} s on a role-chained hop; STS allows at most {} s there", p.value, values::MAX_CHAINED_DURATION),
                             "lower duration_seconds to 3600 or less",
                         ));
                     }

@@ -79,6 +79,7 @@ fn fixes_are_offered_only_for_mechanical_changes() {
 
 mod agrees_with_resolve {
     use super::*;
+    use crate::chain::resolve;
     use proptest::prelude::*;
 
     const NAMES: [&str; 4] = ["a", "b", "c", "default"];

@@ -126,16 +126,19 @@ impl ProfileFiles {
 }
 
 /// Both documents' texts with secret values replaced by `****`, for a
-/// diff from `old` to `new`. A secret of `new` that `old` does not hold
-/// (same key, same value) reads `**** (changed)`, so that a diff in which
-/// only a secret changed still shows the line, never the value.
-pub fn masked_texts(old: &Document, new: &Document) -> (String, String) {
-    let old_secrets: std::collections::HashSet<(String, &str)> = secret_lines(old)
-        .map(|(key, value, _)| (key.to_ascii_lowercase(), value))
+/// diff from `old` to `new` (`in_credentials`: they are the credentials
+/// file, where any value shaped like a secret key is masked too). A
+/// secret of `new` that `old` does not hold reads `**** (changed)`, so
+/// that a diff in which only a secret changed still shows the line,
+/// never the value.
+pub fn masked_texts(old: &Document, new: &Document, in_credentials: bool) -> (String, String) {
+    let old_secrets: std::collections::HashSet<&str> = secret_spans(old, in_credentials)
+        .into_iter()
+        .map(|(idx, start, end)| &old.lines()[idx].text()[start..end])
         .collect();
-    let old_text = masked_with(old, |_, _| crate::secret::MASK.to_string());
-    let new_text = masked_with(new, |key, value| {
-        if old_secrets.contains(&(key.to_ascii_lowercase(), value)) {
+    let old_text = masked_with(old, in_credentials, |_| crate::secret::MASK.to_string());
+    let new_text = masked_with(new, in_credentials, |value| {
+        if old_secrets.contains(value) {
             crate::secret::MASK.to_string()
         } else {
             format!("{} (changed)", crate::secret::MASK)
@@ -144,32 +147,55 @@ pub fn masked_texts(old: &Document, new: &Document) -> (String, String) {
     (old_text, new_text)
 }
 
-/// (key, value, line index) of each non-empty secret value.
-fn secret_lines(doc: &Document) -> impl Iterator<Item = (&str, &str, usize)> {
-    doc.lines().iter().enumerate().filter_map(|(idx, line)| {
+/// (line index, start, end) of each non-empty value to mask: a masked
+/// key's value, every continuation line under it, and a masked
+/// sub-property inside a block.
+fn secret_spans(doc: &Document, in_credentials: bool) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut under_secret = false;
+    for (idx, line) in doc.lines().iter().enumerate() {
         let text = line.text();
         match line.kind() {
-            LineKind::Property { key, value }
-                if super::is_secret_key(key.of(text)) && value.start() < value.end() =>
-            {
-                Some((key.of(text), &text[value.start()..value.end()], idx))
+            LineKind::Property { key, value } => {
+                let masked = super::keys::masks_value(
+                    key.of(text),
+                    &text[value.start()..value.end()],
+                    in_credentials,
+                );
+                if masked && value.start() < value.end() {
+                    out.push((idx, value.start(), value.end()));
+                }
+                under_secret = masked;
             }
-            _ => None,
+            LineKind::Indented { content } => {
+                let inner = &text[content.start()..content.end()];
+                if under_secret {
+                    out.push((idx, content.start(), content.end()));
+                } else if let Some((key, value)) = inner.split_once('=') {
+                    let (key, value) = (key.trim(), value.trim());
+                    if !value.is_empty() && super::keys::masks_value(key, value, in_credentials) {
+                        let end = content.end();
+                        out.push((idx, end - value.len(), end));
+                    }
+                }
+            }
+            LineKind::Blank | LineKind::Comment => {}
+            _ => under_secret = false,
         }
-    })
+    }
+    out
 }
 
-fn masked_with(doc: &Document, mask: impl Fn(&str, &str) -> String) -> String {
-    let mut secrets = secret_lines(doc).peekable();
+fn masked_with(doc: &Document, in_credentials: bool, mask: impl Fn(&str) -> String) -> String {
+    let mut secrets = secret_spans(doc, in_credentials).into_iter().peekable();
     let mut out = String::new();
     for (idx, line) in doc.lines().iter().enumerate() {
         let text = line.text();
         match secrets.peek() {
-            Some(&(key, value, at)) if at == idx => {
-                let start = value.as_ptr() as usize - text.as_ptr() as usize;
+            Some(&(at, start, end)) if at == idx => {
                 out.push_str(&text[..start]);
-                out.push_str(&mask(key, value));
-                out.push_str(&text[start + value.len()..]);
+                out.push_str(&mask(&text[start..end]));
+                out.push_str(&text[end..]);
                 secrets.next();
             }
             _ => out.push_str(text),

@@ -55,10 +55,11 @@ const fn key(name: &'static str) -> Key {
     }
 }
 
-const fn credential(name: &'static str, secret: bool) -> Key {
+const fn credential(name: &'static str, secret: bool, check: Check) -> Key {
     Key {
         file: FileKind::Credentials,
         secret,
+        check: Some(check),
         ..key(name)
     }
 }
@@ -79,15 +80,11 @@ const fn checked(name: &'static str, check: Check) -> Key {
 }
 
 pub const KEYS: &[Key] = &[
-    credential(AWS_ACCESS_KEY_ID, false),
-    credential(AWS_SECRET_ACCESS_KEY, true),
-    credential(AWS_SESSION_TOKEN, true),
+    credential(AWS_ACCESS_KEY_ID, false, values::check_access_key_id),
+    credential(AWS_SECRET_ACCESS_KEY, true, values::check_secret_text),
+    credential(AWS_SESSION_TOKEN, true, values::check_secret_text),
     // The old name of aws_session_token; botocore still reads it.
-    Key {
-        file: FileKind::Credentials,
-        secret: true,
-        ..key(AWS_SECURITY_TOKEN)
-    },
+    credential(AWS_SECURITY_TOKEN, true, values::check_secret_text),
     key(AWS_ACCOUNT_ID),
     role(ROLE_ARN, Some(values::check_role_arn)),
     role(SOURCE_PROFILE, None),
@@ -152,6 +149,32 @@ pub fn is_secret_key(name: &str) -> bool {
     lookup(name).is_some_and(|k| k.secret)
 }
 
+/// The known key an unknown `name` is a typo of, if any: close by
+/// Jaro-Winkler (0.9), or within one edit per six characters of it.
+/// `None` for a known key. Lint's `unknown-key` and masking share it.
+pub fn closest_known(name: &str) -> Option<&'static str> {
+    if lookup(name).is_some() {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    KEYS.iter()
+        .map(|k| (strsim::jaro_winkler(&lower, k.name), k.name))
+        .filter(|(score, known)| {
+            *score >= 0.9 || strsim::levenshtein(&lower, known) * 6 <= known.len()
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, known)| known)
+}
+
+/// Whether a value is shown as `****`: under a secret key, under a typo
+/// of one (`awssecret_access_y`), or, in the credentials file, shaped like
+/// a secret key whatever its key.
+pub fn masks_value(key: &str, value: &str, in_credentials: bool) -> bool {
+    is_secret_key(key)
+        || closest_known(key).is_some_and(is_secret_key)
+        || (in_credentials && super::values::looks_like_secret_key(value.trim()))
+}
+
 /// The file the AWS CLI writes `name` to; unknown keys go to config.
 pub fn default_file(name: &str) -> FileKind {
     lookup(name).map_or(FileKind::Config, |k| k.file)
@@ -173,9 +196,9 @@ pub fn credential_keys() -> impl Iterator<Item = &'static str> {
 /// Checks a value before any command writes it: it must read back as
 /// written, and pass the key's own check.
 pub fn check_value(name: &str, value: &str) -> Result<(), String> {
-    values::check_writable_value(value)?;
+    values::check_writable_value(value).map_err(|e| format!("{name}: {e}"))?;
     match lookup(name).and_then(|k| k.check) {
-        Some(check) => check(value),
+        Some(check) => check(value).map_err(|e| format!("{name}: {e}")),
         None => Ok(()),
     }
 }
@@ -194,6 +217,23 @@ mod tests {
                 k.name
             );
         }
+    }
+
+    #[test]
+    fn typos_of_secret_keys_and_secret_shaped_values_are_masked() {
+        assert_eq!(
+            closest_known("awssecret_access_y"),
+            Some(AWS_SECRET_ACCESS_KEY)
+        );
+        assert_eq!(closest_known("regoin"), Some(REGION));
+        assert_eq!(closest_known(REGION), None);
+        assert_eq!(closest_known("my_custom_setting"), None);
+        assert!(masks_value("awssecret_access_y", "x", false));
+        assert!(masks_value("aws_session_tokn", "x", false));
+        assert!(!masks_value("region", "us-east-1", true));
+        let shaped = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        assert!(masks_value("note", shaped, true));
+        assert!(!masks_value("note", shaped, false));
     }
 
     #[test]

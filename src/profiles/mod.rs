@@ -393,7 +393,10 @@ impl ProfileSet {
                         .properties
                         .iter()
                         .map(|(k, p)| {
-                            let v = if is_secret_key(k) && !show_secrets {
+                            let in_credentials = p.origin.file == FileKind::Credentials;
+                            let v = if !show_secrets
+                                && keys::masks_value(k, &p.value, in_credentials)
+                            {
                                 crate::secret::MASK.to_string()
                             } else {
                                 p.value.to_string()

@@ -181,6 +181,60 @@ pub fn check_region(region: &str) -> Result<(), String> {
     }
 }
 
+/// Where `value` first leaves `allowed`, as a 1-based character column.
+fn first_outside(value: &str, allowed: impl Fn(u8) -> bool) -> Option<usize> {
+    value
+        .chars()
+        .position(|c| !c.is_ascii() || !allowed(c as u8))
+        .map(|at| at + 1)
+}
+
+/// An access key id: 16 to 128 letters and digits (AKIA..., ASIA...).
+/// The message never quotes the value: a shifted column may hold a secret.
+pub fn check_access_key_id(id: &str) -> Result<(), String> {
+    if let Some(column) = first_outside(id, |b| b.is_ascii_alphanumeric()) {
+        return Err(format!(
+            "the access key id has a character other than a letter or digit at column {column}; an access key id is 16 to 128 letters and digits, like AKIA..."
+        ));
+    }
+    if !(16..=128).contains(&id.len()) {
+        return Err(format!(
+            "the access key id is {} characters long; an access key id is 16 to 128 letters and digits, like AKIA...",
+            id.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `b` is in the base64 alphabet, the only one AWS issues secret
+/// keys and session tokens in.
+pub fn is_base64_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'/' | b'+' | b'=')
+}
+
+/// A secret access key or a session token: base64 alphabet only, so that
+/// it is safe in every shell and file format it is exported to. The
+/// message names the column, never the value.
+pub fn check_secret_text(value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err("the value is empty".into());
+    }
+    match first_outside(value, is_base64_byte) {
+        Some(column) => Err(format!(
+            "the value has a character outside the base64 alphabet (A-Z a-z 0-9 / + =) at column {column}; AWS issues secrets only in that alphabet (the value is not shown)"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A value in the credentials file shaped like a secret key: 40
+/// characters of the base64 alphabet. Masked wherever it is printed.
+pub fn looks_like_secret_key(value: &str) -> bool {
+    value.len() == 40
+        && value.bytes().all(is_base64_byte)
+        && value.bytes().any(|b| !b.is_ascii_digit())
+}
+
 /// A value must read back exactly as written: one line, no surrounding
 /// whitespace, and nothing a reader would take for a comment.
 pub fn check_writable_value(value: &str) -> Result<(), String> {
@@ -232,6 +286,25 @@ mod tests {
         assert!(check_mfa_serial("GAHT12345678").is_ok());
         assert!(check_mfa_serial("arn:aws:iam::123456789012:user/x").is_err());
         assert!(check_mfa_serial("short").is_err());
+    }
+
+    #[test]
+    fn key_ids_and_secrets_never_echo_and_name_the_column() {
+        assert!(check_access_key_id("AKIAIOSFODNN7EXAMPLE").is_ok());
+        assert!(check_access_key_id("AKIA").is_err());
+        let e = check_access_key_id("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap_err();
+        assert!(e.contains("column 14") && !e.contains("wJalr"), "{e}");
+        assert!(check_secret_text("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").is_ok());
+        let e = check_secret_text("wJalr$(touch${IFS}/tmp/x)").unwrap_err();
+        assert!(e.contains("column 6") && !e.contains("wJalr"), "{e}");
+        assert!(check_secret_text("").is_err());
+        assert!(check_secret_text("ab c").is_err());
+        assert!(looks_like_secret_key(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        ));
+        assert!(!looks_like_secret_key(
+            "arn:aws:iam::123456789012:role/toy-role"
+        ));
     }
 
     #[test]

@@ -101,15 +101,29 @@ impl StagedWrite {
     }
 }
 
+/// How many random characters `tempfile` puts in a name.
+const TEMP_RANDOM_LEN: usize = 6;
+
+/// Whether `file` is exactly the name [`StagedWrite::prepare`] gives a
+/// temp file beside a target named `name`.
+fn is_our_temp_name(file: &str, name: &str) -> bool {
+    file.strip_prefix(&format!(".{name}.awsprof-"))
+        .and_then(|rest| rest.strip_suffix(".tmp"))
+        .is_some_and(|random| {
+            random.len() == TEMP_RANDOM_LEN && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
 /// Removes the temp files a killed awsprof left beside `target` (they
 /// may hold a full copy of the file, secrets included). Only for a writer
 /// that holds the target's lock: no other awsprof is writing it then.
+/// Touches only regular files of the user's own whose names are exactly
+/// awsprof's temp pattern.
 pub fn remove_stale_temps(target: &Path) -> io::Result<usize> {
     let real = real_path(target)?;
     let Some(name) = real.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return Ok(0);
     };
-    let prefix = format!(".{name}.awsprof-");
     let entries = match fs::read_dir(parent_dir(&real)) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
@@ -118,7 +132,12 @@ pub fn remove_stale_temps(target: &Path) -> io::Result<usize> {
     let mut removed = 0;
     for entry in entries.filter_map(Result::ok) {
         let file = entry.file_name().to_string_lossy().into_owned();
-        if file.starts_with(&prefix) && file.ends_with(".tmp") {
+        if !is_our_temp_name(&file, &name) {
+            continue;
+        }
+        let ours = fs::symlink_metadata(entry.path())
+            .is_ok_and(|m| m.is_file() && m.uid() == super::private_dir::own_uid());
+        if ours {
             fs::remove_file(entry.path())?;
             removed += 1;
         }
@@ -153,4 +172,44 @@ fn is_root() -> bool {
     fs::metadata("/proc/self")
         .map(|m| m.uid() == 0)
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_awsprofs_exact_temp_names_are_stale() {
+        assert!(is_our_temp_name(
+            ".credentials.awsprof-a1B2c3.tmp",
+            "credentials"
+        ));
+        for other in [
+            ".credentials.awsprof-a1B2c3.tmp.keep",
+            ".credentials.awsprof-.tmp",
+            ".credentials.awsprof-a1B2c3d.tmp",
+            ".credentials.awsprof-a/B2c3.tmp",
+            ".config.awsprof-a1B2c3.tmp",
+            "credentials.awsprof-a1B2c3.tmp",
+        ] {
+            assert!(!is_our_temp_name(other, "credentials"), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_planted_link_with_the_temp_name_is_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("credentials");
+        fs::write(&target, "x").unwrap();
+        let victim = tmp.path().join("victim");
+        fs::write(&victim, "keep").unwrap();
+        let link = tmp.path().join(".credentials.awsprof-AbC123.tmp");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        let stale = tmp.path().join(".credentials.awsprof-XyZ789.tmp");
+        fs::write(&stale, "old copy").unwrap();
+        assert_eq!(remove_stale_temps(&target).unwrap(), 1);
+        assert!(!stale.exists());
+        assert!(fs::symlink_metadata(&link).is_ok());
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
+    }
 }

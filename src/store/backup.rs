@@ -7,8 +7,8 @@ use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use super::atomic::{create_private_dir, write_atomic, NEW_FILE_MODE};
-use super::StoreError;
+use super::atomic::{write_atomic, NEW_FILE_MODE};
+use super::{private_dir, StoreError};
 use crate::profiles::FileKind;
 
 /// How many backups automatic retention keeps.
@@ -33,6 +33,55 @@ pub struct BackedUpFile {
     pub size: u64,
     pub sha256: String,
     pub mode: Option<u32>,
+}
+
+impl Manifest {
+    /// Refuses a manifest that is not exactly what awsprof writes: an `id`
+    /// equal to its folder's name, one `config` and one `credentials` entry.
+    pub fn check(&self, folder: &str) -> Result<(), StoreError> {
+        let tampered = |why: String| StoreError::BadBackup {
+            id: folder.to_string(),
+            why: format!(
+                "{why}; it was not written by awsprof as it is (tampered?), so it is not used"
+            ),
+        };
+        if self.id != folder {
+            return Err(tampered(format!(
+                "its manifest names id `{}`, not its folder's name",
+                crate::terminal::escape_controls(&self.id)
+            )));
+        }
+        let count = |kind: FileKind| {
+            self.files
+                .iter()
+                .filter(|f| f.file_kind() == Some(kind))
+                .count()
+        };
+        if self.files.len() != 2
+            || count(FileKind::Config) != 1
+            || count(FileKind::Credentials) != 1
+        {
+            return Err(tampered(
+                "its manifest must name exactly one config and one credentials file".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The entry for `kind` (there is one in a checked manifest).
+    pub fn file(&self, kind: FileKind) -> Option<&BackedUpFile> {
+        self.files.iter().find(|f| f.file_kind() == Some(kind))
+    }
+}
+
+/// Whether `id` could be a backup's folder name (`20261129T203435Z-001`):
+/// nothing that reaches outside the backup directory.
+fn is_backup_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 impl BackedUpFile {
@@ -92,7 +141,7 @@ impl BackupStore {
 
     /// Saves `files` as a new backup and applies retention.
     pub fn create(&self, files: &[FileState<'_>], command: &str) -> Result<Manifest, StoreError> {
-        create_private_dir(&self.dir).map_err(self.io(&self.dir, "create the backup directory"))?;
+        private_dir::ensure(&self.dir)?;
         let now = time::OffsetDateTime::now_utc();
         let stamp = now
             .format(time::macros::format_description!(
@@ -165,8 +214,12 @@ impl BackupStore {
         })
     }
 
-    /// What the backup directory holds (nothing when it does not exist).
+    /// What the backup directory holds (nothing when it does not exist),
+    /// once the directory is known to be the user's alone.
     fn entries(&self) -> Result<Vec<fs::DirEntry>, StoreError> {
+        if !private_dir::check(&self.dir)? {
+            return Ok(Vec::new());
+        }
         match fs::read_dir(&self.dir) {
             Ok(entries) => Ok(entries.filter_map(Result::ok).collect()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
@@ -174,26 +227,50 @@ impl BackupStore {
         }
     }
 
-    /// Complete backups, oldest first.
+    /// The manifest in folder `id`, checked (`None`: no such backup).
+    fn read_manifest(&self, id: &str) -> Result<Option<Manifest>, StoreError> {
+        if !is_backup_id(id) {
+            return Ok(None);
+        }
+        let path = self.dir.join(id).join(MANIFEST);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(self.io(&path, "read the backup manifest")(e)),
+        };
+        let manifest: Manifest =
+            serde_json::from_slice(&bytes).map_err(|e| StoreError::BadBackup {
+                id: id.to_string(),
+                why: format!("{}: not a manifest awsprof wrote: {e}", path.display()),
+            })?;
+        manifest.check(id)?;
+        Ok(Some(manifest))
+    }
+
+    /// Complete backups, oldest first; a folder whose manifest does not
+    /// check out is left out (`show`/`restore` of it say why).
     pub fn list(&self) -> Result<Vec<Manifest>, StoreError> {
         let mut out: Vec<Manifest> = self
             .entries()?
             .into_iter()
-            .filter_map(|e| fs::read(e.path().join(MANIFEST)).ok())
-            .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|id| self.read_manifest(&id).ok().flatten())
             .collect();
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
     }
 
+    /// The backup in folder `id`, its manifest checked.
     pub fn manifest(&self, id: &str) -> Result<Manifest, StoreError> {
-        let list = self.list()?;
-        if let Some(m) = list.iter().find(|m| m.id == id) {
-            return Ok(m.clone());
+        if private_dir::check(&self.dir)? {
+            if let Some(m) = self.read_manifest(id)? {
+                return Ok(m);
+            }
         }
+        let list = self.list()?;
         let ids: Vec<&str> = list.iter().map(|m| m.id.as_str()).collect();
         Err(StoreError::NoSuchBackup {
-            id: id.to_string(),
+            id: crate::terminal::escape_controls(id),
             dir: self.dir.clone(),
             suggestions: crate::suggest::closest(id, ids.into_iter())
                 .into_iter()
@@ -212,7 +289,11 @@ impl BackupStore {
         if !file.existed {
             return Ok(None);
         }
-        let path = self.dir.join(&manifest.id).join(&file.kind);
+        let kind = file.file_kind().ok_or_else(|| StoreError::BadBackup {
+            id: manifest.id.clone(),
+            why: "its manifest names a file that is neither config nor credentials".into(),
+        })?;
+        let path = self.dir.join(&manifest.id).join(kind.label());
         let bytes = fs::read(&path).map_err(self.io(&path, "read the backup"))?;
         if sha256_hex(&bytes) != file.sha256 || bytes.len() as u64 != file.size {
             return Err(StoreError::Tampered { path });
@@ -222,6 +303,7 @@ impl BackupStore {
 
     /// Keeps the newest `keep` backups; returns the ids removed.
     pub fn prune(&self, keep: usize) -> Result<Vec<String>, StoreError> {
+        private_dir::check(&self.dir)?;
         let ids = self.complete_ids()?;
         let excess = ids.len().saturating_sub(keep);
         let mut removed = Vec::new();
@@ -242,6 +324,7 @@ impl BackupStore {
             .into_iter()
             .filter(|e| e.path().join(MANIFEST).is_file())
             .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|id| is_backup_id(id))
             .collect();
         ids.sort();
         Ok(ids)

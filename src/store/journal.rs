@@ -3,8 +3,8 @@
 //! In `$AWSPROF_STATE_DIR`, else the user's state directory; files 0600 in
 //! a 0700 directory, written atomically.
 
-use super::atomic::{create_private_dir, remove_durably, write_atomic};
-use super::StoreError;
+use super::atomic::{remove_durably, write_atomic};
+use super::{private_dir, StoreError};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -15,14 +15,8 @@ pub struct Journal {
 
 impl Journal {
     pub fn locate() -> Journal {
-        let dir = std::env::var_os("AWSPROF_STATE_DIR")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| dirs::state_dir().map(|d| d.join("awsprof")))
-            .or_else(|| dirs::data_local_dir().map(|d| d.join("awsprof")))
-            .unwrap_or_else(|| PathBuf::from(".awsprof-state"));
         Journal {
-            dir: dir.join("journal"),
+            dir: private_dir::state_root().join("journal"),
         }
     }
 
@@ -41,7 +35,7 @@ impl Journal {
 
     /// Records `value` under `name`, durably, before the caller goes on.
     pub fn write(&self, name: &str, value: &Value) -> Result<PathBuf, StoreError> {
-        create_private_dir(&self.dir).map_err(self.io(name, "create the journal directory for"))?;
+        private_dir::ensure(&self.dir)?;
         let bytes = serde_json::to_vec_pretty(value).expect("JSON values serialize");
         write_atomic(&self.path(name), &bytes).map_err(self.io(name, "write"))?;
         Ok(self.path(name))
@@ -49,7 +43,11 @@ impl Journal {
 
     /// The record, or `None`; an unreadable one is an error (it may hold
     /// the only copy of a secret, so it is never silently dropped).
+    /// Read only from a directory that is the user's alone.
     pub fn read(&self, name: &str) -> Result<Option<Value>, StoreError> {
+        if !private_dir::check(&self.dir)? {
+            return Ok(None);
+        }
         match std::fs::read(self.path(name)) {
             Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
                 self.io(name, "read")(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
@@ -75,6 +73,7 @@ mod tests {
         let journal = Journal {
             dir: tmp.path().join("state/journal"),
         };
+        std::fs::create_dir_all(tmp.path().join("state")).unwrap();
         assert_eq!(journal.read("k").unwrap(), None);
         let path = journal.write("k", &serde_json::json!({"a": 1})).unwrap();
         let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
@@ -83,5 +82,10 @@ mod tests {
         assert_eq!(journal.read("k").unwrap().unwrap()["a"], 1);
         journal.remove("k").unwrap();
         assert_eq!(journal.read("k").unwrap(), None);
+        std::fs::set_permissions(&journal.dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(
+            journal.read("k").is_err(),
+            "a journal others can write is not read"
+        );
     }
 }

@@ -5,6 +5,7 @@ mod atomic;
 pub mod backup;
 mod journal;
 mod lock;
+pub mod private_dir;
 mod restore;
 
 pub use atomic::{
@@ -12,8 +13,8 @@ pub use atomic::{
 };
 pub use backup::{BackupStore, Manifest};
 pub use journal::Journal;
-pub use lock::lock_path;
-pub use restore::Restored;
+pub use lock::{lock_path, lock_path_in};
+pub use restore::{moved_paths, Restored};
 
 use crate::profiles::{FileKind, Locations, ProfileFiles, SourceFile};
 use backup::FileState;
@@ -49,6 +50,10 @@ pub enum StoreError {
     },
     #[error("backup {id} cannot be restored: {why}")]
     BadBackup { id: String, why: String },
+    #[error("backup {id} was taken of other files than today's ({}); pass --force to restore it onto today's files", .paths.join("; "))]
+    OtherPaths { id: String, paths: Vec<String> },
+    #[error("{}: refused: {why}. Nothing was changed", .path.display())]
+    UnsafeDir { path: PathBuf, why: String },
     #[error("{}: this backup does not match its manifest's sha256; it was changed after it was taken, so it is not restored", .path.display())]
     Tampered { path: PathBuf },
 }

@@ -17,41 +17,60 @@ pub struct Restored {
     pub previous: Option<Manifest>,
 }
 
-impl Manifest {
-    /// The two paths this backup was taken of: a restore writes these,
-    /// whatever files the current settings point at.
-    pub fn locations(&self) -> Result<Locations, StoreError> {
-        let path = |kind: FileKind| {
-            self.files
-                .iter()
-                .find(|f| f.file_kind() == Some(kind))
-                .map(|f| f.path.clone())
-                .ok_or_else(|| StoreError::BadBackup {
-                    id: self.id.clone(),
-                    why: format!("its manifest names no {kind} file"),
-                })
-        };
-        Ok(Locations {
-            config: path(FileKind::Config)?,
-            credentials: path(FileKind::Credentials)?,
+/// The paths a backup recorded that are not today's, as
+/// `(kind, recorded, current)`.
+pub fn moved_paths(
+    manifest: &Manifest,
+    locations: &Locations,
+) -> Vec<(FileKind, PathBuf, PathBuf)> {
+    let same = |a: &Path, b: &Path| {
+        a == b || matches!((super::real_path(a), super::real_path(b)), (Ok(x), Ok(y)) if x == y)
+    };
+    [FileKind::Config, FileKind::Credentials]
+        .into_iter()
+        .filter_map(|kind| {
+            let recorded = &manifest.file(kind)?.path;
+            let current = locations.path(kind);
+            (!same(recorded, current)).then(|| (kind, recorded.clone(), current.to_path_buf()))
         })
-    }
+        .collect()
 }
 
 impl Store {
-    /// Puts both files back as `manifest` has them: every backed-up file
-    /// is checked against its sha256 first, then under the lock of the
-    /// backup's own paths the current state is backed up and each file
-    /// that differs is replaced atomically (or removed, when it did not
-    /// exist then).
-    pub fn restore(&self, manifest: &Manifest) -> Result<Restored, StoreError> {
-        let locations = manifest.locations()?;
-        let mut contents = Vec::new();
-        for f in &manifest.files {
-            contents.push((f.path.clone(), self.backups.content(manifest, f)?));
+    /// Puts today's two files back as `manifest` has them. The targets are
+    /// `locations` (the files awsprof would write now), never a path read
+    /// from the manifest; where the backup was taken of other paths, it is
+    /// refused unless `force`. Every backed-up file is checked against its
+    /// sha256 first, then under the lock the current state is backed up
+    /// and each file that differs is replaced atomically (or removed, when
+    /// the backup recorded it absent).
+    pub fn restore(
+        &self,
+        manifest: &Manifest,
+        locations: &Locations,
+        force: bool,
+    ) -> Result<Restored, StoreError> {
+        manifest.check(&manifest.id)?;
+        let moved = moved_paths(manifest, locations);
+        if !moved.is_empty() && !force {
+            return Err(StoreError::OtherPaths {
+                id: manifest.id.clone(),
+                paths: moved
+                    .iter()
+                    .map(|(kind, was, now)| {
+                        format!("{kind} was {}, is now {}", was.display(), now.display())
+                    })
+                    .collect(),
+            });
         }
-        let _locks = self.lock(&locations)?;
-        self.clear_leftovers(&locations)?;
+        let mut contents = Vec::new();
+        for kind in [FileKind::Config, FileKind::Credentials] {
+            let file = manifest.file(kind).expect("a checked manifest names both");
+            let content = self.backups.content(manifest, file)?;
+            contents.push((locations.path(kind).to_path_buf(), content));
+        }
+        let _locks = self.lock(locations)?;
+        self.clear_leftovers(locations)?;
         let differs: Vec<&(PathBuf, Option<Vec<u8>>)> = contents
             .iter()
             .filter(|(path, content)| std::fs::read(path).ok() != *content)
@@ -62,7 +81,7 @@ impl Store {
                 previous: None,
             });
         }
-        let previous = self.backup(&locations)?;
+        let previous = self.backup(locations)?;
         let mut files = Vec::new();
         for (path, content) in differs {
             let io = |source| StoreError::Io {

@@ -118,7 +118,7 @@ pub fn run(ctx: &Context, args: CreateUserArgs) -> Result<()> {
     .inspect_err(|_| {
         // The error keeps its own type (and so its exit code); where the
         // key is kept is said beside it.
-        eprintln!(
+        crate::errln!(
             "awsprof: the new key {} was not written; it is kept in {} (readable only by you): store it with `awsprof key import {profile} {}`",
             mask_key_id(&key.id),
             kept.display(),

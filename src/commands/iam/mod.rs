@@ -162,5 +162,5 @@ pub fn report(ctx: &Context, steps: &Steps, mut fields: Value, lines: &[String])
         out.push_str(line);
         out.push('\n');
     }
-    print!("{out}");
+    crate::out!("{out}");
 }

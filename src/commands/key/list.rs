@@ -30,6 +30,7 @@ pub fn run(
     let files = ctx.load()?;
     let creds = static_keys(&files, &profile)?;
     let settings = resolve_settings(&args.into(), &files.set, &profile);
+    crate::aws::cache::check_dir(&settings)?;
     let rt = runtime()?;
     let (user, keys) = rt.block_on(async {
         let (user, _) = user_of(&creds, &settings, &profile).await?;
@@ -106,7 +107,7 @@ pub fn run(
                 if *old { "  (older than --max-age)" } else { "" }
             ));
         }
-        print!("{out}");
+        crate::out!("{out}");
     }
     crate::commands::leave_to_exit(files);
     Ok(if failing { exit::FAILED } else { exit::OK })

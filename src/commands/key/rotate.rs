@@ -129,6 +129,7 @@ pub fn run(
     let entry = entry(profile);
     let files = ctx.load()?;
     let settings = resolve_settings(&args.into(), &files.set, profile);
+    crate::aws::cache::check_dir(&settings)?;
     let rt = runtime()?;
     let pending = journal
         .read(&entry)?
@@ -202,7 +203,7 @@ pub fn run(
     .inspect_err(|_| {
         // The error keeps its own type (and so its exit code); what to do
         // next is said beside it.
-        eprintln!("awsprof: step 3, write the new key, failed{still}");
+        crate::errln!("awsprof: step 3, write the new key, failed{still}");
     })?;
     crash_point("written");
 
@@ -288,7 +289,7 @@ pub fn run(
     }
     out.push_str(&format!("Old key {old}: {retired}\n"));
     out.push_str(&report::backup_line(backup.as_deref()));
-    print!("{out}");
+    crate::out!("{out}");
     Ok(())
 }
 
@@ -329,7 +330,7 @@ fn print_plan(ctx: &Context, profile: &str, plan: &Plan, held: &[String], retire
             &json!({"profile": profile, "user": plan.user, "profiles": held, "old_key": retire, "dry_run": true}),
         );
     } else {
-        println!(
+        crate::outln!(
             "Would create a new key for IAM user {}, write it to profile(s) {}, prove it works, then {retire} the old key.\n(dry run: nothing was changed)",
             plan.user,
             held.join(", ")
