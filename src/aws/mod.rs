@@ -9,6 +9,7 @@ mod creds;
 pub mod errors;
 pub mod iam;
 pub mod policy;
+pub mod process;
 pub mod retry;
 pub mod run;
 mod settings;

@@ -78,10 +78,15 @@ async fn base_creds(base: &Base, settings: &Settings) -> Result<Creds, CallError
             from_provider(aws_config::ecs::EcsCredentialsProvider::builder().build()).await
         }
         BaseSource::CredentialProcess { command } => {
-            from_provider(
-                aws_config::credential_process::CredentialProcessProvider::new(command.clone()),
-            )
-            .await
+            let command = command.clone();
+            tokio::task::spawn_blocking(move || super::process::run(&command))
+                .await
+                .unwrap_or_else(|e| {
+                    Err(CallError {
+                        code: "CredentialProcessFailed".into(),
+                        message: format!("credential_process did not finish: {e}"),
+                    })
+                })
         }
         BaseSource::Sso {
             sso_session,

@@ -377,6 +377,17 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
         .iter()
         .any(|k| profile.get(k).is_some());
         let has_key_material = keys::credential_keys().any(|k| profile.get(k).is_some());
+        if let Some(p) = profile.property(keys::CREDENTIAL_PROCESS) {
+            if let Some(syntax) = crate::profiles::command_line::shell_syntax(&p.value) {
+                push(finding(
+                    "credential-process-shell-syntax",
+                    Severity::Warning,
+                    p.origin,
+                    format!("profile `{name}`: credential_process holds shell syntax (`{syntax}`): the AWS SDKs run it through `sh -c`, the AWS CLI and awsprof run the program directly, so they run different things"),
+                    "put the pipeline in a script and name the script in credential_process",
+                ));
+            }
+        }
         let verdict = &verdicts[&name[..]];
         match &verdict.result {
             Ok(_) => {

@@ -19,6 +19,7 @@ fn one_fixture_per_finding() {
     type Case<'a> = (&'a str, &'a str, &'a str, Option<u32>, (&'a str, usize));
     let cases: &[Case<'_>] = &[
         ("parse error", "[profile a]\nbroken\n", "", None, ("parse-error", 2)),
+        ("shell syntax", "[profile a]\ncredential_process = printf x && touch y\n", "", None, ("credential-process-shell-syntax", 2)),
         ("missing source", "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = nobody\n", "", None, ("missing-source-profile", 3)),
         ("loop", "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = a\n", "", None, ("source-loop", 3)),
         ("both sources", "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\ncredential_source = Environment\n", KEYS, None, ("conflicting-sources", 4)),

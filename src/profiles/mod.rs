@@ -4,6 +4,7 @@
 //! error with its line), `normalize` turns section headers into profiles and
 //! sso-sessions and merges the two files, keeping where each value came from.
 
+pub mod command_line;
 mod edit;
 pub mod keys;
 mod location;
