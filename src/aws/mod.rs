@@ -18,5 +18,5 @@ pub mod tasks;
 pub use arrive::{arrive, runtime, Arrived};
 pub use clients::{ec2_client, sts_client};
 pub use creds::Creds;
-pub use run::{at_hand, caller_identity, run_chain, Identity, Reached, RunError};
+pub use run::{at_hand, cache_origin, caller_identity, run_chain, Identity, Reached, RunError};
 pub use settings::{resolve_settings, Overrides, Settings};

@@ -45,6 +45,9 @@ impl Retire {
 /// what `aws iam create-access-key` prints, so `key import` reads it).
 struct Rotation {
     profile: String,
+    /// The credentials file the rotation writes: a journal for another
+    /// file is not resumed here.
+    credentials_file: String,
     user: String,
     old_id: String,
     new_id: String,
@@ -55,6 +58,7 @@ impl Rotation {
     fn to_json(&self) -> Value {
         json!({
             "profile": self.profile,
+            "credentials_file": self.credentials_file,
             "user": self.user,
             "old_key_id": self.old_id,
             "AccessKey": {
@@ -68,13 +72,18 @@ impl Rotation {
 
     fn from_json(v: &Value) -> Option<Rotation> {
         let s = |p: &str| v.pointer(p).and_then(Value::as_str).map(String::from);
-        Some(Rotation {
+        let rotation = Rotation {
             profile: s("/profile")?,
+            credentials_file: s("/credentials_file")?,
             user: s("/user")?,
             old_id: s("/old_key_id")?,
             new_id: s("/AccessKey/AccessKeyId")?,
             new_secret: Secret::new(s("/AccessKey/SecretAccessKey")?),
-        })
+        };
+        let shaped = crate::profiles::values::check_access_key_id(&rotation.old_id).is_ok()
+            && crate::profiles::values::check_access_key_id(&rotation.new_id).is_ok()
+            && crate::profiles::values::check_secret_text(rotation.new_secret.expose()).is_ok();
+        shaped.then_some(rotation)
     }
 
     fn new_creds(&self) -> Creds {
@@ -142,6 +151,17 @@ pub fn run(
             })
         })
         .transpose()?;
+    if let Some(pending) = &pending {
+        let today = ctx.locations.credentials.display().to_string();
+        if pending.profile != profile || pending.credentials_file != today {
+            return Err(Error::Config(format!(
+                "{}: this rotation journal is for profile `{}` in {}, not `{profile}` in {today}; it is not resumed here. Finish it with the settings it was started with, or move it away to start over",
+                journal.path(&entry).display(),
+                crate::terminal::escape_controls(&pending.profile),
+                crate::terminal::escape_controls(&pending.credentials_file),
+            )));
+        }
+    }
     let resumed = pending.is_some();
     let rotation = match pending {
         Some(rotation) => rotation,
@@ -173,6 +193,7 @@ pub fn run(
                 .map_err(|e| at_step("step 2, create the new key", e, "; nothing was changed"))?;
             let rotation = Rotation {
                 profile: profile.to_string(),
+                credentials_file: ctx.locations.credentials.display().to_string(),
                 user: plan.user,
                 old_id: creds.access_key_id,
                 new_id: new.id,
