@@ -73,6 +73,12 @@ bench "the same edit: aws configure set vs awsprof add-role (10,000-profile conf
 cp "$work/in/config-chain-50" "$cfg"
 printf '[base]\naws_access_key_id = AKIABASE000000000000\naws_secret_access_key = base\n' > "$creds"
 bench "profile resolve, 50-hop chain (whole process)" -n "resolve 50 hops" "$bin profile resolve hop50"
+# lint judges every profile's chain: a 10,000-hop chain and a
+# 10,000-profile loop are its worst case (exit 1: the loop is an error).
+cp "$work/in/config-chain-loop-10000" "$cfg"
+bench "lint, 10,000-hop chain + 10,000-profile loop" -i -n "lint chain+loop" "$bin lint"
+lint_rss=$( { /usr/bin/time -f %M "$bin" lint >/dev/null || true; } 2>&1 | tail -1)
+echo "lint chain+loop peak RSS: ${lint_rss} KB" >> "$results"; echo >> "$results"
 cp "$work/in/credentials-10000" "$creds"
 
 {

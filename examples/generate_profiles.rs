@@ -1,5 +1,6 @@
 //! Writes the benchmark inputs: `generate_profiles DIR` creates
-//! config-{100,1000,10000}, credentials-10000 and config-chain-50.
+//! config-{100,1000,10000}, credentials-10000, config-chain-50 and
+//! config-chain-loop-10000.
 
 #[path = "../benches/support/generate.rs"]
 mod generate;
@@ -12,5 +13,9 @@ fn main() -> std::io::Result<()> {
     }
     std::fs::write(dir.join("credentials-10000"), generate::credentials(10_000))?;
     std::fs::write(dir.join("config-chain-50"), generate::chain(50))?;
+    std::fs::write(
+        dir.join("config-chain-loop-10000"),
+        generate::chain_and_loop(10_000),
+    )?;
     Ok(())
 }

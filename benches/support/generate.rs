@@ -49,3 +49,17 @@ pub fn chain(n: usize) -> String {
     }
     out
 }
+
+/// `chain(n)` followed by `n` profiles that form one loop
+/// (`loop0 -> loop1 -> ... -> loop0`): the worst case for lint, which
+/// judges every profile's chain.
+pub fn chain_and_loop(n: usize) -> String {
+    let mut out = chain(n);
+    for i in 0..n {
+        out.push_str(&format!(
+            "[profile loop{i}]\nrole_arn = arn:aws:iam::123456789012:role/l{i}\nsource_profile = loop{}\n\n",
+            (i + 1) % n
+        ));
+    }
+    out
+}
