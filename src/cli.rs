@@ -114,8 +114,15 @@ pub enum ProfileCommand {
         key: String,
         /// The value; `-` reads it from standard input (keeps secrets out of shell history).
         value: String,
+        /// Which file to write (default: where the profile has the key, else where the AWS CLI puts it).
         #[arg(long = "in", value_enum)]
         file: Option<FileArg>,
+        /// Make a new profile even though one of a close name exists (else refused as a likely typo).
+        #[arg(long)]
+        create: bool,
+        /// Write a key that looks like a typo of a known key, as it is.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         write: WriteArgs,
     },
@@ -273,6 +280,9 @@ pub struct AddRoleArgs {
     /// Replace a different role setting that is already there.
     #[arg(long)]
     pub force: bool,
+    /// Make a new profile even though one of a close name exists (else refused as a likely typo).
+    #[arg(long)]
+    pub create: bool,
     #[command(flatten)]
     pub write: WriteArgs,
 }

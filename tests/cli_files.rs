@@ -237,6 +237,7 @@ fn add_role_rejects_bad_input_without_touching_files() {
             ROLE,
             "--source-profile",
             "loop-a",
+            "--create",
         ],
     ];
     for args in cases {
@@ -304,7 +305,7 @@ fn add_role_places_keys_where_the_profile_lives() {
     );
     // Without keys or a source flag, the error says which flag is needed.
     let run = sb
-        .awsprof(&["profile", "add-role", "ci2", "--role-arn", ROLE])
+        .awsprof(&["profile", "add-role", "ci2", "--role-arn", ROLE, "--create"])
         .code(2);
     assert!(run.stderr.contains("--source-profile"), "{run:#?}");
 }
@@ -405,10 +406,10 @@ fn set_and_unset_follow_the_aws_cli_file_rules() {
         .read_credentials()
         .contains("[tanaka]\naws_access_key_id = AKIANEW000000000001\n"));
 
-    sb.awsprof(&["profile", "unset", "tanaka", "region"]).ok();
-    assert_eq!(sb.read_config(), "[profile tanaka]\n");
-    let none = sb.awsprof(&["profile", "unset", "tanaka", "region"]).ok();
-    assert!(none.stdout.contains("not set"), "{none:#?}");
+    // The last property of a section goes with its now-empty section.
+    let emptied = sb.awsprof(&["profile", "unset", "tanaka", "region"]).ok();
+    assert_eq!(sb.read_config(), "");
+    assert!(emptied.stdout.contains("- [tanaka]"), "{emptied:#?}");
 }
 
 #[test]

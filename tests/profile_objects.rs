@@ -152,7 +152,10 @@ proptest! {
         let original = files.set.profile(src).unwrap();
         for (key, p) in original.properties.iter() {
             let key = key.as_str();
-            let want = if key == "source_profile" && p.value.as_str() == src { "copied" } else { p.value.as_str() };
+            // A self-reference points at the copy, except without keys:
+            // then the copy stands on the source's keys.
+            let self_reference = key == "source_profile" && p.value.as_str() == src;
+            let want = if self_reference && !without_keys { "copied" } else { p.value.as_str() };
             if without_keys && key.starts_with("aws_") {
                 prop_assert_eq!(copied.get(key), None);
             } else {
@@ -227,17 +230,22 @@ fn copy_makes_a_self_reference_point_at_the_copy() {
         .ok();
     assert_eq!(got.stdout.trim(), "arn:aws:iam::123456789012:role/toy-role");
     // Without keys, the copy has none: a role on another profile's keys
-    // still resolves; one on its own keys waits for keys, with a warning.
+    // still resolves, and one on its own keys (the walkthrough's
+    // self-reference) stands on the source's keys, so it resolves too.
     sb.awsprof(&["profile", "copy", "deploy", "deploy2", "--without-keys"])
         .ok();
     assert!(sb.read_config().contains("[profile deploy2]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = tanaka\n"));
     let bare = sb
         .awsprof(&["profile", "copy", "tanaka", "bare", "--without-keys"])
         .ok();
+    assert_eq!(bare.stderr, "", "{bare:#?}");
     assert!(
-        bare.stderr.contains("does not resolve to credentials yet"),
+        bare.stdout.contains("  + source_profile = tanaka\n"),
         "{bare:#?}"
     );
+    assert!(sb.read_config().contains("[profile bare]\nrole_arn = arn:aws:iam::123456789012:role/toy-role\nsource_profile = tanaka\n"));
+    let resolved = sb.awsprof(&["profile", "resolve", "bare"]).ok();
+    assert!(resolved.stdout.contains("tanaka"), "{resolved:#?}");
     assert!(!sb.read_credentials().contains("[bare]"));
 }
 

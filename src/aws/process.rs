@@ -37,16 +37,41 @@ pub fn run(command: &str) -> Result<Creds, CallError> {
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        let code = output
-            .status
-            .code()
-            .map_or("a signal".to_string(), |c| c.to_string());
+        let code = output.status.code();
+        let shown = code.map_or("a signal".to_string(), |c| c.to_string());
+        let is_awsprof = std::path::Path::new(program)
+            .file_name()
+            .is_some_and(|n| n == "awsprof");
         return Err(CallError {
-            code: "CredentialProcessFailed".into(),
-            message: format!("credential_process `{program}` exited with {code}: {first}"),
+            code: if is_awsprof && code == Some(2) {
+                super::errors::PROCESS_CONFIGURATION.into()
+            } else {
+                "CredentialProcessFailed".into()
+            },
+            message: format!(
+                "credential_process `{}` exited with {shown}: {first}",
+                shown_command(&argv)
+            ),
         });
     }
     parse(&output.stdout).map_err(|e| fail(format!("credential_process `{program}`: {e}")))
+}
+
+/// The command line as it may be shown: the value after `--mfa-code` masked.
+fn shown_command(argv: &[String]) -> String {
+    let mut out = Vec::with_capacity(argv.len());
+    let mut mask_next = false;
+    for word in argv {
+        if mask_next {
+            out.push(crate::secret::MASK.to_string());
+        } else if let Some((flag, _)) = word.split_once('=').filter(|(f, _)| *f == "--mfa-code") {
+            out.push(format!("{flag}={}", crate::secret::MASK));
+        } else {
+            out.push(word.clone());
+        }
+        mask_next = word == "--mfa-code";
+    }
+    out.join(" ")
 }
 
 /// The process credential JSON, as botocore reads it.
@@ -100,7 +125,9 @@ mod tests {
     #[test]
     fn a_failing_process_is_named_with_its_code_and_first_stderr_line() {
         let e = run("sh -c 'echo first >&2; echo second >&2; exit 7'").unwrap_err();
-        assert!(e.message.contains("`sh` exited with 7: first"), "{e:?}");
+        assert!(e.message.contains("` exited with 7: first"), "{e:?}");
+        assert!(e.message.contains("`sh -c echo first"), "{e:?}");
+        assert_eq!(e.code, "CredentialProcessFailed");
         let e = run("/nonexistent/program").unwrap_err();
         assert!(e.message.contains("could not start"), "{e:?}");
         assert!(run("true").unwrap_err().message.contains("JSON"));

@@ -107,5 +107,25 @@ pub struct Hop {
     pub origin: Origin,
 }
 
+/// Whether a profile holds any setting that asks for credentials (keys,
+/// a role, a source, a process, web identity, SSO). One without is a
+/// settings-only profile: it is used with credentials from elsewhere.
+pub fn holds_credential_settings(profile: &crate::profiles::Section) -> bool {
+    use crate::profiles::keys;
+    const SETTINGS: &[&str] = &[
+        keys::ROLE_ARN,
+        keys::SOURCE_PROFILE,
+        keys::CREDENTIAL_SOURCE,
+        keys::CREDENTIAL_PROCESS,
+        keys::WEB_IDENTITY_TOKEN_FILE,
+        keys::SSO_SESSION,
+        keys::SSO_START_URL,
+        keys::SSO_ACCOUNT_ID,
+        keys::SSO_ROLE_NAME,
+    ];
+    keys::credential_keys().any(|k| profile.get(k).is_some())
+        || SETTINGS.iter().any(|k| profile.get(k).is_some())
+}
+
 #[cfg(test)]
 mod tests;

@@ -19,6 +19,7 @@ pub fn run(ctx: &Context, args: AddRoleArgs) -> Result<()> {
         duration_seconds: args.duration_seconds,
         region: args.region,
         force: args.force,
+        create: args.create,
     };
     add.check()?;
     let applied = apply(ctx, dry_run, Some(&add.profiles()), |files| {

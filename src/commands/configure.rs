@@ -50,8 +50,9 @@ pub fn run(ctx: &Context, args: ConfigureArgs) -> Result<()> {
             for (key, value) in &values {
                 let set = edits::set(files, &args.name, key, value, None)?;
                 result.changes.extend(set.changes);
-                result.warnings.extend(set.warnings);
             }
+            // Judged once, on the files as the whole transaction leaves them.
+            result.warnings = edits::resolve_warnings(files, &args.name);
             if result.changes.is_empty() {
                 result.unchanged_because =
                     Some(format!("profile `{}` already has these values", args.name));

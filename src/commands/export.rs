@@ -13,6 +13,12 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
     let profile = selected_profile(args.name);
     let format = Format::parse(&args.format)
         .ok_or_else(|| Error::Usage(format!("unknown format `{}`", args.format)))?;
+    if ctx.json() && format != Format::Process {
+        return Err(Error::Usage(format!(
+            "--output json and --format {} ask for two different outputs; drop --output json, or use --format process (JSON)",
+            format.name()
+        )));
+    }
     credentials::check_stack(&profile)?;
     let (creds, _) = credentials::reach(ctx, &profile, &args.aws)?;
     print(&creds, format, &profile)

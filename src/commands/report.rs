@@ -31,6 +31,7 @@ pub fn edit(ctx: &Context, profile: &str, applied: &Applied<EditResult>, dry_run
             "status": if result.changes.is_empty() { "unchanged" } else if dry_run { "dry-run" } else { "changed" },
             "message": result.unchanged_because,
             "changes": changes,
+            "notes": result.notes,
             "backup": backup,
             "diff": applied.diffs.join(""),
         }));
@@ -45,7 +46,7 @@ pub fn edit(ctx: &Context, profile: &str, applied: &Applied<EditResult>, dry_run
         crate::outln!("(dry run: nothing was written)");
         return;
     }
-    let mut out = String::new();
+    let mut out: String = result.notes.iter().map(|n| format!("{n}\n")).collect();
     for kind in [FileKind::Config, FileKind::Credentials] {
         let here: Vec<&Change> = result.changes.iter().filter(|c| c.file == kind).collect();
         if here.is_empty() {
@@ -72,6 +73,7 @@ fn change_line(c: &Change) -> String {
         }
         (crate::edits::Action::Removed, _) => format!("  - {}\n", c.key),
         (crate::edits::Action::Added, Some(v)) => format!("  + {} = {v}\n", c.key),
+        (crate::edits::Action::Added, None) => format!("  + {}\n", c.key),
         (_, v) => format!("  ~ {} = {}\n", c.key, v.unwrap_or_default()),
     }
 }

@@ -12,6 +12,7 @@ pub fn run(
     key: &str,
     value: &str,
     file: Option<FileArg>,
+    guard: edits::Guard,
     write: WriteArgs,
 ) -> Result<()> {
     let value = read_value(value)?;
@@ -21,7 +22,7 @@ pub fn run(
         profiles.push(&value);
     }
     let applied = apply(ctx, write.dry_run, Some(&profiles), |files| {
-        edits::set(files, profile, &key, &value, file.map(Into::into))
+        edits::set_checked(files, profile, &key, &value, file.map(Into::into), &guard)
     })?;
     report::edit(ctx, profile, &applied, write.dry_run);
     Ok(())

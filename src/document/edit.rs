@@ -300,6 +300,25 @@ impl Document {
         self.remove_lines(start, end);
     }
 
+    /// Removes the section at `header` when nothing but blank lines
+    /// follows it up to the next section (no property, no comment), with
+    /// the blank line that separated it when nothing or a blank line
+    /// follows. Comments above the header stay: they are the user's words.
+    /// Returns whether it was removed.
+    pub fn remove_if_empty(&mut self, header: usize) -> bool {
+        let end = self.section_end(header);
+        let blank = |idx: usize| self.lines[idx].kind == LineKind::Blank;
+        if !(header + 1..end).all(blank) {
+            return false;
+        }
+        let mut start = header;
+        if start > 0 && blank(start - 1) && (end == self.lines.len() || blank(end)) {
+            start -= 1;
+        }
+        self.remove_lines(start, end);
+        true
+    }
+
     /// Rewrites the bracketed part of the header at `idx` as `[inner]`,
     /// keeping whatever follows it (a comment) and the line ending.
     /// Returns false, changing nothing, when the line is not a header.

@@ -22,6 +22,8 @@ pub struct AddRole {
     pub region: Option<String>,
     /// Replace a different role setting that is already there.
     pub force: bool,
+    /// Make a new profile even though one of a close name exists.
+    pub create: bool,
 }
 
 impl AddRole {
@@ -81,6 +83,13 @@ fn has_static_keys(files: &ProfileFiles, name: &str) -> bool {
 /// [`AddRole::check`] first.
 pub fn add_role(files: &mut ProfileFiles, args: &AddRole) -> Result<EditResult> {
     super::check_not_only_quoted(files, &args.name)?;
+    let new_profile = super::gate_new_profile(files, &args.name, args.create)?;
+    let mut result = add_role_to(files, args)?;
+    result.notes.extend(new_profile);
+    Ok(result)
+}
+
+fn add_role_to(files: &mut ProfileFiles, args: &AddRole) -> Result<EditResult> {
     let name = args.name.as_str();
     let existing = files.set.profile(name);
     let target = match (args.file, existing) {

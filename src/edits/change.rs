@@ -54,6 +54,8 @@ pub struct EditResult {
     /// Said instead of a change list when nothing needed doing.
     pub unchanged_because: Option<String>,
     pub warnings: Vec<String>,
+    /// Said with the changes (`new profile [tanak]`).
+    pub notes: Vec<String>,
 }
 
 impl EditResult {
@@ -69,6 +71,7 @@ impl EditResult {
             changes,
             unchanged_because: None,
             warnings,
+            notes: Vec::new(),
         }
     }
 }
@@ -156,17 +159,35 @@ fn verdict(
             )));
         }
     }
-    let mut warnings = Vec::new();
-    if let Err(e) = resolve(&files.set, profile) {
-        if must_resolve {
+    if must_resolve {
+        if let Err(e) = resolve(&files.set, profile) {
             return Err(Error::Config(format!(
                 "after the edit, profile `{profile}` would not resolve: {}; nothing was written",
                 Error::chain(files, e)
             )));
         }
-        warnings.push(format!(
-            "profile `{profile}` does not resolve to credentials: {e}"
-        ));
     }
-    Ok(warnings)
+    Ok(resolve_warnings(files, profile))
+}
+
+/// The warning a profile's chain draws in the files as they are now: none
+/// when it resolves, and none for a profile with settings only (region,
+/// output), which tools use with credentials from elsewhere. Composite
+/// edits call it once, on the files as their whole transaction leaves them.
+pub fn resolve_warnings(files: &ProfileFiles, profile: &str) -> Vec<String> {
+    let Err(e) = resolve(&files.set, profile) else {
+        return Vec::new();
+    };
+    let settings_only = files
+        .set
+        .profile(profile)
+        .is_some_and(|p| !crate::chain::holds_credential_settings(p));
+    if settings_only
+        && matches!(&e.kind, crate::chain::ChainErrorKind::NoCredentials(p) if p == profile)
+    {
+        return Vec::new();
+    }
+    vec![format!(
+        "profile `{profile}` does not resolve to credentials: {e}"
+    )]
 }

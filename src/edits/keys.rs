@@ -154,10 +154,10 @@ pub fn import_key(
     for (key, value) in settings {
         let set = super::set(files, profile, key, value, Some(FileKind::Config))?;
         result.changes.extend(set.changes);
-        result.warnings.extend(set.warnings);
     }
     if !result.changes.is_empty() {
         result.unchanged_because = None;
     }
+    result.warnings = super::resolve_warnings(files, profile);
     Ok(result)
 }

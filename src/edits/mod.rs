@@ -11,11 +11,14 @@ mod sections;
 mod set;
 
 pub use add_role::{add_role, AddRole};
-pub use change::{check_result, set_everywhere, unset_everywhere, Action, Change, EditResult};
+pub use change::{
+    check_result, resolve_warnings, set_everywhere, unset_everywhere, Action, Change, EditResult,
+};
 pub use keys::{holders, import_key, remove_keys, replace_key, store_key};
 pub use sections::{copy, delete, delete_sso_session, dependents, rename, rename_sso_session};
 pub use set::{
-    check_set, check_unset, remove_role, set, set_service, split_nested, unset, unset_service,
+    check_set, check_unset, remove_role, set, set_checked, set_service, split_nested, unset,
+    unset_service, Guard,
 };
 
 use crate::error::{Error, Result};
@@ -60,6 +63,44 @@ pub fn check_not_only_quoted(files: &ProfileFiles, profile: &str) -> Result<()> 
         }
     }
     Ok(())
+}
+
+/// Before an edit that would create `profile`: refused when a profile of
+/// a close name exists (a typo), unless `create`; otherwise the note that
+/// says a new profile is made. `None`: the profile exists.
+pub fn gate_new_profile(
+    files: &ProfileFiles,
+    profile: &str,
+    create: bool,
+) -> Result<Option<String>> {
+    if files.set.profile(profile).is_some() {
+        return Ok(None);
+    }
+    let close = files.closest_profiles(profile);
+    if !close.is_empty() && !create {
+        return Err(Error::Usage(format!(
+            "profile `{profile}` does not exist; did you mean {}? Pass --create to make a new profile `{profile}`. Nothing was written",
+            close.join(", ")
+        )));
+    }
+    Ok(Some(format!("new profile [{profile}]")))
+}
+
+/// Before writing `key`: a typo of a known key is refused unless
+/// `force`; a key no AWS tool reads is written with a warning.
+pub fn gate_key(key: &str, force: bool) -> Result<Option<String>> {
+    use crate::profiles::keys::{closest_known, lookup};
+    if lookup(key).is_some() {
+        return Ok(None);
+    }
+    match closest_known(key) {
+        Some(known) if !force => Err(Error::Usage(format!(
+            "`{key}` is not a key AWS tools read; did you mean `{known}`? Pass --force to write `{key}` as it is. Nothing was written"
+        ))),
+        _ => Ok(Some(format!(
+            "`{key}` is not a key the AWS CLI or SDKs read; written as asked"
+        ))),
+    }
 }
 
 /// A name the SDKs accept for a profile.

@@ -195,7 +195,11 @@ fn copied_lines(
                 idx = through;
                 continue;
             }
-            if key.eq_ignore_ascii_case(keys::SOURCE_PROFILE) && line.value() == Some(src) {
+            // A self-reference makes the copy stand on its own keys; a
+            // copy without keys keeps standing on the source's.
+            let self_reference =
+                key.eq_ignore_ascii_case(keys::SOURCE_PROFILE) && line.value() == Some(src);
+            if self_reference && !without_keys {
                 let text = line.text();
                 let at = text.rfind(src).expect("the value is in the line");
                 body.push(format!("{}{dst}{}", &text[..at], &text[at + src.len()..]));
@@ -237,14 +241,14 @@ pub fn copy(
         })
         .collect();
     let any_body = bodies.iter().any(|(_, b)| !b.is_empty());
-    let mut changes = Vec::new();
+    let mut headers = Vec::new();
     for (kind, body) in bodies {
         if body.is_empty() && any_body {
             continue;
         }
         let header = new_header(kind, dst);
         files.document_mut(kind).append_section_lines(&header, body);
-        changes.push(section_change(
+        headers.push(section_change(
             kind,
             format!("[{header}]"),
             None,
@@ -252,6 +256,25 @@ pub fn copy(
         ));
     }
     files.reparse()?;
+    // Every property copied, as the copy reads (secrets masked when shown).
+    let mut changes: Vec<Change> = files
+        .set
+        .profile(dst)
+        .map(|p| {
+            p.properties
+                .iter()
+                .map(|(key, prop)| Change {
+                    file: prop.origin.file,
+                    key: key.to_string(),
+                    value: Some(prop.value.to_string()),
+                    action: Action::Added,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if changes.is_empty() {
+        changes = headers;
+    }
     let mut warnings = Vec::new();
     if src_resolved && !without_keys {
         still_resolving(files, std::iter::once(dst.to_string()))?;

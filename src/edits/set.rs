@@ -106,10 +106,47 @@ pub fn set(
     value: &str,
     file: Option<FileKind>,
 ) -> Result<EditResult> {
+    set_checked(files, profile, key, value, file, &Guard::default())
+}
+
+/// What `profile set` lets through that would otherwise be taken for a
+/// typo: a new profile whose name is close to an existing one (`create`),
+/// a key close to a known one (`force`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Guard {
+    pub create: bool,
+    pub force: bool,
+}
+
+/// [`set`], refusing a likely typo of a profile or key name unless the
+/// guard lets it through, and saying when a new profile is made.
+pub fn set_checked(
+    files: &mut ProfileFiles,
+    profile: &str,
+    key: &str,
+    value: &str,
+    file: Option<FileKind>,
+    guard: &Guard,
+) -> Result<EditResult> {
     super::check_not_only_quoted(files, profile)?;
+    let new_profile = super::gate_new_profile(files, profile, guard.create)?;
+    let mut result = set_unguarded(files, profile, key, value, file, guard)?;
+    result.notes.extend(new_profile);
+    Ok(result)
+}
+
+fn set_unguarded(
+    files: &mut ProfileFiles,
+    profile: &str,
+    key: &str,
+    value: &str,
+    file: Option<FileKind>,
+    guard: &Guard,
+) -> Result<EditResult> {
     if let Some((parent, sub)) = split_nested(key) {
         return set_nested_key(files, profile, parent, sub, value, file);
     }
+    let unknown_key = super::gate_key(key, guard.force)?;
     if files
         .set
         .profile(profile)
@@ -133,7 +170,8 @@ pub fn set(
             "{key} of profile `{profile}` is already set to that value"
         )));
     }
-    let warnings = check_result(files, profile, &[(key, Some(value))], resolved_before)?;
+    let mut warnings = check_result(files, profile, &[(key, Some(value))], resolved_before)?;
+    warnings.extend(unknown_key);
     Ok(EditResult::changed(changes, warnings))
 }
 
@@ -165,17 +203,40 @@ pub fn unset(files: &mut ProfileFiles, profile: &str, key: &str) -> Result<EditR
                 "{key} is not set in profile `{profile}`"
             )));
         }
-        let warnings = check_result(files, profile, &[], false)?;
+        let warnings = finish_removal(files, profile, &mut changes, &[])?;
         return Ok(EditResult::changed(changes, warnings));
     }
-    let changes = unset_everywhere(files, profile, &key);
+    let mut changes = unset_everywhere(files, profile, &key);
     if changes.is_empty() {
         return Ok(EditResult::unchanged(format!(
             "{key} is not set in profile `{profile}`"
         )));
     }
-    let warnings = check_result(files, profile, &[(&key, None)], false)?;
+    let warnings = finish_removal(files, profile, &mut changes, &[(&key, None)])?;
     Ok(EditResult::changed(changes, warnings))
+}
+
+/// After a removal: sections it left empty go too (said as a change),
+/// then the result is checked.
+fn finish_removal(
+    files: &mut ProfileFiles,
+    profile: &str,
+    changes: &mut Vec<Change>,
+    expected: &[(&str, Option<&str>)],
+) -> Result<Vec<String>> {
+    if files.remove_empty_sections(profile) > 0 {
+        files.reparse()?;
+        changes.push(Change {
+            file: changes.first().map_or(FileKind::Config, |c| c.file),
+            key: format!("[{profile}]"),
+            value: None,
+            action: Action::Removed,
+        });
+        if files.set.profile(profile).is_none() {
+            return Ok(Vec::new());
+        }
+    }
+    check_result(files, profile, expected, false)
 }
 
 /// `services set NAME KEY.SUB VALUE`: a setting of a `[services NAME]`
@@ -246,22 +307,37 @@ pub fn unset_service(files: &mut ProfileFiles, name: &str, key: &str) -> Result<
             "{key} is not set in [services {name}]"
         )));
     }
-    files.reparse()?;
-    Ok(EditResult::changed(
-        vec![super::Change {
+    let mut changes = vec![super::Change {
+        file: FileKind::Config,
+        key: key.to_string(),
+        value: None,
+        action: Action::Removed,
+    }];
+    // The section, when that was its last setting.
+    let headers = prefixed_headers(files.config.document(), keys::SERVICES, name);
+    let doc = files.document_mut(FileKind::Config);
+    if headers
+        .into_iter()
+        .rev()
+        .filter(|&h| doc.remove_if_empty(h))
+        .count()
+        > 0
+    {
+        changes.push(super::Change {
             file: FileKind::Config,
-            key: key.to_string(),
+            key: format!("[services {name}]"),
             value: None,
             action: Action::Removed,
-        }],
-        Vec::new(),
-    ))
+        });
+    }
+    files.reparse()?;
+    Ok(EditResult::changed(changes, Vec::new()))
 }
 
 /// Removes the keys `add-role` manages; `region` stays.
 pub fn remove_role(files: &mut ProfileFiles, profile: &str) -> Result<EditResult> {
     require_profile(files, profile)?;
-    let changes: Vec<Change> = role_keys()
+    let mut changes: Vec<Change> = role_keys()
         .flat_map(|key| unset_everywhere(files, profile, key))
         .collect();
     if changes.is_empty() {
@@ -270,6 +346,6 @@ pub fn remove_role(files: &mut ProfileFiles, profile: &str) -> Result<EditResult
         )));
     }
     let expected: Vec<(&str, Option<&str>)> = role_keys().map(|k| (k, None)).collect();
-    let warnings = check_result(files, profile, &expected, false)?;
+    let warnings = finish_removal(files, profile, &mut changes, &expected)?;
     Ok(EditResult::changed(changes, warnings))
 }

@@ -369,14 +369,6 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                 }
             }
         }
-        let uses_role = [
-            keys::ROLE_ARN,
-            keys::SOURCE_PROFILE,
-            keys::CREDENTIAL_SOURCE,
-        ]
-        .iter()
-        .any(|k| profile.get(k).is_some());
-        let has_key_material = keys::credential_keys().any(|k| profile.get(k).is_some());
         if let Some(p) = profile.property(keys::CREDENTIAL_PROCESS) {
             if let Some(syntax) = crate::profiles::command_line::shell_syntax(&p.value) {
                 push(finding(
@@ -411,7 +403,7 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
             }
             // A profile with settings only (region, output) is used with
             // credentials from elsewhere: nothing to report.
-            Err(e) if config_only(&e.kind, name, uses_role || has_key_material, profile) => {}
+            Err(e) if config_only(&e.kind, name, profile) => {}
             Err(e) => {
                 let (code, hint) = chain_finding(&e.kind).unwrap_or((
                     "source-without-credentials",
@@ -431,23 +423,9 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
 
 /// Whether a failed resolve only means that `name` holds no credential
 /// setting at all.
-fn config_only(
-    kind: &ChainErrorKind,
-    name: &str,
-    tries: bool,
-    profile: &crate::profiles::Section,
-) -> bool {
-    const CREDENTIAL_SETTINGS: &[&str] = &[
-        keys::CREDENTIAL_PROCESS,
-        keys::WEB_IDENTITY_TOKEN_FILE,
-        keys::SSO_SESSION,
-        keys::SSO_START_URL,
-        keys::SSO_ACCOUNT_ID,
-        keys::SSO_ROLE_NAME,
-    ];
+fn config_only(kind: &ChainErrorKind, name: &str, profile: &crate::profiles::Section) -> bool {
     matches!(kind, ChainErrorKind::NoCredentials(p) if p == name)
-        && !tries
-        && !CREDENTIAL_SETTINGS.iter().any(|k| profile.get(k).is_some())
+        && !crate::chain::holds_credential_settings(profile)
 }
 
 /// An access key held by more than one profile: rotating it must update

@@ -111,6 +111,25 @@ impl ProfileFiles {
             .sum()
     }
 
+    /// Removes `profile`'s sections that an edit left empty, in both files;
+    /// returns how many went.
+    pub fn remove_empty_sections(&mut self, profile: &str) -> usize {
+        let mut removed = 0;
+        for kind in [FileKind::Config, FileKind::Credentials] {
+            if self.untouched_without(kind, profile) {
+                continue;
+            }
+            let headers = profile_headers(self.file(kind).document(), kind, profile);
+            let doc = self.document_mut(kind);
+            removed += headers
+                .into_iter()
+                .rev()
+                .filter(|&h| doc.remove_if_empty(h))
+                .count();
+        }
+        removed
+    }
+
     /// Rebuilds the merged profiles after the documents were edited.
     pub fn reparse(&mut self) -> Result<(), LoadError> {
         // The old set goes first, so that two never live at once.
