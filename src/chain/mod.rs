@@ -1,9 +1,11 @@
 //! A profile's credential chain as plain data: a base source, then zero or
 //! more AssumeRole hops. Built from profiles alone: no I/O, no SDK types.
 
+mod process_loop;
 mod resolve;
 mod verdicts;
 
+pub use process_loop::{loop_text, process_loop};
 pub use resolve::{resolve, ChainError, ChainErrorKind};
 pub use verdicts::{verdicts, Verdict};
 

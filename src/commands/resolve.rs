@@ -10,6 +10,7 @@ pub fn run(ctx: &Context, name: Option<String>) -> Result<()> {
     let name = selected_profile(name);
     let files = ctx.load()?;
     let chain = resolve(&files.set, &name).map_err(|e| Error::chain(&files, e))?;
+    super::credentials::refuse_process_loop(&files, &name, &chain)?;
     if ctx.json() {
         print_json(&to_json(&chain));
     } else {

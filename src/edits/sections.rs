@@ -5,6 +5,7 @@ use super::{check_profile_name, require_profile, Action, Change, EditResult};
 use crate::chain::resolve;
 use crate::document::Document;
 use crate::error::{Error, Result};
+use crate::profiles::command_line::{awsprof_reference, AwsprofReference};
 use crate::profiles::keys::{self, is_secret_key};
 use crate::profiles::{
     new_header, prefixed_headers, profile_headers, FileKind, ProfileFiles, SectionName,
@@ -81,15 +82,50 @@ fn repoint(files: &mut ProfileFiles, key: &str, from: &str, to: &str) -> Vec<Cha
     changes
 }
 
-/// Profiles whose `source_profile` names `name` (itself excluded).
-pub fn dependents(files: &ProfileFiles, name: &str) -> Vec<String> {
+/// Profiles whose `credential_process` runs awsprof for `name`, with the
+/// reference.
+fn process_users(files: &ProfileFiles, name: &str) -> Vec<(String, AwsprofReference)> {
     files
+        .set
+        .profiles
+        .iter()
+        .filter_map(|(p, s)| {
+            let r = awsprof_reference(s.get(keys::CREDENTIAL_PROCESS)?)?;
+            (r.profile() == name).then(|| (p.to_string(), r))
+        })
+        .collect()
+}
+
+/// Points every awsprof `credential_process` that names `old` at `new`.
+fn repoint_processes(files: &mut ProfileFiles, old: &str, new: &str) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for (user, reference) in process_users(files, old) {
+        changes.extend(super::set_everywhere(
+            files,
+            &user,
+            keys::CREDENTIAL_PROCESS,
+            &reference.naming(new),
+            FileKind::Config,
+        ));
+    }
+    changes
+}
+
+/// Profiles that name `name` (itself excluded): as `source_profile`, or
+/// in a `credential_process` that runs awsprof for it. Sorted.
+pub fn dependents(files: &ProfileFiles, name: &str) -> Vec<String> {
+    let mut out: Vec<String> = files
         .set
         .profiles
         .iter()
         .filter(|(p, s)| *p != name && s.get(keys::SOURCE_PROFILE) == Some(name))
         .map(|(p, _)| p.to_string())
-        .collect()
+        .chain(process_users(files, name).into_iter().map(|(p, _)| p))
+        .filter(|p| p != name)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn exists_anywhere(files: &ProfileFiles, name: &str) -> bool {
@@ -106,6 +142,7 @@ pub fn rename(files: &mut ProfileFiles, old: &str, new: &str) -> Result<EditResu
     }
     let resolved_before: Vec<String> = resolving(files);
     let mut changes = repoint(files, keys::SOURCE_PROFILE, old, new);
+    changes.extend(repoint_processes(files, old, new));
     for kind in KINDS {
         let headers = profile_headers(files.file(kind).document(), kind, old);
         for idx in headers {
@@ -292,7 +329,7 @@ pub fn delete(files: &mut ProfileFiles, name: &str, force: bool) -> Result<EditR
     let users = dependents(files, name);
     if !users.is_empty() && !force {
         return Err(Error::Usage(format!(
-            "profiles {} use `{name}` as source_profile; change them first, or pass --force",
+            "profiles {} use `{name}` (as source_profile or in an awsprof credential_process); change them first, or pass --force",
             users.join(", ")
         )));
     }
@@ -304,7 +341,7 @@ pub fn delete(files: &mut ProfileFiles, name: &str, force: bool) -> Result<EditR
     files.reparse()?;
     let warnings = users
         .iter()
-        .map(|u| format!("profile `{u}` used `{name}` as source_profile and no longer resolves"))
+        .map(|u| format!("profile `{u}` used `{name}` and no longer resolves"))
         .collect();
     Ok(EditResult::changed(changes, warnings))
 }

@@ -104,22 +104,71 @@ pub fn lint(input: &Input<'_>) -> Vec<Finding> {
             out.push(f);
         }
     }
-    match ProfileSet::from_documents(input.config, input.credentials) {
-        Err(e) => out.push(finding(
+    let parse_errors = every_parse_error(input.config, input.credentials);
+    if parse_errors.is_empty() {
+        if let Ok(set) = ProfileSet::from_documents(input.config, input.credentials) {
+            profile_checks(&set, &mut out);
+            shared_keys(&set, &mut out);
+        }
+    }
+    for e in parse_errors {
+        out.push(finding(
             "parse-error",
             Severity::Error,
             Origin::new(e.file, e.line),
             e.message,
             "the AWS SDKs and CLI refuse the whole file until this line is fixed",
-        )),
-        Ok(set) => {
-            profile_checks(&set, &mut out);
-            shared_keys(&set, &mut out);
-        }
+        ));
     }
     out.sort_by(|a, b| (a.file, a.line, a.code).cmp(&(b.file, b.line, b.code)));
     out.dedup();
     out
+}
+
+/// Every line the parser refuses, in both files: after each error the
+/// parse resumes as if that line were blank, so that one run of lint
+/// names them all.
+fn every_parse_error(
+    config: &Document,
+    credentials: &Document,
+) -> Vec<crate::profiles::ParseError> {
+    let mut errors = Vec::new();
+    let (mut config, mut credentials) = (config.clone(), credentials.clone());
+    while let Err(e) = ProfileSet::from_documents(&config, &credentials) {
+        let doc = match e.file {
+            FileKind::Config => &mut config,
+            FileKind::Credentials => &mut credentials,
+        };
+        let repeated = errors
+            .last()
+            .is_some_and(|last: &crate::profiles::ParseError| {
+                last.file == e.file && last.line == e.line
+            });
+        if repeated || e.line == 0 || e.line > doc.lines().len() {
+            errors.push(e);
+            break;
+        }
+        *doc = blanked(doc, e.line - 1);
+        errors.push(e);
+    }
+    errors
+}
+
+/// `doc` with line `idx` emptied (its line ending kept, so every other
+/// line keeps its number).
+fn blanked(doc: &Document, idx: usize) -> Document {
+    let mut text = String::new();
+    for (i, line) in doc.lines().iter().enumerate() {
+        if i != idx {
+            text.push_str(line.text());
+        }
+        text.push_str(match line.ending() {
+            crate::document::LineEnding::Lf => "\n",
+            crate::document::LineEnding::CrLf => "\r\n",
+            crate::document::LineEnding::None => "",
+        });
+    }
+    Document::parse_string(text)
 }
 
 /// Checks of the text itself: headers, duplicates, the byte-order mark.
@@ -370,6 +419,7 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
             }
         }
         if let Some(p) = profile.property(keys::CREDENTIAL_PROCESS) {
+            process_reference_checks(set, name, p, &mut push);
             if let Some(syntax) = crate::profiles::command_line::shell_syntax(&p.value) {
                 push(finding(
                     "credential-process-shell-syntax",
@@ -377,6 +427,20 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                     p.origin,
                     format!("profile `{name}`: credential_process holds shell syntax (`{syntax}`): the AWS SDKs run it through `sh -c`, the AWS CLI and awsprof run the program directly, so they run different things"),
                     "put the pipeline in a script and name the script in credential_process",
+                ));
+            }
+        }
+        if let (Some(id), Some(secret)) = (
+            profile.property(keys::AWS_ACCESS_KEY_ID),
+            profile.property(keys::AWS_SECRET_ACCESS_KEY),
+        ) {
+            if id.origin.file != secret.origin.file {
+                push(finding(
+                    "split-static-keys",
+                    Severity::Warning,
+                    id.origin,
+                    format!("profile `{name}`: aws_access_key_id is in the {} file and aws_secret_access_key in the {} file; the SDKs merge them, but botocore (so the AWS CLI) reads each file alone and fails with PartialCredentialsError", id.origin.file, secret.origin.file),
+                    "keep both keys in the credentials file",
                 ));
             }
         }
@@ -418,6 +482,52 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                 ));
             }
         }
+    }
+}
+
+/// A `credential_process` that runs awsprof for another profile: that
+/// profile must exist, and the processes must not lead back (each awsprof
+/// would start the next, forever).
+fn process_reference_checks(
+    set: &ProfileSet,
+    name: &str,
+    p: &crate::profiles::Property,
+    push: &mut impl FnMut(Finding),
+) {
+    let Some(reference) = crate::profiles::command_line::awsprof_reference(&p.value) else {
+        return;
+    };
+    let target = reference.profile();
+    if set.profile(target).is_none() {
+        let close = set.closest_profiles(target);
+        let hint = if close.is_empty() {
+            "point it at an existing profile".to_string()
+        } else {
+            format!("did you mean {}?", close.join(", "))
+        };
+        push(finding(
+            "unknown-profile-reference",
+            Severity::Error,
+            p.origin,
+            format!("profile `{name}`: credential_process runs awsprof for profile `{target}`, which does not exist; the AWS CLI and SDKs will fail on it"),
+            hint,
+        ));
+        return;
+    }
+    let Ok(chain) = crate::chain::resolve(set, name) else {
+        return;
+    };
+    if let Err(cycle) = crate::chain::process_loop(set, name, &chain, &|_| None) {
+        push(finding(
+            "credential-process-loop",
+            Severity::Error,
+            p.origin,
+            format!(
+                "credential_process calls awsprof for a profile already on the way: {}",
+                crate::chain::loop_text(&cycle)
+            ),
+            "point credential_process at a profile with its own credentials",
+        ));
     }
 }
 

@@ -19,6 +19,9 @@ fn one_fixture_per_finding() {
     type Case<'a> = (&'a str, &'a str, &'a str, Option<u32>, (&'a str, usize));
     let cases: &[Case<'_>] = &[
         ("parse error", "[profile a]\nbroken\n", "", None, ("parse-error", 2)),
+        ("process reference", "[profile a]\ncredential_process = awsprof credential-process nobody\n", "", None, ("unknown-profile-reference", 2)),
+        ("process loop", "[profile a]\ncredential_process = awsprof credential-process b\n[profile b]\ncredential_process = awsprof credential-process a\n", "", None, ("credential-process-loop", 2)),
+        ("split keys", "[profile a]\naws_secret_access_key = s\n", "[a]\naws_access_key_id = AKIAEXAMPLE00001\n", None, ("split-static-keys", 2)),
         ("shell syntax", "[profile a]\ncredential_process = printf x && touch y\n", "", None, ("credential-process-shell-syntax", 2)),
         ("missing source", "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = nobody\n", "", None, ("missing-source-profile", 3)),
         ("loop", "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = a\n", "", None, ("source-loop", 3)),
@@ -170,4 +173,25 @@ mod agrees_with_resolve {
             }
         }
     }
+}
+
+#[test]
+fn every_parse_error_is_reported_in_one_run() {
+    let config = "[profile a]\nbroken one\nregion = x\nbroken two\n[profile b]\nbroken three\n";
+    let credentials = "[c]\nnot a property\n";
+    let found = run(config, credentials, None);
+    let parse: Vec<(FileKind, usize)> = found
+        .iter()
+        .filter(|f| f.code == "parse-error")
+        .map(|f| (f.file, f.line))
+        .collect();
+    assert_eq!(
+        parse,
+        vec![
+            (FileKind::Config, 2),
+            (FileKind::Config, 4),
+            (FileKind::Config, 6),
+            (FileKind::Credentials, 2)
+        ]
+    );
 }

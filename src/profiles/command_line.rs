@@ -109,6 +109,29 @@ mod tests {
     }
 
     #[test]
+    fn awsprof_references_are_found_and_renamed() {
+        let r = awsprof_reference("awsprof credential-process tanaka").unwrap();
+        assert_eq!(r.profile(), "tanaka");
+        assert_eq!(r.naming("t2"), "awsprof credential-process t2");
+        let r = awsprof_reference(
+            "/usr/local/bin/awsprof --region eu-west-1 profile export --format process 'a b'",
+        )
+        .unwrap();
+        assert_eq!(r.profile(), "a b");
+        assert_eq!(
+            r.naming("c"),
+            "/usr/local/bin/awsprof --region eu-west-1 profile export --format process c"
+        );
+        assert_eq!(awsprof_reference("awsprof profile export"), None);
+        assert_eq!(
+            awsprof_reference("aws configure export-credentials --profile x"),
+            None
+        );
+        assert_eq!(awsprof_reference("awsprof credential-process"), None);
+        assert_eq!(quote("it's"), "'it'\"'\"'s'");
+    }
+
+    #[test]
     fn shell_syntax_is_found() {
         assert_eq!(shell_syntax("a && b").as_deref(), Some("&&"));
         assert_eq!(shell_syntax("echo $(id)").as_deref(), Some("$("));
@@ -117,4 +140,85 @@ mod tests {
         assert_eq!(shell_syntax("awsprof credential-process tanaka"), None);
         assert_eq!(shell_syntax("/opt/x --flag=a#b"), None);
     }
+}
+
+/// awsprof's global flags that take a value, which may stand between
+/// the program and its subcommand or its profile.
+const VALUE_FLAGS: &[&str] = &[
+    "--region",
+    "--endpoint-url",
+    "--mfa-code",
+    "--config-file",
+    "--credentials-file",
+    "--backup-dir",
+    "--output",
+    "--format",
+];
+
+/// A `credential_process` that runs awsprof to hand out another profile's
+/// credentials (`awsprof credential-process NAME`, `awsprof profile export
+/// NAME`, any path to the binary): the command split into words, and the
+/// index of the word that names the profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsprofReference {
+    pub words: Vec<String>,
+    pub at: usize,
+}
+
+impl AwsprofReference {
+    pub fn profile(&self) -> &str {
+        &self.words[self.at]
+    }
+
+    /// The command line naming `new` instead, each word quoted only where
+    /// a shell or botocore's split needs it (so an unquoted line stays
+    /// as it was but for the name).
+    pub fn naming(&self, new: &str) -> String {
+        self.words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| quote(if i == self.at { new } else { w }))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Python's `shlex.quote`.
+pub fn quote(word: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c);
+    if !word.is_empty() && word.chars().all(safe) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\"'\"'"))
+    }
+}
+
+/// The profile an awsprof `credential_process` names, if it is one.
+pub fn awsprof_reference(command: &str) -> Option<AwsprofReference> {
+    let words = split(command).ok()?;
+    let program = std::path::Path::new(words.first()?).file_name()?;
+    if program != "awsprof" {
+        return None;
+    }
+    // The words after the program, flags and their values skipped.
+    let mut positional = Vec::new();
+    let mut i = 1;
+    while i < words.len() {
+        let w = words[i].as_str();
+        if VALUE_FLAGS.contains(&w) {
+            i += 2;
+            continue;
+        }
+        if !w.starts_with('-') {
+            positional.push(i);
+        }
+        i += 1;
+    }
+    let word = |k: usize| positional.get(k).map(|&i| words[i].as_str());
+    let at = match (word(0), word(1)) {
+        (Some("credential-process"), Some(_)) => positional[1],
+        (Some("profile"), Some("export")) => *positional.get(2)?,
+        _ => return None,
+    };
+    Some(AwsprofReference { words, at })
 }

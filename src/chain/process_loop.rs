@@ -1,0 +1,85 @@
+//! `credential_process = awsprof credential-process NAME` chains one
+//! profile's credentials to another's through a process. A loop of them
+//! never ends at runtime (each awsprof starts the next), so it is refused
+//! from the files alone, as a chain error.
+
+use super::{resolve, BaseSource, Chain};
+use crate::profiles::command_line::awsprof_reference;
+use crate::profiles::ProfileSet;
+
+/// Follows awsprof `credential_process` references from `profile`'s
+/// chain (already resolved as `first`); `Err` is the loop, `a -> b -> a`.
+/// `also_awsprof` says whether a program name is awsprof besides
+/// `awsprof` itself (the running binary's own name).
+pub fn process_loop(
+    set: &ProfileSet,
+    profile: &str,
+    first: &Chain,
+    also_awsprof: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), Vec<String>> {
+    let mut path = vec![profile.to_string()];
+    let mut seen = std::collections::HashSet::from([profile.to_string()]);
+    let mut next_chain: Option<Chain> = None;
+    loop {
+        let chain = next_chain.as_ref().unwrap_or(first);
+        let BaseSource::CredentialProcess { command } = &chain.base.source else {
+            return Ok(());
+        };
+        let Some(next) = awsprof_reference(command)
+            .map(|r| r.profile().to_string())
+            .or_else(|| also_awsprof(command))
+        else {
+            return Ok(());
+        };
+        path.push(next.clone());
+        if !seen.insert(next.clone()) {
+            return Err(path);
+        }
+        match resolve(set, &next) {
+            Ok(chain) => next_chain = Some(chain),
+            Err(_) => return Ok(()),
+        }
+    }
+}
+
+/// `a -> b -> a`, its middle cut on a long loop as chain loops are.
+pub fn loop_text(path: &[String]) -> String {
+    if path.len() <= 5 {
+        return path.join(" -> ");
+    }
+    let n = path.len();
+    format!(
+        "{} -> {} -> … {} more … -> {} -> {}",
+        path[0],
+        path[1],
+        n - 4,
+        path[n - 2],
+        path[n - 1]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+
+    #[test]
+    fn a_loop_of_credential_processes_is_named() {
+        let config = "[profile a]\ncredential_process = awsprof credential-process b\n\
+                      [profile b]\ncredential_process = /opt/bin/awsprof profile export a\n\
+                      [profile c]\ncredential_process = awsprof credential-process tanaka\n\
+                      [profile r]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = a\n";
+        let credentials = "[tanaka]\naws_access_key_id = A\naws_secret_access_key = B\n";
+        let set = ProfileSet::from_documents(
+            &Document::parse_str(config),
+            &Document::parse_str(credentials),
+        )
+        .unwrap();
+        let none = |_: &str| None;
+        let check = |name| process_loop(&set, name, &resolve(&set, name).unwrap(), &none);
+        assert_eq!(check("a"), Err(vec!["a".into(), "b".into(), "a".into()]));
+        assert_eq!(check("r").unwrap_err().join(" -> "), "r -> b -> a -> b");
+        assert_eq!(check("c"), Ok(()));
+        assert_eq!(check("tanaka"), Ok(()));
+    }
+}
