@@ -503,6 +503,9 @@ pub struct DeleteUserArgs {
     /// Also remove the user's keys from this profile (with a backup).
     #[arg(long, value_name = "NAME")]
     pub from_profile: Option<String>,
+    /// Delete even though other profiles stand on the keys in --from-profile (they are listed).
+    #[arg(long)]
+    pub force: bool,
     #[arg(long)]
     pub dry_run: bool,
     #[command(flatten)]
@@ -531,10 +534,19 @@ pub enum BackupCommand {
         #[arg(long)]
         force: bool,
     },
-    /// Keep the newest N backups.
+    /// Keep the newest N backups; removing pinned ones or more than automatic retention would asks first.
     Prune {
+        /// How many of the newest backups to keep.
         #[arg(long, value_name = "N")]
         keep: usize,
+        /// Do not ask: remove them (needed without a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Remove one backup by its id (the way to drop a pinned one).
+    Remove {
+        /// The backup's id, as `backup list` shows it.
+        id: String,
     },
 }
 

@@ -462,7 +462,13 @@ fn backups_list_show_diff_restore_and_refuse_tampering() {
 
     let unknown = sb.awsprof(&["backup", "restore", "nope"]).code(2);
     assert!(unknown.stderr.contains("backup list"), "{unknown:#?}");
-    sb.awsprof(&["backup", "prune", "--keep", "1"]).ok();
+    // Fewer than automatic retention keeps: asked for, and with no
+    // terminal refused unless --yes.
+    let asked = sb.awsprof(&["backup", "prune", "--keep", "1"]).code(2);
+    assert!(asked.stderr.contains("--yes"), "{asked:#?}");
+    assert_eq!(sb.backup_ids().len(), 2);
+    sb.awsprof(&["backup", "prune", "--keep", "1", "--yes"])
+        .ok();
     assert_eq!(sb.backup_ids(), vec![newest]);
 }
 

@@ -3,7 +3,8 @@
 use super::{print_json, Context};
 use crate::cli::BackupCommand;
 use crate::document::Document;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::secret::mask_key_id;
 use crate::store::backup::BackedUpFile;
 use crate::store::Manifest;
 use serde_json::json;
@@ -15,7 +16,8 @@ pub fn run(ctx: &Context, cmd: BackupCommand) -> Result<()> {
         BackupCommand::Show { id } => show(ctx, &id),
         BackupCommand::Diff { id } => diff(ctx, &id),
         BackupCommand::Restore { id, dry_run, force } => restore(ctx, &id, dry_run, force),
-        BackupCommand::Prune { keep } => prune(ctx, keep),
+        BackupCommand::Prune { keep, yes } => prune(ctx, keep, yes),
+        BackupCommand::Remove { id } => remove(ctx, &id),
     }
 }
 
@@ -48,25 +50,50 @@ fn file_summary(m: &Manifest) -> String {
 fn list(ctx: &Context) -> Result<()> {
     let backups = ctx.backups();
     let list = backups.list()?;
+    let pinned = backups.pinned()?;
     if ctx.json() {
-        print_json(&serde_json::to_value(&list).expect("manifests serialize"));
+        let rows: Vec<serde_json::Value> = list
+            .iter()
+            .map(|m| {
+                let mut v = serde_json::to_value(m).expect("manifests serialize");
+                v["pinned"] = json!(pinned.contains(&m.id));
+                v
+            })
+            .collect();
+        print_json(&json!(rows));
         return Ok(());
     }
     if list.is_empty() {
         crate::outln!("No backups in {}", backups.dir.display());
         return Ok(());
     }
-    let mut out = String::new();
-    for m in &list {
-        out.push_str(&format!(
-            "{}  {}  {}  {}\n",
-            m.id,
-            m.created,
-            file_summary(m),
-            m.command
-        ));
-    }
-    crate::out!("{out}");
+    let marks = |m: &Manifest| {
+        let mut marks = Vec::new();
+        if pinned.contains(&m.id) {
+            marks.push("pinned".to_string());
+        }
+        if !m.retired_keys.is_empty() {
+            let ids: Vec<String> = m.retired_keys.iter().map(|k| mask_key_id(k)).collect();
+            marks.push(format!("retired key {}", ids.join(", ")));
+        }
+        marks.join("; ")
+    };
+    let rows: Vec<[String; 5]> = list
+        .iter()
+        .map(|m| {
+            [
+                m.id.clone(),
+                m.created.clone(),
+                file_summary(m),
+                marks(m),
+                m.command.clone(),
+            ]
+        })
+        .collect();
+    crate::out!(
+        "{}",
+        crate::commands::table(&["ID", "CREATED", "FILES", "NOTE", "COMMAND"], &rows)
+    );
     Ok(())
 }
 
@@ -159,6 +186,20 @@ fn diff(ctx: &Context, id: &str) -> Result<()> {
 fn restore(ctx: &Context, id: &str, dry_run: bool, force: bool) -> Result<()> {
     let store = ctx.store();
     let m = store.backups.manifest(id)?;
+    if !m.retired_keys.is_empty() {
+        let ids: Vec<String> = m.retired_keys.iter().map(|k| mask_key_id(k)).collect();
+        let what = format!(
+            "backup {} holds access key {}, which awsprof has since retired (rotated away or deleted): restoring it puts a key back that no longer works",
+            m.id,
+            ids.join(", ")
+        );
+        if !force && !dry_run {
+            return Err(Error::Usage(format!(
+                "{what}; pass --force to restore it anyway. Nothing was written"
+            )));
+        }
+        crate::errln!("awsprof: warning: {what}");
+    }
     let moved = crate::store::moved_paths(&m, &ctx.locations);
     if !moved.is_empty() && force {
         for (kind, was, now) in &moved {
@@ -209,15 +250,51 @@ fn restore(ctx: &Context, id: &str, dry_run: bool, force: bool) -> Result<()> {
     Ok(())
 }
 
-fn prune(ctx: &Context, keep: usize) -> Result<()> {
-    let removed = ctx.backups().prune(keep)?;
+fn prune(ctx: &Context, keep: usize, yes: bool) -> Result<()> {
+    let backups = ctx.backups();
+    let plan = backups.prune_plan(keep)?;
+    let pinned = backups.pinned()?;
+    let pinned_going: Vec<&String> = plan.iter().filter(|id| pinned.contains(*id)).collect();
+    let beyond_retention = keep < crate::store::backup::RETAINED;
+    if !plan.is_empty() && (beyond_retention || !pinned_going.is_empty()) && !yes {
+        let mut what = format!("remove {} backup(s), keeping the newest {keep}", plan.len());
+        if !pinned_going.is_empty() {
+            let ids: Vec<&str> = pinned_going.iter().map(|s| s.as_str()).collect();
+            what.push_str(&format!(
+                ", including the pinned first backup(s) {} (your files as they were before awsprof first wrote them)",
+                ids.join(", ")
+            ));
+        }
+        let answer = crate::terminal::ask(&format!("awsprof: {what}? [y/N] ")).map_err(|_| {
+            Error::Usage(format!(
+                "this would {what}; there is no terminal to ask on, so pass --yes to do it. Nothing was removed"
+            ))
+        })?;
+        if !matches!(answer.as_str(), "y" | "Y" | "yes") {
+            crate::outln!("Nothing was removed.");
+            return Ok(());
+        }
+    }
+    let removed = backups.remove(&plan)?;
     if ctx.json() {
         print_json(&json!({"removed": removed}));
     } else {
         crate::outln!(
-            "Removed {} backup(s); kept the newest {keep}.",
-            removed.len()
+            "Removed {}; kept the newest {keep}.",
+            crate::commands::count(removed.len(), "backup", "backups")
         );
+    }
+    Ok(())
+}
+
+fn remove(ctx: &Context, id: &str) -> Result<()> {
+    let backups = ctx.backups();
+    let m = backups.manifest(id)?;
+    let removed = backups.remove(std::slice::from_ref(&m.id))?;
+    if ctx.json() {
+        print_json(&json!({"removed": removed}));
+    } else {
+        crate::outln!("Removed backup {}.", m.id);
     }
     Ok(())
 }

@@ -15,7 +15,10 @@ pub use change::{
     check_result, resolve_warnings, set_everywhere, unset_everywhere, Action, Change, EditResult,
 };
 pub use keys::{holders, import_key, remove_keys, replace_key, store_key};
-pub use sections::{copy, delete, delete_sso_session, dependents, rename, rename_sso_session};
+pub use sections::{
+    copy, delete, delete_sso_session, dependents, name_list, rename, rename_sso_session,
+    standing_on,
+};
 pub use set::{
     check_set, check_unset, remove_role, set, set_checked, set_service, split_nested, unset,
     unset_service, Guard,

@@ -128,6 +128,36 @@ pub fn dependents(files: &ProfileFiles, name: &str) -> Vec<String> {
     out
 }
 
+/// Every profile (itself excluded) whose chain stands on `name`: it is a
+/// hop or the base of that chain, or an awsprof `credential_process`
+/// names it. Sorted. What a deletion of `name` breaks.
+pub fn standing_on(files: &ProfileFiles, name: &str) -> Vec<String> {
+    let mut out: Vec<String> = files
+        .set
+        .profiles
+        .keys()
+        .filter(|p| &p[..] != name)
+        .filter(|p| {
+            resolve(&files.set, p).is_ok_and(|chain| {
+                chain.base.profile == name || chain.hops.iter().any(|h| h.profile == name)
+            })
+        })
+        .map(String::from)
+        .chain(dependents(files, name))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `names` as a list a message can hold: the first ten, then how many more.
+pub fn name_list(names: &[String]) -> String {
+    if names.len() <= 10 {
+        return names.join(", ");
+    }
+    format!("{} and {} more", names[..10].join(", "), names.len() - 10)
+}
+
 fn exists_anywhere(files: &ProfileFiles, name: &str) -> bool {
     files.set.profile(name).is_some()
 }
@@ -326,11 +356,11 @@ pub fn copy(
 
 pub fn delete(files: &mut ProfileFiles, name: &str, force: bool) -> Result<EditResult> {
     require_profile(files, name)?;
-    let users = dependents(files, name);
+    let users = standing_on(files, name);
     if !users.is_empty() && !force {
         return Err(Error::Usage(format!(
-            "profiles {} use `{name}` (as source_profile or in an awsprof credential_process); change them first, or pass --force",
-            users.join(", ")
+            "profiles {} stand on `{name}` (as source_profile, a hop of their chain, or in an awsprof credential_process); change them first, or pass --force",
+            name_list(&users)
         )));
     }
     let mut changes = Vec::new();
@@ -339,10 +369,14 @@ pub fn delete(files: &mut ProfileFiles, name: &str, force: bool) -> Result<EditR
         changes.extend(remove_sections(files, kind, headers));
     }
     files.reparse()?;
-    let warnings = users
-        .iter()
-        .map(|u| format!("profile `{u}` used `{name}` and no longer resolves"))
-        .collect();
+    let warnings = if users.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "these profiles stood on `{name}` and no longer resolve: {}",
+            name_list(&users)
+        )]
+    };
     Ok(EditResult::changed(changes, warnings))
 }
 

@@ -11,8 +11,13 @@ use super::atomic::{write_atomic, NEW_FILE_MODE};
 use super::{private_dir, StoreError};
 use crate::profiles::FileKind;
 
-/// How many backups automatic retention keeps.
+/// How many backups automatic retention keeps at the least.
 pub const RETAINED: usize = 50;
+/// Automatic retention also keeps every backup younger than this.
+pub const RETAINED_DAYS: i64 = 30;
+/// A marker beside the backups naming the first backup of one file (the
+/// state before awsprof first wrote it): `pinned-<sha256 of the path>`.
+const PINNED_PREFIX: &str = "pinned-";
 const MANIFEST: &str = "manifest.json";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -21,6 +26,11 @@ pub struct Manifest {
     pub created: String,
     pub command: String,
     pub files: Vec<BackedUpFile>,
+    /// Access key ids this backup holds that awsprof has since retired
+    /// (rotated away or deleted with their user): restoring it would put
+    /// a dead key back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -72,6 +82,15 @@ impl Manifest {
     pub fn file(&self, kind: FileKind) -> Option<&BackedUpFile> {
         self.files.iter().find(|f| f.file_kind() == Some(kind))
     }
+}
+
+/// When a backup was taken, from its id (`20261129T203435Z-001`).
+fn backup_time(id: &str) -> Option<time::OffsetDateTime> {
+    let stamp = id.get(..16)?;
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    time::PrimitiveDateTime::parse(stamp, format)
+        .ok()
+        .map(|t| t.assume_utc())
 }
 
 /// Whether `id` could be a backup's folder name (`20261129T203435Z-001`):
@@ -179,14 +198,112 @@ impl BackupStore {
                 .unwrap_or_default(),
             command: command.to_string(),
             files: entries,
+            retired_keys: Vec::new(),
         };
         let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
         // The manifest comes last: a backup without one is incomplete and ignored.
         let manifest_path = dir.join(MANIFEST);
         write_atomic(&manifest_path, &json)
             .map_err(self.io(&manifest_path, "write the backup manifest"))?;
-        self.prune(RETAINED)?;
+        self.pin_if_first(&manifest)?;
+        self.retain()?;
         Ok(manifest)
+    }
+
+    fn pin_marker(&self, path: &Path) -> PathBuf {
+        let hash = sha256_hex(path.as_os_str().as_encoded_bytes());
+        self.dir.join(format!("{PINNED_PREFIX}{}", &hash[..16]))
+    }
+
+    /// The first backup of each file is pinned: it is the state before
+    /// awsprof first wrote the file, and automatic retention never drops it.
+    fn pin_if_first(&self, manifest: &Manifest) -> Result<(), StoreError> {
+        for file in &manifest.files {
+            let marker = self.pin_marker(&file.path);
+            if fs::symlink_metadata(&marker).is_err() {
+                write_atomic(&marker, manifest.id.as_bytes())
+                    .map_err(self.io(&marker, "pin the first backup"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ids of the pinned backups.
+    pub fn pinned(&self) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        Ok(self
+            .entries()?
+            .into_iter()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(PINNED_PREFIX))
+            .filter_map(|e| fs::read_to_string(e.path()).ok())
+            .map(|id| id.trim().to_string())
+            .filter(|id| is_backup_id(id))
+            .collect())
+    }
+
+    /// Automatic retention after a write: keeps the newest
+    /// [`RETAINED`], every backup younger than [`RETAINED_DAYS`], and the
+    /// pinned ones.
+    fn retain(&self) -> Result<Vec<String>, StoreError> {
+        let ids = self.complete_ids()?;
+        if ids.len() <= RETAINED {
+            return Ok(Vec::new());
+        }
+        let pinned = self.pinned()?;
+        let cutoff = time::OffsetDateTime::now_utc() - time::Duration::days(RETAINED_DAYS);
+        let old: Vec<String> = ids[..ids.len() - RETAINED]
+            .iter()
+            .filter(|id| !pinned.contains(*id))
+            .filter(|id| backup_time(id).is_some_and(|at| at < cutoff))
+            .cloned()
+            .collect();
+        self.remove(&old)
+    }
+
+    /// What `prune --keep N` would remove: every backup but the newest
+    /// `keep`, pinned ones included.
+    pub fn prune_plan(&self, keep: usize) -> Result<Vec<String>, StoreError> {
+        let ids = self.complete_ids()?;
+        let excess = ids.len().saturating_sub(keep);
+        Ok(ids[..excess].to_vec())
+    }
+
+    /// Removes the backups `ids`.
+    pub fn remove(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
+        private_dir::check(&self.dir)?;
+        let mut removed = Vec::new();
+        for id in ids.iter().filter(|id| is_backup_id(id)) {
+            let dir = self.dir.join(id);
+            fs::remove_dir_all(&dir).map_err(self.io(&dir, "remove an old backup"))?;
+            removed.push(id.clone());
+        }
+        Ok(removed)
+    }
+
+    /// Records in every backup that holds access key `key_id` that the key
+    /// is retired; returns the ids of those backups.
+    pub fn mark_retired(&self, key_id: &str) -> Result<Vec<String>, StoreError> {
+        let mut marked = Vec::new();
+        for mut manifest in self.list()? {
+            if manifest.retired_keys.iter().any(|k| k == key_id) {
+                marked.push(manifest.id.clone());
+                continue;
+            }
+            let holds = manifest.files.iter().any(|f| {
+                self.content(&manifest, f)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|bytes| memchr::memmem::find(&bytes, key_id.as_bytes()).is_some())
+            });
+            if !holds {
+                continue;
+            }
+            manifest.retired_keys.push(key_id.to_string());
+            let path = self.dir.join(&manifest.id).join(MANIFEST);
+            let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
+            write_atomic(&path, &json).map_err(self.io(&path, "write the backup manifest"))?;
+            marked.push(manifest.id);
+        }
+        Ok(marked)
     }
 
     /// Stores one file of a backup in `dir` (when it exists) and describes it.
@@ -299,20 +416,6 @@ impl BackupStore {
             return Err(StoreError::Tampered { path });
         }
         Ok(Some(bytes))
-    }
-
-    /// Keeps the newest `keep` backups; returns the ids removed.
-    pub fn prune(&self, keep: usize) -> Result<Vec<String>, StoreError> {
-        private_dir::check(&self.dir)?;
-        let ids = self.complete_ids()?;
-        let excess = ids.len().saturating_sub(keep);
-        let mut removed = Vec::new();
-        for id in &ids[..excess] {
-            let dir = self.dir.join(id);
-            fs::remove_dir_all(&dir).map_err(self.io(&dir, "remove an old backup"))?;
-            removed.push(id.clone());
-        }
-        Ok(removed)
     }
 
     /// Ids of the backups that have a manifest, oldest first (ids begin

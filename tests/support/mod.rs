@@ -313,6 +313,7 @@ impl Sandbox {
         let mut ids: Vec<String> = std::fs::read_dir(self.backups())
             .map(|d| {
                 d.filter_map(Result::ok)
+                    .filter(|e| e.path().is_dir())
                     .map(|e| e.file_name().to_string_lossy().into_owned())
                     .collect()
             })

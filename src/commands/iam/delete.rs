@@ -145,6 +145,24 @@ pub fn user(ctx: &Context, args: DeleteUserArgs) -> Result<()> {
         Some(name) => {
             let files = ctx.load()?;
             let p = require_profile(&files, name)?;
+            // Every profile whose chain stands on these keys breaks with
+            // them: said before any IAM call, and refused unless --force.
+            let mut broken = crate::edits::standing_on(&files, name);
+            if p.get(crate::profiles::keys::ROLE_ARN).is_some() {
+                broken.insert(0, name.clone());
+            }
+            if !broken.is_empty() {
+                let list = crate::edits::name_list(&broken);
+                if !args.force {
+                    return Err(Error::Usage(format!(
+                        "profiles {list} stand on the keys in [{name}] and would no longer resolve once user {} is deleted; change them first, or pass --force. Nothing was changed",
+                        args.user
+                    )));
+                }
+                crate::errln!(
+                    "awsprof: warning: these profiles stand on the keys in [{name}] and will no longer resolve: {list}"
+                );
+            }
             p.get(AWS_ACCESS_KEY_ID).map(String::from)
         }
         None => None,
@@ -246,7 +264,20 @@ pub fn user(ctx: &Context, args: DeleteUserArgs) -> Result<()> {
             )),
         }
     }
-    lines.push(backup_line(backup.as_deref()).trim_end().to_string());
+    let mut holding = Vec::new();
+    if !args.dry_run {
+        for id in &key_ids {
+            holding.extend(ctx.backups().mark_retired(id)?);
+        }
+        holding.sort();
+        holding.dedup();
+    }
+    match backup.as_deref() {
+        Some(id) if holding.iter().any(|b| b == id) => lines.push(format!(
+            "Backup: {id} (it holds the deleted user's key: restoring it would put a dead key back, so `backup restore` asks for --force)"
+        )),
+        other => lines.push(backup_line(other).trim_end().to_string()),
+    }
     lines.push(if args.dry_run {
         "(dry run: nothing was changed)".to_string()
     } else {
@@ -255,7 +286,7 @@ pub fn user(ctx: &Context, args: DeleteUserArgs) -> Result<()> {
     report(
         ctx,
         &steps,
-        json!({"user": args.user, "dry_run": args.dry_run, "backup": backup}),
+        json!({"user": args.user, "dry_run": args.dry_run, "backup": backup, "backups_holding_deleted_keys": holding}),
         &lines,
     );
     Ok(())

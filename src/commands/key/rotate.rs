@@ -275,6 +275,13 @@ pub fn run(
         Ok::<_, Error>("deleted")
     })?;
     journal.remove(&entry)?;
+    // Every backup that holds the old key now holds a dead (or disabled)
+    // one: marked, so that a restore asks before putting it back.
+    let holding_old = if retire == Retire::Keep {
+        Vec::new()
+    } else {
+        ctx.backups().mark_retired(&rotation.old_id)?
+    };
 
     let (result, profiles) = applied.value;
     let backup = applied.written.backup.as_ref().map(|m| m.id.clone());
@@ -288,6 +295,7 @@ pub fn run(
             "old_key": retired,
             "resumed": resumed,
             "backup": backup,
+            "backups_holding_old_key": holding_old,
         }));
         return Ok(());
     }
@@ -309,7 +317,18 @@ pub fn run(
         out.push_str(&format!("Written to profile(s): {}\n", profiles.join(", ")));
     }
     out.push_str(&format!("Old key {old}: {retired}\n"));
-    out.push_str(&report::backup_line(backup.as_deref()));
+    match backup.as_deref() {
+        Some(id) if holding_old.iter().any(|b| b == id) => out.push_str(&format!(
+            "Backup: {id} (it holds the old key {old}, which is {retired}: restoring it would put a dead key back, so `backup restore` asks for --force)\n"
+        )),
+        other => out.push_str(&report::backup_line(other)),
+    }
+    if holding_old.len() > 1 {
+        out.push_str(&format!(
+            "{} hold the old key and are marked as such in `awsprof backup list`.\n",
+            crate::commands::count(holding_old.len(), "backup", "backups")
+        ));
+    }
     crate::out!("{out}");
     Ok(())
 }
