@@ -8,9 +8,11 @@ Exit codes:
   0  success (verify: every expectation holds)
   1  verify: an outcome contradicts its expectation; lint: errors found; key list: a key older than --max-age
   2  usage or configuration error: bad flags, a malformed file (PATH:LINE is named), an unknown profile,
-     an MFA code needed with no terminal to ask on (pass --mfa-code)
+     a tampered backup, a key of a shape AWS never issues, an MFA code needed with no terminal
+     to ask on (pass --mfa-code)
   3  AWS refused or could not be reached (verify: no contradiction, but some checks ended in error)
-  4  the file system refused: permissions, a lock held too long, an unreadable input file";
+  4  the file system refused: permissions, a lock held too long, an unreadable input file, a state
+     directory (backups, journal, locks, cache) that is a symlink, another user's or writable by others";
 
 #[derive(Debug, Parser)]
 #[command(

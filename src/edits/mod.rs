@@ -79,7 +79,11 @@ pub fn gate_new_profile(
     if files.set.profile(profile).is_some() {
         return Ok(None);
     }
-    let close = files.closest_profiles(profile);
+    let close: Vec<String> = files
+        .closest_profiles(profile)
+        .into_iter()
+        .filter(|other| is_likely_typo(profile, other))
+        .collect();
     if !close.is_empty() && !create {
         return Err(Error::Usage(format!(
             "profile `{profile}` does not exist; did you mean {}? Pass --create to make a new profile `{profile}`. Nothing was written",
@@ -87,6 +91,31 @@ pub fn gate_new_profile(
         )));
     }
     Ok(Some(format!("new profile [{profile}]")))
+}
+
+/// Whether `typed` is most likely a slip for `existing`: the same but for
+/// case, one character left out or added, or two neighbours swapped. A
+/// changed character is not counted (`dev1` beside `dev2`, `prod-eu`
+/// beside `prod-us` are families of profiles, not typos).
+pub fn is_likely_typo(typed: &str, existing: &str) -> bool {
+    if typed == existing {
+        return false;
+    }
+    if typed.eq_ignore_ascii_case(existing) {
+        return true;
+    }
+    let (a, b) = (typed.to_ascii_lowercase(), existing.to_ascii_lowercase());
+    if strsim::damerau_levenshtein(&a, &b) != 1 {
+        return false;
+    }
+    let mut x: Vec<char> = a.chars().collect();
+    let mut y: Vec<char> = b.chars().collect();
+    if x.len() != y.len() {
+        return true;
+    }
+    x.sort_unstable();
+    y.sort_unstable();
+    x == y
 }
 
 /// Before writing `key`: a typo of a known key is refused unless
@@ -103,6 +132,22 @@ pub fn gate_key(key: &str, force: bool) -> Result<Option<String>> {
         _ => Ok(Some(format!(
             "`{key}` is not a key the AWS CLI or SDKs read; written as asked"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn typos_are_slips_not_families() {
+        use super::is_likely_typo as typo;
+        assert!(typo("tanak", "tanaka"));
+        assert!(typo("tanakaa", "tanaka"));
+        assert!(typo("tnaaka", "tanaka"));
+        assert!(typo("Tanaka", "tanaka"));
+        assert!(!typo("team1", "team0"));
+        assert!(!typo("prod-eu", "prod-us"));
+        assert!(!typo("tanaka", "tanaka"));
+        assert!(!typo("staging", "prod"));
     }
 }
 

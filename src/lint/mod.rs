@@ -319,9 +319,27 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
         ));
     }
     for (idx, line) in doc.lines().iter().enumerate() {
-        if let LineKind::Property { .. } = line.kind() {
-            if let Some(key) = line.key() {
-                unknown_key::check_key(key, at(idx), out);
+        if let LineKind::Property { key, value } = line.kind() {
+            unknown_key::check_key(key.of(line.text()), at(idx), out);
+            let after = line.text()[value.end()..].trim_start();
+            if after.starts_with(['#', ';']) {
+                let name = key.of(line.text());
+                let raw = &line.text()[value.start()..value.end()];
+                let in_credentials = kind == FileKind::Credentials;
+                let value = if crate::profiles::keys::masks_value(name, raw, in_credentials) {
+                    crate::secret::MASK
+                } else {
+                    raw
+                };
+                out.push(finding(
+                    "inline-comment",
+                    Severity::Warning,
+                    at(idx),
+                    format!(
+                        "`{name}` is followed by a comment on its line: the SDKs read `{value}`, botocore (so the AWS CLI) reads `{value} {after}`"
+                    ),
+                    "put the comment on a line of its own",
+                ));
             }
         }
     }

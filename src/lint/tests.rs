@@ -22,6 +22,7 @@ fn one_fixture_per_finding() {
         ("process reference", "[profile a]\ncredential_process = awsprof credential-process nobody\n", "", None, ("unknown-profile-reference", 2)),
         ("process loop", "[profile a]\ncredential_process = awsprof credential-process b\n[profile b]\ncredential_process = awsprof credential-process a\n", "", None, ("credential-process-loop", 2)),
         ("split keys", "[profile a]\naws_secret_access_key = s\n", "[a]\naws_access_key_id = AKIAEXAMPLE00001\n", None, ("split-static-keys", 2)),
+        ("inline comment", "[profile a]\nregion = us-west-2 # oregon\n", "", None, ("inline-comment", 2)),
         ("shell syntax", "[profile a]\ncredential_process = printf x && touch y\n", "", None, ("credential-process-shell-syntax", 2)),
         ("missing source", "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = nobody\n", "", None, ("missing-source-profile", 3)),
         ("loop", "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = a\n", "", None, ("source-loop", 3)),
