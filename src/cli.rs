@@ -82,6 +82,7 @@ pub enum Command {
     CredentialProcess(CredentialProcessArgs),
     /// Print a shell completion script.
     Completions {
+        /// The shell to print the script for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -97,8 +98,9 @@ pub enum ProfileCommand {
     },
     /// Each property of a profile, its value and the file:line it comes from.
     Show {
-        /// Profile name (default: $AWS_PROFILE, else default).
+        /// Profile name [default: $AWS_PROFILE, else default].
         name: Option<String>,
+        /// Print secret values instead of ****.
         #[arg(long)]
         show_secrets: bool,
     },
@@ -106,13 +108,16 @@ pub enum ProfileCommand {
     AddRole(AddRoleArgs),
     /// Remove the role settings that add-role manages.
     RemoveRole {
+        /// The profile to remove the role settings from.
         name: String,
         #[command(flatten)]
         write: WriteArgs,
     },
     /// Set any property, in the file the AWS CLI would put it in.
     Set {
+        /// The profile to change (created when missing; a likely typo of an existing name needs --create).
         name: String,
+        /// The property, like region or role_arn; KEY.SUB writes inside a block (s3.signature_version).
         key: String,
         /// The value; `-` reads it from standard input (keeps secrets out of shell history).
         value: String,
@@ -130,15 +135,21 @@ pub enum ProfileCommand {
     },
     /// Remove a property from a profile, in both files.
     Unset {
+        /// The profile to change.
         name: String,
+        /// The property to remove; KEY.SUB removes one sub-property.
         key: String,
         #[command(flatten)]
         write: WriteArgs,
     },
     /// Print a profile's credential chain, with the file:line of each step. No network.
-    Resolve { name: Option<String> },
+    Resolve {
+        /// Profile name [default: $AWS_PROFILE, else default].
+        name: Option<String>,
+    },
     /// Run the chain against STS and print who you are.
     Whoami {
+        /// Profile name [default: $AWS_PROFILE, else default].
         name: Option<String>,
         /// Print each hop's identity as it is reached.
         #[arg(short, long)]
@@ -154,14 +165,18 @@ pub enum ProfileCommand {
     Configure(ConfigureArgs),
     /// Rename a profile in both files, and every source_profile that names it.
     Rename {
+        /// The profile's current name.
         old: String,
+        /// Its new name (must not exist yet).
         new: String,
         #[command(flatten)]
         write: WriteArgs,
     },
     /// Copy a profile's properties to a new profile (a self-reference points at the copy).
     Copy {
+        /// The profile to copy.
         src: String,
+        /// The new profile's name (must not exist yet).
         dst: String,
         /// Leave out static keys and session tokens.
         #[arg(long)]
@@ -171,7 +186,9 @@ pub enum ProfileCommand {
     },
     /// Delete a profile's sections from both files (refused while others use it, unless --force).
     Delete {
+        /// The profile to delete.
         name: String,
+        /// Delete even though other profiles stand on it (they are named).
         #[arg(long)]
         force: bool,
         #[command(flatten)]
@@ -181,14 +198,18 @@ pub enum ProfileCommand {
 
 #[derive(Debug, Args)]
 pub struct ConfigureArgs {
+    /// The profile to set up (created when missing).
     pub name: String,
+    /// The access key id (AKIA...); the secret comes from --secret-access-key-stdin.
     #[arg(long, value_name = "ID")]
     pub access_key_id: Option<String>,
     /// Read the secret access key from standard input (never from the command line).
     #[arg(long)]
     pub secret_access_key_stdin: bool,
+    /// The default region, like us-east-1.
     #[arg(long)]
     pub region: Option<String>,
+    /// The AWS CLI's output format: json, yaml, yaml-stream, text or table.
     #[arg(long, value_name = "FORMAT")]
     pub output_format: Option<String>,
     #[command(flatten)]
@@ -199,15 +220,20 @@ pub struct ConfigureArgs {
 pub enum ServicesCommand {
     /// Set SERVICE.SETTING (like s3.endpoint_url) in [services NAME], created when missing.
     Set {
+        /// The [services NAME] section.
         name: String,
+        /// SERVICE.SETTING, like s3.endpoint_url.
         key: String,
+        /// The value to set.
         value: String,
         #[command(flatten)]
         write: WriteArgs,
     },
     /// Remove SERVICE.SETTING from [services NAME] (the block goes when it empties).
     Unset {
+        /// The [services NAME] section.
         name: String,
+        /// SERVICE.SETTING to remove.
         key: String,
         #[command(flatten)]
         write: WriteArgs,
@@ -218,14 +244,18 @@ pub enum ServicesCommand {
 pub enum SsoSessionCommand {
     /// Rename an [sso-session] and every sso_session that names it.
     Rename {
+        /// The [sso-session] section's current name.
         old: String,
+        /// Its new name.
         new: String,
         #[command(flatten)]
         write: WriteArgs,
     },
     /// Delete an [sso-session] (refused while profiles use it, unless --force).
     Delete {
+        /// The [sso-session] section to delete.
         name: String,
+        /// Delete even though profiles use it (they are named).
         #[arg(long)]
         force: bool,
         #[command(flatten)]
@@ -257,26 +287,33 @@ pub struct WriteArgs {
 
 #[derive(Debug, Args)]
 pub struct AddRoleArgs {
+    /// The profile to add the role to (created when missing; a likely typo of an existing name needs --create).
     pub name: String,
+    /// The role to assume, as arn:aws:iam::ACCOUNT:role/NAME.
     #[arg(long, value_name = "ARN")]
     pub role_arn: String,
     /// The profile whose credentials assume the role (default: NAME itself when it holds static keys).
     #[arg(long, value_name = "PROFILE", conflicts_with = "credential_source")]
     pub source_profile: Option<String>,
+    /// Assume the role with credentials from here instead of a profile.
     #[arg(long, value_name = "SOURCE", value_parser = clap::builder::PossibleValuesParser::new(crate::profiles::values::CREDENTIAL_SOURCES))]
     pub credential_source: Option<String>,
     /// Which file to edit (default: where NAME is defined; the config file when both or neither).
     #[arg(long = "in", value_enum)]
     pub file: Option<FileArg>,
+    /// The MFA device whose code the role needs (ARN or serial).
     #[arg(long, value_name = "ARN_OR_SERIAL")]
     pub mfa_serial: Option<String>,
+    /// The external id the role's trust policy asks for.
     #[arg(long, value_name = "ID")]
     pub external_id: Option<String>,
+    /// The session name CloudTrail shows (default: awsprof-TIMESTAMP).
     #[arg(long, value_name = "NAME")]
     pub role_session_name: Option<String>,
     /// 900 to 43200.
     #[arg(long, value_name = "SECONDS")]
     pub duration_seconds: Option<u32>,
+    /// Also set the profile's region.
     #[arg(long)]
     pub region: Option<String>,
     /// Replace a different role setting that is already there.
@@ -297,8 +334,8 @@ pub struct AwsArgs {
     /// Endpoint for every AWS call (default: $AWS_ENDPOINT_URL_STS / _EC2, $AWS_ENDPOINT_URL, the profile's endpoint_url).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// The MFA code, instead of a prompt.
-    #[arg(long, value_name = "CODE")]
+    /// The MFA code (6 digits), instead of a prompt.
+    #[arg(long, value_name = "CODE", value_parser = mfa_code)]
     pub mfa_code: Option<String>,
     /// Neither read nor write the shared credential cache (~/.aws/cli/cache).
     #[arg(long)]
@@ -318,6 +355,7 @@ impl From<&AwsArgs> for crate::aws::Overrides {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
+    /// Profile name [default: $AWS_PROFILE, else default].
     pub name: Option<String>,
     /// An action that must be allowed, like ec2:DescribeInstanceTypes.
     #[arg(long, value_name = "ACTION")]
@@ -343,7 +381,7 @@ pub struct VerifyArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Profile name (default: $AWS_PROFILE, else default).
+    /// Profile name [default: $AWS_PROFILE, else default].
     pub name: Option<String>,
     /// process (credential_process JSON), env, env-no-export, powershell, windows-cmd, fish, dotenv, ini.
     #[arg(long, default_value = "process", value_parser = clap::builder::PossibleValuesParser::new(crate::export::Format::ALL.map(|(_, n)| n)))]
@@ -354,7 +392,7 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
-    /// Profile name (default: $AWS_PROFILE, else default).
+    /// Profile name [default: $AWS_PROFILE, else default].
     pub name: Option<String>,
     /// Run even inside another `awsprof exec` ($AWSPROF_PROFILE set).
     #[arg(long)]
@@ -368,6 +406,7 @@ pub struct ExecArgs {
 
 #[derive(Debug, Args)]
 pub struct CredentialProcessArgs {
+    /// The profile whose credentials are printed.
     pub name: String,
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -377,7 +416,9 @@ pub struct CredentialProcessArgs {
 pub enum KeyCommand {
     /// Store a key from `aws iam create-access-key` JSON or the console's CSV (a file, or - / nothing for stdin).
     Import {
+        /// The profile to store the key in (created when missing).
         name: String,
+        /// The create-access-key JSON or console CSV; - or nothing reads standard input.
         #[arg(value_name = "FILE")]
         input: Option<PathBuf>,
         /// Replace different keys the profile already holds.
@@ -394,6 +435,7 @@ pub enum KeyCommand {
     },
     /// The IAM user's keys behind a profile: status, age, last use, and which profiles hold each.
     List {
+        /// Profile name [default: $AWS_PROFILE, else default].
         name: Option<String>,
         /// A key older than this many days is a finding (exit 1).
         #[arg(long, value_name = "DAYS")]
@@ -403,6 +445,7 @@ pub enum KeyCommand {
     },
     /// Replace a profile's key with a new one, crash-safe; the old key is made inactive, then deleted.
     Rotate {
+        /// The profile whose key is rotated.
         name: String,
         /// Leave the old key Inactive instead of deleting it.
         #[arg(long)]
@@ -442,6 +485,7 @@ pub struct AdminArgs {
 
 #[derive(Debug, Args)]
 pub struct CreateUserArgs {
+    /// The IAM user to create (or find).
     pub user: String,
     /// The profile that receives the keys (default: USER).
     #[arg(long, value_name = "NAME")]
@@ -458,6 +502,7 @@ pub struct CreateUserArgs {
 
 #[derive(Debug, Args)]
 pub struct CreateRoleArgs {
+    /// The IAM role to create (or check).
     pub role: String,
     /// Who may assume it: a user name, a user or role ARN, or an account id.
     #[arg(long, value_name = "PRINCIPAL")]
@@ -492,7 +537,9 @@ pub struct CreateRoleArgs {
 
 #[derive(Debug, Args)]
 pub struct DeleteRoleArgs {
+    /// The IAM role to delete.
     pub role: String,
+    /// Print the calls it would make; change nothing.
     #[arg(long)]
     pub dry_run: bool,
     #[command(flatten)]
@@ -501,6 +548,7 @@ pub struct DeleteRoleArgs {
 
 #[derive(Debug, Args)]
 pub struct DeleteUserArgs {
+    /// The IAM user to delete.
     pub user: String,
     /// Also remove the user's keys from this profile (with a backup).
     #[arg(long, value_name = "NAME")]
@@ -508,6 +556,7 @@ pub struct DeleteUserArgs {
     /// Delete even though other profiles stand on the keys in --from-profile (they are listed).
     #[arg(long)]
     pub force: bool,
+    /// Print the calls it would make; change nothing.
     #[arg(long)]
     pub dry_run: bool,
     #[command(flatten)]
@@ -521,9 +570,15 @@ pub enum BackupCommand {
     /// Backups, oldest first: id, time, files, command.
     List,
     /// A backup's manifest.
-    Show { id: String },
+    Show {
+        /// The backup's id, as `backup list` shows it.
+        id: String,
+    },
     /// Unified diff from a backup to the current files (secrets masked).
-    Diff { id: String },
+    Diff {
+        /// The backup's id, as `backup list` shows it.
+        id: String,
+    },
     /// Put today's two files back as the backup has them (after backing up the current state).
     Restore {
         /// The backup's id, as `backup list` shows it.
@@ -563,4 +618,13 @@ pub struct LintArgs {
     /// Apply the safe mechanical fixes (with a backup first).
     #[arg(long)]
     pub fix: bool,
+}
+
+/// An MFA code as STS takes it: six digits, checked before any call.
+fn mfa_code(value: &str) -> Result<String, String> {
+    if value.len() == 6 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(value.to_string())
+    } else {
+        Err("an MFA code is the 6 digits your device shows".into())
+    }
 }

@@ -42,6 +42,10 @@ pub enum Error {
     /// AWS refused or could not be reached; the message names the hop.
     #[error("{0}")]
     Aws(String),
+    /// `exec` could not start its command: 127 not found, 126 not
+    /// executable, as a shell answers.
+    #[error("{message}")]
+    Exec { code: i32, message: String },
 }
 
 impl Error {
@@ -58,11 +62,18 @@ impl Error {
             ) => exit::USAGE,
             Error::Store(_) | Error::File { .. } => exit::IO,
             Error::Aws(_) => exit::AWS,
+            Error::Exec { code, .. } => *code,
         }
     }
 
     /// A chain that cannot be built, with the file:line of its cause.
     pub fn chain(files: &ProfileFiles, err: ChainError) -> Error {
+        if let crate::chain::ChainErrorKind::ProfileNotFound { name, .. } = &err.kind {
+            let from = crate::commands::named_by_variable(name);
+            if !from.is_empty() {
+                return Error::Config(format!("{from}{err}"));
+            }
+        }
         match err.origin {
             Some(origin) => Error::Config(format!("{}: {err}", files.origin_path(origin))),
             None => Error::Config(err.to_string()),
@@ -78,7 +89,8 @@ impl Error {
             format!("did you mean {}?", close.join(", "))
         };
         Error::Usage(format!(
-            "profile `{name}` not found in {} or {}; {hint}",
+            "{}profile `{name}` not found in {} or {}; {hint}",
+            crate::commands::named_by_variable(name),
             files.config.path.display(),
             files.credentials.path.display()
         ))

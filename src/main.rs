@@ -8,7 +8,26 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = awsprof::cli::Cli::parse();
+    let cli = match awsprof::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let args: Vec<String> = std::env::args().collect();
+            let unexpected = matches!(
+                e.kind(),
+                clap::error::ErrorKind::UnknownArgument | clap::error::ErrorKind::InvalidValue
+            );
+            if let Some(fixed) = unexpected
+                .then(|| awsprof::commands::exec_missing_separator(&args))
+                .flatten()
+            {
+                awsprof::errln!(
+                    "awsprof: error: the command to run goes after `--`, so that its own flags are not taken for awsprof's:\n  {fixed}"
+                );
+                return ExitCode::from(2);
+            }
+            e.exit()
+        }
+    };
     let code = match awsprof::commands::run(cli) {
         Ok(code) => code,
         Err(err) => {

@@ -5,7 +5,6 @@
 mod support;
 
 use awsprof::aws::cache::{cache_path, AssumeRoleArgs};
-use std::net::TcpListener;
 use std::time::{Duration, SystemTime};
 use support::Sandbox;
 
@@ -17,16 +16,6 @@ fn credentials() -> String {
     format!("[tanaka]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
 }
 
-/// An endpoint nothing listens on: a call to it fails (exit 3).
-fn closed_endpoint() -> String {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    format!("http://127.0.0.1:{port}")
-}
-
 fn role_sandbox() -> Sandbox {
     Sandbox::new(
         &format!(
@@ -34,7 +23,7 @@ fn role_sandbox() -> Sandbox {
         ),
         &credentials(),
     )
-    .with_endpoint(&closed_endpoint())
+    .with_endpoint(&support::closed_endpoint())
 }
 
 /// Writes a cached session for `role` the way the AWS CLI does.

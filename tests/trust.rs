@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use support::Sandbox;
@@ -15,15 +14,6 @@ const ROLE: &str = "arn:aws:iam::123456789012:role/toy-role";
 
 fn credentials() -> String {
     format!("[tanaka]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
-}
-
-fn closed_endpoint() -> String {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    format!("http://127.0.0.1:{port}")
 }
 
 fn chmod(path: &Path, mode: u32) {
@@ -227,7 +217,7 @@ fn a_cached_session_serves_only_the_chain_that_made_it() {
         &format!("[profile role]\nrole_arn = {ROLE}\nsource_profile = tanaka\n[profile evil]\nrole_arn = {ROLE}\nsource_profile = broken\n"),
         &format!("{}[broken]\naws_access_key_id = AKIAEXAMPLE0000DEAD\naws_secret_access_key = invalid\n", credentials()),
     )
-    .with_endpoint(&closed_endpoint());
+    .with_endpoint(&support::closed_endpoint());
     let cache = sb.home().join(".aws/cli/cache");
     std::fs::create_dir_all(&cache).unwrap();
     let args = awsprof::aws::cache::AssumeRoleArgs {
@@ -349,7 +339,7 @@ fn credential_process_runs_the_program_not_a_shell() {
 
 #[test]
 fn a_rotation_journal_for_other_files_is_not_resumed() {
-    let sb = Sandbox::new("", &credentials()).with_endpoint(&closed_endpoint());
+    let sb = Sandbox::new("", &credentials()).with_endpoint(&support::closed_endpoint());
     let journal = sb.home().join(".local/state/awsprof/journal");
     std::fs::create_dir_all(&journal).unwrap();
     chmod(&journal, 0o700);

@@ -58,8 +58,102 @@ pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
     child.env(PROFILE_VAR, &profile);
     // Only returns when the program could not be started.
     let err = child.exec();
-    Err(Error::Usage(format!(
-        "cannot run {}: {err}",
-        program.to_string_lossy()
-    )))
+    let shown = program.to_string_lossy();
+    // As a shell answers: 127 not found, 126 found but not runnable.
+    Err(match err.kind() {
+        std::io::ErrorKind::NotFound => Error::Exec {
+            code: 127,
+            message: format!("{shown}: command not found"),
+        },
+        std::io::ErrorKind::PermissionDenied => Error::Exec {
+            code: 126,
+            message: format!("{shown}: permission denied (not executable)"),
+        },
+        _ => Error::Usage(format!("cannot run {shown}: {err}")),
+    })
+}
+
+/// awsprof's own flags of `exec` that take a value.
+const VALUE_FLAGS: &[&str] = &[
+    "--region",
+    "--endpoint-url",
+    "--mfa-code",
+    "--output",
+    "--config-file",
+    "--credentials-file",
+    "--backup-dir",
+];
+
+/// For `awsprof exec NAME CMD ARGS` without `--`: the command line as it
+/// should have been, `awsprof exec NAME -- CMD ARGS`. `None` when the
+/// words do not look like that mistake.
+pub fn missing_separator_hint(args: &[String]) -> Option<String> {
+    let exec = args.iter().position(|a| a == "exec")?;
+    if args[exec..].iter().any(|a| a == "--") {
+        return None;
+    }
+    let mut i = exec + 1;
+    let mut positional = Vec::new();
+    while i < args.len() {
+        let a = args[i].as_str();
+        if VALUE_FLAGS.contains(&a) {
+            i += 2;
+            continue;
+        }
+        if !a.starts_with('-') {
+            positional.push(i);
+        }
+        if positional.len() == 2 {
+            break;
+        }
+        i += 1;
+    }
+    let &[_, command_at] = positional.as_slice() else {
+        return None;
+    };
+    let quoted: Vec<String> = args
+        .iter()
+        .enumerate()
+        .map(|(k, a)| {
+            let word = crate::profiles::command_line::quote(a);
+            if k == command_at {
+                format!("-- {word}")
+            } else {
+                word
+            }
+        })
+        .collect();
+    let program = std::path::Path::new(&args[0])
+        .file_name()
+        .map_or("awsprof".into(), |n| n.to_string_lossy().into_owned());
+    Some(format!("{program} {}", quoted[1..].join(" ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_separator_is_shown_corrected() {
+        let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            missing_separator_hint(&args(
+                "/bin/awsprof exec tanaka aws sts get-caller-identity"
+            ))
+            .as_deref(),
+            Some("awsprof exec tanaka -- aws sts get-caller-identity")
+        );
+        assert_eq!(
+            missing_separator_hint(&args(
+                "awsprof exec --region eu-west-1 tanaka terraform plan"
+            ))
+            .as_deref(),
+            Some("awsprof exec --region eu-west-1 tanaka -- terraform plan")
+        );
+        assert_eq!(
+            missing_separator_hint(&args("awsprof exec tanaka -- aws s3 ls")),
+            None
+        );
+        assert_eq!(missing_separator_hint(&args("awsprof exec --bogus")), None);
+    }
 }

@@ -192,10 +192,53 @@ fn secret_values(cli: &Cli) -> Vec<String> {
     out
 }
 
-/// `$AWS_PROFILE`, else `default`.
+/// The profile a command uses when none is named: `$AWS_DEFAULT_PROFILE`
+/// then `$AWS_PROFILE` (botocore's order; the SDKs read only the second,
+/// so where both are set and differ a warning names both), else inside
+/// `awsprof exec` the profile it runs as (`$AWSPROF_PROFILE`, said on
+/// stderr), else `default`. A name that came from a variable is
+/// remembered, so that "not found" can say where it came from.
 pub fn selected_profile(name: Option<String>) -> String {
-    name.or_else(|| std::env::var("AWS_PROFILE").ok().filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| "default".to_string())
+    if let Some(name) = name {
+        return name;
+    }
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let (default_profile, profile) = (var("AWS_DEFAULT_PROFILE"), var("AWS_PROFILE"));
+    if let (Some(d), Some(p)) = (&default_profile, &profile) {
+        if d != p {
+            crate::errln!(
+                "awsprof: warning: AWS_DEFAULT_PROFILE={d} and AWS_PROFILE={p} differ; awsprof and the AWS CLI use {d}, the AWS SDKs use {p}"
+            );
+        }
+    }
+    let chosen = default_profile
+        .map(|v| ("AWS_DEFAULT_PROFILE", v))
+        .or_else(|| profile.map(|v| ("AWS_PROFILE", v)))
+        .or_else(|| {
+            let inside = var(exec::PROFILE_VAR)?;
+            crate::errln!(
+                "awsprof: using profile {inside}, the one this `awsprof exec` runs as ({})",
+                exec::PROFILE_VAR
+            );
+            Some((exec::PROFILE_VAR, inside))
+        });
+    match chosen {
+        Some((source, name)) => {
+            let _ = PROFILE_FROM.set((name.clone(), source));
+            name
+        }
+        None => "default".to_string(),
+    }
+}
+
+static PROFILE_FROM: std::sync::OnceLock<(String, &'static str)> = std::sync::OnceLock::new();
+
+/// `AWS_PROFILE=tanak: ` when `name` was taken from that variable.
+pub fn named_by_variable(name: &str) -> String {
+    match PROFILE_FROM.get() {
+        Some((n, var)) if n == name => format!("{var}={name}: "),
+        _ => String::new(),
+    }
 }
 
 /// `credentials:3`.
@@ -281,6 +324,11 @@ pub fn print_json(value: &serde_json::Value) {
         })
         .collect();
     let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
+/// See [`exec::missing_separator_hint`].
+pub fn exec_missing_separator(args: &[String]) -> Option<String> {
+    exec::missing_separator_hint(args)
 }
 
 /// Rows under a header, each column as wide as its widest cell (counted

@@ -204,6 +204,17 @@ pub fn tanaka_with_role(moto: &Moto, world: &World) -> Sandbox {
     sandbox
 }
 
+/// An endpoint nothing listens on: a call to it fails (exit 3), so only
+/// what needs no call can succeed.
+pub fn closed_endpoint() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
 /// Removes every AWS setting the developer's shell may have.
 pub fn scrub_aws_env(cmd: &mut Command) {
     for (key, _) in std::env::vars_os() {
