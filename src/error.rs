@@ -68,11 +68,20 @@ impl Error {
 
     /// A chain that cannot be built, with the file:line of its cause.
     pub fn chain(files: &ProfileFiles, err: ChainError) -> Error {
-        if let crate::chain::ChainErrorKind::ProfileNotFound { name, .. } = &err.kind {
-            let from = crate::commands::named_by_variable(name);
-            if !from.is_empty() {
-                return Error::Config(format!("{from}{err}"));
+        // One not-found message everywhere, naming both files.
+        match &err.kind {
+            crate::chain::ChainErrorKind::ProfileNotFound { name, .. } => {
+                return Error::unknown_profile(files, name)
             }
+            crate::chain::ChainErrorKind::NoProfiles => {
+                return Error::Usage(format!(
+                    "{}no profiles in {} or {}; create one with `awsprof profile configure NAME`",
+                    crate::commands::named_by_variable(&err.profile),
+                    files.config.path.display(),
+                    files.credentials.path.display()
+                ))
+            }
+            _ => {}
         }
         match err.origin {
             Some(origin) => Error::Config(format!("{}: {err}", files.origin_path(origin))),

@@ -19,6 +19,12 @@ pub const MFA_CODE_REQUIRED: &str = "MfaCodeRequired";
 pub const PROCESS_CONFIGURATION: &str = "CredentialProcessConfiguration";
 
 impl CallError {
+    /// Whether AWS never answered (DNS, connect, timeout): "could not
+    /// reach", not "refused".
+    pub fn unreachable(&self) -> bool {
+        matches!(self.code.as_str(), "NetworkError" | "Timeout")
+    }
+
     /// Whether the user must change the input or configuration (exit 2),
     /// rather than AWS having refused (exit 3).
     pub fn needs_input(&self) -> bool {

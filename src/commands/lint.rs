@@ -34,9 +34,8 @@ fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
             return Ok(found);
         };
         if !set.profiles.contains_key(name) {
-            return Err(Error::Usage(format!(
-                "profile `{name}` not found; `awsprof profile list` shows the profiles"
-            )));
+            let files = ctx.load()?;
+            return Err(Error::unknown_profile(&files, name));
         }
         let reached = reach(&set, name);
         found.retain(|f| f.profile.as_ref().is_none_or(|p| reached.contains(p)));
@@ -149,7 +148,19 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
                 f.code, f.message, f.hint
             ));
         }
-        out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
+        let neither = !ctx.locations.config.exists() && !ctx.locations.credentials.exists();
+        if neither {
+            out.push_str(&format!(
+                "No files to check: neither {} nor {} exists. Create a profile with `awsprof profile configure NAME`.\n",
+                path(FileKind::Config),
+                path(FileKind::Credentials)
+            ));
+        }
+        out.push_str(&format!(
+            "{}, {}\n",
+            crate::commands::count(errors, "error", "errors"),
+            crate::commands::count(warnings, "warning", "warnings")
+        ));
         crate::out!("{out}");
     }
     let failing = errors > 0 || (args.strict && warnings > 0);

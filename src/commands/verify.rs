@@ -336,8 +336,9 @@ impl Report {
         let total = self.results.len();
         let (failed, errors) = (self.contradictions(), self.errors());
         out.push_str(&format!(
-            "{}: {total} checks, {} as expected, {failed} contradicted, {errors} ended in error\n",
+            "{}: {}, {} as expected, {failed} contradicted, {errors} ended in error\n",
             if self.passed() { "PASS" } else { "FAIL" },
+            crate::commands::count(total, "check", "checks"),
             total - failed - errors
         ));
         out

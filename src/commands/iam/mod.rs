@@ -141,8 +141,13 @@ impl Steps {
         } else {
             format!("; already done before it: {}", done.join(", "))
         };
+        let verdict = if e.error.unreachable() {
+            "could not reach IAM"
+        } else {
+            "refused"
+        };
         Error::Aws(format!(
-            "{} refused for {caller}: {}{before}",
+            "{} {verdict} for {caller}: {}{before}",
             e.action, e.error
         ))
     }
