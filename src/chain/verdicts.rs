@@ -64,7 +64,7 @@ fn follow<'a>(set: &'a ProfileSet, index: &HashMap<&str, usize>, profile: &'a Se
 
 /// Every profile's verdict, by name.
 pub fn verdicts(set: &ProfileSet) -> HashMap<&str, Verdict> {
-    let names: Vec<&str> = set.profiles.iter().map(|(n, _)| &n[..]).collect();
+    let names: Vec<&str> = set.profiles.iter().map(|(n, _)| n).collect();
     let sections: Vec<&Section> = set.profiles.iter().map(|(_, p)| p).collect();
     let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let steps: Vec<Step> = sections.iter().map(|p| as_source(set, &index, p)).collect();

@@ -135,22 +135,6 @@ pub fn gate_key(key: &str, force: bool) -> Result<Option<String>> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn typos_are_slips_not_families() {
-        use super::is_likely_typo as typo;
-        assert!(typo("tanak", "tanaka"));
-        assert!(typo("tanakaa", "tanaka"));
-        assert!(typo("tnaaka", "tanaka"));
-        assert!(typo("Tanaka", "tanaka"));
-        assert!(!typo("team1", "team0"));
-        assert!(!typo("prod-eu", "prod-us"));
-        assert!(!typo("tanaka", "tanaka"));
-        assert!(!typo("staging", "prod"));
-    }
-}
-
 /// A name the SDKs accept for a profile.
 pub fn check_profile_name(name: &str) -> Result<()> {
     if name.is_empty() || !is_identifier(name) {
@@ -169,4 +153,20 @@ pub fn check_key_name(key: &str) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn typos_are_slips_not_families() {
+        use super::is_likely_typo as typo;
+        assert!(typo("tanak", "tanaka"));
+        assert!(typo("tanakaa", "tanaka"));
+        assert!(typo("tnaaka", "tanaka"));
+        assert!(typo("Tanaka", "tanaka"));
+        assert!(!typo("team1", "team0"));
+        assert!(!typo("prod-eu", "prod-us"));
+        assert!(!typo("tanaka", "tanaka"));
+        assert!(!typo("staging", "prod"));
+    }
 }

@@ -462,7 +462,7 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        let verdict = &verdicts[&name[..]];
+        let verdict = &verdicts[name];
         match &verdict.result {
             Ok(_) => {
                 // A hop signed by another role's session is role chaining:
