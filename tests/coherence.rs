@@ -132,6 +132,14 @@ fn typos_of_profiles_and_keys_are_caught_before_they_are_written() {
     );
     sb.awsprof(&["profile", "set", "tanaka", "regin", "x", "--force"])
         .ok();
+    // configure takes the name it was given: no typo guard, said as new.
+    let configured = sb
+        .awsprof(&["profile", "configure", "tanakaa", "--region", "eu-west-1"])
+        .ok();
+    assert!(
+        configured.stdout.starts_with("new profile [tanakaa]"),
+        "{configured:#?}"
+    );
     let added = sb
         .awsprof(&[
             "profile",

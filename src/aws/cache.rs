@@ -110,12 +110,7 @@ pub fn read(dir: &Path, args: &AssumeRoleArgs, origin: &Value, now: SystemTime) 
             .map(Secret::new),
         expiration: Some(expiration),
     };
-    let shaped = crate::profiles::values::check_access_key_id(&creds.access_key_id).is_ok()
-        && crate::profiles::values::check_secret_text(creds.secret_access_key.expose()).is_ok()
-        && creds
-            .session_token
-            .as_ref()
-            .is_none_or(|t| crate::profiles::values::check_secret_text(t.expose()).is_ok());
+    let shaped = crate::export::check_exportable(&creds.exported()).is_ok();
     shaped.then_some(creds)
 }
 

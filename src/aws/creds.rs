@@ -22,6 +22,16 @@ impl Creds {
         )
     }
 
+    /// The credentials as the export formats take them.
+    pub fn exported(&self) -> crate::export::Exported<'_> {
+        crate::export::Exported {
+            access_key_id: &self.access_key_id,
+            secret_access_key: self.secret_access_key.expose(),
+            session_token: self.session_token.as_ref().map(|t| t.expose()),
+            expiration: self.expiration,
+        }
+    }
+
     pub fn from_sdk(c: &aws_credential_types::Credentials) -> Creds {
         Creds {
             access_key_id: c.access_key_id().to_string(),

@@ -39,11 +39,8 @@ pub fn run(command: &str) -> Result<Creds, CallError> {
         let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let code = output.status.code();
         let shown = code.map_or("a signal".to_string(), |c| c.to_string());
-        let is_awsprof = std::path::Path::new(program)
-            .file_name()
-            .is_some_and(|n| n == "awsprof");
         return Err(CallError {
-            code: if is_awsprof && code == Some(2) {
+            code: if crate::profiles::command_line::is_awsprof(program) && code == Some(2) {
                 super::errors::PROCESS_CONFIGURATION.into()
             } else {
                 "CredentialProcessFailed".into()

@@ -4,18 +4,18 @@
 //! from the files alone, as a chain error.
 
 use super::{resolve, BaseSource, Chain};
-use crate::profiles::command_line::awsprof_reference;
+use crate::profiles::command_line::awsprof_reference_by;
 use crate::profiles::ProfileSet;
 
 /// Follows awsprof `credential_process` references from `profile`'s
 /// chain (already resolved as `first`); `Err` is the loop, `a -> b -> a`.
-/// `also_awsprof` says whether a program name is awsprof besides
-/// `awsprof` itself (the running binary's own name).
+/// `is_awsprof` says whether a command line's program is awsprof (see
+/// [`crate::profiles::command_line::is_awsprof`]).
 pub fn process_loop(
     set: &ProfileSet,
     profile: &str,
     first: &Chain,
-    also_awsprof: &dyn Fn(&str) -> Option<String>,
+    is_awsprof: &dyn Fn(&str) -> bool,
 ) -> Result<(), Vec<String>> {
     let mut path = vec![profile.to_string()];
     let mut seen = std::collections::HashSet::from([profile.to_string()]);
@@ -25,9 +25,7 @@ pub fn process_loop(
         let BaseSource::CredentialProcess { command } = &chain.base.source else {
             return Ok(());
         };
-        let Some(next) = awsprof_reference(command)
-            .map(|r| r.profile().to_string())
-            .or_else(|| also_awsprof(command))
+        let Some(next) = awsprof_reference_by(command, is_awsprof).map(|r| r.profile().to_string())
         else {
             return Ok(());
         };
@@ -75,8 +73,8 @@ mod tests {
             &Document::parse_str(credentials),
         )
         .unwrap();
-        let none = |_: &str| None;
-        let check = |name| process_loop(&set, name, &resolve(&set, name).unwrap(), &none);
+        let by_name = crate::profiles::command_line::is_awsprof;
+        let check = |name| process_loop(&set, name, &resolve(&set, name).unwrap(), &by_name);
         assert_eq!(check("a"), Err(vec!["a".into(), "b".into(), "a".into()]));
         assert_eq!(check("r").unwrap_err().join(" -> "), "r -> b -> a -> b");
         assert_eq!(check("c"), Ok(()));

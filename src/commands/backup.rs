@@ -78,22 +78,19 @@ fn list(ctx: &Context) -> Result<()> {
         }
         marks.join("; ")
     };
-    let rows: Vec<[String; 5]> = list
-        .iter()
-        .map(|m| {
-            [
+    let header = ["ID", "CREATED", "FILES", "NOTE", "COMMAND"].map(String::from);
+    let rows: Vec<Vec<String>> = std::iter::once(header.to_vec())
+        .chain(list.iter().map(|m| {
+            vec![
                 m.id.clone(),
                 m.created.clone(),
                 file_summary(m),
                 marks(m),
                 m.command.clone(),
             ]
-        })
+        }))
         .collect();
-    crate::out!(
-        "{}",
-        crate::commands::table(&["ID", "CREATED", "FILES", "NOTE", "COMMAND"], &rows)
-    );
+    crate::out!("{}", crate::commands::table(&rows));
     Ok(())
 }
 
@@ -257,7 +254,10 @@ fn prune(ctx: &Context, keep: usize, yes: bool) -> Result<()> {
     let pinned_going: Vec<&String> = plan.iter().filter(|id| pinned.contains(*id)).collect();
     let beyond_retention = keep < crate::store::backup::RETAINED;
     if !plan.is_empty() && (beyond_retention || !pinned_going.is_empty()) && !yes {
-        let mut what = format!("remove {} backup(s), keeping the newest {keep}", plan.len());
+        let mut what = format!(
+            "remove {}, keeping the newest {keep}",
+            crate::commands::count(plan.len(), "backup", "backups")
+        );
         if !pinned_going.is_empty() {
             let ids: Vec<&str> = pinned_going.iter().map(|s| s.as_str()).collect();
             what.push_str(&format!(

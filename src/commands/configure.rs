@@ -50,6 +50,7 @@ pub fn run(ctx: &Context, args: ConfigureArgs) -> Result<()> {
             for (key, value) in &values {
                 let set = edits::set(files, &args.name, key, value, None)?;
                 result.changes.extend(set.changes);
+                result.notes.extend(set.notes);
             }
             // Judged once, on the files as the whole transaction leaves them.
             result.warnings = edits::resolve_warnings(files, &args.name);

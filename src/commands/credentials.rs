@@ -57,24 +57,19 @@ fn push_stack(profile: &str) {
     std::env::set_var(STACK_VAR, stack);
 }
 
-/// The profile an awsprof `credential_process` names when the program is
-/// this binary under another name (a copy, a symlink).
-fn own_binary_reference(command: &str) -> Option<String> {
-    let own = std::env::current_exe().ok()?;
-    let own_name = own.file_name()?.to_str()?;
-    let renamed = command.replacen(own_name, "awsprof", 1);
-    let words = crate::profiles::command_line::split(command).ok()?;
-    let program = std::path::Path::new(words.first()?).file_name()?;
-    (program == own_name)
-        .then(|| crate::profiles::command_line::awsprof_reference(&renamed))
-        .flatten()
-        .map(|r| r.profile().to_string())
+/// Whether a command line's program is awsprof: by its name, or this
+/// very binary under another name (a copy, a symlink).
+fn is_awsprof_here(program: &str) -> bool {
+    let own = std::env::current_exe().ok();
+    let own_name = own.as_deref().and_then(std::path::Path::file_name);
+    crate::profiles::command_line::is_awsprof(program)
+        || std::path::Path::new(program).file_name() == own_name
 }
 
 /// Refuses a `credential_process` loop through awsprof, from the files,
 /// naming it as the runtime refusal does.
 pub fn refuse_process_loop(files: &ProfileFiles, profile: &str, chain: &Chain) -> Result<()> {
-    process_loop(&files.set, profile, chain, &own_binary_reference).map_err(|cycle| {
+    process_loop(&files.set, profile, chain, &is_awsprof_here).map_err(|cycle| {
         let origin = files
             .set
             .profile(&chain.base.profile)

@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
     for name in REMOVED {
         child.env_remove(name);
     }
-    for (name, value) in variables(&super::export::exported(&creds)) {
+    for (name, value) in variables(&creds.exported()) {
         child.env(name, value);
     }
     if settings.region_configured {
@@ -73,17 +73,6 @@ pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
     })
 }
 
-/// awsprof's own flags of `exec` that take a value.
-const VALUE_FLAGS: &[&str] = &[
-    "--region",
-    "--endpoint-url",
-    "--mfa-code",
-    "--output",
-    "--config-file",
-    "--credentials-file",
-    "--backup-dir",
-];
-
 /// For `awsprof exec NAME CMD ARGS` without `--`: the command line as it
 /// should have been, `awsprof exec NAME -- CMD ARGS`. `None` when the
 /// words do not look like that mistake.
@@ -96,7 +85,7 @@ pub fn missing_separator_hint(args: &[String]) -> Option<String> {
     let mut positional = Vec::new();
     while i < args.len() {
         let a = args[i].as_str();
-        if VALUE_FLAGS.contains(&a) {
+        if crate::profiles::command_line::AWSPROF_VALUE_FLAGS.contains(&a) {
             i += 2;
             continue;
         }

@@ -6,7 +6,7 @@ use super::{credentials, selected_profile, Context};
 use crate::aws::Creds;
 use crate::cli::ExportArgs;
 use crate::error::{Error, Result};
-use crate::export::{render, Exported, Format};
+use crate::export::{render, Format};
 use std::io::Write;
 
 pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
 
 /// Writes the credentials in `format` to standard output, in one write.
 pub fn print(creds: &Creds, format: Format, profile: &str) -> Result<()> {
-    let text = render(format, &exported(creds), profile).map_err(|e| {
+    let text = render(format, &creds.exported(), profile).map_err(|e| {
         Error::Config(format!(
             "profile `{profile}`: the credentials its chain reaches are not exported: {e}. AWS issues keys only in that alphabet; fix the value in the file (or the program that supplied it) and try again"
         ))
@@ -35,13 +35,4 @@ pub fn print(creds: &Creds, format: Format, profile: &str) -> Result<()> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| Error::Usage(format!("cannot write the credentials: {e}")))
-}
-
-pub fn exported(creds: &Creds) -> Exported<'_> {
-    Exported {
-        access_key_id: &creds.access_key_id,
-        secret_access_key: creds.secret_access_key.expose(),
-        session_token: creds.session_token.as_ref().map(|t| t.expose()),
-        expiration: creds.expiration,
-    }
 }

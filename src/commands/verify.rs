@@ -317,22 +317,11 @@ impl Report {
             ]);
             rows.push(row);
         }
-        let widths: Vec<usize> = (0..rows[0].len())
-            .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-            .collect();
         let mut out = format!(
             "Profile {} as {}\n",
             self.profile, self.arrived.identity.arn
         );
-        for row in &rows {
-            let cells: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .map(|(cell, w)| format!("{cell:<w$}"))
-                .collect();
-            out.push_str(cells.join("  ").trim_end());
-            out.push('\n');
-        }
+        out.push_str(&crate::commands::table(&rows));
         let total = self.results.len();
         let (failed, errors) = (self.contradictions(), self.errors());
         out.push_str(&format!(

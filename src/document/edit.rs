@@ -319,6 +319,17 @@ impl Document {
         true
     }
 
+    /// [`Document::remove_if_empty`] for each of `headers` (last first,
+    /// so the others' indices hold); returns how many went.
+    pub fn remove_empty(&mut self, mut headers: Vec<usize>) -> usize {
+        headers.sort_unstable();
+        headers
+            .into_iter()
+            .rev()
+            .filter(|&h| self.remove_if_empty(h))
+            .count()
+    }
+
     /// Rewrites the bracketed part of the header at `idx` as `[inner]`,
     /// keeping whatever follows it (a comment) and the line ending.
     /// Returns false, changing nothing, when the line is not a header.

@@ -159,15 +159,13 @@ fn verdict(
             )));
         }
     }
-    if must_resolve {
-        if let Err(e) = resolve(&files.set, profile) {
-            return Err(Error::Config(format!(
-                "after the edit, profile `{profile}` would not resolve: {}; nothing was written",
-                Error::chain(files, e)
-            )));
-        }
+    match resolve(&files.set, profile) {
+        Err(e) if must_resolve => Err(Error::Config(format!(
+            "after the edit, profile `{profile}` would not resolve: {}; nothing was written",
+            Error::chain(files, e)
+        ))),
+        resolved => Ok(warning_for(files, profile, resolved.err())),
     }
-    Ok(resolve_warnings(files, profile))
 }
 
 /// The warning a profile's chain draws in the files as they are now: none
@@ -175,7 +173,16 @@ fn verdict(
 /// output), which tools use with credentials from elsewhere. Composite
 /// edits call it once, on the files as their whole transaction leaves them.
 pub fn resolve_warnings(files: &ProfileFiles, profile: &str) -> Vec<String> {
-    let Err(e) = resolve(&files.set, profile) else {
+    warning_for(files, profile, resolve(&files.set, profile).err())
+}
+
+/// The warning for `profile` whose resolve failed with `error`, if any.
+fn warning_for(
+    files: &ProfileFiles,
+    profile: &str,
+    error: Option<crate::chain::ChainError>,
+) -> Vec<String> {
+    let Some(e) = error else {
         return Vec::new();
     };
     let settings_only = files

@@ -154,6 +154,7 @@ pub fn import_key(
     for (key, value) in settings {
         let set = super::set(files, profile, key, value, Some(FileKind::Config))?;
         result.changes.extend(set.changes);
+        result.notes.extend(set.notes);
     }
     if !result.changes.is_empty() {
         result.unchanged_because = None;

@@ -106,7 +106,13 @@ pub fn set(
     value: &str,
     file: Option<FileKind>,
 ) -> Result<EditResult> {
-    set_checked(files, profile, key, value, file, &Guard::default())
+    // Callers that take the name from a prompt or a key file (configure,
+    // key import) have no typo to guard against; a new profile is said.
+    let trusted = Guard {
+        create: true,
+        force: true,
+    };
+    set_checked(files, profile, key, value, file, &trusted)
 }
 
 /// What `profile set` lets through that would otherwise be taken for a
@@ -224,14 +230,15 @@ fn finish_removal(
     changes: &mut Vec<Change>,
     expected: &[(&str, Option<&str>)],
 ) -> Result<Vec<String>> {
-    if files.remove_empty_sections(profile) > 0 {
+    let emptied = files.remove_empty_sections(profile);
+    if !emptied.is_empty() {
         files.reparse()?;
-        changes.push(Change {
-            file: changes.first().map_or(FileKind::Config, |c| c.file),
+        changes.extend(emptied.into_iter().map(|file| Change {
+            file,
             key: format!("[{profile}]"),
             value: None,
             action: Action::Removed,
-        });
+        }));
         if files.set.profile(profile).is_none() {
             return Ok(Vec::new());
         }
@@ -315,14 +322,7 @@ pub fn unset_service(files: &mut ProfileFiles, name: &str, key: &str) -> Result<
     }];
     // The section, when that was its last setting.
     let headers = prefixed_headers(files.config.document(), keys::SERVICES, name);
-    let doc = files.document_mut(FileKind::Config);
-    if headers
-        .into_iter()
-        .rev()
-        .filter(|&h| doc.remove_if_empty(h))
-        .count()
-        > 0
-    {
+    if files.document_mut(FileKind::Config).remove_empty(headers) > 0 {
         changes.push(super::Change {
             file: FileKind::Config,
             key: format!("[services {name}]"),

@@ -535,7 +535,12 @@ fn process_reference_checks(
     let Ok(chain) = crate::chain::resolve(set, name) else {
         return;
     };
-    if let Err(cycle) = crate::chain::process_loop(set, name, &chain, &|_| None) {
+    if let Err(cycle) = crate::chain::process_loop(
+        set,
+        name,
+        &chain,
+        &crate::profiles::command_line::is_awsprof,
+    ) {
         push(finding(
             "credential-process-loop",
             Severity::Error,

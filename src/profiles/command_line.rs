@@ -128,6 +128,13 @@ mod tests {
             None
         );
         assert_eq!(awsprof_reference("awsprof credential-process"), None);
+        // The binary under another name, in a directory of that name too.
+        let renamed = |p: &str| p.ends_with("/awsprof-dev");
+        let r = awsprof_reference_by(
+            "/opt/awsprof-dev/bin/awsprof-dev credential-process x",
+            &renamed,
+        );
+        assert_eq!(r.unwrap().profile(), "x");
         assert_eq!(quote("it's"), "'it'\"'\"'s'");
     }
 
@@ -142,9 +149,9 @@ mod tests {
     }
 }
 
-/// awsprof's global flags that take a value, which may stand between
-/// the program and its subcommand or its profile.
-const VALUE_FLAGS: &[&str] = &[
+/// awsprof's flags that take a value, which may stand between the
+/// program and its subcommand or its profile.
+pub const AWSPROF_VALUE_FLAGS: &[&str] = &[
     "--region",
     "--endpoint-url",
     "--mfa-code",
@@ -193,11 +200,28 @@ pub fn quote(word: &str) -> String {
     }
 }
 
+/// Whether a command line's program is awsprof by its own name (any
+/// directory).
+pub fn is_awsprof(program: &str) -> bool {
+    std::path::Path::new(program)
+        .file_name()
+        .is_some_and(|n| n == "awsprof")
+}
+
 /// The profile an awsprof `credential_process` names, if it is one.
 pub fn awsprof_reference(command: &str) -> Option<AwsprofReference> {
+    awsprof_reference_by(command, &is_awsprof)
+}
+
+/// [`awsprof_reference`], with `is_awsprof` deciding whether the program
+/// (the first word, as written) is awsprof: the running binary may go by
+/// another name.
+pub fn awsprof_reference_by(
+    command: &str,
+    is_awsprof: &dyn Fn(&str) -> bool,
+) -> Option<AwsprofReference> {
     let words = split(command).ok()?;
-    let program = std::path::Path::new(words.first()?).file_name()?;
-    if program != "awsprof" {
+    if !is_awsprof(words.first()?) {
         return None;
     }
     // The words after the program, flags and their values skipped.
@@ -205,7 +229,7 @@ pub fn awsprof_reference(command: &str) -> Option<AwsprofReference> {
     let mut i = 1;
     while i < words.len() {
         let w = words[i].as_str();
-        if VALUE_FLAGS.contains(&w) {
+        if AWSPROF_VALUE_FLAGS.contains(&w) {
             i += 2;
             continue;
         }

@@ -112,20 +112,16 @@ impl ProfileFiles {
     }
 
     /// Removes `profile`'s sections that an edit left empty, in both files;
-    /// returns how many went.
-    pub fn remove_empty_sections(&mut self, profile: &str) -> usize {
-        let mut removed = 0;
+    /// returns the file of each section that went.
+    pub fn remove_empty_sections(&mut self, profile: &str) -> Vec<FileKind> {
+        let mut removed = Vec::new();
         for kind in [FileKind::Config, FileKind::Credentials] {
             if self.untouched_without(kind, profile) {
                 continue;
             }
             let headers = profile_headers(self.file(kind).document(), kind, profile);
-            let doc = self.document_mut(kind);
-            removed += headers
-                .into_iter()
-                .rev()
-                .filter(|&h| doc.remove_if_empty(h))
-                .count();
+            let count = self.document_mut(kind).remove_empty(headers);
+            removed.extend(std::iter::repeat_n(kind, count));
         }
         removed
     }
