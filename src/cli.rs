@@ -3,23 +3,72 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-const EXIT_CODES: &str = "\
+/// Every line fits 80 columns, so that the table never wraps mid-phrase.
+pub const EXIT_CODES: &str = "\
 Exit codes:
-  0  success (verify: every expectation holds)
-  1  verify: an outcome contradicts its expectation; lint: errors found; key list: a key older than --max-age
-  2  usage or configuration error: bad flags, a malformed file (PATH:LINE is named), an unknown profile,
-     a tampered backup, a key of a shape AWS never issues, an MFA code needed with no terminal
-     to ask on (pass --mfa-code)
-  3  AWS refused or could not be reached (verify: no contradiction, but some checks ended in error)
-  4  the file system refused: permissions, a lock held too long, an unreadable input file, a state
-     directory (backups, journal, locks, cache) that is a symlink, another user's or writable by others";
+  0    success (verify: every expectation holds)
+  1    verify: an outcome contradicts its expectation; lint: errors found;
+       key list: a key older than --max-age
+  2    usage or configuration error: bad flags, a malformed file (PATH:LINE
+       is named), an unknown profile, a tampered backup, a key of a shape
+       AWS never issues, an MFA code needed with no terminal (--mfa-code)
+  3    AWS refused or could not be reached (verify: no contradiction, but
+       some checks ended in error)
+  4    the file system refused: permissions, a lock held too long, an
+       unreadable input file, a state directory (backups, journal, locks,
+       cache) that is a symlink, another user's or writable by others
+  126  exec: the command is not executable
+  127  exec: the command was not found
+  130  interrupted at a prompt (Ctrl-C); nothing was written";
+
+/// The help every optional profile argument carries.
+const PROFILE_DEFAULT_LONG: &str = concat!(
+    "Profile name [default: $AWS_PROFILE, else default]\n\n",
+    profile_variables!()
+);
+const ADMIN_PROFILE_LONG: &str = concat!(
+    "The admin's profile, whose credentials make the IAM calls [default: $AWS_PROFILE, else default]\n\n",
+    profile_variables!()
+);
+macro_rules! profile_variables {
+    () => {
+        "Read from $AWS_DEFAULT_PROFILE first (as the AWS CLI v1 does), then $AWS_PROFILE, then $AWSPROF_PROFILE (set inside `awsprof exec`); else the profile named default."
+    };
+}
+use profile_variables;
+
+/// The command line as parsed: [`Cli`]'s tree with the exit codes under
+/// every command and the examples under each command's `--help`.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    decorate(Cli::command(), "")
+}
+
+fn decorate(cmd: clap::Command, parent: &str) -> clap::Command {
+    let path = if parent.is_empty() {
+        String::new()
+    } else if parent == "-" {
+        cmd.get_name().to_string()
+    } else {
+        format!("{parent} {}", cmd.get_name())
+    };
+    let mut cmd = cmd.after_help(EXIT_CODES);
+    if let Some(examples) = crate::cli_examples::for_command(&path) {
+        cmd = cmd.after_long_help(format!("Examples:\n{examples}\n\n{EXIT_CODES}"));
+    }
+    let child_parent = if path.is_empty() {
+        "-".to_string()
+    } else {
+        path
+    };
+    cmd.mut_subcommands(|sub| decorate(sub, &child_parent))
+}
 
 #[derive(Debug, Parser)]
 #[command(
     name = "awsprof",
     version,
     about = "Edit, resolve and verify AWS profiles in ~/.aws/config and ~/.aws/credentials, losslessly and safely",
-    after_help = EXIT_CODES,
     propagate_version = true
 )]
 pub struct Cli {
@@ -32,16 +81,31 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Output::Text)]
+    #[arg(long, global = true, value_enum, default_value_t = Output::Text, help_heading = "Global options")]
     pub output: Output,
     /// The config file (default: $AWS_CONFIG_FILE, else ~/.aws/config).
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
     pub config_file: Option<PathBuf>,
     /// The credentials file (default: $AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials).
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
     pub credentials_file: Option<PathBuf>,
     /// Where backups go (default: $AWSPROF_BACKUP_DIR, else ~/.local/state/awsprof/backups).
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        help_heading = "Global options"
+    )]
     pub backup_dir: Option<PathBuf>,
 }
 
@@ -54,31 +118,28 @@ pub enum Output {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read, edit, resolve and verify profiles.
-    #[command(subcommand, after_help = EXIT_CODES)]
+    #[command(subcommand)]
     Profile(ProfileCommand),
     /// List, inspect, diff and restore the backups taken before every write.
-    #[command(subcommand, after_help = EXIT_CODES)]
+    #[command(subcommand)]
     Backup(BackupCommand),
     /// Find what will break before AWS does.
-    #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
     /// Per-service settings in [services NAME] sections (endpoints): set and unset SERVICE.SETTING.
-    #[command(subcommand, after_help = EXIT_CODES)]
+    #[command(subcommand)]
     Services(ServicesCommand),
     /// Rename or delete [sso-session] sections, keeping the profiles' references right.
-    #[command(subcommand, after_help = EXIT_CODES)]
+    #[command(subcommand)]
     SsoSession(SsoSessionCommand),
     /// Access keys: import them without pasting secrets, see their age, rotate them safely.
-    #[command(subcommand, after_help = EXIT_CODES)]
+    #[command(subcommand)]
     Key(KeyCommand),
     /// The walkthrough's admin half: IAM users and roles, with no hand-made JSON.
-    #[command(subcommand, after_help = EXIT_CODES)]
+    #[command(subcommand)]
     Iam(IamCommand),
     /// Run a command with the profile's credentials in its environment.
-    #[command(after_help = EXIT_CODES)]
     Exec(ExecArgs),
     /// Print the profile's credentials for `credential_process = awsprof credential-process NAME`.
-    #[command(after_help = EXIT_CODES)]
     CredentialProcess(CredentialProcessArgs),
     /// Print a shell completion script.
     Completions {
@@ -99,6 +160,7 @@ pub enum ProfileCommand {
     /// Each property of a profile, its value and the file:line it comes from.
     Show {
         /// Profile name [default: $AWS_PROFILE, else default].
+        #[arg(long_help = PROFILE_DEFAULT_LONG)]
         name: Option<String>,
         /// Print secret values instead of ****.
         #[arg(long)]
@@ -145,11 +207,13 @@ pub enum ProfileCommand {
     /// Print a profile's credential chain, with the file:line of each step. No network.
     Resolve {
         /// Profile name [default: $AWS_PROFILE, else default].
+        #[arg(long_help = PROFILE_DEFAULT_LONG)]
         name: Option<String>,
     },
     /// Run the chain against STS and print who you are.
     Whoami {
         /// Profile name [default: $AWS_PROFILE, else default].
+        #[arg(long_help = PROFILE_DEFAULT_LONG)]
         name: Option<String>,
         /// Print each hop's identity as it is reached.
         #[arg(short, long)]
@@ -327,6 +391,7 @@ pub struct AddRoleArgs {
 }
 
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "AWS options")]
 pub struct AwsArgs {
     /// Region for STS and EC2 (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's region, us-east-1).
     #[arg(long)]
@@ -356,6 +421,7 @@ impl From<&AwsArgs> for crate::aws::Overrides {
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// Profile name [default: $AWS_PROFILE, else default].
+    #[arg(long_help = PROFILE_DEFAULT_LONG)]
     pub name: Option<String>,
     /// An action that must be allowed, like ec2:DescribeInstanceTypes.
     #[arg(long, value_name = "ACTION")]
@@ -382,6 +448,7 @@ pub struct VerifyArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Profile name [default: $AWS_PROFILE, else default].
+    #[arg(long_help = PROFILE_DEFAULT_LONG)]
     pub name: Option<String>,
     /// process (credential_process JSON), env, env-no-export, powershell, windows-cmd, fish, dotenv, ini.
     #[arg(long, default_value = "process", value_parser = clap::builder::PossibleValuesParser::new(crate::export::Format::ALL.map(|(_, n)| n)))]
@@ -393,6 +460,7 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// Profile name [default: $AWS_PROFILE, else default].
+    #[arg(long_help = PROFILE_DEFAULT_LONG)]
     pub name: Option<String>,
     /// Run even inside another `awsprof exec` ($AWSPROF_PROFILE set).
     #[arg(long)]
@@ -436,6 +504,7 @@ pub enum KeyCommand {
     /// The IAM user's keys behind a profile: status, age, last use, and which profiles hold each.
     List {
         /// Profile name [default: $AWS_PROFILE, else default].
+        #[arg(long_help = PROFILE_DEFAULT_LONG)]
         name: Option<String>,
         /// A key older than this many days is a finding (exit 1).
         #[arg(long, value_name = "DAYS")]
@@ -476,8 +545,8 @@ pub enum IamCommand {
 /// Whose credentials make the IAM calls.
 #[derive(Debug, Args, Clone)]
 pub struct AdminArgs {
-    /// The admin's profile (default: $AWS_PROFILE, else default).
-    #[arg(long, value_name = "PROFILE")]
+    /// The admin's profile, whose credentials make the IAM calls [default: $AWS_PROFILE, else default].
+    #[arg(long, value_name = "PROFILE", long_help = ADMIN_PROFILE_LONG)]
     pub profile: Option<String>,
     #[command(flatten)]
     pub aws: AwsArgs,

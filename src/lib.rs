@@ -8,6 +8,7 @@
 pub mod aws;
 pub mod chain;
 pub mod cli;
+pub mod cli_examples;
 pub mod commands;
 pub mod diff;
 pub mod document;

@@ -1,4 +1,4 @@
-use clap::Parser;
+use clap::FromArgMatches;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -8,7 +8,10 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = match awsprof::cli::Cli::try_parse() {
+    let cli = match awsprof::cli::command()
+        .try_get_matches()
+        .and_then(|m| awsprof::cli::Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => {
             let args: Vec<String> = std::env::args().collect();

@@ -82,8 +82,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Backup(cmd) => backup::run(&ctx, cmd),
         Command::Lint(args) => return lint::run(&ctx, args),
         Command::Completions { shell } => {
-            use clap::CommandFactory;
-            let mut cmd = Cli::command();
+            let mut cmd = crate::cli::command();
             clap_complete::generate(shell, &mut cmd, "awsprof", &mut std::io::stdout());
             Ok(())
         }
