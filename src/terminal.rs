@@ -2,29 +2,158 @@
 //! stdout (which may carry credentials to another program) and not only on
 //! stderr (which credential_process callers swallow).
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// Asks `question` and reads one line, echoed. `Err` when there is no
-/// terminal to ask on.
+/// terminal to ask on. Ctrl-C exits 130 with nothing written.
 pub fn ask(question: &str) -> std::io::Result<String> {
-    let tty = std::fs::OpenOptions::new()
-        .read(true)
-        .append(true)
-        .open("/dev/tty")?;
+    let tty = open_tty()?;
     (&tty).write_all(escape_controls(question).as_bytes())?;
+    let _interrupt = InterruptGuard::install(None)?;
     let mut line = String::new();
     BufReader::new(&tty).read_line(&mut line)?;
     Ok(line.trim().to_string())
 }
 
-/// Asks `question` and reads one line without echo (a secret).
+/// Asks `question` and reads one line without echo (a secret). Ctrl-C
+/// restores the echo and exits 130.
 pub fn ask_secret(question: &str) -> std::io::Result<String> {
-    rpassword::prompt_password(escape_controls(question)).map(|s| s.trim().to_string())
+    let tty = open_tty()?;
+    let mut line = String::new();
+    {
+        // Echo off before the question shows: what is typed the moment it
+        // appears must not be echoed either.
+        let _hidden = InterruptGuard::install(Some(tty.as_raw_fd()))?;
+        (&tty).write_all(escape_controls(question).as_bytes())?;
+        BufReader::new(&tty).read_line(&mut line)?;
+    }
+    (&tty).write_all(b"\n")?;
+    Ok(line.trim().to_string())
+}
+
+/// Writes `text` on the terminal (a note between prompts).
+pub fn ask_notice(text: &str) -> std::io::Result<()> {
+    (&open_tty()?).write_all(escape_controls(text).as_bytes())
+}
+
+/// Whether standard input is a terminal (a person typing, not a pipe).
+pub fn stdin_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal()
+}
+
+/// Shows `instructions` on the terminal and reads standard input (a
+/// terminal) to its end (Ctrl-D) without echo: pasted keys stay off the
+/// screen and out of the scrollback.
+pub fn read_stdin_hidden(instructions: &str) -> std::io::Result<String> {
+    let tty = open_tty()?;
+    let stdin = std::io::stdin();
+    let mut text = String::new();
+    {
+        let _hidden = InterruptGuard::install(Some(stdin.as_raw_fd()))?;
+        (&tty).write_all(escape_controls(instructions).as_bytes())?;
+        stdin.lock().read_to_string(&mut text)?;
+    }
+    (&tty).write_all(b"\n")?;
+    Ok(text)
+}
+
+fn open_tty() -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .append(true)
+        .open("/dev/tty")
 }
 
 /// Whether there is a controlling terminal to ask on.
 pub fn available() -> std::io::Result<()> {
     std::fs::File::open("/dev/tty").map(drop)
+}
+
+/// The terminal whose echo the signal handler must restore (-1: none),
+/// and its settings before the echo was turned off.
+static HIDDEN_FD: AtomicI32 = AtomicI32::new(-1);
+static mut SAVED_TERMIOS: std::mem::MaybeUninit<libc::termios> = std::mem::MaybeUninit::uninit();
+
+/// While a prompt waits: SIGINT, SIGTERM and SIGHUP restore the terminal
+/// (when its echo is off) and exit 128+signal at once, before anything is
+/// written; dropping it restores the echo and the previous handlers.
+struct InterruptGuard {
+    hidden_fd: Option<i32>,
+    previous: Vec<(libc::c_int, libc::sigaction)>,
+}
+
+const PROMPT_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+extern "C" fn restore_and_exit(signal: libc::c_int) {
+    let fd = HIDDEN_FD.load(Ordering::SeqCst);
+    // SAFETY: tcsetattr, write and _exit are async-signal-safe; the saved
+    // settings were written before HIDDEN_FD was set.
+    unsafe {
+        if fd >= 0 {
+            libc::tcsetattr(fd, libc::TCSANOW, std::ptr::addr_of!(SAVED_TERMIOS).cast());
+        }
+        libc::write(libc::STDERR_FILENO, b"\n".as_ptr().cast(), 1);
+        libc::_exit(128 + signal);
+    }
+}
+
+impl InterruptGuard {
+    fn install(hidden_fd: Option<i32>) -> std::io::Result<Self> {
+        let mut guard = Self {
+            hidden_fd: None,
+            previous: Vec::new(),
+        };
+        if let Some(fd) = hidden_fd {
+            // SAFETY: a zeroed termios is a valid out-parameter; the static
+            // is only written here, while no handler is installed.
+            unsafe {
+                let mut settings: libc::termios = std::mem::zeroed();
+                if libc::tcgetattr(fd, &mut settings) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                std::ptr::addr_of_mut!(SAVED_TERMIOS).write(std::mem::MaybeUninit::new(settings));
+                HIDDEN_FD.store(fd, Ordering::SeqCst);
+                guard.hidden_fd = Some(fd);
+                let mut hidden = settings;
+                hidden.c_lflag &= !(libc::ECHO | libc::ECHONL);
+                hidden.c_lflag |= libc::ICANON;
+                if libc::tcsetattr(fd, libc::TCSANOW, &hidden) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+        }
+        for signal in PROMPT_SIGNALS {
+            // SAFETY: the handler only calls async-signal-safe functions.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = restore_and_exit as *const () as usize;
+                libc::sigemptyset(&mut action.sa_mask);
+                let mut previous: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(signal, &action, &mut previous) == 0 {
+                    guard.previous.push((signal, previous));
+                }
+            }
+        }
+        Ok(guard)
+    }
+}
+
+impl Drop for InterruptGuard {
+    fn drop(&mut self) {
+        // SAFETY: restores what install saved.
+        unsafe {
+            if let Some(fd) = self.hidden_fd {
+                libc::tcsetattr(fd, libc::TCSANOW, std::ptr::addr_of!(SAVED_TERMIOS).cast());
+                HIDDEN_FD.store(-1, Ordering::SeqCst);
+            }
+            for (signal, previous) in &self.previous {
+                libc::sigaction(*signal, previous, std::ptr::null_mut());
+            }
+        }
+    }
 }
 
 /// `text` with every control character but newline and tab written as

@@ -25,7 +25,7 @@ pub async fn arrive(
         .await
         .map_err(|error| RunError {
             step: format!("{}: GetCallerIdentity", last.step),
-            error,
+            error: error.at_endpoint("STS", &settings.sts_url()),
         })?;
     Ok(Arrived {
         chain,

@@ -25,6 +25,18 @@ impl CallError {
         matches!(self.code.as_str(), "NetworkError" | "Timeout")
     }
 
+    /// For a call that never reached AWS: the same, saying which
+    /// endpoint could not be reached.
+    pub fn at_endpoint(self, service: &str, endpoint: &str) -> Self {
+        if !self.unreachable() {
+            return self;
+        }
+        Self {
+            message: format!("could not reach {service} at {endpoint}: {}", self.message),
+            ..self
+        }
+    }
+
     /// Whether the user must change the input or configuration (exit 2),
     /// rather than AWS having refused (exit 3).
     pub fn needs_input(&self) -> bool {

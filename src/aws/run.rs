@@ -139,11 +139,21 @@ fn mfa_code(hop: &Hop, serial: &str, settings: &Settings) -> Result<String, Call
     if let Some(code) = &settings.mfa_code {
         return Ok(code.clone());
     }
-    crate::terminal::ask_secret(&format!("MFA code for {serial} (profile {}): ", hop.profile))
-        .map_err(|_| CallError {
+    let question = format!("MFA code for {serial} (profile {}): ", hop.profile);
+    for _ in 0..3 {
+        let code = crate::terminal::ask_secret(&question).map_err(|_| CallError {
             code: super::errors::MFA_CODE_REQUIRED.into(),
             message: format!("role needs an MFA code from {serial} and there is no terminal to ask on; pass --mfa-code CODE"),
-        })
+        })?;
+        if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(code);
+        }
+        let _ = crate::terminal::ask_notice("an MFA code is the 6 digits your device shows\n");
+    }
+    Err(CallError {
+        code: super::errors::MFA_CODE_REQUIRED.into(),
+        message: format!("no 6-digit MFA code from {serial} after three tries"),
+    })
 }
 
 /// The keys of a static source; `None` for any other source.
@@ -321,7 +331,7 @@ pub async fn run_chain(
             .await
             .map_err(|error| RunError {
                 step: format!("{from} -> {step}"),
-                error,
+                error: error.at_endpoint("STS", &settings.sts_url()),
             })?;
         reached.push(Reached {
             step,

@@ -31,6 +31,16 @@ pub struct Overrides {
     pub no_cache: bool,
 }
 
+impl Settings {
+    /// The STS endpoint calls go to: the configured one, else the
+    /// regional endpoint.
+    pub fn sts_url(&self) -> String {
+        self.sts_endpoint
+            .clone()
+            .unwrap_or_else(|| format!("https://sts.{}.amazonaws.com", self.region))
+    }
+}
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }

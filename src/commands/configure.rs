@@ -26,10 +26,17 @@ pub fn run(ctx: &Context, args: ConfigureArgs) -> Result<()> {
             values.push((AWS_ACCESS_KEY_ID, id));
         }
         if args.secret_access_key_stdin {
-            let mut secret = String::new();
-            std::io::stdin().read_to_string(&mut secret).map_err(|e| {
-                Error::Usage(format!("cannot read the secret from standard input: {e}"))
-            })?;
+            let secret = if crate::terminal::stdin_is_terminal() {
+                crate::terminal::ask_secret("AWS Secret Access Key: ").map_err(|e| {
+                    Error::Usage(format!("cannot read the secret from the terminal: {e}"))
+                })?
+            } else {
+                let mut secret = String::new();
+                std::io::stdin().read_to_string(&mut secret).map_err(|e| {
+                    Error::Usage(format!("cannot read the secret from standard input: {e}"))
+                })?;
+                secret
+            };
             values.push((AWS_SECRET_ACCESS_KEY, secret.trim().to_string()));
         }
         values.extend(args.region.map(|v| (REGION, v)));

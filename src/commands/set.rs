@@ -15,7 +15,7 @@ pub fn run(
     guard: edits::Guard,
     write: WriteArgs,
 ) -> Result<()> {
-    let value = read_value(value)?;
+    let value = read_value(profile, key, value)?;
     let key = edits::check_set(profile, key, &value)?;
     let mut profiles = vec![profile];
     if key == crate::profiles::keys::SOURCE_PROFILE {
@@ -29,10 +29,20 @@ pub fn run(
 }
 
 /// The value as given, or (for `-`) standard input without its final
-/// line break.
-fn read_value(value: &str) -> Result<String> {
+/// line break; on a terminal, a prompt (without echo for a secret).
+fn read_value(profile: &str, key: &str, value: &str) -> Result<String> {
     if value != "-" {
         return Ok(value.to_string());
+    }
+    if crate::terminal::stdin_is_terminal() {
+        let question = format!("{key} for profile {profile}: ");
+        let answer = if crate::profiles::is_secret_key(key) {
+            crate::terminal::ask_secret(&question)
+        } else {
+            crate::terminal::ask(&question)
+        };
+        return answer
+            .map_err(|e| Error::Usage(format!("cannot read the value from the terminal: {e}")));
     }
     let mut input = String::new();
     std::io::stdin()

@@ -60,6 +60,13 @@ fn read_input(input: Option<PathBuf>) -> Result<(String, String)> {
                 .map_err(|_| Error::Usage(format!("{}: not UTF-8 text", path.display())))?;
             Ok((path.display().to_string(), text))
         }
+        None if crate::terminal::stdin_is_terminal() => {
+            let text = crate::terminal::read_stdin_hidden(
+                "Paste the JSON from `aws iam create-access-key` or the console's CSV, then press Ctrl-D (not echoed):\n",
+            )
+            .map_err(|e| Error::Usage(format!("cannot read the key from the terminal: {e}")))?;
+            Ok(("<terminal>".to_string(), text))
+        }
         None => {
             let mut text = String::new();
             std::io::stdin()
