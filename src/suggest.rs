@@ -1,5 +1,16 @@
 //! "Did you mean" hints.
 
+/// `; did you mean a, b?` for the candidates closest to `name`, or
+/// nothing when none is close.
+pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let close = closest(name, candidates);
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", close.join(", "))
+    }
+}
+
 /// Up to three candidates closest to `name`, best first, among those close
 /// enough to be a plausible typo.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {

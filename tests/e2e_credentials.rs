@@ -120,3 +120,57 @@ fn a_refused_hop_is_exit_3_naming_it_with_nothing_on_stdout() {
         assert!(!run.stderr.contains("wrongSecret"));
     }
 }
+
+/// Inside `exec`, awsprof knows where it runs: with no profile named it
+/// uses the exec's own profile and says so; with only keys in the
+/// environment it reports whose keys they are.
+#[test]
+fn whoami_knows_where_it_runs() {
+    let moto = Moto::start();
+    let world = World::build(&moto, &[]);
+    let sandbox = tanaka_with_role(&moto, &world);
+    let inside = sandbox
+        .awsprof(&["exec", "tanaka", "--", AWSPROF, "profile", "whoami"])
+        .ok();
+    assert!(
+        inside
+            .stdout
+            .starts_with(&format!("arn:aws:sts::{ACCOUNT}:assumed-role/toy-role/")),
+        "{inside:#?}"
+    );
+    assert!(
+        inside.stderr.contains("using profile tanaka"),
+        "{inside:#?}"
+    );
+
+    let bare = Sandbox::new("", "").with_endpoint(&moto.endpoint);
+    let mut cmd = bare.command(AWSPROF);
+    cmd.args(["profile", "whoami"])
+        .env("AWS_ACCESS_KEY_ID", world.get("/tanaka/access_key_id"))
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            world.get("/tanaka/secret_access_key"),
+        );
+    let env_only = support::Run::of(cmd.output().unwrap()).ok();
+    assert_eq!(
+        env_only.stdout.trim(),
+        format!("arn:aws:iam::{ACCOUNT}:user/tanaka"),
+        "{env_only:#?}"
+    );
+    assert!(
+        env_only.stderr.contains("from the environment"),
+        "{env_only:#?}"
+    );
+    let json = bare.command(AWSPROF);
+    let mut json = json;
+    json.args(["profile", "whoami", "--output", "json"])
+        .env("AWS_ACCESS_KEY_ID", world.get("/tanaka/access_key_id"))
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            world.get("/tanaka/secret_access_key"),
+        );
+    let json = support::Run::of(json.output().unwrap()).ok();
+    assert_eq!(json.json()["source"], "environment", "{json:#?}");
+    // No keys and no files: the usual not-found, not an STS call.
+    bare.awsprof(&["profile", "whoami"]).code(2);
+}

@@ -96,3 +96,24 @@ fn backup_counts_read_as_english() {
         .ok();
     assert!(run.stdout.starts_with("Removed 1 backup;"), "{run:#?}");
 }
+
+#[test]
+fn a_mistyped_sso_session_or_services_name_gets_a_did_you_mean() {
+    let sb = Sandbox::new(
+        "[sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n[services local]\ns3 =\n  endpoint_url = http://127.0.0.1:9000\n",
+        "",
+    );
+    let before = sb.read_config();
+    for args in [
+        &["sso-session", "rename", "corq", "other"][..],
+        &["sso-session", "delete", "corq"],
+    ] {
+        let run = sb.awsprof(args).code(2);
+        assert!(run.stderr.contains("did you mean corp?"), "{run:#?}");
+    }
+    let run = sb
+        .awsprof(&["services", "unset", "locl", "s3.endpoint_url"])
+        .code(2);
+    assert!(run.stderr.contains("did you mean local?"), "{run:#?}");
+    assert_eq!(sb.read_config(), before);
+}

@@ -198,8 +198,13 @@ fn secret_values(cli: &Cli) -> Vec<String> {
 /// stderr), else `default`. A name that came from a variable is
 /// remembered, so that "not found" can say where it came from.
 pub fn selected_profile(name: Option<String>) -> String {
+    named_profile(name).unwrap_or_else(|| "default".to_string())
+}
+
+/// The profile named on the command line or by a variable, if any.
+pub fn named_profile(name: Option<String>) -> Option<String> {
     if let Some(name) = name {
-        return name;
+        return Some(name);
     }
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let (default_profile, profile) = (var("AWS_DEFAULT_PROFILE"), var("AWS_PROFILE"));
@@ -221,13 +226,9 @@ pub fn selected_profile(name: Option<String>) -> String {
             );
             Some((exec::PROFILE_VAR, inside))
         });
-    match chosen {
-        Some((source, name)) => {
-            let _ = PROFILE_FROM.set((name.clone(), source));
-            name
-        }
-        None => "default".to_string(),
-    }
+    let (source, name) = chosen?;
+    let _ = PROFILE_FROM.set((name.clone(), source));
+    Some(name)
 }
 
 static PROFILE_FROM: std::sync::OnceLock<(String, &'static str)> = std::sync::OnceLock::new();

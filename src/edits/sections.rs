@@ -384,8 +384,9 @@ pub fn rename_sso_session(files: &mut ProfileFiles, old: &str, new: &str) -> Res
     check_profile_name(new)?;
     if files.set.sso_session(old).is_none() {
         return Err(Error::Usage(format!(
-            "no [sso-session {old}] in {}",
-            files.config.path.display()
+            "no [sso-session {old}] in {}{}",
+            files.config.path.display(),
+            crate::suggest::did_you_mean(old, files.set.sso_sessions.keys())
         )));
     }
     if files.set.sso_session(new).is_some() {
@@ -412,8 +413,9 @@ pub fn rename_sso_session(files: &mut ProfileFiles, old: &str, new: &str) -> Res
 pub fn delete_sso_session(files: &mut ProfileFiles, name: &str, force: bool) -> Result<EditResult> {
     if files.set.sso_session(name).is_none() {
         return Err(Error::Usage(format!(
-            "no [sso-session {name}] in {}",
-            files.config.path.display()
+            "no [sso-session {name}] in {}{}",
+            files.config.path.display(),
+            crate::suggest::did_you_mean(name, files.set.sso_sessions.keys())
         )));
     }
     let users: Vec<String> = files

@@ -304,9 +304,11 @@ pub fn unset_service(files: &mut ProfileFiles, name: &str, key: &str) -> Result<
     };
     let headers = prefixed_headers(files.config.document(), keys::SERVICES, name);
     if headers.is_empty() {
+        let names = crate::profiles::prefixed_names(files.config.document(), keys::SERVICES);
         return Err(Error::Usage(format!(
-            "no [services {name}] in {}",
-            files.config.path.display()
+            "no [services {name}] in {}{}",
+            files.config.path.display(),
+            crate::suggest::did_you_mean(name, names.iter().map(String::as_str))
         )));
     }
     if unset_nested(files.document_mut(FileKind::Config), &headers, service, sub) == 0 {

@@ -225,6 +225,16 @@ fn masked_with(doc: &Document, in_credentials: bool, mask: impl Fn(&str) -> Stri
 pub struct NestedConflict(pub String);
 
 /// Header indices (0-based) of `[PREFIX NAME]` sections in `doc`.
+/// The names of every `[PREFIX NAME]` section of `doc`.
+pub fn prefixed_names(doc: &Document, prefix: &str) -> Vec<String> {
+    doc.section_starts()
+        .filter_map(|idx| {
+            let s = SectionName::parse(doc.lines()[idx].header_name()?);
+            (s.prefix == Some(prefix)).then(|| s.name.to_string())
+        })
+        .collect()
+}
+
 pub fn prefixed_headers(doc: &Document, prefix: &str, name: &str) -> Vec<usize> {
     doc.section_starts()
         .filter(|&idx| {

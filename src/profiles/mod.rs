@@ -16,8 +16,8 @@ mod source_file;
 pub mod values;
 
 pub use edit::{
-    masked_texts, new_header, prefixed_headers, profile_headers, set_nested, unset_nested,
-    NestedConflict,
+    masked_texts, new_header, prefixed_headers, prefixed_names, profile_headers, set_nested,
+    unset_nested, NestedConflict,
 };
 pub use location::{locate, Locations, Platform};
 pub use normalize::{is_identifier, SectionName};

@@ -122,9 +122,20 @@ impl Steps {
     }
 
     pub fn to_text(&self) -> String {
-        self.0
+        let rows: Vec<Vec<String>> = self
+            .0
             .iter()
-            .map(|s| format!("  {:<26} {:<40} {}\n", s.call, s.target, s.status.as_str()))
+            .map(|s| {
+                vec![
+                    s.call.to_string(),
+                    s.target.clone(),
+                    s.status.as_str().to_string(),
+                ]
+            })
+            .collect();
+        crate::commands::table(&rows)
+            .lines()
+            .map(|line| format!("  {line}\n"))
             .collect()
     }
 

@@ -78,11 +78,19 @@ pub fn run(
             &json!({"user": user, "keys": list, "max_age_days": max_age, "passed": !failing}),
         );
     } else {
-        let mut out = format!("IAM user {user}\n");
-        out.push_str(&format!(
-            "{:<10} {:<9} {:<11} {:>5}  {:<11} {:<10} {:<12} {}\n",
-            "KEY", "STATUS", "CREATED", "AGE", "LAST USED", "SERVICE", "REGION", "PROFILES"
-        ));
+        let mut table = vec![[
+            "KEY",
+            "STATUS",
+            "CREATED",
+            "AGE",
+            "LAST USED",
+            "SERVICE",
+            "REGION",
+            "PROFILES",
+            "",
+        ]
+        .map(String::from)
+        .to_vec()];
         for (key, used, days, held, old) in &rows {
             let used_field = |f: fn(&crate::aws::iam::LastUsed) -> String| {
                 used.as_ref()
@@ -90,12 +98,11 @@ pub fn run(
                     .filter(|s| !s.is_empty() && s != "N/A")
                     .unwrap_or_else(|| "-".into())
             };
-            out.push_str(&format!(
-                "{:<10} {:<9} {:<11} {:>4}d  {:<11} {:<10} {:<12} {}{}\n",
+            table.push(vec![
                 mask_key_id(&key.id),
-                if key.active { "Active" } else { "Inactive" },
+                if key.active { "Active" } else { "Inactive" }.to_string(),
                 date(key.created),
-                days.map_or("?".to_string(), |d| d.to_string()),
+                days.map_or("?".to_string(), |d| format!("{d}d")),
                 date(used.as_ref().and_then(|u| u.date)),
                 used_field(|u| u.service.clone()),
                 used_field(|u| u.region.clone()),
@@ -104,9 +111,10 @@ pub fn run(
                 } else {
                     held.join(", ")
                 },
-                if *old { "  (older than --max-age)" } else { "" }
-            ));
+                if *old { "(older than --max-age)" } else { "" }.to_string(),
+            ]);
         }
+        let out = format!("IAM user {user}\n{}", crate::commands::table(&table));
         crate::out!("{out}");
     }
     crate::commands::leave_to_exit(files);
