@@ -57,6 +57,13 @@ for n in 1000 10000; do
 done
 
 cp "$work/in/config-10000" "$cfg"
+# A Tab runs awsprof once: it reads the headers of both files and offers
+# the names starting with what was typed. The floor is reading the files.
+complete_env="AWSPROF_COMPLETE=bash _CLAP_COMPLETE_INDEX=2"
+bench "completion: Tab after \`awsprof exec p99\` and after \`awsprof exec \` (10,000 + 10,000 profiles)" -N \
+  -n "complete p99 (111 names)" "env $complete_env $bin -- awsprof exec p99" \
+  -n "complete everything (20,000 names)" "env $complete_env $bin -- awsprof exec ''" \
+  -n "floor: cat both files" "cat $cfg $creds"
 # sync: the edit's own fsyncs should not pay for flushing the copy the
 # benchmark just made.
 reset="cp $work/in/config-10000 $cfg; rm -rf $work/backups; sync"

@@ -44,6 +44,21 @@ pub fn command() -> clap::Command {
     decorate(Cli::command(), "")
 }
 
+/// What the argument `id` of a command in `group` names, for completion.
+fn completed_names(group: &str, id: &str) -> Option<crate::completion::Names> {
+    use crate::completion::Names;
+    match (group, id) {
+        ("sso-session", "old" | "name") => Some(Names::SsoSessions),
+        ("services", "name") => Some(Names::Services),
+        ("backup", "id") => Some(Names::Backups),
+        (
+            "profile" | "exec" | "credential-process" | "key" | "lint" | "iam",
+            "name" | "old" | "src" | "profile" | "source_profile" | "from_profile",
+        ) => Some(Names::Profiles),
+        _ => None,
+    }
+}
+
 fn decorate(cmd: clap::Command, parent: &str) -> clap::Command {
     let path = if parent.is_empty() {
         String::new()
@@ -55,6 +70,13 @@ fn decorate(cmd: clap::Command, parent: &str) -> clap::Command {
     let mut cmd = cmd.after_help(EXIT_CODES);
     if let Some(examples) = crate::cli_examples::for_command(&path) {
         cmd = cmd.after_long_help(format!("Examples:\n{examples}\n\n{EXIT_CODES}"));
+    }
+    if let Some(group) = path.split(' ').next().filter(|g| !g.is_empty()) {
+        let group = group.to_string();
+        cmd = cmd.mut_args(|arg| match completed_names(&group, arg.get_id().as_str()) {
+            Some(names) => arg.add(names.completer()),
+            None => arg,
+        });
     }
     let child_parent = if path.is_empty() {
         "-".to_string()

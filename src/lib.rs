@@ -10,6 +10,7 @@ pub mod chain;
 pub mod cli;
 pub mod cli_examples;
 pub mod commands;
+pub mod completion;
 pub mod diff;
 pub mod document;
 pub mod edits;

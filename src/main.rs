@@ -8,6 +8,11 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // `AWSPROF_COMPLETE=bash awsprof -- ...`, as the scripts of `awsprof
+    // completions` call it on Tab: print the candidates and exit.
+    clap_complete::CompleteEnv::with_factory(awsprof::cli::command)
+        .var(awsprof::completion::VAR)
+        .complete();
     let cli = match awsprof::cli::command()
         .try_get_matches()
         .and_then(|m| awsprof::cli::Cli::from_arg_matches(&m))

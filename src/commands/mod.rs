@@ -81,11 +81,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::CredentialProcess(args) => credential_process::run(&ctx, args),
         Command::Backup(cmd) => backup::run(&ctx, cmd),
         Command::Lint(args) => return lint::run(&ctx, args),
-        Command::Completions { shell } => {
-            let mut cmd = crate::cli::command();
-            clap_complete::generate(shell, &mut cmd, "awsprof", &mut std::io::stdout());
-            Ok(())
-        }
+        Command::Completions { shell } => crate::completion::print_script(shell),
     }
     .map(|()| exit::OK)
 }

@@ -95,7 +95,7 @@ fn backup_time(id: &str) -> Option<time::OffsetDateTime> {
 
 /// Whether `id` could be a backup's folder name (`20261129T203435Z-001`):
 /// nothing that reaches outside the backup directory.
-fn is_backup_id(id: &str) -> bool {
+pub fn is_backup_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && id

@@ -1,0 +1,173 @@
+//! Names for shell completion: profiles, sso-sessions, services and
+//! backup ids, read straight from the section headers of today's files.
+//!
+//! A completion runs on every Tab, so this reads only the header lines
+//! (no parse of the properties, no merge, no lock) and never fails: an
+//! unreadable file just offers nothing.
+
+use crate::profiles::{locate, FileKind, Locations, Platform, SectionName};
+use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
+
+/// The variable that makes awsprof print completions instead of running.
+pub const VAR: &str = "AWSPROF_COMPLETE";
+
+/// Prints the script that makes `shell` ask awsprof for completions.
+pub fn print_script(shell: clap_complete::Shell) -> crate::error::Result<()> {
+    use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+    use clap_complete::Shell;
+    let completer: &dyn EnvCompleter = match shell {
+        Shell::Bash => &Bash,
+        Shell::Zsh => &Zsh,
+        Shell::Fish => &Fish,
+        Shell::Elvish => &Elvish,
+        Shell::PowerShell => &Powershell,
+        other => {
+            return Err(crate::error::Error::Usage(format!(
+                "no completion script for {other}"
+            )))
+        }
+    };
+    let program = completer_program();
+    let mut script = Vec::new();
+    completer
+        .write_registration(VAR, "awsprof", "awsprof", &program, &mut script)
+        .map_err(|e| crate::error::Error::Usage(format!("cannot write the script: {e}")))?;
+    crate::terminal::write_stdout(&String::from_utf8_lossy(&script));
+    Ok(())
+}
+
+/// How the script calls awsprof: by name when it was run from `PATH`,
+/// else by the full path it was run as.
+fn completer_program() -> String {
+    let argv0 = std::env::args_os().next().unwrap_or_default();
+    let path = std::path::Path::new(&argv0);
+    if path.components().count() > 1 {
+        if let Ok(full) = std::fs::canonicalize(path) {
+            return full.to_string_lossy().into_owned();
+        }
+    }
+    "awsprof".to_string()
+}
+
+/// What an argument names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    Profiles,
+    SsoSessions,
+    Services,
+    Backups,
+}
+
+impl Names {
+    /// The completer for an argument: the names that start with what is
+    /// typed so far.
+    pub fn completer(self) -> ArgValueCompleter {
+        ArgValueCompleter::new(move |typed: &std::ffi::OsStr| {
+            let typed = typed.to_string_lossy();
+            self.list()
+                .into_iter()
+                .filter(|name| name.starts_with(typed.as_ref()))
+                .map(CompletionCandidate::new)
+                .collect::<Vec<_>>()
+        })
+    }
+
+    /// The names, sorted and without repeats.
+    pub fn list(self) -> Vec<String> {
+        let mut names = match self {
+            Names::Backups => backup_ids(),
+            _ => {
+                let locations = today();
+                let mut names = Vec::new();
+                for kind in [FileKind::Config, FileKind::Credentials] {
+                    if let Ok(text) = std::fs::read_to_string(locations.path(kind)) {
+                        section_names(&text, kind, self, &mut names);
+                    }
+                }
+                names
+            }
+        };
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+}
+
+/// The files as the environment names them (the completer cannot see
+/// `--config-file` on the line being completed).
+fn today() -> Locations {
+    let env = |name: &str| std::env::var(name).ok();
+    locate(&env, Platform::current())
+}
+
+/// Adds to `out` the names of `text`'s sections of the kind `what` asks.
+pub fn section_names(text: &str, kind: FileKind, what: Names, out: &mut Vec<String>) {
+    for line in text.lines() {
+        let line = line.trim_start_matches([' ', '\t']);
+        let Some(rest) = line.strip_prefix('[') else {
+            continue;
+        };
+        let Some(end) = rest.find(']') else {
+            continue;
+        };
+        let header = SectionName::parse(&rest[..end]);
+        let name = match what {
+            Names::Profiles => header.profile_name(kind),
+            Names::SsoSessions if kind == FileKind::Config => {
+                (header.prefix == Some("sso-session")).then_some(header.name)
+            }
+            Names::Services if kind == FileKind::Config => {
+                (header.prefix == Some("services")).then_some(header.name)
+            }
+            _ => None,
+        };
+        if let Some(name) = name.filter(|n| !n.is_empty()) {
+            out.push(name.to_string());
+        }
+    }
+}
+
+/// Backup ids: the names of the backup folders that could be ids.
+fn backup_ids() -> Vec<String> {
+    let store = crate::store::BackupStore::locate(None);
+    let Ok(entries) = std::fs::read_dir(&store.dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| {
+            let e = e.ok()?;
+            e.file_type()
+                .ok()?
+                .is_dir()
+                .then(|| e.file_name().into_string().ok())?
+        })
+        .filter(|name| crate::store::is_backup_id(name))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_headers_as_the_sdks_read_them() {
+        let config = "[default]\n[profile tanaka]\n  [profile  toy ]\n[tanak]\n[profile bad name]\n[sso-session corp]\n[services local]\nkey = [profile not-a-header]\n";
+        let mut profiles = Vec::new();
+        section_names(config, FileKind::Config, Names::Profiles, &mut profiles);
+        assert_eq!(profiles, ["default", "tanaka", "toy"]);
+        let mut sessions = Vec::new();
+        section_names(config, FileKind::Config, Names::SsoSessions, &mut sessions);
+        assert_eq!(sessions, ["corp"]);
+        let mut services = Vec::new();
+        section_names(config, FileKind::Config, Names::Services, &mut services);
+        assert_eq!(services, ["local"]);
+        let mut creds = Vec::new();
+        section_names(
+            "[tanaka]\n[profile x]\n[sso-session y]\n",
+            FileKind::Credentials,
+            Names::Profiles,
+            &mut creds,
+        );
+        assert_eq!(creds, ["tanaka"]);
+    }
+}
