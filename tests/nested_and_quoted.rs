@@ -134,6 +134,7 @@ fn a_profile_only_quoted_is_not_edited_beside_itself() {
 }
 
 #[test]
+#[cfg_attr(botocore_missing, ignore = "botocore's config fixtures were not found")]
 fn lint_names_every_section_the_sdks_ignore_in_botocores_own_fixtures() {
     let fixtures = shared_data::peer_dir().join("botocore_cfg");
     let bad_profile = shared_data::read(fixtures.join("aws_bad_profile"));

@@ -5,9 +5,12 @@
 
 use std::path::PathBuf;
 
-/// `../shared` beside the checkout.
+/// `$AWSPROF_REFERENCE_DIR`, else `../shared` beside the checkout.
 pub fn shared_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
+    match std::env::var_os("AWSPROF_REFERENCE_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+    }
 }
 
 /// `$AWSPROF_CONFORMANCE_DIR`, else `../shared/conformance`.
@@ -18,7 +21,7 @@ pub fn conformance_dir() -> PathBuf {
     }
 }
 
-/// `../shared/peer`: the AWS CLI's and botocore's reference data.
+/// `peer/` there: the AWS CLI's and botocore's reference data.
 pub fn peer_dir() -> PathBuf {
     shared_dir().join("peer")
 }
@@ -28,9 +31,8 @@ pub fn peer_dir() -> PathBuf {
 pub fn read(path: PathBuf) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "cannot read reference data {}: {e}. It lives in ../shared beside the checkout \
-             (see README, \"Conformance and reference data\"); for the SDK suites, \
-             AWSPROF_CONFORMANCE_DIR may point at them",
+            "cannot read reference data {}: {e}. Run scripts/fetch-reference-data.sh, or point \
+             AWSPROF_REFERENCE_DIR at it (see README, \"Conformance and reference data\")",
             path.display()
         )
     })
