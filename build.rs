@@ -10,6 +10,8 @@
 
 use std::path::PathBuf;
 
+const FETCH: &str = "Run scripts/fetch-reference-data.sh, or set AWSPROF_REFERENCE_DIR";
+
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(conformance_missing)");
     println!("cargo::rustc-check-cfg=cfg(botocore_missing)");
@@ -34,26 +36,28 @@ fn main() {
             "conformance_missing",
             conformance.join("profile-parser-tests.json"),
             "the AWS SDK conformance suites",
+            FETCH,
         ),
         (
             "botocore_missing",
             reference.join("peer/botocore_cfg/aws_bad_profile"),
             "botocore's config fixtures",
+            FETCH,
         ),
         (
             "awscli_cases_missing",
             reference.join("peer/awscli_writer_cases.json"),
             "the AWS CLI's writer and export cases",
+            "They are extracted from the AWS CLI's tests, not fetched: set AWSPROF_REFERENCE_DIR to a directory holding peer/ as ../shared does",
         ),
     ];
-    for (cfg, marker, what) in checks {
+    for (cfg, marker, what, how) in checks {
         println!("cargo::rerun-if-changed={}", marker.display());
         if !marker.is_file() && !under_ci {
             println!("cargo::rustc-cfg={cfg}");
             println!(
-                "cargo::warning={what} were not found ({} is missing): their tests are ignored. \
-                 Run scripts/fetch-reference-data.sh, or set AWSPROF_REFERENCE_DIR (README, \
-                 \"Conformance and reference data\").",
+                "cargo::warning={what} were not found ({} is missing): their tests are ignored. {how} \
+                 (README, \"Conformance and reference data\").",
                 marker.display()
             );
         }
