@@ -71,7 +71,7 @@ boot iam create-access-key --user-name admin --output json | sandbox "$awsprof" 
 echo "  (the secret went from the AWS CLI to the file without appearing on screen)"
 
 say "Admin: create IAM user tanaka with an access key, written straight into tanaka's profile"
-show "$awsprof" iam create-user tanaka --profile admin
+show "$awsprof" iam create-user tanaka --admin admin
 show "$awsprof" profile show tanaka
 
 say "tanaka has no permissions: DescribeInstanceTypes is refused"
@@ -80,10 +80,10 @@ expect_refused show aws_cli ec2 describe-instance-types --profile tanaka --max-r
 
 say "Admin: role toy-role that trusts tanaka, allowed only ec2:DescribeInstanceTypes (first as a dry run)"
 echo "  (--grant-assume: moto also wants tanaka to hold sts:AssumeRole on the role, which real AWS does not need in one account)"
-show "$awsprof" iam create-role toy-role --trust tanaka --allow ec2:DescribeInstanceTypes --grant-assume --profile admin --dry-run
-show "$awsprof" iam create-role toy-role --trust tanaka --allow ec2:DescribeInstanceTypes --grant-assume --profile admin
+show "$awsprof" iam create-role toy-role --trust tanaka --allow ec2:DescribeInstanceTypes --grant-assume --admin admin --dry-run
+show "$awsprof" iam create-role toy-role --trust tanaka --allow ec2:DescribeInstanceTypes --grant-assume --admin admin
 echo "  Run again, it changes nothing:"
-show "$awsprof" iam create-role toy-role --trust tanaka --allow ec2:DescribeInstanceTypes --grant-assume --profile admin
+show "$awsprof" iam create-role toy-role --trust tanaka --allow ec2:DescribeInstanceTypes --grant-assume --admin admin
 
 role=arn:aws:iam::123456789012:role/toy-role
 say "tanaka: add the role to the profile, first as a dry run"

@@ -53,7 +53,7 @@ fn completed_names(group: &str, id: &str) -> Option<crate::completion::Names> {
         ("backup", "id") => Some(Names::Backups),
         (
             "profile" | "exec" | "credential-process" | "key" | "lint" | "iam",
-            "name" | "old" | "src" | "profile" | "source_profile" | "from_profile",
+            "name" | "old" | "src" | "profile" | "admin" | "source_profile" | "from_profile",
         ) => Some(Names::Profiles),
         _ => None,
     }
@@ -531,6 +531,9 @@ pub enum KeyCommand {
         /// A key older than this many days is a finding (exit 1).
         #[arg(long, value_name = "DAYS")]
         max_age: Option<u64>,
+        /// Make the IAM calls with this admin profile's credentials (default: the profile's own keys).
+        #[arg(long, value_name = "PROFILE")]
+        admin: Option<String>,
         #[command(flatten)]
         aws: AwsArgs,
     },
@@ -547,6 +550,9 @@ pub enum KeyCommand {
         /// Check and print the plan; create, write and delete nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Make the IAM calls with this admin profile's credentials (the new key still goes into NAME).
+        #[arg(long, value_name = "PROFILE")]
+        admin: Option<String>,
         #[command(flatten)]
         aws: AwsArgs,
     },
@@ -569,7 +575,7 @@ pub enum IamCommand {
 pub struct AdminArgs {
     /// The admin's profile, whose credentials make the IAM calls [default: $AWS_PROFILE, else default].
     #[arg(long, value_name = "PROFILE", long_help = ADMIN_PROFILE_LONG)]
-    pub profile: Option<String>,
+    pub admin: Option<String>,
     #[command(flatten)]
     pub aws: AwsArgs,
 }
@@ -595,9 +601,16 @@ pub struct CreateUserArgs {
 pub struct CreateRoleArgs {
     /// The IAM role to create (or check).
     pub role: String,
-    /// Who may assume it: a user name, a user or role ARN, or an account id.
-    #[arg(long, value_name = "PRINCIPAL")]
-    pub trust: String,
+    /// Who may assume it: a user or role name in the admin's account, or a user or role ARN.
+    #[arg(
+        long,
+        value_name = "PRINCIPAL",
+        required_unless_present = "trust_account"
+    )]
+    pub trust: Option<String>,
+    /// Trust a whole account (its root) instead: 12 digits.
+    #[arg(long, value_name = "ID", conflicts_with = "trust")]
+    pub trust_account: Option<String>,
     /// An action the role may call, like ec2:DescribeInstanceTypes (repeatable).
     #[arg(long, value_name = "ACTION", required = true)]
     pub allow: Vec<String>,

@@ -124,22 +124,22 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "iam create-user",
-        "  awsprof iam create-user tanaka --profile admin
+        "  awsprof iam create-user tanaka --admin admin
       User tanaka with an access key, written into profile tanaka.",
     ),
     (
         "iam create-role",
-        "  awsprof iam create-role toy-role --trust tanaka --allow ec2:DescribeInstanceTypes --profile admin
+        "  awsprof iam create-role toy-role --trust tanaka --allow ec2:DescribeInstanceTypes --admin admin
       A role only tanaka may assume, allowed one action.",
     ),
     (
         "iam delete-role",
-        "  awsprof iam delete-role toy-role --profile admin --dry-run
+        "  awsprof iam delete-role toy-role --admin admin --dry-run
       The calls that would delete the role and the policy awsprof made for it.",
     ),
     (
         "iam delete-user",
-        "  awsprof iam delete-user tanaka --from-profile tanaka --profile admin
+        "  awsprof iam delete-user tanaka --from-profile tanaka --admin admin
       Delete the user and its keys, and remove the keys from profile tanaka.",
     ),
     (

@@ -477,12 +477,12 @@ fn help_documents_exit_codes_and_completions_work() {
     let sb = walkthrough();
     let help = sb.awsprof(&["--help"]).ok();
     assert!(
-        help.stdout.contains("Exit codes:") && help.stdout.contains("3  AWS refused"),
+        help.stdout.contains("Exit codes:") && help.stdout.contains("3    AWS refused"),
         "{help:#?}"
     );
     let bash = sb.awsprof(&["completions", "bash"]).ok();
     assert!(
-        bash.stdout.contains("_awsprof()"),
+        bash.stdout.contains("_clap_complete_awsprof()"),
         "{}",
         &bash.stdout[..200.min(bash.stdout.len())]
     );

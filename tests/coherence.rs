@@ -366,7 +366,7 @@ fn a_month_of_use_end_to_end() {
             "tanaka",
             "--from-profile",
             "tanaka2",
-            "--profile",
+            "--admin",
             "admin",
         ])
         .code(2);
@@ -379,7 +379,7 @@ fn a_month_of_use_end_to_end() {
             "tanaka",
             "--from-profile",
             "tanaka2",
-            "--profile",
+            "--admin",
             "admin",
             "--force",
         ])

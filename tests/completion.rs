@@ -75,7 +75,7 @@ fn profile_names_complete_from_both_files() {
     assert_eq!(
         complete(
             &sb,
-            &["awsprof", "iam", "create-user", "u", "--profile", "def"]
+            &["awsprof", "iam", "create-user", "u", "--admin", "def"]
         ),
         ["default"]
     );

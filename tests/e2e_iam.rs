@@ -23,7 +23,7 @@ const ROLE_ARGS: [&str; 10] = [
     "--allow",
     "ec2:DescribeInstanceTypes",
     "--grant-assume",
-    "--profile",
+    "--admin",
     "admin",
 ];
 
@@ -40,7 +40,7 @@ fn admin_aws(sandbox: &Sandbox, args: &[&str]) -> (i32, Value) {
 fn the_whole_walkthrough_runs_through_awsprof() {
     let (_moto, _world, sandbox) = admin_world();
     let user = sandbox
-        .awsprof(&["iam", "create-user", "tanaka", "--profile", "admin"])
+        .awsprof(&["iam", "create-user", "tanaka", "--admin", "admin"])
         .ok();
     let credentials = sandbox.read_credentials();
     assert!(credentials.contains("[tanaka]"), "{credentials}");
@@ -123,7 +123,7 @@ fn the_whole_walkthrough_runs_through_awsprof() {
         "tanaka",
         "--allow",
         "ec2:DescribeVpcs",
-        "--profile",
+        "--admin",
         "admin",
     ];
     let refused = sandbox.awsprof(&other).code(2);
@@ -149,7 +149,7 @@ fn dry_runs_change_nothing_in_iam() {
             "iam",
             "create-user",
             "tanaka",
-            "--profile",
+            "--admin",
             "admin",
             "--dry-run",
         ])
@@ -162,7 +162,7 @@ fn dry_runs_change_nothing_in_iam() {
     assert!(!sandbox.read_credentials().contains("[tanaka]"));
 
     sandbox
-        .awsprof(&["iam", "create-user", "tanaka", "--profile", "admin"])
+        .awsprof(&["iam", "create-user", "tanaka", "--admin", "admin"])
         .ok();
     let plan = sandbox
         .awsprof(
@@ -189,7 +189,7 @@ fn dry_runs_change_nothing_in_iam() {
 fn delete_role_and_user_clean_up_what_awsprof_made() {
     let (_moto, _world, sandbox) = admin_world();
     sandbox
-        .awsprof(&["iam", "create-user", "tanaka", "--profile", "admin"])
+        .awsprof(&["iam", "create-user", "tanaka", "--admin", "admin"])
         .ok();
     sandbox.awsprof(&ROLE_ARGS).ok();
     sandbox
@@ -197,7 +197,7 @@ fn delete_role_and_user_clean_up_what_awsprof_made() {
             "iam",
             "delete-role",
             "toy-role",
-            "--profile",
+            "--admin",
             "admin",
             "--dry-run",
         ])
@@ -207,7 +207,7 @@ fn delete_role_and_user_clean_up_what_awsprof_made() {
         0
     );
     let deleted = sandbox
-        .awsprof(&["iam", "delete-role", "toy-role", "--profile", "admin"])
+        .awsprof(&["iam", "delete-role", "toy-role", "--admin", "admin"])
         .ok();
     assert!(deleted.stdout.contains("iam:DeletePolicy"), "{deleted:#?}");
     assert_ne!(
@@ -230,7 +230,7 @@ fn delete_role_and_user_clean_up_what_awsprof_made() {
             "tanaka",
             "--from-profile",
             "tanaka",
-            "--profile",
+            "--admin",
             "admin",
         ])
         .ok();
@@ -253,7 +253,7 @@ fn delete_role_and_user_clean_up_what_awsprof_made() {
 fn refusals_name_the_call_and_the_caller_and_what_was_done() {
     let (_moto, world, sandbox) = admin_world();
     sandbox
-        .awsprof(&["iam", "create-user", "tanaka", "--profile", "admin"])
+        .awsprof(&["iam", "create-user", "tanaka", "--admin", "admin"])
         .ok();
     // tanaka may create policies but not roles.
     world.admin_iam(
@@ -269,7 +269,7 @@ fn refusals_name_the_call_and_the_caller_and_what_was_done() {
             "tanaka",
             "--allow",
             "s3:ListBucket",
-            "--profile",
+            "--admin",
             "tanaka",
         ])
         .code(3);
@@ -288,7 +288,7 @@ fn refusals_name_the_call_and_the_caller_and_what_was_done() {
     // A profile that already holds keys is refused before any call; so
     // is a user with two keys.
     let held = sandbox
-        .awsprof(&["iam", "create-user", "tanaka", "--profile", "admin"])
+        .awsprof(&["iam", "create-user", "tanaka", "--admin", "admin"])
         .code(2);
     assert!(held.stderr.contains("--force"), "{held:#?}");
     world.admin_iam(
@@ -302,7 +302,7 @@ fn refusals_name_the_call_and_the_caller_and_what_was_done() {
             "tanaka",
             "--into-profile",
             "second",
-            "--profile",
+            "--admin",
             "admin",
         ])
         .code(2);

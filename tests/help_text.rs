@@ -119,7 +119,7 @@ fn every_optional_profile_says_where_its_default_comes_from() {
         for arg in cmd.get_arguments() {
             let id = arg.get_id().as_str();
             let optional_profile =
-                (id == "name" && !arg.is_required_set()) || (id == "profile" && path[0] != "lint");
+                (id == "name" && !arg.is_required_set()) || (id == "admin" && path[0] == "iam");
             if !optional_profile {
                 continue;
             }

@@ -22,6 +22,14 @@ impl IamError {
     pub fn not_found(&self) -> bool {
         self.error.code == "NoSuchEntity"
     }
+
+    /// Whether IAM said no to the caller (not: could not be reached).
+    pub fn denied(&self) -> bool {
+        matches!(
+            self.error.code.as_str(),
+            "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
+        )
+    }
 }
 
 pub type IamResult<T> = Result<T, IamError>;

@@ -8,24 +8,25 @@ const VERSION: &str = "2012-10-17";
 /// Who a role trusts, as given on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
-    /// An IAM user name, looked up for its ARN.
-    UserName(String),
+    /// A user or role name (a bare 12-digit value included), looked up in
+    /// the admin's account.
+    Name(String),
     /// A user or role ARN, used as given.
     Arn(String),
-    /// A 12-digit account: its root, `arn:aws:iam::ACCOUNT:root`.
+    /// A 12-digit account (`--trust-account`): its root,
+    /// `arn:aws:iam::ACCOUNT:root`.
     Account(String),
 }
 
 impl Principal {
+    /// `--trust`: a name or an ARN. A bare 12-digit value is a name here:
+    /// an account is named with `--trust-account`.
     pub fn parse(text: &str) -> Result<Principal, String> {
-        if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
-            return Ok(Principal::Account(text.to_string()));
-        }
         if let Some(rest) = text.strip_prefix("arn:") {
             let parts: Vec<&str> = rest.splitn(5, ':').collect();
             let ok = parts.len() == 5
                 && matches!(parts[1], "iam" | "sts")
-                && parts[3].len() == 12
+                && is_account_id(parts[3])
                 && (parts[4].starts_with("user/")
                     || parts[4].starts_with("role/")
                     || parts[4].starts_with("assumed-role/")
@@ -38,19 +39,34 @@ impl Principal {
                 ))
             };
         }
-        check_iam_name(text, "user")?;
-        Ok(Principal::UserName(text.to_string()))
+        check_iam_name(text, "user or role")?;
+        Ok(Principal::Name(text.to_string()))
+    }
+
+    /// `--trust-account`.
+    pub fn account(id: &str) -> Result<Principal, String> {
+        if is_account_id(id) {
+            Ok(Principal::Account(id.to_string()))
+        } else {
+            Err(format!("`{id}` is not an AWS account id (12 digits)"))
+        }
     }
 
     /// The user name, when the principal is an IAM user.
     pub fn user_name(&self, arn: &str) -> Option<String> {
-        match self {
-            Principal::UserName(name) => Some(name.clone()),
-            _ => arn
-                .split_once(":user/")
-                .map(|(_, path)| path.rsplit('/').next().unwrap_or(path).to_string()),
-        }
+        arn.split_once(":user/")
+            .map(|(_, path)| path.rsplit('/').next().unwrap_or(path).to_string())
     }
+}
+
+/// Whether `text` is a 12-digit account id.
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The account an IAM or STS ARN belongs to.
+pub fn account_of(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| is_account_id(a))
 }
 
 /// IAM's rule for user, role and policy names: 1 to 64 (roles) or 128
@@ -153,11 +169,21 @@ mod tests {
     fn principals() {
         assert_eq!(
             Principal::parse("tanaka"),
-            Ok(Principal::UserName("tanaka".into()))
+            Ok(Principal::Name("tanaka".into()))
         );
+        // A bare 12-digit value is a name; an account is --trust-account.
         assert_eq!(
             Principal::parse("123456789012"),
+            Ok(Principal::Name("123456789012".into()))
+        );
+        assert_eq!(
+            Principal::account("123456789012"),
             Ok(Principal::Account("123456789012".into()))
+        );
+        assert!(Principal::account("12345").is_err());
+        assert_eq!(
+            account_of("arn:aws:iam::999999999999:user/x"),
+            Some("999999999999")
         );
         let arn = "arn:aws:iam::123456789012:user/team/tanaka";
         let p = Principal::parse(arn).unwrap();

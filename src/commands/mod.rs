@@ -73,7 +73,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 sections::delete(&ctx, &name, force, write)
             }
         },
-        Command::Iam(cmd) => iam::run(&ctx, cmd),
+        Command::Iam(cmd) => return iam::run(&ctx, cmd),
         Command::SsoSession(cmd) => sections::sso_session(&ctx, cmd),
         Command::Services(cmd) => sections::services(&ctx, cmd),
         Command::Key(cmd) => return key::run(&ctx, cmd),

@@ -5,8 +5,8 @@
 
 use super::{report, Admin, Status, Steps};
 use crate::aws::policy::{
-    assume_grant, check_action, check_iam_name, permission_policy, same_document, trust_policy,
-    Principal,
+    account_of, assume_grant, check_action, check_iam_name, is_account_id, permission_policy,
+    same_document, trust_policy, Principal,
 };
 use crate::cli::CreateRoleArgs;
 use crate::commands::Context;
@@ -26,7 +26,7 @@ fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).expect("JSON values serialize")
 }
 
-pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<()> {
+pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<i32> {
     check_iam_name(&args.role, "role").map_err(Error::Usage)?;
     let policy_name = args
         .policy_name
@@ -36,37 +36,67 @@ pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<()> {
     for action in &args.allow {
         check_action(action).map_err(Error::Usage)?;
     }
-    let principal = Principal::parse(&args.trust).map_err(Error::Usage)?;
+    let principal = match (&args.trust, &args.trust_account) {
+        (_, Some(account)) => Principal::account(account),
+        (Some(trust), None) => Principal::parse(trust),
+        (None, None) => Err("name who may assume the role: --trust or --trust-account".into()),
+    }
+    .map_err(Error::Usage)?;
     if let Some(id) = &args.external_id {
         crate::profiles::values::check_external_id(id).map_err(Error::Usage)?;
     }
     if args.grant_assume && matches!(principal, Principal::Account(_)) {
         return Err(Error::Usage(
-            "--grant-assume gives a user an identity policy; --trust names an account, not a user"
+            "--grant-assume gives a user an identity policy; --trust-account names an account, not a user"
                 .into(),
         ));
     }
+    let admin_flag = args
+        .admin
+        .admin
+        .as_ref()
+        .map(|a| format!(" --admin {a}"))
+        .unwrap_or_default();
 
     let (admin, rt) = Admin::reach(ctx, &args.admin)?;
     let mut steps = Steps::default();
     let outcome = rt.block_on(async {
         let refused = |steps: &Steps, e| steps.refused(e, &admin.arn);
         let principal_arn = match &principal {
-            Principal::UserName(name) => admin
-                .iam
-                .get_user(name)
-                .await
-                .map_err(|e| refused(&steps, e))?
-                .ok_or_else(|| {
-                    Error::Usage(format!(
-                        "no IAM user `{name}` in account {}; create it first (`awsprof iam create-user {name}`)",
-                        admin.account
-                    ))
-                })?
-                .arn,
+            Principal::Name(name) => {
+                let user = admin.iam.get_user(name).await.map_err(|e| refused(&steps, e))?;
+                let role = match user {
+                    Some(_) => None,
+                    None => admin.iam.get_role(name).await.map_err(|e| refused(&steps, e))?,
+                };
+                match (user, role) {
+                    (Some(user), _) => user.arn,
+                    (None, Some(role)) => role.arn,
+                    (None, None) if is_account_id(name) => {
+                        return Err(Error::Usage(format!(
+                            "no IAM user or role named `{name}` in account {}; to trust account {name}, pass --trust-account {name}. Nothing was changed",
+                            admin.account
+                        )))
+                    }
+                    (None, None) => {
+                        return Err(Error::Usage(format!(
+                            "no IAM user or role `{name}` in account {}; create the user first (`awsprof iam create-user {name}{admin_flag}`), or pass its ARN. Nothing was changed",
+                            admin.account
+                        )))
+                    }
+                }
+            }
             Principal::Arn(arn) => arn.clone(),
             Principal::Account(account) => format!("arn:aws:iam::{account}:root"),
         };
+        let principal_account = account_of(&principal_arn).unwrap_or_default().to_string();
+        let foreign = principal_account != admin.account;
+        if args.grant_assume && foreign {
+            return Err(Error::Usage(format!(
+                "--grant-assume: {principal_arn} is in account {principal_account}, not yours ({}); only that account's admin can allow it sts:AssumeRole on the role. Nothing was changed",
+                admin.account
+            )));
+        }
         let grant_user = args
             .grant_assume
             .then(|| principal.user_name(&principal_arn))
@@ -96,16 +126,30 @@ pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<()> {
             .get_role(&args.role)
             .await
             .map_err(|e| refused(&steps, e))?;
-        let attached = match &role_now {
-            Some(_) => admin
-                .iam
-                .attached_role_policies(&args.role)
-                .await
-                .map_err(|e| refused(&steps, e))?
-                .into_iter()
-                .any(|(_, arn)| arn == policy_arn),
-            None => false,
+        let (attached_now, inline_now) = match &role_now {
+            Some(_) => (
+                admin
+                    .iam
+                    .attached_role_policies(&args.role)
+                    .await
+                    .map_err(|e| refused(&steps, e))?,
+                admin
+                    .iam
+                    .role_inline_policies(&args.role)
+                    .await
+                    .map_err(|e| refused(&steps, e))?,
+            ),
+            None => (Vec::new(), Vec::new()),
         };
+        let attached = attached_now.iter().any(|(_, arn)| *arn == policy_arn);
+        // Whatever else grants the role something: "as asked" only
+        // without it.
+        let mut also: Vec<String> = attached_now
+            .iter()
+            .filter(|(_, arn)| *arn != policy_arn)
+            .map(|(name, _)| name.clone())
+            .collect();
+        also.extend(inline_now.iter().map(|name| format!("{name} (inline)")));
         let grant_now = match &grant_user {
             Some(user) => admin
                 .iam
@@ -180,14 +224,19 @@ pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<()> {
             step!(!same, "iam:PutUserPolicy", format!("{user}/{}", grant_name(&args.role)),
                 admin.iam.put_user_policy(user, &grant_name(&args.role), &grant.to_string()));
         }
-        Ok::<_, Error>((principal_arn, role_arn, policy_arn, trust, permissions))
+        Ok::<_, Error>((principal_arn, role_arn, policy_arn, trust, permissions, also, foreign))
     })?;
-    let (principal_arn, role_arn, policy_arn, trust, permissions) = outcome;
+    let (principal_arn, role_arn, policy_arn, trust, permissions, also, foreign) = outcome;
     let user_for_profile = principal
         .user_name(&principal_arn)
         .unwrap_or_else(|| "PROFILE".to_string());
     let next = format!("awsprof profile add-role {user_for_profile} --role-arn {role_arn}");
     let mut lines = Vec::new();
+    let whom = match account_of(&principal_arn) {
+        Some(account) if foreign => format!("{principal_arn} (account {account}, not yours)"),
+        _ => principal_arn.clone(),
+    };
+    lines.push(format!("Trusts: {whom}"));
     if args.dry_run {
         lines.push(format!("Trust policy:\n{}", pretty(&trust)));
         lines.push(format!(
@@ -198,11 +247,17 @@ pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<()> {
     } else if steps.changed() {
         lines.push(format!("Role: {role_arn}"));
         lines.push(format!("Next: {next}"));
-    } else {
+    } else if also.is_empty() {
         lines.push(format!(
             "Role {role_arn} already is as asked; nothing changed."
         ));
         lines.push(format!("Next: {next}"));
+    }
+    if !also.is_empty() {
+        lines.push(format!(
+            "The role grants more than was asked: also attached, not made by awsprof: {}. Detach them, or check what they allow with `awsprof profile verify`.",
+            also.join(", ")
+        ));
     }
     report(
         ctx,
@@ -211,6 +266,8 @@ pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<()> {
             "role_arn": role_arn,
             "policy_arn": policy_arn,
             "trusts": principal_arn,
+            "trusts_another_account": foreign,
+            "also_attached": also,
             "trust_policy": trust,
             "permission_policy": permissions,
             "dry_run": args.dry_run,
@@ -218,5 +275,9 @@ pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<()> {
         }),
         &lines,
     );
-    Ok(())
+    Ok(if also.is_empty() {
+        crate::error::exit::OK
+    } else {
+        crate::error::exit::FAILED
+    })
 }

@@ -1,4 +1,4 @@
-//! `awsprof iam create-user USER --profile ADMIN [--into-profile NAME]`:
+//! `awsprof iam create-user USER --admin ADMIN [--into-profile NAME]`:
 //! the user (created or found), a new access key, and the key written
 //! straight into the profile: the secret never appears on screen.
 

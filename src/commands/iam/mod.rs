@@ -11,15 +11,17 @@ use super::{credentials, print_json, runtime, selected_profile, Context};
 use crate::aws::caller_identity;
 use crate::aws::iam::{Iam, IamError};
 use crate::cli::{AdminArgs, IamCommand};
-use crate::error::{Error, Result};
+use crate::error::{exit, Error, Result};
 use serde_json::{json, Value};
 
-pub fn run(ctx: &Context, cmd: IamCommand) -> Result<()> {
+/// Runs an IAM command; its exit code (`create-role` exits 1 when the
+/// role grants more than was asked).
+pub fn run(ctx: &Context, cmd: IamCommand) -> Result<i32> {
     match cmd {
-        IamCommand::CreateUser(args) => create_user::run(ctx, args),
+        IamCommand::CreateUser(args) => create_user::run(ctx, args).map(|()| exit::OK),
         IamCommand::CreateRole(args) => create_role::run(ctx, args),
-        IamCommand::DeleteRole(args) => delete::role(ctx, args),
-        IamCommand::DeleteUser(args) => delete::user(ctx, args),
+        IamCommand::DeleteRole(args) => delete::role(ctx, args).map(|()| exit::OK),
+        IamCommand::DeleteUser(args) => delete::user(ctx, args).map(|()| exit::OK),
     }
 }
 
@@ -34,7 +36,7 @@ impl Admin {
     /// Reaches the admin profile's credentials (sync: it may run a chain)
     /// and returns a runtime to make the IAM calls on.
     pub fn reach(ctx: &Context, args: &AdminArgs) -> Result<(Admin, tokio::runtime::Runtime)> {
-        let profile = selected_profile(args.profile.clone());
+        let profile = selected_profile(args.admin.clone());
         let (creds, settings) = credentials::reach(ctx, &profile, &args.aws)?;
         let rt = runtime()?;
         let identity = rt

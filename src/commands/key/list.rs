@@ -1,7 +1,7 @@
 //! `awsprof key list [NAME] [--max-age DAYS]`: the IAM user's keys behind
 //! a profile, their age and last use, and which profiles hold each.
 
-use super::{static_keys, user_of};
+use super::{admin_caller, admin_hint, static_keys, user_of};
 use crate::aws::iam::Iam;
 use crate::aws::resolve_settings;
 use crate::cli::AwsArgs;
@@ -24,18 +24,22 @@ pub fn run(
     ctx: &Context,
     name: Option<String>,
     max_age: Option<u64>,
+    admin: Option<String>,
     args: &AwsArgs,
 ) -> Result<i32> {
     let profile = selected_profile(name);
     let files = ctx.load()?;
     let creds = static_keys(&files, &profile)?;
+    let admin = admin_caller(ctx, admin, args)?;
     let settings = resolve_settings(&args.into(), &files.set, &profile);
     crate::aws::cache::check_dir(&settings)?;
     let rt = runtime()?;
     let (user, keys) = rt.block_on(async {
         let (user, _) = user_of(&creds, &settings, &profile).await?;
-        let iam = Iam::new(&creds, &settings);
-        let refused = |e| Error::Aws(format!("{profile}: {e}"));
+        let iam = Iam::new(admin.as_ref().unwrap_or(&creds), &settings);
+        let refused = |e: crate::aws::iam::IamError| {
+            Error::Aws(format!("{profile}: {e}{}", admin_hint(&e, admin.is_some())))
+        };
         let mut keys = Vec::new();
         for key in iam.list_access_keys(&user).await.map_err(refused)? {
             let used = iam.last_used(&key.id).await.map_err(refused)?;

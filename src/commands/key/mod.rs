@@ -6,7 +6,7 @@ mod rotate;
 
 use super::Context;
 use crate::aws::{Creds, Settings};
-use crate::cli::KeyCommand;
+use crate::cli::{AwsArgs, KeyCommand};
 use crate::error::{Error, Result};
 use crate::profiles::keys::{AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY};
 use crate::profiles::ProfileFiles;
@@ -22,18 +22,25 @@ pub fn run(ctx: &Context, cmd: KeyCommand) -> Result<i32> {
             output_format,
             write,
         } => import::run(ctx, &name, input, force, region, output_format, write).map(|()| 0),
-        KeyCommand::List { name, max_age, aws } => list::run(ctx, name, max_age, &aws),
+        KeyCommand::List {
+            name,
+            max_age,
+            admin,
+            aws,
+        } => list::run(ctx, name, max_age, admin, &aws),
         KeyCommand::Rotate {
             name,
             keep_old,
             no_deactivate,
             dry_run,
+            admin,
             aws,
         } => rotate::run(
             ctx,
             &name,
             rotate::Retire::from_flags(keep_old, no_deactivate),
             dry_run,
+            admin,
             &aws,
         )
         .map(|()| 0),
@@ -74,5 +81,22 @@ pub async fn user_of(
             "the keys of profile `{profile}` belong to {}, not an IAM user; only IAM users' keys can be listed or rotated",
             identity.arn
         ))),
+    }
+}
+
+/// The credentials that make the IAM calls: the admin's (`--admin`), else
+/// none (the profile's own keys are used).
+pub fn admin_caller(ctx: &Context, admin: Option<String>, aws: &AwsArgs) -> Result<Option<Creds>> {
+    admin
+        .map(|profile| super::credentials::reach(ctx, &profile, aws).map(|(creds, _)| creds))
+        .transpose()
+}
+
+/// The hint beside an IAM refusal of the profile's own keys.
+pub fn admin_hint(e: &crate::aws::iam::IamError, admin: bool) -> &'static str {
+    if e.denied() && !admin {
+        "; the profile's own keys may not manage keys: pass --admin PROFILE to make the IAM calls as an admin"
+    } else {
+        ""
     }
 }

@@ -5,7 +5,7 @@
 //! journal. Run again after a crash at any step, it finishes from the
 //! journal: no third key, the same new secret.
 
-use super::{static_keys, user_of};
+use super::{admin_caller, admin_hint, static_keys, user_of};
 use crate::aws::iam::{Iam, IamError};
 use crate::aws::retry::{not_yet_known, retry_while};
 use crate::aws::{caller_identity, resolve_settings, Creds, Settings};
@@ -131,9 +131,11 @@ pub fn run(
     profile: &str,
     retire: Retire,
     dry_run: bool,
+    admin: Option<String>,
     args: &AwsArgs,
 ) -> Result<()> {
     check_profile_name(profile)?;
+    let admin = admin_caller(ctx, admin, args)?;
     let journal = Journal::locate();
     let entry = entry(profile);
     let files = ctx.load()?;
@@ -177,7 +179,7 @@ pub fn run(
                     "profile `{profile}` keeps its access key in the config file; move it to the credentials file first (`awsprof key import`)"
                 )));
             }
-            let plan = rt.block_on(check(&creds, &settings, profile))?;
+            let plan = rt.block_on(check(&creds, admin.as_ref(), &settings, profile))?;
             if dry_run {
                 print_plan(
                     ctx,
@@ -189,7 +191,10 @@ pub fn run(
                 return Ok(());
             }
             let new = rt
-                .block_on(Iam::new(&creds, &settings).create_access_key(&plan.user))
+                .block_on(
+                    Iam::new(admin.as_ref().unwrap_or(&creds), &settings)
+                        .create_access_key(&plan.user),
+                )
                 .map_err(|e| at_step("step 2, create the new key", e, "; nothing was changed"))?;
             let rotation = Rotation {
                 profile: profile.to_string(),
@@ -243,7 +248,7 @@ pub fn run(
         )
     })?;
 
-    let iam = Iam::new(&new_creds, &settings);
+    let iam = Iam::new(admin.as_ref().unwrap_or(&new_creds), &settings);
     let gone = |r: std::result::Result<(), IamError>| match r {
         Err(e) if e.not_found() => Ok(()),
         other => other,
@@ -338,12 +343,20 @@ struct Plan {
 }
 
 /// Step 1: the keys belong to an IAM user who has a free key slot.
-async fn check(creds: &Creds, settings: &Settings, profile: &str) -> Result<Plan> {
+async fn check(
+    creds: &Creds,
+    admin: Option<&Creds>,
+    settings: &Settings,
+    profile: &str,
+) -> Result<Plan> {
     let (user, _) = user_of(creds, settings, profile).await?;
-    let keys = Iam::new(creds, settings)
+    let keys = Iam::new(admin.unwrap_or(creds), settings)
         .list_access_keys(&user)
         .await
-        .map_err(|e| at_step("step 1, check the user's keys", e, "; nothing was changed"))?;
+        .map_err(|e| {
+            let after = format!("; nothing was changed{}", admin_hint(&e, admin.is_some()));
+            at_step("step 1, check the user's keys", e, &after)
+        })?;
     if keys.len() >= 2 {
         let other = keys
             .iter()
