@@ -155,3 +155,22 @@ fn key_list_and_rotate_act_with_the_admins_permissions() {
         "the new key is in tanaka's profile"
     );
 }
+
+/// Temporary credentials (an assumed role) making IAM calls: the refusal
+/// says that they are temporary and whose they are.
+#[test]
+fn a_refusal_of_temporary_credentials_names_them_as_the_cause() {
+    let moto = Moto::start();
+    let world = World::build(&moto, &[]);
+    let sb = support::tanaka_with_role(&moto, &world);
+    let refused = sb
+        .awsprof(&["iam", "create-user", "someone", "--admin", "tanaka"])
+        .code(3);
+    assert!(
+        refused
+            .stderr
+            .contains("temporary credentials of profile tanaka")
+            && refused.stderr.contains("long-term keys"),
+        "{refused:#?}"
+    );
+}

@@ -61,7 +61,7 @@ pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<i32> {
     let (admin, rt) = Admin::reach(ctx, &args.admin)?;
     let mut steps = Steps::default();
     let outcome = rt.block_on(async {
-        let refused = |steps: &Steps, e| steps.refused(e, &admin.arn);
+        let refused = |steps: &Steps, e| steps.refused(e, &admin.who);
         let principal_arn = match &principal {
             Principal::Name(name) => {
                 let user = admin.iam.get_user(name).await.map_err(|e| refused(&steps, e))?;
@@ -191,7 +191,7 @@ pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<i32> {
         macro_rules! step {
             ($needed:expr, $call:literal, $target:expr, $action:expr) => {
                 if $needed {
-                    steps.change(dry, $call, $target, &admin.arn, $action).await?;
+                    steps.change(dry, $call, $target, &admin.who, $action).await?;
                 } else {
                     steps.push($call, $target, Status::Unchanged);
                 }

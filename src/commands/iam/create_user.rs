@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, args: CreateUserArgs) -> Result<()> {
         Status::Done
     };
     let (user, key) = rt.block_on(async {
-        let refused = |steps: &Steps, e| steps.refused(e, &admin.arn);
+        let refused = |steps: &Steps, e| steps.refused(e, &admin.who);
         let user = match admin.iam.get_user(&args.user).await.map_err(|e| refused(&steps, e))? {
             Some(user) => {
                 steps.push("iam:CreateUser", &args.user, Status::Unchanged);

@@ -15,7 +15,7 @@ pub fn role(ctx: &Context, args: DeleteRoleArgs) -> Result<()> {
     let (admin, rt) = Admin::reach(ctx, &args.admin)?;
     let mut steps = Steps::default();
     rt.block_on(async {
-        let refused = |steps: &Steps, e| steps.refused(e, &admin.arn);
+        let refused = |steps: &Steps, e| steps.refused(e, &admin.who);
         let iam = &admin.iam;
         let Some(found) = iam
             .get_role(&args.role)
@@ -37,7 +37,7 @@ pub fn role(ctx: &Context, args: DeleteRoleArgs) -> Result<()> {
                     args.dry_run,
                     "iam:DetachRolePolicy",
                     arn,
-                    &admin.arn,
+                    &admin.who,
                     iam.detach_role_policy(&args.role, arn),
                 )
                 .await?;
@@ -69,7 +69,7 @@ pub fn role(ctx: &Context, args: DeleteRoleArgs) -> Result<()> {
                     args.dry_run,
                     "iam:DeletePolicy",
                     arn,
-                    &admin.arn,
+                    &admin.who,
                     iam.delete_policy(arn),
                 )
                 .await?;
@@ -84,7 +84,7 @@ pub fn role(ctx: &Context, args: DeleteRoleArgs) -> Result<()> {
                     args.dry_run,
                     "iam:DeleteRolePolicy",
                     &name,
-                    &admin.arn,
+                    &admin.who,
                     iam.delete_role_policy(&args.role, &name),
                 )
                 .await?;
@@ -107,7 +107,7 @@ pub fn role(ctx: &Context, args: DeleteRoleArgs) -> Result<()> {
                         args.dry_run,
                         "iam:DeleteUserPolicy",
                         format!("{user}/{grant}"),
-                        &admin.arn,
+                        &admin.who,
                         iam.delete_user_policy(&user, &grant),
                     )
                     .await?;
@@ -118,7 +118,7 @@ pub fn role(ctx: &Context, args: DeleteRoleArgs) -> Result<()> {
                 args.dry_run,
                 "iam:DeleteRole",
                 &found.arn,
-                &admin.arn,
+                &admin.who,
                 iam.delete_role(&args.role),
             )
             .await?;
@@ -170,7 +170,7 @@ pub fn user(ctx: &Context, args: DeleteUserArgs) -> Result<()> {
     let (admin, rt) = Admin::reach(ctx, &args.admin)?;
     let mut steps = Steps::default();
     let key_ids = rt.block_on(async {
-        let refused = |steps: &Steps, e| steps.refused(e, &admin.arn);
+        let refused = |steps: &Steps, e| steps.refused(e, &admin.who);
         let iam = &admin.iam;
         if iam
             .get_user(&args.user)
@@ -193,7 +193,7 @@ pub fn user(ctx: &Context, args: DeleteUserArgs) -> Result<()> {
                     args.dry_run,
                     "iam:DeleteAccessKey",
                     crate::secret::mask_key_id(&key.id),
-                    &admin.arn,
+                    &admin.who,
                     iam.delete_access_key(&args.user, &key.id),
                 )
                 .await?;
@@ -208,7 +208,7 @@ pub fn user(ctx: &Context, args: DeleteUserArgs) -> Result<()> {
                     args.dry_run,
                     "iam:DeleteUserPolicy",
                     &name,
-                    &admin.arn,
+                    &admin.who,
                     iam.delete_user_policy(&args.user, &name),
                 )
                 .await?;
@@ -223,7 +223,7 @@ pub fn user(ctx: &Context, args: DeleteUserArgs) -> Result<()> {
                     args.dry_run,
                     "iam:DetachUserPolicy",
                     &arn,
-                    &admin.arn,
+                    &admin.who,
                     iam.detach_user_policy(&args.user, &arn),
                 )
                 .await?;
@@ -233,7 +233,7 @@ pub fn user(ctx: &Context, args: DeleteUserArgs) -> Result<()> {
                 args.dry_run,
                 "iam:DeleteUser",
                 &args.user,
-                &admin.arn,
+                &admin.who,
                 iam.delete_user(&args.user),
             )
             .await?;

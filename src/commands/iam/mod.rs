@@ -25,11 +25,15 @@ pub fn run(ctx: &Context, cmd: IamCommand) -> Result<i32> {
     }
 }
 
+const TEMPORARY: &str = "temporary credentials";
+
 /// The admin's credentials and who they are.
 pub struct Admin {
     pub iam: Iam,
-    pub arn: String,
     pub account: String,
+    /// The caller as refusals name it: the ARN, and for temporary
+    /// credentials the profile that supplied them.
+    pub who: String,
 }
 
 impl Admin {
@@ -42,10 +46,15 @@ impl Admin {
         let identity = rt
             .block_on(caller_identity(&creds, &settings))
             .map_err(|e| Error::Aws(format!("{profile}: sts:GetCallerIdentity: {e}")))?;
+        let who = if creds.session_token.is_some() {
+            format!("{} ({TEMPORARY} of profile {profile})", identity.arn)
+        } else {
+            identity.arn.clone()
+        };
         let admin = Admin {
             iam: Iam::new(&creds, &settings),
-            arn: identity.arn,
             account: identity.account,
+            who,
         };
         Ok((admin, rt))
     }
@@ -159,8 +168,17 @@ impl Steps {
         } else {
             "refused"
         };
+        let session = matches!(
+            e.error.code.as_str(),
+            "InvalidClientTokenId" | "AccessDenied" | "AccessDeniedException"
+        ) && caller.contains(TEMPORARY);
+        let cause = if session {
+            "; IAM refuses most calls made with temporary credentials without MFA: use an admin profile with long-term keys, or an MFA session"
+        } else {
+            ""
+        };
         Error::Aws(format!(
-            "{} {verdict} for {caller}: {}{before}",
+            "{} {verdict} for {caller}: {}{cause}{before}",
             e.action, e.error
         ))
     }
