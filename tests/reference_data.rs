@@ -66,6 +66,17 @@ fn fetch(args: &[&str]) -> std::process::Output {
         .expect("bash runs")
 }
 
+fn fetch_into(dest: &Path, base_url: &str, manifest: &Path) -> std::process::Output {
+    fetch(&[
+        "--dest",
+        dest.to_str().unwrap(),
+        "--base-url",
+        base_url,
+        "--manifest",
+        manifest.to_str().unwrap(),
+    ])
+}
+
 /// An upstream tree `owner/repo/COMMIT/path` with `files`, and a manifest
 /// pinning them (with the hashes given, or the right ones).
 fn upstream(root: &Path, files: &[(&str, &[u8], Option<&str>)]) -> PathBuf {
@@ -96,15 +107,7 @@ fn files_are_fetched_checked_and_put_in_place() {
     );
     let server = Server::serve(served.path());
     let dest = tempfile::tempdir().unwrap();
-    let args = [
-        "--dest",
-        dest.path().to_str().unwrap(),
-        "--base-url",
-        &server.url,
-        "--manifest",
-        manifest.to_str().unwrap(),
-    ];
-    let first = fetch(&args);
+    let first = fetch_into(dest.path(), &server.url, &manifest);
     let said = String::from_utf8_lossy(&first.stdout);
     assert!(first.status.success(), "{first:?}");
     assert!(said.contains("2 fetched"), "{said}");
@@ -112,7 +115,7 @@ fn files_are_fetched_checked_and_put_in_place() {
         std::fs::read(dest.path().join("set/cfg/b")).unwrap(),
         b"[profile b]\n"
     );
-    let again = fetch(&args);
+    let again = fetch_into(dest.path(), &server.url, &manifest);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 fetched, 2 already in place"));
 }
 
@@ -129,14 +132,7 @@ fn a_file_whose_hash_differs_is_refused_and_not_written() {
     );
     let server = Server::serve(served.path());
     let dest = tempfile::tempdir().unwrap();
-    let out = fetch(&[
-        "--dest",
-        dest.path().to_str().unwrap(),
-        "--base-url",
-        &server.url,
-        "--manifest",
-        manifest.to_str().unwrap(),
-    ]);
+    let out = fetch_into(dest.path(), &server.url, &manifest);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(
@@ -148,14 +144,11 @@ fn a_file_whose_hash_differs_is_refused_and_not_written() {
         !dest.path().join("set/tampered").exists(),
         "a refused file was written"
     );
-    let missing = fetch(&[
-        "--dest",
-        dest.path().to_str().unwrap(),
-        "--base-url",
+    let missing = fetch_into(
+        dest.path(),
         &format!("{}/nothing-here", server.url),
-        "--manifest",
-        manifest.to_str().unwrap(),
-    ]);
+        &manifest,
+    );
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("could not download"));
 }
@@ -166,14 +159,7 @@ fn a_manifest_cannot_write_outside_the_destination() {
     let manifest = served.path().join("manifest.tsv");
     std::fs::write(&manifest, "../escape\tabc\towner/repo\t0123\tdata/x\n").unwrap();
     let dest = tempfile::tempdir().unwrap();
-    let out = fetch(&[
-        "--dest",
-        dest.path().join("in").to_str().unwrap(),
-        "--base-url",
-        "http://127.0.0.1:9",
-        "--manifest",
-        manifest.to_str().unwrap(),
-    ]);
+    let out = fetch_into(&dest.path().join("in"), "http://127.0.0.1:9", &manifest);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(!dest.path().join("escape").exists());
 }

@@ -36,6 +36,22 @@ fn finish(mut session: Session) -> (String, WaitStatus, bool) {
     (text, status, echo)
 }
 
+/// The process ended with 0, `NEW_SECRET` never showed on the screen
+/// (`screen` is what showed before), and the echo is on again.
+fn succeeded_unseen(session: Session, mut screen: String) {
+    let (rest, status, echo) = finish(session);
+    screen += &rest;
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+    assert!(
+        !screen.contains(NEW_SECRET),
+        "the secret was echoed:\n{screen}"
+    );
+    assert!(echo, "the terminal's echo is back on");
+}
+
 fn sandbox() -> Sandbox {
     Sandbox::new(
         "[profile other]\nregion = eu-west-1\n",
@@ -94,19 +110,9 @@ fn a_secret_from_dash_on_a_terminal_is_prompted_for_without_echo() {
         &sb,
         &["profile", "set", "tanaka", "aws_secret_access_key", "-"],
     );
-    let mut screen = shown(&mut s, "aws_secret_access_key for profile tanaka: ");
+    let screen = shown(&mut s, "aws_secret_access_key for profile tanaka: ");
     s.send_line(NEW_SECRET).unwrap();
-    let (rest, status, echo) = finish(s);
-    screen += &rest;
-    assert!(
-        matches!(status, WaitStatus::Exited(_, 0)),
-        "{status:?}\n{screen}"
-    );
-    assert!(
-        !screen.contains(NEW_SECRET),
-        "the secret was echoed:\n{screen}"
-    );
-    assert!(echo, "the terminal's echo is back on");
+    succeeded_unseen(s, screen);
     assert!(sb
         .read_credentials()
         .contains(&format!("aws_secret_access_key = {NEW_SECRET}")));
@@ -163,23 +169,13 @@ fn ctrl_c_at_a_configure_prompt_writes_nothing() {
 fn key_import_on_a_terminal_asks_for_the_paste_and_hides_it() {
     let sb = sandbox();
     let mut s = spawn(&sb, &["key", "import", "zed"]);
-    let mut screen = shown(&mut s, "then press Ctrl-D");
+    let screen = shown(&mut s, "then press Ctrl-D");
     let json = format!(
         r#"{{"AccessKey": {{"UserName": "zed", "AccessKeyId": "AKIAEXAMPLE000000007", "Status": "Active", "SecretAccessKey": "{NEW_SECRET}"}}}}"#
     );
     s.send_line(&json).unwrap();
     s.send([4u8]).unwrap(); // Ctrl-D
-    let (rest, status, echo) = finish(s);
-    screen += &rest;
-    assert!(
-        matches!(status, WaitStatus::Exited(_, 0)),
-        "{status:?}\n{screen}"
-    );
-    assert!(
-        !screen.contains(NEW_SECRET),
-        "the pasted secret was echoed:\n{screen}"
-    );
-    assert!(echo);
+    succeeded_unseen(s, screen);
     let credentials = sb.read_credentials();
     assert!(
         credentials.contains("[zed]\naws_access_key_id = AKIAEXAMPLE000000007"),
