@@ -63,25 +63,27 @@ impl Names {
     /// typed so far.
     pub fn completer(self) -> ArgValueCompleter {
         ArgValueCompleter::new(move |typed: &std::ffi::OsStr| {
-            let typed = typed.to_string_lossy();
-            self.list()
+            self.starting_with(&typed.to_string_lossy())
                 .into_iter()
-                .filter(|name| name.starts_with(typed.as_ref()))
                 .map(CompletionCandidate::new)
                 .collect::<Vec<_>>()
         })
     }
 
-    /// The names, sorted and without repeats.
-    pub fn list(self) -> Vec<String> {
+    /// The names that start with `typed`, sorted and without repeats.
+    pub fn starting_with(self, typed: &str) -> Vec<String> {
         let mut names = match self {
-            Names::Backups => backup_ids(),
+            Names::Backups => {
+                let mut ids = backup_ids();
+                ids.retain(|id| id.starts_with(typed));
+                ids
+            }
             _ => {
                 let locations = today();
                 let mut names = Vec::new();
                 for kind in [FileKind::Config, FileKind::Credentials] {
                     if let Ok(text) = std::fs::read_to_string(locations.path(kind)) {
-                        section_names(&text, kind, self, &mut names);
+                        section_names(&text, kind, self, typed, &mut names);
                     }
                 }
                 names
@@ -100,17 +102,25 @@ fn today() -> Locations {
     locate(&env, Platform::current())
 }
 
-/// Adds to `out` the names of `text`'s sections of the kind `what` asks.
-pub fn section_names(text: &str, kind: FileKind, what: Names, out: &mut Vec<String>) {
-    for line in text.lines() {
-        let line = line.trim_start_matches([' ', '\t']);
-        let Some(rest) = line.strip_prefix('[') else {
+/// Adds to `out` the names of `text`'s sections of the kind `what` asks
+/// that start with `typed`. Only `[` at the start of a line (after blanks)
+/// opens a header, as in the parser; memchr finds the candidates, so the
+/// cost is a scan of the bytes, not a walk of every line.
+pub fn section_names(text: &str, kind: FileKind, what: Names, typed: &str, out: &mut Vec<String>) {
+    let bytes = text.as_bytes();
+    for open in memchr::memchr_iter(b'[', bytes) {
+        let line_start = bytes[..open]
+            .iter()
+            .rposition(|&b| b != b' ' && b != b'\t')
+            .map_or(0, |at| at + 1);
+        if line_start > 0 && bytes[line_start - 1] != b'\n' {
+            continue;
+        }
+        let line_end = memchr::memchr(b'\n', &bytes[open..]).map_or(bytes.len(), |n| open + n);
+        let Some(close) = memchr::memchr(b']', &bytes[open..line_end]) else {
             continue;
         };
-        let Some(end) = rest.find(']') else {
-            continue;
-        };
-        let header = SectionName::parse(&rest[..end]);
+        let header = SectionName::parse(&text[open + 1..open + close]);
         let name = match what {
             Names::Profiles => header.profile_name(kind),
             Names::SsoSessions if kind == FileKind::Config => {
@@ -121,7 +131,7 @@ pub fn section_names(text: &str, kind: FileKind, what: Names, out: &mut Vec<Stri
             }
             _ => None,
         };
-        if let Some(name) = name.filter(|n| !n.is_empty()) {
+        if let Some(name) = name.filter(|n| !n.is_empty() && n.starts_with(typed)) {
             out.push(name.to_string());
         }
     }
@@ -153,19 +163,29 @@ mod tests {
     fn names_come_from_headers_as_the_sdks_read_them() {
         let config = "[default]\n[profile tanaka]\n  [profile  toy ]\n[tanak]\n[profile bad name]\n[sso-session corp]\n[services local]\nkey = [profile not-a-header]\n";
         let mut profiles = Vec::new();
-        section_names(config, FileKind::Config, Names::Profiles, &mut profiles);
+        section_names(config, FileKind::Config, Names::Profiles, "", &mut profiles);
         assert_eq!(profiles, ["default", "tanaka", "toy"]);
+        let mut typed = Vec::new();
+        section_names(config, FileKind::Config, Names::Profiles, "ta", &mut typed);
+        assert_eq!(typed, ["tanaka"]);
         let mut sessions = Vec::new();
-        section_names(config, FileKind::Config, Names::SsoSessions, &mut sessions);
+        section_names(
+            config,
+            FileKind::Config,
+            Names::SsoSessions,
+            "",
+            &mut sessions,
+        );
         assert_eq!(sessions, ["corp"]);
         let mut services = Vec::new();
-        section_names(config, FileKind::Config, Names::Services, &mut services);
+        section_names(config, FileKind::Config, Names::Services, "", &mut services);
         assert_eq!(services, ["local"]);
         let mut creds = Vec::new();
         section_names(
             "[tanaka]\n[profile x]\n[sso-session y]\n",
             FileKind::Credentials,
             Names::Profiles,
+            "",
             &mut creds,
         );
         assert_eq!(creds, ["tanaka"]);
