@@ -364,23 +364,13 @@ fn set_and_unset_follow_the_aws_cli_file_rules() {
         "[profile tanaka]\nregion = ap-northeast-1\n"
     );
     // A secret from standard input goes to the credentials file, masked in output.
-    let mut child = sb
-        .command(support::AWSPROF)
-        .args(["profile", "set", "newuser", "aws_secret_access_key", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"s3cr3tFromStdin\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("s3cr3tFromStdin"));
+    let out = sb
+        .awsprof_with_input(
+            &["profile", "set", "newuser", "aws_secret_access_key", "-"],
+            "s3cr3tFromStdin\n",
+        )
+        .ok();
+    assert!(!out.stdout.contains("s3cr3tFromStdin"));
     assert!(sb
         .read_credentials()
         .ends_with("\n[newuser]\naws_secret_access_key = s3cr3tFromStdin\n"));

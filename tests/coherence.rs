@@ -172,37 +172,22 @@ fn emptied_sections_go_with_their_blank_line() {
 #[test]
 fn warnings_judge_the_whole_transaction() {
     let sb = Sandbox::new("", "");
-    let mut child = sb
-        .command(AWSPROF)
-        .args([
-            "profile",
-            "configure",
-            "fresh",
-            "--access-key-id",
-            KEY,
-            "--secret-access-key-stdin",
-            "--region",
-            "eu-west-1",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{SECRET}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{out:#?}");
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "",
-        "no warning about a half-written profile"
-    );
+    let out = sb
+        .awsprof_with_input(
+            &[
+                "profile",
+                "configure",
+                "fresh",
+                "--access-key-id",
+                KEY,
+                "--secret-access-key-stdin",
+                "--region",
+                "eu-west-1",
+            ],
+            &format!("{SECRET}\n"),
+        )
+        .ok();
+    assert_eq!(out.stderr, "", "no warning about a half-written profile");
     let region_only = sb
         .awsprof(&["profile", "set", "regional", "region", "eu-west-1"])
         .ok();
@@ -359,8 +344,8 @@ fn a_month_of_use_end_to_end() {
 
     // delete-user with profiles standing on the keys: refused first,
     // before any IAM change, naming them.
-    let refused = sb
-        .awsprof(&[
+    let delete_user = |extra: &[&str]| {
+        let mut args = vec![
             "iam",
             "delete-user",
             "tanaka",
@@ -368,21 +353,13 @@ fn a_month_of_use_end_to_end() {
             "tanaka2",
             "--admin",
             "admin",
-        ])
-        .code(2);
+        ];
+        args.extend(extra);
+        sb.awsprof(&args)
+    };
+    let refused = delete_user(&[]).code(2);
     assert!(refused.stderr.contains("ci, mfa"), "{refused:#?}");
     assert_eq!(who("tanaka2").code, 0, "tanaka still exists");
-    let forced = sb
-        .awsprof(&[
-            "iam",
-            "delete-user",
-            "tanaka",
-            "--from-profile",
-            "tanaka2",
-            "--admin",
-            "admin",
-            "--force",
-        ])
-        .ok();
+    let forced = delete_user(&["--force"]).ok();
     assert!(forced.stderr.contains("ci, mfa"), "{forced:#?}");
 }

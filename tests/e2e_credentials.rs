@@ -144,14 +144,17 @@ fn whoami_knows_where_it_runs() {
     );
 
     let bare = Sandbox::new("", "").with_endpoint(&moto.endpoint);
-    let mut cmd = bare.command(AWSPROF);
-    cmd.args(["profile", "whoami"])
-        .env("AWS_ACCESS_KEY_ID", world.get("/tanaka/access_key_id"))
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            world.get("/tanaka/secret_access_key"),
-        );
-    let env_only = support::Run::of(cmd.output().unwrap()).ok();
+    let with_env_keys = |args: &[&str]| {
+        let mut cmd = bare.command(AWSPROF);
+        cmd.args(args)
+            .env("AWS_ACCESS_KEY_ID", world.get("/tanaka/access_key_id"))
+            .env(
+                "AWS_SECRET_ACCESS_KEY",
+                world.get("/tanaka/secret_access_key"),
+            );
+        support::Run::of(cmd.output().unwrap()).ok()
+    };
+    let env_only = with_env_keys(&["profile", "whoami"]);
     assert_eq!(
         env_only.stdout.trim(),
         format!("arn:aws:iam::{ACCOUNT}:user/tanaka"),
@@ -161,15 +164,7 @@ fn whoami_knows_where_it_runs() {
         env_only.stderr.contains("from the environment"),
         "{env_only:#?}"
     );
-    let json = bare.command(AWSPROF);
-    let mut json = json;
-    json.args(["profile", "whoami", "--output", "json"])
-        .env("AWS_ACCESS_KEY_ID", world.get("/tanaka/access_key_id"))
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            world.get("/tanaka/secret_access_key"),
-        );
-    let json = support::Run::of(json.output().unwrap()).ok();
+    let json = with_env_keys(&["profile", "whoami", "--output", "json"]);
     assert_eq!(json.json()["source"], "environment", "{json:#?}");
     // No keys and no files: the usual not-found, not an STS call.
     bare.awsprof(&["profile", "whoami"]).code(2);

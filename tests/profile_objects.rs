@@ -288,32 +288,24 @@ fn sso_sessions_rename_and_delete_with_their_references() {
 #[test]
 fn configure_takes_flags_in_one_write_and_refuses_without_a_terminal() {
     let sb = Sandbox::new("", "");
-    let mut cmd = sb.command(support::AWSPROF);
-    cmd.args([
-        "profile",
-        "configure",
-        "tanaka",
-        "--access-key-id",
-        "AKIAEXAMPLE000000009",
-        "--secret-access-key-stdin",
-        "--region",
-        "ap-northeast-1",
-        "--output-format",
-        "json",
-    ])
-    .stdin(std::process::Stdio::piped())
-    .stdout(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"topSecretValue\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{out:#?}");
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("topSecretValue"));
+    let out = sb
+        .awsprof_with_input(
+            &[
+                "profile",
+                "configure",
+                "tanaka",
+                "--access-key-id",
+                "AKIAEXAMPLE000000009",
+                "--secret-access-key-stdin",
+                "--region",
+                "ap-northeast-1",
+                "--output-format",
+                "json",
+            ],
+            "topSecretValue\n",
+        )
+        .ok();
+    assert!(!out.stdout.contains("topSecretValue"));
     assert_eq!(sb.read_credentials(), "[tanaka]\naws_access_key_id = AKIAEXAMPLE000000009\naws_secret_access_key = topSecretValue\n");
     assert_eq!(
         sb.read_config(),

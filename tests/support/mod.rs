@@ -311,6 +311,20 @@ impl Sandbox {
         )
     }
 
+    /// awsprof with `input` piped to its standard input.
+    pub fn awsprof_with_input(&self, args: &[&str], input: &str) -> Run {
+        let mut child = self
+            .command(AWSPROF)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("awsprof runs");
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+        Run::of(child.wait_with_output().unwrap())
+    }
+
     pub fn aws(&self, args: &[&str]) -> Run {
         Run::of(
             self.command("aws")
