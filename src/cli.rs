@@ -726,9 +726,5 @@ pub struct LintArgs {
 
 /// An MFA code as STS takes it: six digits, checked before any call.
 fn mfa_code(value: &str) -> Result<String, String> {
-    if value.len() == 6 && value.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(value.to_string())
-    } else {
-        Err("an MFA code is the 6 digits your device shows".into())
-    }
+    crate::profiles::values::check_mfa_code(value).map(|()| value.to_string())
 }

@@ -5,7 +5,7 @@
 //! (no parse of the properties, no merge, no lock) and never fails: an
 //! unreadable file just offers nothing.
 
-use crate::profiles::{locate, FileKind, Locations, Platform, SectionName};
+use crate::profiles::{FileKind, Locations, SectionName};
 use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 
 /// The variable that makes awsprof print completions instead of running.
@@ -74,12 +74,17 @@ impl Names {
     pub fn starting_with(self, typed: &str) -> Vec<String> {
         let mut names = match self {
             Names::Backups => {
-                let mut ids = backup_ids();
+                // A backup directory awsprof would refuse offers nothing.
+                let mut ids = crate::store::BackupStore::locate(None)
+                    .complete_ids()
+                    .unwrap_or_default();
                 ids.retain(|id| id.starts_with(typed));
                 ids
             }
             _ => {
-                let locations = today();
+                // The completer cannot see `--config-file` on the line
+                // being completed: the environment's files.
+                let locations = Locations::from_environment();
                 let mut names = Vec::new();
                 for kind in [FileKind::Config, FileKind::Credentials] {
                     if let Ok(text) = std::fs::read_to_string(locations.path(kind)) {
@@ -93,13 +98,6 @@ impl Names {
         names.dedup();
         names
     }
-}
-
-/// The files as the environment names them (the completer cannot see
-/// `--config-file` on the line being completed).
-fn today() -> Locations {
-    let env = |name: &str| std::env::var(name).ok();
-    locate(&env, Platform::current())
 }
 
 /// Adds to `out` the names of `text`'s sections of the kind `what` asks
@@ -135,24 +133,6 @@ pub fn section_names(text: &str, kind: FileKind, what: Names, typed: &str, out: 
             out.push(name.to_string());
         }
     }
-}
-
-/// Backup ids: the names of the backup folders that could be ids.
-fn backup_ids() -> Vec<String> {
-    let store = crate::store::BackupStore::locate(None);
-    let Ok(entries) = std::fs::read_dir(&store.dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| {
-            let e = e.ok()?;
-            e.file_type()
-                .ok()?
-                .is_dir()
-                .then(|| e.file_name().into_string().ok())?
-        })
-        .filter(|name| crate::store::is_backup_id(name))
-        .collect()
 }
 
 #[cfg(test)]

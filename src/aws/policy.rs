@@ -1,6 +1,7 @@
 //! The IAM documents `iam create-role` writes, built from plain values so
 //! that no hand-made JSON can be wrong. Pure.
 
+use crate::profiles::values::is_account_id;
 use serde_json::{json, Value};
 
 const VERSION: &str = "2012-10-17";
@@ -57,11 +58,6 @@ impl Principal {
         arn.split_once(":user/")
             .map(|(_, path)| path.rsplit('/').next().unwrap_or(path).to_string())
     }
-}
-
-/// Whether `text` is a 12-digit account id.
-pub fn is_account_id(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The account an IAM or STS ARN belongs to.

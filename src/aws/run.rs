@@ -145,10 +145,12 @@ fn mfa_code(hop: &Hop, serial: &str, settings: &Settings) -> Result<String, Call
             code: super::errors::MFA_CODE_REQUIRED.into(),
             message: format!("role needs an MFA code from {serial} and there is no terminal to ask on; pass --mfa-code CODE"),
         })?;
-        if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-            return Ok(code);
+        match crate::profiles::values::check_mfa_code(&code) {
+            Ok(()) => return Ok(code),
+            Err(why) => {
+                let _ = crate::terminal::ask_notice(&format!("{why}\n"));
+            }
         }
-        let _ = crate::terminal::ask_notice("an MFA code is the 6 digits your device shows\n");
     }
     Err(CallError {
         code: super::errors::MFA_CODE_REQUIRED.into(),

@@ -24,7 +24,7 @@ mod whoami;
 
 use crate::cli::{Cli, Command, Output, ProfileCommand};
 use crate::error::{exit, Result};
-use crate::profiles::{locate, Locations, Origin, Platform, ProfileFiles};
+use crate::profiles::{Locations, Origin, ProfileFiles};
 use crate::store::{BackupStore, Commit, Store, Written};
 use std::path::PathBuf;
 
@@ -96,8 +96,7 @@ pub struct Context {
 impl Context {
     fn new(cli: &Cli) -> Context {
         let global = &cli.global;
-        let env = |name: &str| std::env::var(name).ok();
-        let mut locations = locate(&env, Platform::current());
+        let mut locations = Locations::from_environment();
         if let Some(path) = &global.config_file {
             locations.config = path.clone();
         }

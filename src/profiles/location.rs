@@ -32,6 +32,12 @@ pub struct Locations {
 }
 
 impl Locations {
+    /// Both files as this process's environment names them.
+    pub fn from_environment() -> Locations {
+        let env = |name: &str| std::env::var(name).ok();
+        locate(&env, Platform::current())
+    }
+
     pub fn path(&self, kind: super::FileKind) -> &std::path::Path {
         match kind {
             super::FileKind::Config => &self.config,

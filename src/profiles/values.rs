@@ -75,7 +75,7 @@ pub fn check_role_arn(arn: &str) -> Result<(), String> {
     if !parts[3].is_empty() {
         return fail("IAM ARNs have no region");
     }
-    if parts[4].len() != 12 || !parts[4].bytes().all(|b| b.is_ascii_digit()) {
+    if !is_account_id(parts[4]) {
         return fail("the account id must be 12 digits");
     }
     let Some(path_and_name) = parts[5].strip_prefix("role/") else {
@@ -121,6 +121,20 @@ pub fn check_session_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// Whether `text` is a 12-digit AWS account id.
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An MFA code as STS takes it: six digits.
+pub fn check_mfa_code(code: &str) -> Result<(), String> {
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err("an MFA code is the 6 digits your device shows".into())
+    }
+}
+
 /// An MFA device ARN, or a hardware token's serial number (9 to 256 of
 /// `[\w+=/:,.@-]`).
 pub fn check_mfa_serial(serial: &str) -> Result<(), String> {
@@ -129,8 +143,7 @@ pub fn check_mfa_serial(serial: &str) -> Result<(), String> {
         let ok = parts.len() == 6
             && PARTITIONS.contains(&parts[1])
             && parts[2] == "iam"
-            && parts[4].len() == 12
-            && parts[4].bytes().all(|b| b.is_ascii_digit())
+            && is_account_id(parts[4])
             && parts[5].starts_with("mfa/")
             && parts[5].len() > 4;
         return if ok {

@@ -95,7 +95,7 @@ fn backup_time(id: &str) -> Option<time::OffsetDateTime> {
 
 /// Whether `id` could be a backup's folder name (`20261129T203435Z-001`):
 /// nothing that reaches outside the backup directory.
-pub fn is_backup_id(id: &str) -> bool {
+fn is_backup_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && id
@@ -421,7 +421,7 @@ impl BackupStore {
     /// Ids of the backups that have a manifest, oldest first (ids begin
     /// with their UTC time). Cheaper than `list`: no manifest is read, and
     /// every write prunes.
-    fn complete_ids(&self) -> Result<Vec<String>, StoreError> {
+    pub fn complete_ids(&self) -> Result<Vec<String>, StoreError> {
         let mut ids: Vec<String> = self
             .entries()?
             .into_iter()

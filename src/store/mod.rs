@@ -11,7 +11,7 @@ mod restore;
 pub use atomic::{
     real_path, remove_durably, remove_stale_temps, write_atomic, StagedWrite, NEW_FILE_MODE,
 };
-pub use backup::{is_backup_id, BackupStore, Manifest};
+pub use backup::{BackupStore, Manifest};
 pub use journal::Journal;
 pub use lock::{lock_path, lock_path_in};
 pub use restore::{moved_paths, Restored};

@@ -5,12 +5,13 @@
 
 use super::{report, Admin, Status, Steps};
 use crate::aws::policy::{
-    account_of, assume_grant, check_action, check_iam_name, is_account_id, permission_policy,
-    same_document, trust_policy, Principal,
+    account_of, assume_grant, check_action, check_iam_name, permission_policy, same_document,
+    trust_policy, Principal,
 };
 use crate::cli::CreateRoleArgs;
 use crate::commands::Context;
 use crate::error::{Error, Result};
+use crate::profiles::values::is_account_id;
 use serde_json::{json, Value};
 
 /// Where awsprof keeps the managed policies it creates, so that
@@ -90,8 +91,8 @@ pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<i32> {
             Principal::Account(account) => format!("arn:aws:iam::{account}:root"),
         };
         let principal_account = account_of(&principal_arn).unwrap_or_default().to_string();
-        let foreign = principal_account != admin.account;
-        if args.grant_assume && foreign {
+        let foreign_account = (principal_account != admin.account).then_some(principal_account);
+        if let (true, Some(principal_account)) = (args.grant_assume, &foreign_account) {
             return Err(Error::Usage(format!(
                 "--grant-assume: {principal_arn} is in account {principal_account}, not yours ({}); only that account's admin can allow it sts:AssumeRole on the role. Nothing was changed",
                 admin.account
@@ -224,17 +225,17 @@ pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<i32> {
             step!(!same, "iam:PutUserPolicy", format!("{user}/{}", grant_name(&args.role)),
                 admin.iam.put_user_policy(user, &grant_name(&args.role), &grant.to_string()));
         }
-        Ok::<_, Error>((principal_arn, role_arn, policy_arn, trust, permissions, also, foreign))
+        Ok::<_, Error>((principal_arn, role_arn, policy_arn, trust, permissions, also, foreign_account))
     })?;
-    let (principal_arn, role_arn, policy_arn, trust, permissions, also, foreign) = outcome;
+    let (principal_arn, role_arn, policy_arn, trust, permissions, also, foreign_account) = outcome;
     let user_for_profile = principal
         .user_name(&principal_arn)
         .unwrap_or_else(|| "PROFILE".to_string());
     let next = format!("awsprof profile add-role {user_for_profile} --role-arn {role_arn}");
     let mut lines = Vec::new();
-    let whom = match account_of(&principal_arn) {
-        Some(account) if foreign => format!("{principal_arn} (account {account}, not yours)"),
-        _ => principal_arn.clone(),
+    let whom = match &foreign_account {
+        Some(account) => format!("{principal_arn} (account {account}, not yours)"),
+        None => principal_arn.clone(),
     };
     lines.push(format!("Trusts: {whom}"));
     if args.dry_run {
@@ -266,7 +267,7 @@ pub fn run(ctx: &Context, args: CreateRoleArgs) -> Result<i32> {
             "role_arn": role_arn,
             "policy_arn": policy_arn,
             "trusts": principal_arn,
-            "trusts_another_account": foreign,
+            "trusts_another_account": foreign_account.is_some(),
             "also_attached": also,
             "trust_policy": trust,
             "permission_policy": permissions,
