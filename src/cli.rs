@@ -8,7 +8,8 @@ pub const EXIT_CODES: &str = "\
 Exit codes:
   0    success (verify: every expectation holds)
   1    verify: an outcome contradicts its expectation; lint: errors found;
-       key list: a key older than --max-age
+       key list: a key older than --max-age; iam create-role: the role
+       grants more than was asked
   2    usage or configuration error: bad flags, a malformed file (PATH:LINE
        is named), an unknown profile, a tampered backup, a key of a shape
        AWS never issues, an MFA code needed with no terminal (--mfa-code)
