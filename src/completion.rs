@@ -5,7 +5,7 @@
 //! (no parse of the properties, no merge, no lock) and never fails: an
 //! unreadable file just offers nothing.
 
-use crate::profiles::{FileKind, Locations, SectionName};
+use crate::profiles::{is_identifier, FileKind, Locations, SectionName};
 use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 
 /// The variable that makes awsprof print completions instead of running.
@@ -129,7 +129,10 @@ pub fn section_names(text: &str, kind: FileKind, what: Names, typed: &str, out: 
             }
             _ => None,
         };
-        if let Some(name) = name.filter(|n| !n.is_empty() && n.starts_with(typed)) {
+        // Only names the SDKs read: nothing else (no control character
+        // from a hand-edited file) reaches the shell's command line.
+        let readable = |n: &&str| !n.is_empty() && is_identifier(n) && n.starts_with(typed);
+        if let Some(name) = name.filter(readable) {
             out.push(name.to_string());
         }
     }
@@ -141,7 +144,7 @@ mod tests {
 
     #[test]
     fn names_come_from_headers_as_the_sdks_read_them() {
-        let config = "[default]\n[profile tanaka]\n  [profile  toy ]\n[tanak]\n[profile bad name]\n[sso-session corp]\n[services local]\nkey = [profile not-a-header]\n";
+        let config = "[default]\n[profile tanaka]\n  [profile  toy ]\n[tanak]\n[profile bad name]\n[sso-session corp]\n[sso-session \u{1b}]0;owned\u{7}]\n[services local]\nkey = [profile not-a-header]\n";
         let mut profiles = Vec::new();
         section_names(config, FileKind::Config, Names::Profiles, "", &mut profiles);
         assert_eq!(profiles, ["default", "tanaka", "toy"]);
