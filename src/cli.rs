@@ -633,6 +633,9 @@ pub struct CreateRoleArgs {
     /// Replace a trust policy, permission policy or session length that differs.
     #[arg(long)]
     pub update: bool,
+    /// With --update: also detach every other managed policy, delete every other inline policy (printed first) and the permissions boundary, so that the role grants exactly what was asked.
+    #[arg(long, requires = "update")]
+    pub exclusive: bool,
     /// Print both documents and the calls it would make, and change nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -644,6 +647,9 @@ pub struct CreateRoleArgs {
 pub struct DeleteRoleArgs {
     /// The IAM role to delete.
     pub role: String,
+    /// Delete even a role awsprof did not create, or one with inline policies or a permissions boundary awsprof did not put there (all listed first).
+    #[arg(long)]
+    pub force: bool,
     /// Print the calls it would make; change nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -658,7 +664,7 @@ pub struct DeleteUserArgs {
     /// Also remove the user's keys from this profile (with a backup).
     #[arg(long, value_name = "NAME")]
     pub from_profile: Option<String>,
-    /// Delete even though other profiles stand on the keys in --from-profile (they are listed).
+    /// Delete even though other profiles stand on the keys in --from-profile, or the user has what awsprof did not make: no awsprof:managed tag, inline policies, groups, a console password, MFA devices (all listed first).
     #[arg(long)]
     pub force: bool,
     /// Print the calls it would make; change nothing.

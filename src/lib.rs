@@ -19,6 +19,7 @@ pub mod export;
 pub mod isotime;
 pub mod keyinput;
 pub mod lint;
+pub mod operations;
 pub mod profiles;
 pub mod secret;
 pub mod store;

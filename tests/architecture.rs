@@ -91,6 +91,18 @@ fn the_layers_arrows_point_one_way() {
         ("src/edits/", &["crate::aws", "crate::store", "crate::cli"]),
         ("src/aws/", &["crate::cli", "clap::"]),
         ("src/export/", &["crate::aws", "crate::store", "std::fs"]),
+        // Protocols take plain values and return plain results: they
+        // never see clap or a command, and print nothing but a warning.
+        (
+            "src/operations/",
+            &[
+                "crate::cli",
+                "clap::",
+                "crate::commands",
+                "out!(",
+                "outln!(",
+            ],
+        ),
     ];
     let mut found = Vec::new();
     for (path, text) in source_files() {
@@ -106,5 +118,23 @@ fn the_layers_arrows_point_one_way() {
         found.is_empty(),
         "arrows the wrong way:\n{}",
         found.join("\n")
+    );
+}
+
+#[test]
+fn command_files_only_translate() {
+    // A command file builds a request, calls one operation and prints its
+    // result: the protocols live in src/operations/.
+    let mut long = Vec::new();
+    for (path, text) in source_files() {
+        let protocol_commands = ["src/commands/iam/", "src/commands/key/rotate.rs"];
+        if protocol_commands.iter().any(|f| path.starts_with(f)) && text.lines().count() > 100 {
+            long.push(format!("{path}: {} lines", text.lines().count()));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "command files holding protocols:\n{}",
+        long.join("\n")
     );
 }

@@ -34,6 +34,31 @@ impl IamError {
 
 pub type IamResult<T> = Result<T, IamError>;
 
+/// The tag on every user, role and managed policy awsprof creates: what
+/// carries it is awsprof's to change and delete; nothing else is.
+pub const MANAGED_TAG_KEY: &str = "awsprof:managed";
+pub const MANAGED_TAG_VALUE: &str = "true";
+/// The name prefix of every inline policy awsprof puts on a user or role.
+pub const INLINE_PREFIX: &str = "awsprof-";
+
+fn managed_tag() -> aws_sdk_iam::types::Tag {
+    aws_sdk_iam::types::Tag::builder()
+        .key(MANAGED_TAG_KEY)
+        .value(MANAGED_TAG_VALUE)
+        .build()
+        .expect("key and value are set")
+}
+
+fn carries_managed_tag(tags: &[aws_sdk_iam::types::Tag]) -> bool {
+    tags.iter()
+        .any(|t| t.key() == MANAGED_TAG_KEY && t.value() == MANAGED_TAG_VALUE)
+}
+
+/// Whether awsprof put an inline policy of this name there.
+pub fn inline_is_ours(name: &str) -> bool {
+    name.starts_with(INLINE_PREFIX)
+}
+
 macro_rules! call {
     ($action:literal, $request:expr) => {
         $request.send().await.map_err(|e| IamError {
@@ -85,6 +110,8 @@ pub struct Role {
     pub arn: String,
     pub trust: Value,
     pub max_session_duration: Option<i32>,
+    /// The permissions boundary's policy ARN.
+    pub boundary: Option<String>,
 }
 
 fn time(t: Option<&aws_sdk_iam::primitives::DateTime>) -> Option<SystemTime> {
@@ -160,7 +187,13 @@ impl Iam {
     }
 
     pub async fn create_user(&self, name: &str) -> IamResult<User> {
-        let out = call!("iam:CreateUser", self.client.create_user().user_name(name))?;
+        let out = call!(
+            "iam:CreateUser",
+            self.client
+                .create_user()
+                .user_name(name)
+                .tags(managed_tag())
+        )?;
         let arn = out.user().map(|u| u.arn().to_string()).unwrap_or_default();
         Ok(User {
             name: name.to_string(),
@@ -253,6 +286,10 @@ impl Iam {
                 arn: r.arn().to_string(),
                 trust: policy_document(r.assume_role_policy_document().unwrap_or("{}")),
                 max_session_duration: r.max_session_duration(),
+                boundary: r
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(String::from),
             })
         }))
     }
@@ -270,6 +307,7 @@ impl Iam {
                 .role_name(name)
                 .assume_role_policy_document(trust)
                 .set_max_session_duration(max_session_duration)
+                .tags(managed_tag())
         )?;
         Ok(out.role().map(|r| r.arn().to_string()).unwrap_or_default())
     }
@@ -336,6 +374,7 @@ impl Iam {
                 .policy_name(name)
                 .path(path)
                 .policy_document(document)
+                .tags(managed_tag())
         )?;
         Ok(out
             .policy()
@@ -535,6 +574,118 @@ impl Iam {
                 .detach_user_policy()
                 .user_name(user)
                 .policy_arn(arn)
+        )
+        .map(drop)
+    }
+
+    /// Whether awsprof created the role (it carries the managed tag).
+    pub async fn role_is_ours(&self, role: &str) -> IamResult<bool> {
+        let out = call!(
+            "iam:ListRoleTags",
+            self.client.list_role_tags().role_name(role)
+        )?;
+        Ok(carries_managed_tag(out.tags()))
+    }
+
+    /// Whether awsprof created the managed policy.
+    pub async fn policy_is_ours(&self, arn: &str) -> IamResult<bool> {
+        let out = call!(
+            "iam:ListPolicyTags",
+            self.client.list_policy_tags().policy_arn(arn)
+        )?;
+        Ok(carries_managed_tag(out.tags()))
+    }
+
+    /// Whether awsprof created the user.
+    pub async fn user_is_ours(&self, user: &str) -> IamResult<bool> {
+        let out = call!(
+            "iam:ListUserTags",
+            self.client.list_user_tags().user_name(user)
+        )?;
+        Ok(carries_managed_tag(out.tags()))
+    }
+
+    pub async fn role_policy(&self, role: &str, name: &str) -> IamResult<Option<Value>> {
+        let out = found(call!(
+            "iam:GetRolePolicy",
+            self.client
+                .get_role_policy()
+                .role_name(role)
+                .policy_name(name)
+        ))?;
+        Ok(out.map(|o| policy_document(o.policy_document())))
+    }
+
+    pub async fn delete_role_boundary(&self, role: &str) -> IamResult<()> {
+        call!(
+            "iam:DeleteRolePermissionsBoundary",
+            self.client
+                .delete_role_permissions_boundary()
+                .role_name(role)
+        )
+        .map(drop)
+    }
+
+    pub async fn groups_of_user(&self, user: &str) -> IamResult<Vec<String>> {
+        let out = call!(
+            "iam:ListGroupsForUser",
+            self.client.list_groups_for_user().user_name(user)
+        )?;
+        Ok(out
+            .groups()
+            .iter()
+            .map(|g| g.group_name().to_string())
+            .collect())
+    }
+
+    pub async fn remove_user_from_group(&self, user: &str, group: &str) -> IamResult<()> {
+        call!(
+            "iam:RemoveUserFromGroup",
+            self.client
+                .remove_user_from_group()
+                .user_name(user)
+                .group_name(group)
+        )
+        .map(drop)
+    }
+
+    /// Whether the user has a console password.
+    pub async fn has_login_profile(&self, user: &str) -> IamResult<bool> {
+        found(call!(
+            "iam:GetLoginProfile",
+            self.client.get_login_profile().user_name(user)
+        ))
+        .map(|o| o.is_some())
+    }
+
+    pub async fn delete_login_profile(&self, user: &str) -> IamResult<()> {
+        call!(
+            "iam:DeleteLoginProfile",
+            self.client.delete_login_profile().user_name(user)
+        )
+        .map(drop)
+    }
+
+    /// The serial numbers (ARNs) of the user's MFA devices.
+    pub async fn mfa_devices(&self, user: &str) -> IamResult<Vec<String>> {
+        let out = call!(
+            "iam:ListMFADevices",
+            self.client.list_mfa_devices().user_name(user)
+        )?;
+        Ok(out
+            .mfa_devices()
+            .iter()
+            .map(|d| d.serial_number().to_string())
+            .collect())
+    }
+
+    pub async fn deactivate_mfa_device(&self, user: &str, serial: &str) -> IamResult<()> {
+        call!(
+            "iam:DeactivateMFADevice",
+            self.client
+                .deactivate_mfa_device()
+                .user_name(user)
+                .serial_number(serial)
         )
         .map(drop)
     }

@@ -8,6 +8,7 @@ mod clients;
 mod creds;
 pub mod errors;
 pub mod iam;
+pub mod operations;
 pub mod policy;
 pub mod process;
 pub mod retry;

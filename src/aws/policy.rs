@@ -82,10 +82,29 @@ pub fn check_iam_name(name: &str, what: &str) -> Result<(), String> {
     }
 }
 
+/// Whether an action was checked against its service's operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionCheck {
+    /// A known EC2, STS or IAM action (or a wildcard matching one).
+    Known,
+    /// Of a service awsprof has no operation list for: only its shape was
+    /// checked.
+    Unchecked,
+}
+
+/// Actions IAM knows that are not API operations: permissions only.
+const PERMISSION_ONLY: &[&str] = &[
+    "iam:PassRole",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "sts:SetContext",
+];
+
 /// `service:Action`: a lowercase service prefix, an action name that may
-/// hold `*` wildcards.
-pub fn check_action(action: &str) -> Result<(), String> {
-    let ok = action.split_once(':').is_some_and(|(service, name)| {
+/// hold `*` wildcards; for EC2, STS and IAM the name must be (or match)
+/// one of the service's actions, as IAM compares them: ignoring case.
+pub fn check_action(action: &str) -> Result<ActionCheck, String> {
+    let shaped = action.split_once(':').filter(|(service, name)| {
         !service.is_empty()
             && service
                 .bytes()
@@ -93,13 +112,61 @@ pub fn check_action(action: &str) -> Result<(), String> {
             && !name.is_empty()
             && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'*')
     });
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
+    let Some((service, name)) = shaped else {
+        return Err(format!(
             "`{action}` is not an IAM action; write it as service:Action, like ec2:DescribeInstanceTypes"
-        ))
+        ));
+    };
+    let operations = match service {
+        "ec2" => super::operations::EC2,
+        "sts" => super::operations::STS,
+        "iam" => super::operations::IAM,
+        _ => return Ok(ActionCheck::Unchecked),
+    };
+    let prefix = format!("{service}:");
+    let extra = PERMISSION_ONLY
+        .iter()
+        .filter_map(|a| a.strip_prefix(prefix.as_str()));
+    let mut known = operations.iter().copied().chain(extra);
+    if known.any(|op| wildcard_matches(name, op)) {
+        return Ok(ActionCheck::Known);
     }
+    let candidates: Vec<String> = operations
+        .iter()
+        .map(|op| format!("{service}:{op}"))
+        .collect();
+    let hint = crate::suggest::did_you_mean(action, candidates.iter().map(String::as_str));
+    let what = if name.contains('*') {
+        "matches no"
+    } else {
+        "is not an"
+    };
+    Err(format!(
+        "`{action}` {what} {} action{hint}",
+        service.to_ascii_uppercase()
+    ))
+}
+
+/// IAM's action match: `*` stands for any run of characters, case ignored.
+fn wildcard_matches(pattern: &str, name: &str) -> bool {
+    let pattern = pattern.to_ascii_lowercase();
+    let name = name.to_ascii_lowercase();
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// The trust policy: `principal_arn` may call sts:AssumeRole, with MFA
@@ -190,8 +257,28 @@ mod tests {
 
     #[test]
     fn actions() {
-        assert!(check_action("ec2:DescribeInstanceTypes").is_ok());
-        assert!(check_action("s3:Get*").is_ok());
+        assert_eq!(
+            check_action("ec2:DescribeInstanceTypes"),
+            Ok(ActionCheck::Known)
+        );
+        assert_eq!(
+            check_action("ec2:describeinstancetypes"),
+            Ok(ActionCheck::Known)
+        );
+        assert_eq!(check_action("ec2:Describe*"), Ok(ActionCheck::Known));
+        assert_eq!(check_action("ec2:*"), Ok(ActionCheck::Known));
+        assert_eq!(check_action("iam:PassRole"), Ok(ActionCheck::Known));
+        assert_eq!(
+            check_action("iam:CreateSAMLProvider"),
+            Ok(ActionCheck::Known)
+        );
+        assert_eq!(check_action("s3:Get*"), Ok(ActionCheck::Unchecked));
+        let typo = check_action("ec2:DescribeVpc").unwrap_err();
+        assert!(typo.contains("did you mean ec2:DescribeVpcs"), "{typo}");
+        assert!(check_action("ec2:Describ*Vpcz")
+            .unwrap_err()
+            .contains("matches no EC2"));
+        assert!(check_action("sts:AssumeRoles").is_err());
         assert!(check_action("DescribeVpcs").is_err());
         assert!(check_action("EC2:DescribeVpcs").is_err());
         assert!(check_action("ec2:").is_err());

@@ -25,7 +25,7 @@ mod whoami;
 use crate::cli::{Cli, Command, Output, ProfileCommand};
 use crate::error::{exit, Result};
 use crate::profiles::{Locations, Origin, ProfileFiles};
-use crate::store::{BackupStore, Commit, Store, Written};
+use crate::store::{BackupStore, Store};
 use std::path::PathBuf;
 
 /// Runs the command; `Ok` holds the exit code of a command that finished
@@ -241,38 +241,17 @@ pub fn origin_label(origin: Origin) -> String {
     format!("{}:{}", origin.file, origin.line)
 }
 
-/// What an editing command did or would do.
-pub struct Applied<T> {
-    pub value: T,
-    /// Unified diffs, secrets masked (dry run only).
-    pub diffs: Vec<String>,
-    pub written: Written,
-}
+pub use crate::operations::Applied;
 
 /// Runs `edit` as one store transaction, or (dry run) as the same
-/// transaction without its commit. `profiles` are the profiles the edit
-/// reads or changes by name: an edit's files hold those and the profiles
-/// their chains lead to (`None`: every profile).
+/// transaction without its commit (see [`crate::operations::apply`]).
 pub fn apply<T>(
     ctx: &Context,
     dry_run: bool,
     profiles: Option<&[&str]>,
     edit: impl FnMut(&mut ProfileFiles) -> Result<T>,
 ) -> Result<Applied<T>> {
-    let (value, written, files) =
-        ctx.store()
-            .transact(&ctx.locations, profiles, Commit::dry_run(dry_run), edit)?;
-    let diffs = if dry_run {
-        crate::diff::edited(&files)
-    } else {
-        Vec::new()
-    };
-    leave_to_exit(files);
-    Ok(Applied {
-        value,
-        diffs,
-        written,
-    })
+    crate::operations::apply(&ctx.store(), &ctx.locations, dry_run, profiles, edit)
 }
 
 /// The runtime the AWS commands run on.
