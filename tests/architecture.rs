@@ -15,6 +15,103 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The lines of `text` less each `#[cfg(test)]` item (a `mod tests;`
+/// line, or an item with its braced body): everything else, code after a
+/// test module included, is checked.
+fn without_test_items(text: &str) -> String {
+    let mut kept = String::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() != "#[cfg(test)]" {
+            kept.push_str(line);
+            kept.push('\n');
+            continue;
+        }
+        let mut depth = 0i64;
+        let mut opened = false;
+        for item_line in lines.by_ref() {
+            if item_line.trim_start().starts_with("#[") && !opened {
+                continue;
+            }
+            let (open, close) = braces(item_line);
+            depth += open - close;
+            opened |= open > 0;
+            if (opened && depth <= 0) || (!opened && item_line.trim_end().ends_with(';')) {
+                break;
+            }
+        }
+    }
+    kept
+}
+
+/// The `{` and `}` of a line outside string and char literals and comments.
+fn braces(line: &str) -> (i64, i64) {
+    let (mut open, mut close) = (0, 0);
+    let mut chars = line.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if in_string => {
+                chars.next();
+            }
+            'r' if !in_string && matches!(chars.peek(), Some('#') | Some('"')) => {
+                // A raw string: to its closing quote and as many `#`.
+                let mut hashes = 0;
+                while chars.peek() == Some(&'#') {
+                    chars.next();
+                    hashes += 1;
+                }
+                if chars.next() != Some('"') {
+                    continue;
+                }
+                let closing: String = std::iter::once('"')
+                    .chain(std::iter::repeat_n('#', hashes))
+                    .collect();
+                let rest: String = chars.by_ref().collect();
+                if let Some(at) = rest.find(&closing) {
+                    let after = &rest[at + closing.len()..];
+                    let (o, c) = braces(after);
+                    return (open + o, close + c);
+                }
+                break;
+            }
+            '"' => in_string = !in_string,
+            '/' if !in_string && chars.peek() == Some(&'/') => break,
+            '\'' if !in_string => {
+                // A char literal such as '{' or '\\'; a lifetime has no
+                // closing quote two or three characters on.
+                let rest: String = chars.clone().take(3).collect();
+                if rest.chars().nth(1) == Some('\'') {
+                    chars.nth(1);
+                } else if rest.starts_with('\\') && rest.chars().nth(2) == Some('\'') {
+                    chars.nth(2);
+                }
+            }
+            '{' if !in_string => open += 1,
+            '}' if !in_string => close += 1,
+            _ => {}
+        }
+    }
+    (open, close)
+}
+
+#[test]
+fn code_after_a_test_module_is_still_checked() {
+    let text = "fn a() {}\n#[cfg(test)]\nmod raw {\n    let x = r#\"{{\"a\": {\"#;\n}\nfn d() {}\n#[cfg(test)]\nmod tests;\nfn b() { std::fs::write(\"x\", \"}\"); }\n#[cfg(test)]\nmod more {\n    fn t() { let c = '{'; }\n}\nfn c() { crate::aws::x(); }\n";
+    let kept = without_test_items(text);
+    assert!(
+        kept.contains("fn a()")
+            && kept.contains("fn d()")
+            && kept.contains("fs::write")
+            && kept.contains("crate::aws"),
+        "{kept}"
+    );
+    assert!(
+        !kept.contains("mod tests") && !kept.contains("fn t()"),
+        "{kept}"
+    );
+}
+
 /// Every source file under src/ with its text, less its unit tests (which
 /// may write fixtures in temporary directories).
 fn source_files() -> Vec<(String, String)> {
@@ -26,8 +123,7 @@ fn source_files() -> Vec<(String, String)> {
         .map(|p| {
             let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&p).unwrap();
-            let text = text.split("#[cfg(test)]").next().unwrap_or_default();
-            (rel, text.to_string())
+            (rel, without_test_items(&text))
         })
         .filter(|(rel, _)| !rel.ends_with("/tests.rs"))
         .collect()
