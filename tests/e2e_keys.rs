@@ -240,33 +240,67 @@ fn a_refused_delete_leaves_the_old_key_inactive_and_the_new_key_in_the_file() {
     sandbox.awsprof(&["profile", "whoami", "tanaka"]).ok();
 }
 
-#[test]
-fn a_rotation_killed_after_the_key_is_created_finishes_with_that_key() {
-    let (_moto, world, sandbox) = world_with_self_service(None);
-    let old = world.get("/tanaka/access_key_id");
-    let mut killed = sandbox.command(AWSPROF);
-    killed
-        .env("AWSPROF_TEST_KILL_AT", "created")
-        .args(["key", "rotate", "tanaka"]);
-    let out = killed.output().unwrap();
-    assert_eq!(out.status.code(), None, "killed by a signal: {out:#?}");
-    use std::os::unix::process::ExitStatusExt;
-    assert_eq!(out.status.signal(), Some(9), "SIGKILL");
-    let keys = world.access_keys("tanaka");
-    assert_eq!(keys.len(), 2);
-    let created = keys.iter().find(|(id, _)| *id != old).unwrap().0.clone();
-    assert_eq!(
-        held_key(&sandbox, "tanaka"),
-        old,
-        "the file was not written yet"
-    );
+/// Every point where rotation can be killed, in order, and the key the
+/// file holds when it is killed there.
+const CRASH_POINTS: [(&str, &str); 4] = [
+    ("created", "old"),
+    ("written", "new"),
+    ("proved", "new"),
+    ("deactivated", "new"),
+];
 
-    let run = sandbox.awsprof(&["key", "rotate", "tanaka"]).ok();
-    assert!(run.stdout.contains("Resumed"), "{run:#?}");
-    assert_eq!(held_key(&sandbox, "tanaka"), created);
-    assert_eq!(
-        world.access_keys("tanaka"),
-        vec![(created, "Active".into())]
-    );
-    sandbox.awsprof(&["profile", "whoami", "tanaka"]).ok();
+#[test]
+fn a_rotation_killed_at_any_step_finishes_with_the_key_it_created() {
+    for (point, file_holds) in CRASH_POINTS {
+        let (_moto, world, sandbox) = world_with_self_service(None);
+        let old = world.get("/tanaka/access_key_id");
+        let mut killed = sandbox.command(AWSPROF);
+        killed
+            .env("AWSPROF_TEST_KILL_AT", point)
+            .args(["key", "rotate", "tanaka"]);
+        let out = killed.output().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            out.status.signal(),
+            Some(9),
+            "{point}: killed by SIGKILL: {out:#?}"
+        );
+        let keys = world.access_keys("tanaka");
+        assert_eq!(keys.len(), 2, "{point}");
+        let created = keys.iter().find(|(id, _)| *id != old).unwrap().0.clone();
+        let want = if file_holds == "old" { &old } else { &created };
+        assert_eq!(
+            &held_key(&sandbox, "tanaka"),
+            want,
+            "{point}: the key in the file"
+        );
+        // The file's key works at every point.
+        sandbox
+            .awsprof(&["profile", "whoami", "tanaka", "--no-cache"])
+            .ok();
+
+        let run = sandbox.awsprof(&["key", "rotate", "tanaka"]).ok();
+        assert!(run.stdout.contains("Resumed"), "{point}: {run:#?}");
+        assert_eq!(held_key(&sandbox, "tanaka"), created, "{point}");
+        assert_eq!(
+            world.access_keys("tanaka"),
+            vec![(created, "Active".into())],
+            "{point}: no third key, the old one gone"
+        );
+        sandbox.awsprof(&["profile", "whoami", "tanaka"]).ok();
+    }
+}
+
+#[test]
+fn every_crash_point_of_the_rotation_is_tested() {
+    let source = std::fs::read_to_string(support::repo_path("src/operations/rotate.rs")).unwrap();
+    let in_code: Vec<&str> = source
+        .match_indices("crash_point(\"")
+        .map(|(at, m)| {
+            let rest = &source[at + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    let tested: Vec<&str> = CRASH_POINTS.iter().map(|(p, _)| *p).collect();
+    assert_eq!(in_code, tested);
 }

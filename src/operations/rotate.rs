@@ -294,6 +294,8 @@ pub fn rotate(rt: &Runtime, request: RotateRequest) -> Result<RotateOutcome> {
         )
     })?;
 
+    crash_point("proved");
+
     let iam = Iam::new(admin.as_ref().unwrap_or(&new_creds), settings);
     let gone = |r: std::result::Result<(), IamError>| match r {
         Err(e) if e.not_found() => Ok(()),
@@ -309,6 +311,7 @@ pub fn rotate(rt: &Runtime, request: RotateRequest) -> Result<RotateOutcome> {
                 .await,
         )
         .map_err(|e| at_step("step 5, deactivate the old key", e, &still))?;
+        crash_point("deactivated");
         if retire == Retire::Deactivate {
             return Ok("made Inactive (--keep-old)");
         }
