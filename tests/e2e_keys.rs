@@ -169,6 +169,24 @@ fn rotate_replaces_the_key_everywhere_and_deletes_the_old_one() {
         json!(["tanaka", "tanaka-ci"])
     );
     assert!(!listed.to_string().contains(&old), "ids are masked");
+    assert_eq!(listed["passed"], true);
+    // --max-age exits 1 on a key older than it. The key's age is measured
+    // at AWSPROF_TEST_NOW (an injectable clock): 40 days on, it is too old.
+    let later = |days: u64| {
+        let at = std::time::SystemTime::now() + std::time::Duration::from_secs(days * 86_400);
+        let mut cmd = sandbox.command(support::AWSPROF);
+        cmd.env("AWSPROF_TEST_NOW", awsprof::isotime::format(at))
+            .args(["key", "list", "tanaka", "--max-age", "30"]);
+        support::Run::of(cmd.output().unwrap())
+    };
+    let old_key = later(40).code(1);
+    assert!(
+        old_key.stdout.contains("(older than --max-age)"),
+        "{old_key:#?}"
+    );
+    assert!(old_key.stdout.contains("40d"), "{old_key:#?}");
+    let young = later(29).ok();
+    assert!(!young.stdout.contains("older than"), "{young:#?}");
 
     let before = sandbox.read_credentials();
     let run = sandbox.awsprof(&["key", "rotate", "tanaka"]).ok();

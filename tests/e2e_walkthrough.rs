@@ -336,9 +336,40 @@ fn plan_file_and_compare_source() {
         "[profiles.tanaka]\nallow = [\"ec2:DescribeInstanceTypes\", \"sts:GetCallerIdentity\"]\ndeny = [\"ec2:DescribeVpcs\", \"ec2:TerminateInstances\"]\n",
     )
     .unwrap();
-    sandbox
-        .awsprof(&["profile", "verify", "--plan", plan.to_str().unwrap()])
+    let planned = sandbox
+        .awsprof(&[
+            "profile",
+            "verify",
+            "--plan",
+            plan.to_str().unwrap(),
+            "--output",
+            "json",
+        ])
         .ok();
+    let report = planned.json();
+    // One profile in the plan: its report, unwrapped.
+    let checks: Vec<(String, String, String)> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let field = |k: &str| c[k].as_str().unwrap().to_string();
+            (field("action"), field("expected"), field("outcome"))
+        })
+        .collect();
+    let want = |a: &str, e: &str, o: &str| (a.to_string(), e.to_string(), o.to_string());
+    assert_eq!(
+        checks,
+        vec![
+            want("ec2:DescribeInstanceTypes", "allow", "allowed"),
+            want("sts:GetCallerIdentity", "allow", "allowed"),
+            want("ec2:DescribeVpcs", "deny", "denied"),
+            want("ec2:TerminateInstances", "deny", "denied"),
+        ],
+        "{planned:#?}"
+    );
+    assert_eq!(report["profile"], "tanaka");
+    assert_eq!(report["passed"], true);
 
     let run = sandbox
         .awsprof(&[

@@ -20,6 +20,16 @@ fn date(t: Option<SystemTime>) -> String {
         .unwrap_or_else(|| "-".to_string())
 }
 
+/// The time keys' ages are measured at: the clock, or for tests the time
+/// in `AWSPROF_TEST_NOW` (as `isotime` writes it), since IAM dates a
+/// key's creation and no test can wait for a key to age.
+fn now() -> SystemTime {
+    std::env::var("AWSPROF_TEST_NOW")
+        .ok()
+        .and_then(|t| crate::isotime::parse(&t))
+        .unwrap_or_else(SystemTime::now)
+}
+
 pub fn run(
     ctx: &Context,
     name: Option<String>,
@@ -47,7 +57,7 @@ pub fn run(
         }
         Ok::<_, Error>((user, keys))
     })?;
-    let now = SystemTime::now();
+    let now = now();
     let age = |t: Option<SystemTime>| {
         t.and_then(|t| now.duration_since(t).ok())
             .map(|d| d.as_secs() / DAY)
