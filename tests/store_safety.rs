@@ -142,13 +142,26 @@ fn a_foreign_write_during_the_edit_is_kept() {
     let sb = Sandbox::new("[default]\nregion = us-east-1\n", "");
     let child = sb
         .command(AWSPROF)
-        .env("AWSPROF_TEST_PAUSE_BEFORE_COMMIT_MS", "700")
+        .env("AWSPROF_TEST_PAUSE_BEFORE_COMMIT_MS", "2000")
         .args(["profile", "set", "mine", "region", "eu-west-1"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    // Wait until awsprof has read the file and says it is pausing: without
+    // that line the hook did not run, and the test proves nothing.
+    let mut child = child;
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    assert!(
+        line.contains("test pause before commit"),
+        "no pause: {line:?}"
+    );
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "still before its commit"
+    );
     // Another program (not awsprof: no lock) appends a profile meanwhile.
     let mut text = sb.read_config();
     text.push_str("[profile theirs]\nregion = sa-east-1\n");

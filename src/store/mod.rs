@@ -351,6 +351,8 @@ fn pause_for_tests() {
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
     {
+        // Said, so that a test knows the read is done and the pause began.
+        crate::errln!("awsprof: test pause before commit ({ms} ms)");
         std::thread::sleep(Duration::from_millis(ms));
     }
 }
