@@ -55,7 +55,16 @@ show() {
   if [ "$1" = "aws_cli" ]; then "$@" 2>&1 | sed 's/^/  /' || status=$?; else sandbox "$@" 2>&1 | sed 's/^/  /' || status=$?; fi
   return $status
 }
-expect_refused() { if "$@"; then echo "  (unexpected: that should have been refused)"; exit 1; fi; }
+# Runs a command that AWS must refuse with the error code $1; success, or a
+# failure for any other reason, stops the demo.
+expect_refused() {
+  local code=$1 out status=0
+  shift
+  out=$("$@") || status=$?
+  printf '%s\n' "$out"
+  if [ "$status" -eq 0 ]; then echo "  (unexpected: that should have been refused)"; exit 1; fi
+  if ! grep -q "$code" <<<"$out"; then echo "  (unexpected: not refused with $code)"; exit 1; fi
+}
 
 say "A local AWS (moto) is listening on $endpoint with IAM enforced; the sandbox HOME is $work/home"
 
@@ -76,7 +85,7 @@ show "$awsprof" profile show tanaka
 
 say "tanaka has no permissions: DescribeInstanceTypes is refused"
 show "$awsprof" profile verify tanaka --deny ec2:DescribeInstanceTypes
-expect_refused show aws_cli ec2 describe-instance-types --profile tanaka --max-results 5
+expect_refused AccessDenied show aws_cli ec2 describe-instance-types --profile tanaka --max-results 5
 
 say "Admin: role toy-role that trusts tanaka, allowed only ec2:DescribeInstanceTypes (first as a dry run)"
 echo "  (--grant-assume: moto also wants tanaka to hold sts:AssumeRole on the role, which real AWS does not need in one account)"
@@ -98,7 +107,7 @@ show "$awsprof" profile whoami tanaka -v
 
 say "The AWS CLI reads the same files: DescribeInstanceTypes works, DescribeVpcs is still refused"
 show aws_cli ec2 describe-instance-types --profile tanaka --max-results 5 --query 'InstanceTypes[0].InstanceType' --output text
-expect_refused show aws_cli ec2 describe-vpcs --profile tanaka
+expect_refused AccessDenied show aws_cli ec2 describe-vpcs --profile tanaka
 
 say "Other programs use the chain too: exec, and credential_process for any SDK"
 show "$awsprof" exec tanaka -- python3 -m awscli sts get-caller-identity --query Arn --output text

@@ -46,7 +46,10 @@ fn the_aws_cli_uses_awsprof_as_its_credential_process() {
     ]);
     assert_eq!(allowed.code, 0, "{allowed:#?}");
     let refused = sandbox.aws(&["ec2", "describe-vpcs", "--profile", "via-awsprof"]);
-    assert_ne!(refused.code, 0);
+    assert_eq!(
+        refused.code, 255,
+        "the AWS CLI (v1) exits 255 on a service error: {refused:#?}"
+    );
     assert!(refused.stderr.contains("AccessDenied"), "{refused:#?}");
 
     // With tanaka's key deleted, only the cache can still serve the role.

@@ -36,6 +36,17 @@ fn admin_aws(sandbox: &Sandbox, args: &[&str]) -> (i32, Value) {
     (run.code, json)
 }
 
+/// Asserts that IAM answers NoSuchEntity for the admin's `args`.
+fn assert_absent(sandbox: &Sandbox, args: &[&str]) {
+    let mut all = args.to_vec();
+    all.extend(["--profile", "admin"]);
+    let run = sandbox.aws(&all);
+    assert!(
+        run.code != 0 && run.stderr.contains("NoSuchEntity"),
+        "{args:?} should find nothing: {run:#?}"
+    );
+}
+
 #[test]
 fn the_whole_walkthrough_runs_through_awsprof() {
     let (_moto, _world, sandbox) = admin_world();
@@ -155,10 +166,7 @@ fn dry_runs_change_nothing_in_iam() {
         ])
         .ok();
     assert!(plan.stdout.contains("would run"), "{plan:#?}");
-    assert_ne!(
-        admin_aws(&sandbox, &["iam", "get-user", "--user-name", "tanaka"]).0,
-        0
-    );
+    assert_absent(&sandbox, &["iam", "get-user", "--user-name", "tanaka"]);
     assert!(!sandbox.read_credentials().contains("[tanaka]"));
 
     sandbox
@@ -177,10 +185,7 @@ fn dry_runs_change_nothing_in_iam() {
     assert!(plan.stdout.contains("aws:MultiFactorAuthPresent"));
     assert!(plan.stdout.contains("\"ec2:DescribeInstanceTypes\""));
     assert!(plan.stdout.contains("iam:CreateRole"));
-    assert_ne!(
-        admin_aws(&sandbox, &["iam", "get-role", "--role-name", "toy-role"]).0,
-        0
-    );
+    assert_absent(&sandbox, &["iam", "get-role", "--role-name", "toy-role"]);
     let (_, policies) = admin_aws(&sandbox, &["iam", "list-policies", "--scope", "Local"]);
     assert_eq!(policies["Policies"].as_array().map(Vec::len), Some(0));
 }
@@ -210,10 +215,7 @@ fn delete_role_and_user_clean_up_what_awsprof_made() {
         .awsprof(&["iam", "delete-role", "toy-role", "--admin", "admin"])
         .ok();
     assert!(deleted.stdout.contains("iam:DeletePolicy"), "{deleted:#?}");
-    assert_ne!(
-        admin_aws(&sandbox, &["iam", "get-role", "--role-name", "toy-role"]).0,
-        0
-    );
+    assert_absent(&sandbox, &["iam", "get-role", "--role-name", "toy-role"]);
     let (_, policies) = admin_aws(&sandbox, &["iam", "list-policies", "--scope", "Local"]);
     assert_eq!(policies["Policies"].as_array().map(Vec::len), Some(0));
     let (_, inline) = admin_aws(
@@ -234,10 +236,7 @@ fn delete_role_and_user_clean_up_what_awsprof_made() {
             "admin",
         ])
         .ok();
-    assert_ne!(
-        admin_aws(&sandbox, &["iam", "get-user", "--user-name", "tanaka"]).0,
-        0
-    );
+    assert_absent(&sandbox, &["iam", "get-user", "--user-name", "tanaka"]);
     let credentials = sandbox.read_credentials();
     assert!(
         !credentials

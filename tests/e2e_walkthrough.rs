@@ -40,7 +40,10 @@ fn walkthrough_every_step() {
         "--max-results",
         "5",
     ]);
-    assert_ne!(refused.code, 0);
+    assert_eq!(
+        refused.code, 255,
+        "the AWS CLI (v1) exits 255 on a service error: {refused:#?}"
+    );
     assert!(refused.stderr.contains("AccessDenied"), "{refused:#?}");
 
     // add-role adds exactly the two lines and changes nothing else.
@@ -94,7 +97,10 @@ fn walkthrough_every_step() {
         ])
         .ok();
     let vpcs = sandbox.aws(&["ec2", "describe-vpcs", "--profile", "tanaka"]);
-    assert_ne!(vpcs.code, 0);
+    assert_eq!(
+        vpcs.code, 255,
+        "the AWS CLI (v1) exits 255 on a service error: {vpcs:#?}"
+    );
     assert!(vpcs.stderr.contains("AccessDenied"), "{vpcs:#?}");
 
     // Restore brings the credentials file back, byte for byte.
