@@ -25,7 +25,33 @@ awsprof="$target_dir/debug/awsprof"
 # shellcheck source=../tests/support/moto.sh
 . tests/support/moto.sh
 work=$(mktemp -d)
-cleanup() { moto_stop; rm -rf "$work"; }
+# For tests/demo_in_copy.sh: every secret the sandbox ever held (keys in the
+# files, sessions in the cache), one a line, so that it can look for them
+# in what the demo printed, whatever their layout.
+save_secrets() {
+  [ -n "${AWSPROF_DEMO_SECRETS_OUT:-}" ] || return 0
+  python3 - "$work/home" >"$AWSPROF_DEMO_SECRETS_OUT" <<'PY' || true
+import json, os, sys
+secret_keys = {"aws_secret_access_key", "aws_session_token", "SecretAccessKey", "SessionToken"}
+def walk(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in secret_keys and isinstance(v, str):
+                print(v)
+            walk(v)
+for root, _, names in os.walk(sys.argv[1]):
+    for name in names:
+        text = open(os.path.join(root, name), encoding="utf-8", errors="replace").read()
+        try:
+            walk(json.loads(text))
+        except ValueError:
+            for line in text.splitlines():
+                key, eq, value = line.partition("=")
+                if eq and key.strip() in secret_keys and value.strip():
+                    print(value.strip())
+PY
+}
+cleanup() { save_secrets; moto_stop; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

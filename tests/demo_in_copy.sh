@@ -9,18 +9,26 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 target_dir=$(cd "$repo" && cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 copy=$(mktemp -d)
 log=$(mktemp)
-trap 'rm -rf "$copy" "$log"' EXIT
+secrets=$(mktemp)
+trap 'rm -rf "$copy" "$log" "$secrets"' EXIT
 (cd "$repo" && git ls-files -z | xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$copy"
-aws_before=$(ls -la --time-style=full-iso "$HOME/.aws" 2>/dev/null || echo absent)
+# Every file under the real ~/.aws, with its size, mode and time.
+aws_listing() { find "$HOME/.aws" -printf '%P %s %m %T@\n' 2>/dev/null | sort || true; }
+aws_before=$(aws_listing)
 
 status=0
 why=""
-AWSPROF_CONFORMANCE_DIR="${AWSPROF_CONFORMANCE_DIR:-$repo/../shared/conformance}" CARGO_TARGET_DIR="$target_dir" NO_COLOR=1 timeout 600 "$copy/demo/walkthrough.sh" >"$log" 2>&1 || { status=$?; why="the demo exited $status"; }
+AWSPROF_DEMO_SECRETS_OUT="$secrets" AWSPROF_CONFORMANCE_DIR="${AWSPROF_CONFORMANCE_DIR:-$repo/../shared/conformance}" CARGO_TARGET_DIR="$target_dir" NO_COLOR=1 timeout 600 "$copy/demo/walkthrough.sh" >"$log" 2>&1 || { status=$?; why="the demo exited $status"; }
 if [ $status = 0 ]; then
   grep -q '^  PASS: 3 checks, 3 as expected' "$log" || why="the final verify did not pass"
-  # Secrets are 40 characters of base64; none may appear after a key name.
-  if grep -Eq 'aws_secret_access_key *= *[A-Za-z0-9/+=]{20,}' "$log"; then why="a secret was printed"; fi
-  [ "$(ls -la --time-style=full-iso "$HOME/.aws" 2>/dev/null || echo absent)" = "$aws_before" ] || why="~/.aws was touched"
+  # Every secret the sandbox held (two keys and a session at least), in
+  # whatever layout the demo might print it.
+  if [ "$(grep -c . "$secrets")" -lt 3 ]; then
+    why="the demo left fewer than 3 secrets to look for: the check would prove nothing"
+  elif grep -Fq -f "$secrets" "$log"; then
+    why="a secret was printed"
+  fi
+  [ "$(aws_listing)" = "$aws_before" ] || why="~/.aws was touched"
 fi
 if [ -n "$why" ]; then
   echo "demo_in_copy: FAILED: $why; its output:" >&2
