@@ -154,9 +154,6 @@ fn lint_names_every_section_the_sdks_ignore_in_botocores_own_fixtures() {
     let line_of = |needle: &str| bad_profile.lines().position(|l| l == needle).unwrap() as u64 + 1;
     assert!(
         codes.contains(&(
-            "ignored-section".into(),
-            line_of("[profile \"my profile\"]")
-        )) || codes.contains(&(
             "quoted-section-name".into(),
             line_of("[profile \"my profile\"]")
         )),

@@ -41,7 +41,9 @@ fn files() -> impl Strategy<Value = (String, String)> {
                 name: NAMES[i],
                 keys,
                 source,
-                region,
+                // Every generated profile exists: one with neither keys
+                // nor a role gets a region.
+                region: region || (!keys && source.is_none()),
                 comment,
             })
             .collect();
@@ -102,6 +104,16 @@ fn texts(files: &ProfileFiles) -> (String, String) {
     (text(FileKind::Config), text(FileKind::Credentials))
 }
 
+/// One of the profiles the files hold (every generated profile exists).
+fn existing(files: &ProfileFiles, pick: prop::sample::Index) -> String {
+    let names: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .filter(|n| files.set.profile(n).is_some())
+        .collect();
+    names[pick.index(names.len())].to_string()
+}
+
 fn resolving(files: &ProfileFiles) -> Vec<String> {
     files
         .set
@@ -116,11 +128,11 @@ proptest! {
     #[test]
     fn rename_then_rename_back_gives_the_original_bytes(
         (config, credentials) in files(),
-        from in 0..NAMES.len(),
+        from in any::<prop::sample::Index>(),
     ) {
         let mut files = load(&config, &credentials);
-        let old = NAMES[from];
-        if files.set.profile(old).is_none() { return Ok(()) }
+        let old = existing(&files, from);
+        let old = old.as_str();
         let before = resolving(&files);
         edits::rename(&mut files, old, "renamed").unwrap();
         // Everything that resolved still does, under its new name.
@@ -137,12 +149,12 @@ proptest! {
     #[test]
     fn copy_then_delete_the_copy_gives_the_original_bytes(
         (config, credentials) in files(),
-        from in 0..NAMES.len(),
+        from in any::<prop::sample::Index>(),
         without_keys in any::<bool>(),
     ) {
         let mut files = load(&config, &credentials);
-        let src = NAMES[from];
-        if files.set.profile(src).is_none() { return Ok(()) }
+        let src = existing(&files, from);
+        let src = src.as_str();
         let before = resolving(&files);
         edits::copy(&mut files, src, "copied", without_keys).unwrap();
         for name in &before {
