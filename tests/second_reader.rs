@@ -59,6 +59,22 @@ fn agree(text: &str) -> Result<(), TestCaseError> {
             prop_assert_eq!(profile.get(k), Some(v), "[{}] {}", name, k);
         }
     }
+    // And the other way: nothing awsprof reads that rust-ini does not.
+    for (name, profile) in ours.profiles.iter() {
+        let section = ini
+            .section(Some(&*name))
+            .ok_or_else(|| TestCaseError::fail(format!("rust-ini has no [{name}]")))?;
+        prop_assert_eq!(section.len(), profile.properties.len(), "[{}]", name);
+        for (k, p) in profile.properties.iter() {
+            prop_assert_eq!(
+                section.get(k.as_str()),
+                Some(p.value.as_str()),
+                "[{}] {}",
+                name,
+                k
+            );
+        }
+    }
     Ok(())
 }
 

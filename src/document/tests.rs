@@ -255,8 +255,15 @@ fn unedited_document_round_trips_dialect_bytes() {
         })
         .unwrap();
     // Most cases must really test the round trip, not the refusal.
-    eprintln!("dialect bytes: {} of {cases} cases parsed and round-tripped", parsed.get());
-    assert!(parsed.get() * 2 > cases as usize, "only {} of {cases} parsed", parsed.get());
+    eprintln!(
+        "dialect bytes: {} of {cases} cases parsed and round-tripped",
+        parsed.get()
+    );
+    assert!(
+        parsed.get() * 2 > cases as usize,
+        "only {} of {cases} parsed",
+        parsed.get()
+    );
 }
 
 fn fresh_section_starts(d: &Document) -> Vec<usize> {
