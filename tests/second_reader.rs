@@ -62,7 +62,7 @@ fn agree(text: &str) -> Result<(), TestCaseError> {
     // And the other way: nothing awsprof reads that rust-ini does not.
     for (name, profile) in ours.profiles.iter() {
         let section = ini
-            .section(Some(&*name))
+            .section(Some(name))
             .ok_or_else(|| TestCaseError::fail(format!("rust-ini has no [{name}]")))?;
         prop_assert_eq!(section.len(), profile.properties.len(), "[{}]", name);
         for (k, p) in profile.properties.iter() {
