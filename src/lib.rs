@@ -25,3 +25,4 @@ pub mod secret;
 pub mod store;
 pub mod suggest;
 pub mod terminal;
+pub mod vault;

@@ -15,6 +15,7 @@ pub mod retry;
 pub mod run;
 mod settings;
 pub mod tasks;
+pub mod vault;
 
 pub use arrive::{arrive, runtime, Arrived};
 pub use clients::{ec2_client, sts_client};

@@ -44,6 +44,7 @@ fn base_step(base: &Base) -> String {
         BaseSource::Named(NamedSource::Ec2InstanceMetadata) => "EC2 instance metadata",
         BaseSource::Named(NamedSource::EcsContainer) => "ECS container",
         BaseSource::CredentialProcess { .. } => "credential_process",
+        BaseSource::Vault { .. } => "vault",
         BaseSource::Sso { .. } => "SSO",
         BaseSource::WebIdentity { .. } => "web identity",
     };
@@ -87,6 +88,18 @@ async fn base_creds(base: &Base, settings: &Settings) -> Result<Creds, CallError
                         message: format!("credential_process did not finish: {e}"),
                     })
                 })
+        }
+        BaseSource::Vault { item, store, .. } => {
+            let (item, store) = (item.clone(), store.clone());
+            // A thread of its own: the OS store's client runs its own
+            // event loop, which may not start inside this runtime.
+            tokio::task::spawn_blocking(move || {
+                std::thread::spawn(move || super::vault::read(&item, store.as_deref()))
+                    .join()
+                    .unwrap_or_else(|_| Err(super::vault::failed("the vault lookup panicked")))
+            })
+            .await
+            .unwrap_or_else(|e| Err(super::vault::failed(&e.to_string())))
         }
         BaseSource::Sso {
             sso_session,
@@ -196,7 +209,9 @@ pub fn cache_origin(chain: &Chain, at: usize) -> serde_json::Value {
     let base = &chain.base;
     let (key_id, detail) = match &base.source {
         BaseSource::Static { access_key_id, .. } => (Some(access_key_id.clone()), None),
-        BaseSource::CredentialProcess { command } => (None, Some(command.clone())),
+        BaseSource::CredentialProcess { command } | BaseSource::Vault { command, .. } => {
+            (None, Some(command.clone()))
+        }
         BaseSource::WebIdentity {
             role_arn,
             token_file,

@@ -69,6 +69,14 @@ pub enum BaseSource {
     CredentialProcess {
         command: String,
     },
+    /// Long-term keys in awsprof's vault, named by the profile's
+    /// `credential_process = awsprof vault get ITEM` line: awsprof reads
+    /// the store itself instead of starting a process.
+    Vault {
+        item: String,
+        store: Option<String>,
+        command: String,
+    },
     Sso {
         sso_session: Option<String>,
         start_url: Option<String>,
@@ -92,6 +100,7 @@ impl BaseSource {
             BaseSource::Named(NamedSource::Ec2InstanceMetadata) => "ec2-instance-metadata",
             BaseSource::Named(NamedSource::EcsContainer) => "ecs-container",
             BaseSource::CredentialProcess { .. } => "credential-process",
+            BaseSource::Vault { .. } => "vault",
             BaseSource::Sso { .. } => "sso",
             BaseSource::WebIdentity { .. } => "web-identity",
         }

@@ -321,12 +321,17 @@ pub(super) fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, Chain
         return Ok(base(sso, key));
     }
     if let Some(command) = profile.get(keys::CREDENTIAL_PROCESS) {
-        return Ok(base(
-            BaseSource::CredentialProcess {
+        let source = match crate::profiles::command_line::vault_reference(command) {
+            Some(vault) => BaseSource::Vault {
+                item: vault.item,
+                store: vault.store,
                 command: command.to_string(),
             },
-            keys::CREDENTIAL_PROCESS,
-        ));
+            None => BaseSource::CredentialProcess {
+                command: command.to_string(),
+            },
+        };
+        return Ok(base(source, keys::CREDENTIAL_PROCESS));
     }
     static_keys(profile).map(|source| base(source, keys::AWS_ACCESS_KEY_ID))
 }

@@ -36,6 +36,10 @@ fn describe_base(source: &BaseSource) -> String {
         ),
         BaseSource::Named(named) => format!("credential_source {}", named.name()),
         BaseSource::CredentialProcess { command } => format!("credential_process `{command}`"),
+        BaseSource::Vault { item, store, .. } => format!(
+            "keys in awsprof's vault (item {item}, {} store)",
+            store.as_deref().unwrap_or("default")
+        ),
         BaseSource::Sso {
             sso_session,
             start_url,

@@ -9,6 +9,7 @@ mod change;
 mod keys;
 mod sections;
 mod set;
+mod vault;
 
 pub use add_role::{add_role, AddRole};
 pub use change::{
@@ -23,6 +24,7 @@ pub use set::{
     check_set, check_unset, remove_role, set, set_checked, set_service, split_nested, unset,
     unset_service, Guard,
 };
+pub use vault::{move_in, move_out, plan_move_in, vault_item_of, VaultPlan};
 
 use crate::error::{Error, Result};
 use crate::profiles::{is_identifier, ProfileFiles, Section};

@@ -208,6 +208,47 @@ pub fn is_awsprof(program: &str) -> bool {
         .is_some_and(|n| n == "awsprof")
 }
 
+/// What `credential_process = awsprof vault get ITEM [--store os|file]`
+/// names: the vault item and the store, when the line is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultReference {
+    pub item: String,
+    pub store: Option<String>,
+}
+
+/// The line awsprof writes for a profile whose keys are in the vault.
+pub fn vault_line(program: &str, item: &str, store: &str) -> String {
+    format!(
+        "{} vault get {} --store {store}",
+        quote(program),
+        quote(item)
+    )
+}
+
+/// The vault item a `credential_process` line hands out, if it is
+/// awsprof's `vault get`.
+pub fn vault_reference(command: &str) -> Option<VaultReference> {
+    let words = split(command).ok()?;
+    if !is_awsprof(words.first()?) {
+        return None;
+    }
+    match &words[1..] {
+        [vault, get, item] if vault == "vault" && get == "get" => Some(VaultReference {
+            item: item.clone(),
+            store: None,
+        }),
+        [vault, get, item, flag, store]
+            if vault == "vault" && get == "get" && flag == "--store" =>
+        {
+            Some(VaultReference {
+                item: item.clone(),
+                store: Some(store.clone()),
+            })
+        }
+        _ => None,
+    }
+}
+
 /// The profile an awsprof `credential_process` names, if it is one.
 pub fn awsprof_reference(command: &str) -> Option<AwsprofReference> {
     awsprof_reference_by(command, &is_awsprof)

@@ -1,0 +1,131 @@
+//! Where long-term access keys live outside the credentials file: one
+//! trait, two stores (the OS secret store through `keyring`, and an
+//! age-encrypted file per item for machines without one). Nothing here
+//! prints a secret; `Debug` of a stored key is redacted.
+
+mod file;
+mod os;
+
+pub use file::FileStore;
+pub use os::OsStore;
+
+use crate::secret::Secret;
+use serde_json::{json, Value};
+
+/// The service name items are kept under in the OS store.
+pub const SERVICE: &str = "awsprof";
+/// The variable that chooses the store when no flag does.
+pub const STORE_VAR: &str = "AWSPROF_VAULT_STORE";
+
+/// A long-term access key as the vault keeps it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredKey {
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+}
+
+impl std::fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredKey")
+            .field(
+                "access_key_id",
+                &crate::secret::mask_key_id(&self.access_key_id),
+            )
+            .field("secret_access_key", &"****")
+            .finish()
+    }
+}
+
+impl StoredKey {
+    pub fn to_json(&self) -> String {
+        json!({
+            "Version": 1,
+            "AccessKeyId": self.access_key_id,
+            "SecretAccessKey": self.secret_access_key.expose(),
+        })
+        .to_string()
+    }
+
+    /// A stored item, checked: the values must have the shape AWS issues.
+    pub fn from_json(text: &str) -> Option<StoredKey> {
+        let v: Value = serde_json::from_str(text).ok()?;
+        let key = StoredKey {
+            access_key_id: v["AccessKeyId"].as_str()?.to_string(),
+            secret_access_key: Secret::new(v["SecretAccessKey"].as_str()?),
+        };
+        let shaped = crate::profiles::values::check_access_key_id(&key.access_key_id).is_ok()
+            && crate::profiles::values::check_secret_text(key.secret_access_key.expose()).is_ok();
+        shaped.then_some(key)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    Os,
+    File,
+}
+
+impl StoreKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            StoreKind::Os => "os",
+            StoreKind::File => "file",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<StoreKind> {
+        match text {
+            "os" => Some(StoreKind::Os),
+            "file" => Some(StoreKind::File),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// The store cannot be reached or is locked: what to do is said.
+    #[error("{0}")]
+    Unavailable(String),
+    /// An item that is there but cannot be believed.
+    #[error("{0}")]
+    Corrupt(String),
+}
+
+/// One place keys are kept, by item name (the profile that holds them).
+pub trait KeyStore {
+    fn kind(&self) -> StoreKind;
+    fn put(&self, item: &str, key: &StoredKey) -> Result<(), VaultError>;
+    fn get(&self, item: &str) -> Result<Option<StoredKey>, VaultError>;
+    /// Whether there was an item to delete.
+    fn delete(&self, item: &str) -> Result<bool, VaultError>;
+}
+
+/// The store `kind` names, or with none given the one `AWSPROF_VAULT_STORE`
+/// names, else the OS store when one answers. Never plaintext.
+pub fn open(kind: Option<StoreKind>) -> Result<Box<dyn KeyStore>, VaultError> {
+    let from_env = std::env::var(STORE_VAR).ok().filter(|v| !v.is_empty());
+    let kind = match (kind, from_env) {
+        (Some(kind), _) => Some(kind),
+        (None, Some(name)) => Some(StoreKind::parse(&name).ok_or_else(|| {
+            VaultError::Unavailable(format!(
+                "{STORE_VAR}={name}: not a store; use os (the OS secret store) or file (an encrypted file)"
+            ))
+        })?),
+        (None, None) => None,
+    };
+    match kind {
+        Some(StoreKind::Os) => Ok(Box::new(OsStore::new())),
+        Some(StoreKind::File) => Ok(Box::new(FileStore::locate())),
+        None => {
+            let os = OsStore::new();
+            if os.answers() {
+                Ok(Box::new(os))
+            } else {
+                Err(VaultError::Unavailable(format!(
+                    "no OS secret store answers here (no Secret Service on the session bus); use the encrypted file store: pass --store file or set {STORE_VAR}=file"
+                )))
+            }
+        }
+    }
+}
