@@ -206,7 +206,10 @@ mod assume_role {
                     ("sso_role_name", role_name.as_deref()),
                 ])})
             }
-            BaseSource::CredentialProcess { command } => json!({"CredentialProcess": command}),
+            // To the SDKs, awsprof's vault line is a credential_process.
+            BaseSource::CredentialProcess { command } | BaseSource::Vault { command, .. } => {
+                json!({"CredentialProcess": command})
+            }
         };
         let mut out = vec![base];
         for hop in &chain.hops {
