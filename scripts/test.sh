@@ -6,6 +6,20 @@ cd "$(dirname "$0")/.."
 if ! python3 -c 'import moto, boto3, awscli' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check -r tests/support/requirements.txt
 fi
+# The vault's OS-store tests run a real Secret Service: gnome-keyring in a
+# D-Bus session of their own, checked from outside with secret-tool.
+missing=()
+command -v dbus-run-session >/dev/null 2>&1 || missing+=(dbus)
+command -v gnome-keyring-daemon >/dev/null 2>&1 || missing+=(gnome-keyring)
+command -v secret-tool >/dev/null 2>&1 || missing+=(libsecret-tools)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "scripts/test.sh: the vault tests need ${missing[*]}: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
 if ! command -v aws >/dev/null 2>&1; then
   echo "scripts/test.sh: the AWS CLI is installed but 'aws' is not on PATH; add pip's script directory to PATH" >&2
   exit 1

@@ -160,6 +160,9 @@ pub enum Command {
     /// The walkthrough's admin half: IAM users and roles, with no hand-made JSON.
     #[command(subcommand)]
     Iam(IamCommand),
+    /// Keep long-term keys out of the credentials file: in the OS secret store or an encrypted file.
+    #[command(subcommand)]
+    Vault(VaultCommand),
     /// Run a command with the profile's credentials in its environment.
     Exec(ExecArgs),
     /// Print the profile's credentials for `credential_process = awsprof credential-process NAME`.
@@ -170,6 +173,43 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// Where the vault keeps keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VaultStore {
+    /// The OS secret store (Secret Service, Keychain, Credential Manager).
+    Os,
+    /// One age-encrypted file per profile, under awsprof's state directory.
+    File,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VaultCommand {
+    /// Move profiles' long-term keys from the credentials file into the vault, leaving a credential_process line that every AWS tool follows (--to-file: back).
+    Move {
+        /// The profiles whose keys move.
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+        /// The store (default: $AWSPROF_VAULT_STORE, else the OS store when one answers).
+        #[arg(long, value_enum)]
+        store: Option<VaultStore>,
+        /// Move the keys back from the vault into the credentials file.
+        #[arg(long)]
+        to_file: bool,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Print an item's keys as credential_process JSON: what the vault line runs.
+    Get {
+        /// The vault item (the profile the line is in).
+        item: String,
+        /// The store the item is in (default: $AWSPROF_VAULT_STORE, else the OS store).
+        #[arg(long, value_enum)]
+        store: Option<VaultStore>,
+    },
+    /// The profiles whose keys are in the vault: store, item, key id (masked) and the profiles that stand on them.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

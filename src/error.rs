@@ -46,6 +46,10 @@ pub enum Error {
     /// executable, as a shell answers.
     #[error("{message}")]
     Exec { code: i32, message: String },
+    /// The vault: a store that is absent or locked (exit 4, with what to
+    /// do), or an item that cannot be believed (exit 2).
+    #[error(transparent)]
+    Vault(#[from] crate::vault::VaultError),
 }
 
 impl Error {
@@ -63,6 +67,8 @@ impl Error {
             Error::Store(_) | Error::File { .. } => exit::IO,
             Error::Aws(_) => exit::AWS,
             Error::Exec { code, .. } => *code,
+            Error::Vault(crate::vault::VaultError::Unavailable(_)) => exit::IO,
+            Error::Vault(crate::vault::VaultError::Corrupt(_)) => exit::USAGE,
         }
     }
 

@@ -187,6 +187,18 @@ fn the_layers_arrows_point_one_way() {
         ("src/edits/", &["crate::aws", "crate::store", "crate::cli"]),
         ("src/aws/", &["crate::cli", "clap::"]),
         ("src/export/", &["crate::aws", "crate::store", "std::fs"]),
+        // The vault keeps keys; it never prints one, and knows no AWS.
+        (
+            "src/vault/",
+            &[
+                "crate::aws",
+                "crate::cli",
+                "crate::commands",
+                "out!(",
+                "outln!(",
+                "println!(",
+            ],
+        ),
         // Protocols take plain values and return plain results: they
         // never see clap or a command, and print nothing but a warning.
         (

@@ -19,6 +19,7 @@ mod sections;
 mod set;
 mod show;
 mod unset;
+mod vault;
 mod verify;
 mod whoami;
 
@@ -77,6 +78,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::SsoSession(cmd) => sections::sso_session(&ctx, cmd),
         Command::Services(cmd) => sections::services(&ctx, cmd),
         Command::Key(cmd) => return key::run(&ctx, cmd),
+        Command::Vault(cmd) => vault::run(&ctx, cmd),
         Command::Exec(args) => exec::run(&ctx, args),
         Command::CredentialProcess(args) => credential_process::run(&ctx, args),
         Command::Backup(cmd) => backup::run(&ctx, cmd),

@@ -7,7 +7,9 @@
 //! while it holds static keys. Its keys go to a profile of their own,
 //! `[profile NAME-keys]`, and `NAME`'s `source_profile` points there.
 
-use super::{check_result, require_profile, set_everywhere, unset_everywhere, EditResult};
+use super::{
+    check_result, require_profile, set_everywhere, unset_everywhere, Action, Change, EditResult,
+};
 use crate::error::{Error, Result};
 use crate::profiles::command_line::vault_reference;
 use crate::profiles::keys::{
@@ -169,6 +171,31 @@ pub fn move_out(
         EditResult::changed(changes, Vec::new())
     };
     files.reparse()?;
+    // Keys come first in a profile's credentials section, where `key
+    // import` and `configure` put them: back at the top of the section
+    // that is left, so that a move there and back gives the same bytes.
+    let doc = files.file(FileKind::Credentials).document();
+    let header = crate::profiles::profile_headers(doc, FileKind::Credentials, profile)
+        .first()
+        .copied();
+    if let Some(header) = header {
+        let lines = vec![
+            format!("{AWS_ACCESS_KEY_ID} = {id}"),
+            format!("{AWS_SECRET_ACCESS_KEY} = {secret}"),
+        ];
+        files
+            .document_mut(FileKind::Credentials)
+            .insert_lines(header + 1, lines);
+        files.reparse()?;
+        for (key, value) in [(AWS_ACCESS_KEY_ID, id), (AWS_SECRET_ACCESS_KEY, secret)] {
+            result.changes.push(Change {
+                file: FileKind::Credentials,
+                key: key.to_string(),
+                value: Some(value.to_string()),
+                action: Action::Added,
+            });
+        }
+    }
     let stored = super::store_key(files, profile, id, secret, false)?;
     result.changes.extend(stored.changes);
     result.warnings.extend(stored.warnings);

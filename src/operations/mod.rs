@@ -6,6 +6,7 @@
 
 pub mod iam;
 pub mod rotate;
+pub mod vault;
 
 use crate::error::Result;
 use crate::profiles::{Locations, ProfileFiles};

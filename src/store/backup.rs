@@ -31,6 +31,11 @@ pub struct Manifest {
     /// a dead key back.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retired_keys: Vec<String>,
+    /// Access key ids whose secrets were scrubbed from this backup when
+    /// they moved into the vault: restoring it puts a marker, not the
+    /// secret, back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scrubbed_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -199,6 +204,7 @@ impl BackupStore {
             command: command.to_string(),
             files: entries,
             retired_keys: Vec::new(),
+            scrubbed_keys: Vec::new(),
         };
         let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
         // The manifest comes last: a backup without one is incomplete and ignored.
@@ -298,12 +304,57 @@ impl BackupStore {
                 continue;
             }
             manifest.retired_keys.push(key_id.to_string());
-            let path = self.dir.join(&manifest.id).join(MANIFEST);
-            let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
-            write_atomic(&path, &json).map_err(self.io(&path, "write the backup manifest"))?;
+            self.rewrite_manifest(&manifest)?;
             marked.push(manifest.id);
         }
         Ok(marked)
+    }
+
+    /// Writes an existing backup's manifest anew, atomically.
+    fn rewrite_manifest(&self, manifest: &Manifest) -> Result<(), StoreError> {
+        let path = self.dir.join(&manifest.id).join(MANIFEST);
+        let json = serde_json::to_vec_pretty(manifest).expect("a manifest serializes");
+        write_atomic(&path, &json).map_err(self.io(&path, "write the backup manifest"))
+    }
+
+    /// Replaces `secret` (of key `key_id`) by `marker` in every backup that
+    /// holds it, each file rewritten atomically and its manifest's size
+    /// and sha256 updated; returns the backups scrubbed.
+    pub fn scrub(
+        &self,
+        key_id: &str,
+        secret: &str,
+        marker: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut scrubbed = Vec::new();
+        for mut manifest in self.list()? {
+            let mut changed = false;
+            for i in 0..manifest.files.len() {
+                let Some(bytes) = self.content(&manifest, &manifest.files[i])? else {
+                    continue;
+                };
+                let text = String::from_utf8_lossy(&bytes);
+                if !text.contains(secret) {
+                    continue;
+                }
+                let clean = text.replace(secret, marker).into_bytes();
+                let kind = manifest.files[i].kind.clone();
+                let path = self.dir.join(&manifest.id).join(&kind);
+                write_atomic(&path, &clean).map_err(self.io(&path, "scrub the backup"))?;
+                manifest.files[i].size = clean.len() as u64;
+                manifest.files[i].sha256 = sha256_hex(&clean);
+                changed = true;
+            }
+            if !changed {
+                continue;
+            }
+            if !manifest.scrubbed_keys.iter().any(|k| k == key_id) {
+                manifest.scrubbed_keys.push(key_id.to_string());
+            }
+            self.rewrite_manifest(&manifest)?;
+            scrubbed.push(manifest.id);
+        }
+        Ok(scrubbed)
     }
 
     /// Stores one file of a backup in `dir` (when it exists) and describes it.
