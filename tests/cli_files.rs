@@ -515,7 +515,9 @@ fn lint_reports_fixes_and_exits_by_severity() {
         [
             "byte-order-mark",
             "unprefixed-config-section",
-            "missing-source-profile"
+            "missing-source-profile",
+            "plaintext-access-key",
+            "plaintext-access-key"
         ],
         "{report}"
     );

@@ -282,3 +282,31 @@ fn the_walkthrough_with_tanakas_keys_in_the_encrypted_file_store() {
         "the item is removed once the file holds the key"
     );
 }
+
+#[test]
+fn lint_names_plaintext_keys_and_vault_items_the_store_lacks() {
+    let sb = Sandbox::new(
+        "[profile gone]\ncredential_process = awsprof vault get gone --store file\n",
+        "[dev]\naws_access_key_id = AKIAEXAMPLEKEY000001\naws_secret_access_key = s3cr3t\n",
+    );
+    let lint = run(command(&sb, AWSPROF, None), &["lint", "--output", "json"]);
+    assert_eq!(lint.code, 1, "an error finding: {lint:#?}");
+    let found: Vec<(String, String, u64)> = lint.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap().to_string();
+            (s("code"), s("severity"), f["line"].as_u64().unwrap())
+        })
+        .collect();
+    let want = |c: &str, s: &str, l: u64| (c.to_string(), s.to_string(), l);
+    assert!(
+        found.contains(&want("vault-item-missing", "error", 2)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&want("plaintext-access-key", "info", 2)),
+        "{found:?}"
+    );
+}

@@ -28,6 +28,9 @@ fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
             .flatten(),
     };
     let mut found = lint(&input);
+    if let Ok(set) = ProfileSet::from_documents(config.document(), credentials.document()) {
+        found.extend(missing_vault_items(&set));
+    }
     if let Some(name) = profile {
         // A file that does not parse: its parse error is the finding.
         let Ok(set) = ProfileSet::from_documents(config.document(), credentials.document()) else {
@@ -41,6 +44,38 @@ fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
         found.retain(|f| f.profile.as_ref().is_none_or(|p| reached.contains(p)));
     }
     Ok(found)
+}
+
+/// Profiles whose vault line names an item its store does not hold (a
+/// store that cannot be asked is not judged here: using the profile says
+/// why).
+fn missing_vault_items(set: &ProfileSet) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for (name, profile) in &set.profiles {
+        let Some(p) = profile.property(crate::profiles::keys::CREDENTIAL_PROCESS) else {
+            continue;
+        };
+        let Some(vault) = crate::profiles::command_line::vault_reference(&p.value) else {
+            continue;
+        };
+        let kind = vault
+            .store
+            .as_deref()
+            .and_then(crate::vault::StoreKind::parse);
+        let Ok(store) = crate::vault::open(kind) else {
+            continue;
+        };
+        if let Ok(false) = store.contains(&vault.item) {
+            let store = store.kind().name();
+            found.push(crate::lint::vault_item_missing(
+                name,
+                p.origin,
+                &vault.item,
+                store,
+            ));
+        }
+    }
+    found
 }
 
 fn apply_document_fix(doc: &mut Document, fix: &Fix) -> bool {

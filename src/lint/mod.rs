@@ -109,6 +109,7 @@ pub fn lint(input: &Input<'_>) -> Vec<Finding> {
         if let Ok(set) = ProfileSet::from_documents(input.config, input.credentials) {
             profile_checks(&set, &mut out);
             shared_keys(&set, &mut out);
+            plaintext_keys(&set, &mut out);
         }
     }
     for e in parse_errors {
@@ -559,6 +560,46 @@ fn process_reference_checks(
 fn config_only(kind: &ChainErrorKind, name: &str, profile: &crate::profiles::Section) -> bool {
     matches!(kind, ChainErrorKind::NoCredentials(p) if p == name)
         && !crate::chain::holds_credential_settings(profile)
+}
+
+/// A long-term key kept in plaintext in the credentials file: the vault
+/// keeps it out of the file (and out of every backup).
+fn plaintext_keys(set: &ProfileSet, out: &mut Vec<Finding>) {
+    for (name, profile) in &set.profiles {
+        let Some(p) = profile.property(keys::AWS_ACCESS_KEY_ID) else {
+            continue;
+        };
+        let temporary = profile.get(keys::AWS_SESSION_TOKEN).is_some()
+            || profile.get(keys::AWS_SECURITY_TOKEN).is_some();
+        if temporary || p.origin.file != FileKind::Credentials {
+            continue;
+        }
+        let mut f = finding(
+            "plaintext-access-key",
+            Severity::Info,
+            p.origin,
+            format!(
+                "long-term access key {} is kept in plaintext",
+                crate::secret::mask_key_id(&p.value)
+            ),
+            format!("`awsprof vault move {name}` keeps it in the OS secret store instead"),
+        );
+        f.profile = Some(name.to_string());
+        out.push(f);
+    }
+}
+
+/// A profile whose vault line names an item the store does not hold.
+pub fn vault_item_missing(profile: &str, origin: Origin, item: &str, store: &str) -> Finding {
+    let mut f = finding(
+        "vault-item-missing",
+        Severity::Error,
+        origin,
+        format!("its credential_process hands out vault item `{item}`, which the {store} store does not hold"),
+        format!("put the key back with `awsprof key import {profile}`, or remove the line"),
+    );
+    f.profile = Some(profile.to_string());
+    f
 }
 
 /// An access key held by more than one profile: rotating it must update

@@ -41,6 +41,7 @@ fn one_fixture_per_finding() {
         ("header spaces", "[ profile  a ]\nregion = x\n", "", None, ("header-extra-spaces", 1)),
         ("bom", "\u{feff}[default]\nregion = x\n", "", None, ("byte-order-mark", 1)),
         ("shared key", "", "[a]\naws_access_key_id = A\naws_secret_access_key = B\n[b]\naws_access_key_id = A\naws_secret_access_key = C\n", None, ("shared-access-key", 5)),
+        ("plaintext key", "", KEYS, None, ("plaintext-access-key", 2)),
     ];
     for (name, config, credentials, mode, expected) in cases {
         let found = run(config, credentials, *mode);
@@ -64,8 +65,23 @@ fn a_clean_real_world_file_has_no_findings() {
         "/fixtures/walkthrough-credentials"
     ))
     .unwrap();
-    let found = run(&config, &credentials, Some(0o600));
+    let mut found = run(&config, &credentials, Some(0o600));
+    // Only the note that its keys are in plaintext, one per key profile.
+    let key_profiles = credentials.matches("aws_access_key_id").count();
+    let notes = found
+        .iter()
+        .filter(|f| f.code == "plaintext-access-key")
+        .count();
+    assert!(key_profiles > 0 && notes == key_profiles, "{found:#?}");
+    found.retain(|f| f.code != "plaintext-access-key");
     assert!(found.is_empty(), "{found:#?}");
+
+    // Temporary keys and keys already in the vault are not noted.
+    let temporary = run("", "[t]\naws_access_key_id = ASIAEXAMPLE00001\naws_secret_access_key = s\naws_session_token = t\n", None);
+    assert!(
+        temporary.iter().all(|f| f.code != "plaintext-access-key"),
+        "{temporary:#?}"
+    );
 }
 
 #[test]

@@ -94,6 +94,10 @@ impl KeyStore for FileStore {
             .ok_or_else(|| corrupt("not an access key awsprof stored".into()))
     }
 
+    fn contains(&self, item: &str) -> Result<bool, VaultError> {
+        Ok(self.path(item).exists())
+    }
+
     fn delete(&self, item: &str) -> Result<bool, VaultError> {
         let path = self.path(item);
         if !path.exists() {

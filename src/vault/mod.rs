@@ -99,6 +99,11 @@ pub trait KeyStore {
     fn get(&self, item: &str) -> Result<Option<StoredKey>, VaultError>;
     /// Whether there was an item to delete.
     fn delete(&self, item: &str) -> Result<bool, VaultError>;
+    /// Whether the item exists, without reading its secret where the
+    /// store allows (the file store asks for no passphrase).
+    fn contains(&self, item: &str) -> Result<bool, VaultError> {
+        self.get(item).map(|k| k.is_some())
+    }
 }
 
 /// The store `kind` names, or with none given the one `AWSPROF_VAULT_STORE`
