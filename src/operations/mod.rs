@@ -12,6 +12,17 @@ use crate::error::Result;
 use crate::profiles::{Locations, ProfileFiles};
 use crate::store::{Commit, Store, Written};
 
+/// Lets a test stop the process at a named point between two steps of a
+/// protocol, as a crash would (`AWSPROF_TEST_KILL_AT=NAME`).
+pub(crate) fn crash_point(name: &str) {
+    if std::env::var("AWSPROF_TEST_KILL_AT").is_ok_and(|v| v == name) {
+        // SAFETY: kill(2) on our own pid with a valid signal.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+    }
+}
+
 /// What an edit of the user's files did or would do.
 pub struct Applied<T> {
     pub value: T,

@@ -10,7 +10,7 @@ use crate::aws::retry::{not_yet_known, retry_while};
 use crate::aws::{caller_identity, Creds, Settings};
 use crate::edits::{check_profile_name, holders, replace_key, EditResult};
 use crate::error::{Error, Result};
-use crate::operations::apply;
+use crate::operations::{apply, crash_point};
 use crate::profiles::keys::{AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY};
 use crate::profiles::{FileKind, Locations, ProfileFiles};
 use crate::secret::{mask_key_id, Secret};
@@ -123,16 +123,6 @@ fn entry(profile: &str) -> String {
 /// A refusal, named by the step it stopped.
 fn at_step(step: &str, e: impl std::fmt::Display, after: &str) -> Error {
     Error::Aws(format!("{step}: {e}{after}"))
-}
-
-/// Lets a test stop the process at a named point, as a crash would.
-fn crash_point(name: &str) {
-    if std::env::var("AWSPROF_TEST_KILL_AT").is_ok_and(|v| v == name) {
-        // SAFETY: kill(2) on our own pid with a valid signal.
-        unsafe {
-            libc::kill(libc::getpid(), libc::SIGKILL);
-        }
-    }
 }
 
 /// A rotation to run, or to plan (`dry_run`).

@@ -8,7 +8,7 @@
 
 use crate::edits::{move_in, move_out, plan_move_in, vault_item_of, EditResult, VaultPlan};
 use crate::error::{Error, Result};
-use crate::operations::{apply, Applied};
+use crate::operations::{apply, crash_point, Applied};
 use crate::profiles::command_line::vault_line;
 use crate::profiles::{Locations, ProfileFiles};
 use crate::secret::Secret;
@@ -35,16 +35,6 @@ pub struct Moved {
     pub split: bool,
     /// The backups the secret was scrubbed from (into the vault only).
     pub scrubbed: Vec<String>,
-}
-
-/// Lets a test stop the process between two steps, as a crash would.
-fn crash_point(name: &str) {
-    if std::env::var("AWSPROF_TEST_KILL_AT").is_ok_and(|v| v == name) {
-        // SAFETY: kill(2) on our own pid with a valid signal.
-        unsafe {
-            libc::kill(libc::getpid(), libc::SIGKILL);
-        }
-    }
 }
 
 /// One transaction over the files for the profiles of `request`.
