@@ -310,3 +310,97 @@ fn lint_names_plaintext_keys_and_vault_items_the_store_lacks() {
         "{found:?}"
     );
 }
+
+#[test]
+fn key_rotate_on_a_vaulted_profile_writes_the_new_key_into_the_vault() {
+    let moto = Moto::start();
+    let world = World::build(&moto, &[]);
+    let sb = support::tanaka_with_role(&moto, &world);
+    // tanaka may not manage keys: the admin does, with --admin.
+    let credentials = format!("{}\n{}", sb.read_credentials(), world.admin_credentials());
+    sb.write_credentials(&credentials);
+    let old = world.get("/tanaka/access_key_id");
+    let file_store = || {
+        let mut cmd = command(&sb, AWSPROF, None);
+        cmd.env("AWSPROF_VAULT_PASSPHRASE", PASSPHRASE);
+        cmd
+    };
+    let moved = run(
+        file_store(),
+        &["vault", "move", "tanaka", "--store", "file"],
+    );
+    assert_eq!(moved.code, 0, "{moved:#?}");
+    let before = (sb.read_config(), sb.read_credentials());
+
+    // Killed once the new key exists: it waits in the vault as a pending
+    // item, and the journal holds no secret.
+    let mut killed = file_store();
+    killed.env("AWSPROF_TEST_KILL_AT", "created");
+    let out = killed
+        .args(["key", "rotate", "tanaka", "--admin", "admin"])
+        .output()
+        .unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), Some(9), "{out:#?}");
+    let pending = run(
+        file_store(),
+        &["vault", "get", "tanaka-keys.rotating", "--store", "file"],
+    );
+    let pending_secret = pending.json()["SecretAccessKey"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let journal: Vec<PathBuf> = files_under(&sb.dir.path().join("state"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("journal"))
+        .collect();
+    assert!(!journal.is_empty(), "the rotation is journaled");
+    for path in &journal {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(
+            !text.contains(&pending_secret),
+            "{} holds the new secret",
+            path.display()
+        );
+    }
+
+    let rotated = run(
+        file_store(),
+        &[
+            "key", "rotate", "tanaka", "--admin", "admin", "--output", "json",
+        ],
+    );
+    assert_eq!(rotated.code, 0, "{rotated:#?}");
+    assert_eq!(rotated.json()["resumed"], true, "{rotated:#?}");
+    let keys = world.access_keys("tanaka");
+    assert_eq!(keys.len(), 1, "the old key is deleted: {keys:?}");
+    let (new, status) = &keys[0];
+    assert!(new != &old && status == "Active", "{keys:?}");
+    assert_eq!(
+        (sb.read_config(), sb.read_credentials()),
+        before,
+        "the files hold no key, so nothing in them changed"
+    );
+    let get = run(
+        file_store(),
+        &["vault", "get", "tanaka-keys", "--store", "file"],
+    );
+    assert!(
+        get.stdout.contains(new.as_str()),
+        "the vault holds the new key: {get:#?}"
+    );
+    let state = sb.dir.path().join("state");
+    let leftovers: Vec<_> = files_under(&state)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("rotat"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no journal or pending item is left: {leftovers:?}"
+    );
+    let whoami = run(file_store(), &["profile", "whoami", "tanaka", "--no-cache"]);
+    assert!(
+        whoami.stdout.contains("assumed-role/toy-role"),
+        "{whoami:#?}"
+    );
+}

@@ -15,6 +15,7 @@ use crate::profiles::keys::{AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY};
 use crate::profiles::{FileKind, Locations, ProfileFiles};
 use crate::secret::{mask_key_id, Secret};
 use crate::store::{Journal, Store};
+use crate::vault::{KeyStore, StoreKind, StoredKey};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -61,33 +62,80 @@ struct Rotation {
     old_id: String,
     new_id: String,
     new_secret: Secret,
+    /// Where the keys live when the profile's keys are in the vault: the
+    /// new key is written there, and until then it waits in the store as
+    /// a pending item, never in the journal.
+    vault: Option<VaultPlace>,
+}
+
+/// A profile's vault item and its store.
+#[derive(Clone)]
+struct VaultPlace {
+    item: String,
+    store: StoreKind,
+}
+
+impl VaultPlace {
+    /// The item the new key waits in while the rotation is under way.
+    fn pending(&self) -> String {
+        format!("{}.rotating", self.item)
+    }
+
+    fn store(&self) -> Result<Box<dyn KeyStore>> {
+        Ok(crate::vault::open(Some(self.store))?)
+    }
 }
 
 impl Rotation {
     fn to_json(&self) -> Value {
+        let mut access_key = json!({
+            "UserName": self.user,
+            "AccessKeyId": self.new_id,
+            "Status": "Active",
+        });
+        let vault = self.vault.as_ref().map(|place| {
+            json!({"item": place.item, "store": place.store.name(), "pending_item": place.pending()})
+        });
+        if vault.is_none() {
+            access_key["SecretAccessKey"] = json!(self.new_secret.expose());
+        }
         json!({
             "profile": self.profile,
             "credentials_file": self.credentials_file,
             "user": self.user,
             "old_key_id": self.old_id,
-            "AccessKey": {
-                "UserName": self.user,
-                "AccessKeyId": self.new_id,
-                "SecretAccessKey": self.new_secret.expose(),
-                "Status": "Active",
-            },
+            "AccessKey": access_key,
+            "vault": vault,
         })
     }
 
+    /// A journal read back; for a vaulted profile the new secret comes
+    /// from the store's pending item.
     fn from_json(v: &Value) -> Option<Rotation> {
         let s = |p: &str| v.pointer(p).and_then(Value::as_str).map(String::from);
+        let vault = match s("/vault/item") {
+            Some(item) => Some(VaultPlace {
+                item,
+                store: StoreKind::parse(&s("/vault/store")?)?,
+            }),
+            None => None,
+        };
+        let new_secret = match &vault {
+            Some(place) => {
+                let pending = place.store().ok()?.get(&place.pending()).ok()??;
+                (pending.access_key_id == s("/AccessKey/AccessKeyId")?)
+                    .then_some(pending.secret_access_key)?
+            }
+            None => Secret::new(s("/AccessKey/SecretAccessKey")?),
+        };
         let rotation = Rotation {
             profile: s("/profile")?,
             credentials_file: s("/credentials_file")?,
             user: s("/user")?,
             old_id: s("/old_key_id")?,
             new_id: s("/AccessKey/AccessKeyId")?,
-            new_secret: Secret::new(s("/AccessKey/SecretAccessKey")?),
+            new_secret,
+            vault,
         };
         let shaped = crate::profiles::values::check_access_key_id(&rotation.old_id).is_ok()
             && crate::profiles::values::check_access_key_id(&rotation.new_id).is_ok()
@@ -207,13 +255,22 @@ pub fn rotate(rt: &Runtime, request: RotateRequest) -> Result<RotateOutcome> {
     let rotation = match pending {
         Some(rotation) => rotation,
         None => {
-            let creds = static_keys(&files, profile)?;
+            let vault = vaulted(&files, profile)?;
+            let creds = match &vault {
+                Some((_, key)) => Creds {
+                    access_key_id: key.access_key_id.clone(),
+                    secret_access_key: key.secret_access_key.clone(),
+                    session_token: None,
+                    expiration: None,
+                },
+                None => static_keys(&files, profile)?,
+            };
             let in_credentials = files
                 .set
                 .profile(profile)
                 .and_then(|p| p.property(AWS_ACCESS_KEY_ID))
                 .is_some_and(|p| p.origin.file == FileKind::Credentials);
-            if !in_credentials {
+            if vault.is_none() && !in_credentials {
                 return Err(Error::Usage(format!(
                     "profile `{profile}` keeps its access key in the config file; move it to the credentials file first (`awsprof key import`)"
                 )));
@@ -239,7 +296,16 @@ pub fn rotate(rt: &Runtime, request: RotateRequest) -> Result<RotateOutcome> {
                 old_id: creds.access_key_id,
                 new_id: new.id,
                 new_secret: new.secret,
+                vault: vault.map(|(place, _)| place),
             };
+            if let Some(place) = &rotation.vault {
+                // The new secret waits in the store, not in the journal.
+                let pending = StoredKey {
+                    access_key_id: rotation.new_id.clone(),
+                    secret_access_key: rotation.new_secret.clone(),
+                };
+                put_checked(place.store()?.as_ref(), &place.pending(), &pending)?;
+            }
             journal.write(&entry, &rotation.to_json())?;
             crash_point("created");
             rotation
@@ -259,14 +325,35 @@ pub fn rotate(rt: &Runtime, request: RotateRequest) -> Result<RotateOutcome> {
         kept.display()
     );
 
-    let applied = apply(store, locations, false, None, |files| {
-        write_new_key(files, &rotation, &kept)
-    })
-    .inspect_err(|_| {
-        // The error keeps its own type (and so its exit code); what to do
-        // next is said beside it.
-        crate::errln!("awsprof: step 3, write the new key, failed{still}");
-    })?;
+    let (written_to, backup) = match &rotation.vault {
+        Some(place) => {
+            let new = StoredKey {
+                access_key_id: rotation.new_id.clone(),
+                secret_access_key: rotation.new_secret.clone(),
+            };
+            put_checked(place.store()?.as_ref(), &place.item, &new).inspect_err(|_| {
+                crate::errln!("awsprof: step 3, write the new key into the vault, failed{still}");
+            })?;
+            (vec![profile.to_string()], None)
+        }
+        None => {
+            let applied = apply(store, locations, false, None, |files| {
+                write_new_key(files, &rotation, &kept)
+            })
+            .inspect_err(|_| {
+                // The error keeps its own type (and so its exit code); what
+                // to do next is said beside it.
+                crate::errln!("awsprof: step 3, write the new key, failed{still}");
+            })?;
+            let (result, profiles) = applied.value;
+            let written_to = if result.changes.is_empty() {
+                Vec::new()
+            } else {
+                profiles
+            };
+            (written_to, applied.written.backup.map(|m| m.id))
+        }
+    };
     crash_point("written");
 
     let new_creds = rotation.new_creds();
@@ -319,6 +406,9 @@ pub fn rotate(rt: &Runtime, request: RotateRequest) -> Result<RotateOutcome> {
         Ok::<_, Error>("deleted")
     })?;
     journal.remove(&entry)?;
+    if let Some(place) = &rotation.vault {
+        place.store()?.delete(&place.pending())?;
+    }
     // Every backup that holds the old key now holds a dead (or disabled)
     // one: marked, so that a restore asks before putting it back.
     let holding_old = if retire == Retire::Keep {
@@ -327,22 +417,51 @@ pub fn rotate(rt: &Runtime, request: RotateRequest) -> Result<RotateOutcome> {
         store.backups.mark_retired(&rotation.old_id)?
     };
 
-    let (result, profiles) = applied.value;
     Ok(RotateOutcome::Rotated(Rotated {
         user: rotation.user,
         old_id: rotation.old_id,
         new_id: rotation.new_id,
         resumed,
         journal: kept,
-        written_to: if result.changes.is_empty() {
-            Vec::new()
-        } else {
-            profiles
-        },
+        written_to,
         retired,
-        backup: applied.written.backup.map(|m| m.id),
+        backup,
         holding_old,
     }))
+}
+
+/// The vault place and key of a profile whose keys are in the vault.
+fn vaulted(files: &ProfileFiles, profile: &str) -> Result<Option<(VaultPlace, StoredKey)>> {
+    let Some((item, store, _)) = crate::edits::vault_item_of(files, profile) else {
+        return Ok(None);
+    };
+    let kind = store.as_deref().and_then(StoreKind::parse);
+    let opened = crate::vault::open(kind)?;
+    let Some(key) = opened.get(&item)? else {
+        return Err(Error::Usage(format!(
+            "profile `{profile}` takes its keys from vault item `{item}`, which the {} store does not hold",
+            opened.kind().name()
+        )));
+    };
+    let place = VaultPlace {
+        item,
+        store: opened.kind(),
+    };
+    Ok(Some((place, key)))
+}
+
+/// Writes `key` as `item` and reads it back.
+fn put_checked(store: &dyn KeyStore, item: &str, key: &StoredKey) -> Result<()> {
+    store.put(item, key)?;
+    match store.get(item)? {
+        Some(read) if read == *key => Ok(()),
+        _ => Err(Error::Vault(crate::vault::VaultError::Unavailable(
+            format!(
+                "the {} store did not give back the key just stored as `{item}`",
+                store.kind().name()
+            ),
+        ))),
+    }
 }
 
 struct Plan {
