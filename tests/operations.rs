@@ -6,29 +6,28 @@
 use awsprof::aws::operations::{EC2, IAM, STS};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::Command;
 
+/// The source of a dependency as this build compiled it: its version from
+/// Cargo.lock, its files in Cargo's registry (no `cargo metadata`, which
+/// would want every platform's crates).
 fn crate_dir(name: &str) -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo metadata runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let manifest = metadata["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == name)
-        .and_then(|p| p["manifest_path"].as_str())
-        .unwrap_or_else(|| panic!("{name} is a dependency"));
-    PathBuf::from(manifest).parent().unwrap().to_path_buf()
+    let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
+    let version = lock
+        .split("[[package]]")
+        .find(|p| p.contains(&format!("name = \"{name}\"\n")))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = \"")))
+        .map(|v| v.trim_end_matches('"').to_string())
+        .unwrap_or_else(|| panic!("{name} is in Cargo.lock"));
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo"));
+    let registry = cargo_home.join("registry/src");
+    std::fs::read_dir(&registry)
+        .unwrap_or_else(|e| panic!("{}: {e}", registry.display()))
+        .filter_map(Result::ok)
+        .map(|index| index.path().join(format!("{name}-{version}")))
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| panic!("{name} {version} is not in {}", registry.display()))
 }
 
 /// The names in `Metadata::new("Name", "Service")` of every operation file.
