@@ -304,7 +304,7 @@ pub fn rotate(rt: &Runtime, request: RotateRequest) -> Result<RotateOutcome> {
                     access_key_id: rotation.new_id.clone(),
                     secret_access_key: rotation.new_secret.clone(),
                 };
-                put_checked(place.store()?.as_ref(), &place.pending(), &pending)?;
+                place.store()?.put_verified(&place.pending(), &pending)?;
             }
             journal.write(&entry, &rotation.to_json())?;
             crash_point("created");
@@ -331,9 +331,15 @@ pub fn rotate(rt: &Runtime, request: RotateRequest) -> Result<RotateOutcome> {
                 access_key_id: rotation.new_id.clone(),
                 secret_access_key: rotation.new_secret.clone(),
             };
-            put_checked(place.store()?.as_ref(), &place.item, &new).inspect_err(|_| {
-                crate::errln!("awsprof: step 3, write the new key into the vault, failed{still}");
-            })?;
+            place
+                .store()?
+                .put_verified(&place.item, &new)
+                .map_err(crate::error::Error::from)
+                .inspect_err(|_| {
+                    crate::errln!(
+                        "awsprof: step 3, write the new key into the vault, failed{still}"
+                    );
+                })?;
             (vec![profile.to_string()], None)
         }
         None => {
@@ -448,20 +454,6 @@ fn vaulted(files: &ProfileFiles, profile: &str) -> Result<Option<(VaultPlace, St
         store: opened.kind(),
     };
     Ok(Some((place, key)))
-}
-
-/// Writes `key` as `item` and reads it back.
-fn put_checked(store: &dyn KeyStore, item: &str, key: &StoredKey) -> Result<()> {
-    store.put(item, key)?;
-    match store.get(item)? {
-        Some(read) if read == *key => Ok(()),
-        _ => Err(Error::Vault(crate::vault::VaultError::Unavailable(
-            format!(
-                "the {} store did not give back the key just stored as `{item}`",
-                store.kind().name()
-            ),
-        ))),
-    }
 }
 
 struct Plan {

@@ -13,7 +13,7 @@ use crate::profiles::command_line::vault_line;
 use crate::profiles::{Locations, ProfileFiles};
 use crate::secret::Secret;
 use crate::store::Store;
-use crate::vault::{open, KeyStore, StoreKind, StoredKey};
+use crate::vault::{open, KeyStore, StoreKind, StoredKey, VaultError};
 
 pub struct MoveRequest<'a> {
     pub names: &'a [String],
@@ -116,14 +116,13 @@ fn store_checked(store: &dyn KeyStore, item: &str, key: &StoredKey) -> Result<()
         }
         None => {}
     }
-    store.put(item, key)?;
-    match store.get(item)? {
-        Some(read) if read == *key => Ok(()),
-        _ => Err(Error::Vault(crate::vault::VaultError::Unavailable(format!(
-            "the {} store did not give back the key just stored as `{item}`; the credentials file was left as it is",
-            store.kind().name()
-        )))),
-    }
+    store.put_verified(item, key).map_err(|e| match e {
+        VaultError::Unavailable(why) => {
+            VaultError::Unavailable(format!("{why}; the credentials file was left as it is"))
+        }
+        other => other,
+    })?;
+    Ok(())
 }
 
 /// The keys of `names` back into the credentials file.

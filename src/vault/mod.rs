@@ -99,6 +99,19 @@ pub trait KeyStore {
     fn get(&self, item: &str) -> Result<Option<StoredKey>, VaultError>;
     /// Whether there was an item to delete.
     fn delete(&self, item: &str) -> Result<bool, VaultError>;
+    /// Writes `key` as `item` and reads it back: a store that does not
+    /// give the same key back has not kept it.
+    fn put_verified(&self, item: &str, key: &StoredKey) -> Result<(), VaultError> {
+        self.put(item, key)?;
+        match self.get(item)? {
+            Some(read) if read == *key => Ok(()),
+            _ => Err(VaultError::Unavailable(format!(
+                "the {} store did not give back the key just stored as `{item}`",
+                self.kind().name()
+            ))),
+        }
+    }
+
     /// Whether the item exists, without reading its secret where the
     /// store allows (the file store asks for no passphrase).
     fn contains(&self, item: &str) -> Result<bool, VaultError> {
