@@ -318,9 +318,21 @@ pub enum ProfileCommand {
         /// Delete even though other profiles stand on it (they are named).
         #[arg(long)]
         force: bool,
+        /// For a profile whose keys live in awsprof's vault: delete the key from the store too, or keep it there. Without it you are asked on a terminal, and elsewhere the key is kept.
+        #[arg(long, value_enum, value_name = "CHOICE")]
+        vault_item: Option<VaultItemChoice>,
         #[command(flatten)]
         write: WriteArgs,
     },
+}
+
+/// What `profile delete` does with the profile's vault item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VaultItemChoice {
+    /// Delete the key from the store (it stays in IAM: deactivate it there).
+    Delete,
+    /// Keep the key in the store.
+    Keep,
 }
 
 #[derive(Debug, Args)]
@@ -755,6 +767,11 @@ pub enum BackupCommand {
     Remove {
         /// The backup's id, as `backup list` shows it.
         id: String,
+    },
+    /// Replace every secret key a profile holds now or held in any backup by a marker, in every backup (the manifests' hashes updated).
+    Scrub {
+        /// The profile whose secrets leave the backups.
+        name: String,
     },
 }
 

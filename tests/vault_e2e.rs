@@ -40,10 +40,16 @@ impl KeyringSession {
             .spawn()
             .expect("dbus-run-session (dbus) and gnome-keyring are installed");
         let started = Instant::now();
+        let mut child = child;
         while !address_file.exists() {
+            let ended = child.try_wait().unwrap();
             assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "the keyring did not start"
+                ended.is_none(),
+                "the keyring's session ended ({ended:?}): are gnome-keyring and dbus installed? scripts/test.sh installs them"
+            );
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the keyring did not start within a minute"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -398,9 +404,286 @@ fn key_rotate_on_a_vaulted_profile_writes_the_new_key_into_the_vault() {
         leftovers.is_empty(),
         "no journal or pending item is left: {leftovers:?}"
     );
+    // key list finds the new key's holder in the vault, not in a file.
+    let listed = run(
+        file_store(),
+        &[
+            "key", "list", "tanaka", "--admin", "admin", "--output", "json",
+        ],
+    );
+    assert_eq!(listed.code, 0, "{listed:#?}");
+    let holders = &listed.json()["keys"][0]["profiles"];
+    assert_eq!(holders, &serde_json::json!(["tanaka-keys"]), "{listed:#?}");
     let whoami = run(file_store(), &["profile", "whoami", "tanaka", "--no-cache"]);
     assert!(
         whoami.stdout.contains("assumed-role/toy-role"),
         "{whoami:#?}"
     );
+}
+
+const KEY_1: &str = "AKIAIOSFODNN7EXAMPL1";
+const SECRET_1: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE1";
+const KEY_2: &str = "AKIAIOSFODNN7EXAMPL2";
+const SECRET_2: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE2";
+const SECRET_3: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE3";
+
+/// The file store's item `item`, as `vault get` hands it out.
+fn item_key(sb: &Sandbox, item: &str) -> Option<(String, String)> {
+    let mut cmd = command(sb, AWSPROF, None);
+    cmd.env("AWSPROF_VAULT_PASSPHRASE", PASSPHRASE);
+    let got = run(cmd, &["vault", "get", item, "--store", "file"]);
+    (got.code == 0).then(|| {
+        let v = got.json();
+        let s = |k: &str| v[k].as_str().unwrap().to_string();
+        (s("AccessKeyId"), s("SecretAccessKey"))
+    })
+}
+
+#[test]
+fn every_command_that_writes_a_key_writes_a_vaulted_profile_into_the_vault() {
+    let sb = Sandbox::new(
+        "[profile dev]\nregion = eu-west-1\n",
+        &format!("[dev]\naws_access_key_id = {KEY_1}\naws_secret_access_key = {SECRET_1}\n"),
+    );
+    let awsprof = |args: &[&str], input: Option<&str>| {
+        let mut cmd = command(&sb, AWSPROF, None);
+        cmd.env("AWSPROF_VAULT_PASSPHRASE", PASSPHRASE)
+            .env("AWSPROF_VAULT_STORE", "file");
+        let Some(input) = input else {
+            return run(cmd, args);
+        };
+        let mut child = cmd
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+        Run::of(child.wait_with_output().unwrap())
+    };
+    assert_eq!(awsprof(&["vault", "move", "dev"], None).code, 0);
+    let files_now = || format!("{}{}", sb.read_config(), sb.read_credentials());
+
+    // key import: another key is refused without --force, then stored in
+    // the vault, never in the file.
+    let json = format!(
+        "{{\"AccessKey\": {{\"AccessKeyId\": \"{KEY_2}\", \"SecretAccessKey\": \"{SECRET_2}\"}}}}"
+    );
+    let before = files_now();
+    let refused = awsprof(&["key", "import", "dev", "-"], Some(&json));
+    assert_eq!(refused.code, 2, "{refused:#?}");
+    assert!(refused.stderr.contains("--force"), "{refused:#?}");
+    assert_eq!(item_key(&sb, "dev"), Some((KEY_1.into(), SECRET_1.into())));
+    let imported = awsprof(
+        &[
+            "key",
+            "import",
+            "dev",
+            "-",
+            "--force",
+            "--region",
+            "eu-north-1",
+        ],
+        Some(&json),
+    );
+    assert_eq!(imported.code, 0, "{imported:#?}");
+    assert!(
+        imported
+            .stdout
+            .contains("stored in the file store as `dev`"),
+        "{imported:#?}"
+    );
+    assert_eq!(item_key(&sb, "dev"), Some((KEY_2.into(), SECRET_2.into())));
+    assert!(!files_now().contains(SECRET_2) && !files_now().contains(KEY_2));
+    assert_eq!(
+        files_now(),
+        before.replace("eu-west-1", "eu-north-1"),
+        "only the region changed in the files"
+    );
+    let again = awsprof(&["key", "import", "dev", "-"], Some(&json));
+    assert_eq!(again.code, 0, "{again:#?}");
+    assert!(
+        again.stdout.contains("holds key") && again.stdout.contains("already"),
+        "{again:#?}"
+    );
+
+    // profile configure: the secret alone replaces the vault's, the id kept.
+    let configured = awsprof(
+        &["profile", "configure", "dev", "--secret-access-key-stdin"],
+        Some(SECRET_3),
+    );
+    assert_eq!(configured.code, 0, "{configured:#?}");
+    assert_eq!(item_key(&sb, "dev"), Some((KEY_2.into(), SECRET_3.into())));
+    assert!(!files_now().contains(SECRET_3));
+
+    // rename carries the item: the old one goes, the line names the new.
+    let renamed = awsprof(&["profile", "rename", "dev", "dev2"], None);
+    assert_eq!(renamed.code, 0, "{renamed:#?}");
+    assert!(
+        renamed.stdout.contains("item `dev` is now `dev2`"),
+        "{renamed:#?}"
+    );
+    assert_eq!(item_key(&sb, "dev"), None);
+    assert_eq!(item_key(&sb, "dev2"), Some((KEY_2.into(), SECRET_3.into())));
+    assert!(
+        sb.read_config().contains("vault get dev2 --store file"),
+        "{}",
+        sb.read_config()
+    );
+    let served = awsprof(&["credential-process", "dev2"], None);
+    assert!(served.stdout.contains(KEY_2), "{served:#?}");
+
+    // copy gets an item of its own, so that moving one profile's keys back
+    // to the file leaves the other working; --without-keys gets no line.
+    assert_eq!(awsprof(&["profile", "copy", "dev2", "dev3"], None).code, 0);
+    assert_eq!(item_key(&sb, "dev3"), Some((KEY_2.into(), SECRET_3.into())));
+    let bare = awsprof(&["profile", "copy", "dev2", "bare", "--without-keys"], None);
+    assert_eq!(bare.code, 0, "{bare:#?}");
+    let shown = awsprof(&["profile", "show", "bare", "--output", "json"], None);
+    assert!(!shown.stdout.contains("credential_process"), "{shown:#?}");
+    let back = awsprof(&["vault", "move", "dev2", "--to-file"], None);
+    assert_eq!(back.code, 0, "{back:#?}");
+    assert_eq!(item_key(&sb, "dev2"), None);
+    assert!(sb.read_credentials().contains(SECRET_3));
+    let served = awsprof(&["credential-process", "dev3"], None);
+    assert!(served.stdout.contains(KEY_2), "{served:#?}");
+
+    // delete asks about the item; without a terminal the key is kept,
+    // and --vault-item delete removes it.
+    assert_eq!(awsprof(&["profile", "copy", "dev3", "dev4"], None).code, 0);
+    // setsid: no controlling terminal to ask on.
+    let mut no_terminal = command(&sb, "setsid", None);
+    no_terminal
+        .env("AWSPROF_VAULT_PASSPHRASE", PASSPHRASE)
+        .env("AWSPROF_VAULT_STORE", "file");
+    let kept = run(no_terminal, &[AWSPROF, "profile", "delete", "dev3"]);
+    assert_eq!(kept.code, 0, "{kept:#?}");
+    assert!(
+        kept.stdout
+            .contains("stays in the file store as item `dev3`"),
+        "{kept:#?}"
+    );
+    assert!(item_key(&sb, "dev3").is_some());
+    let gone = awsprof(
+        &["profile", "delete", "dev4", "--vault-item", "delete"],
+        None,
+    );
+    assert_eq!(gone.code, 0, "{gone:#?}");
+    assert!(
+        gone.stdout.contains("deleted from the file store"),
+        "{gone:#?}"
+    );
+    assert_eq!(item_key(&sb, "dev4"), None);
+}
+
+#[test]
+fn a_move_back_cut_short_is_finished_by_the_next_run() {
+    let sb = Sandbox::new(
+        "",
+        &format!("[dev]\naws_access_key_id = {KEY_1}\naws_secret_access_key = {SECRET_1}\n"),
+    );
+    let awsprof = |kill_at: Option<&str>| {
+        let mut cmd = command(&sb, AWSPROF, None);
+        cmd.env("AWSPROF_VAULT_PASSPHRASE", PASSPHRASE)
+            .env("AWSPROF_VAULT_STORE", "file");
+        if let Some(point) = kill_at {
+            cmd.env("AWSPROF_TEST_KILL_AT", point);
+        }
+        cmd
+    };
+    let credentials = sb.read_credentials();
+    assert_eq!(run(awsprof(None), &["vault", "move", "dev"]).code, 0);
+    let out = awsprof(Some("restored"))
+        .args(["vault", "move", "dev", "--to-file"])
+        .output()
+        .unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), Some(9), "{out:#?}");
+    assert_eq!(sb.read_credentials(), credentials, "the file holds the key");
+    assert!(
+        item_key(&sb, "dev").is_some(),
+        "and the item is still there"
+    );
+    let finished = run(awsprof(None), &["vault", "move", "dev", "--to-file"]);
+    assert_eq!(finished.code, 0, "{finished:#?}");
+    assert!(finished.stdout.contains("interrupted"), "{finished:#?}");
+    assert_eq!(item_key(&sb, "dev"), None);
+    assert_eq!(sb.read_credentials(), credentials);
+
+    // A rename cut short after the key was carried: both items exist,
+    // and the run again finishes it.
+    assert_eq!(run(awsprof(None), &["vault", "move", "dev"]).code, 0);
+    let out = awsprof(Some("carried"))
+        .args(["profile", "rename", "dev", "dev2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.signal(), Some(9), "{out:#?}");
+    assert!(item_key(&sb, "dev").is_some() && item_key(&sb, "dev2").is_some());
+    assert!(
+        sb.read_config().contains("vault get dev "),
+        "{}",
+        sb.read_config()
+    );
+    let renamed = run(awsprof(None), &["profile", "rename", "dev", "dev2"]);
+    assert_eq!(renamed.code, 0, "{renamed:#?}");
+    assert_eq!(item_key(&sb, "dev"), None);
+    assert_eq!(item_key(&sb, "dev2"), Some((KEY_1.into(), SECRET_1.into())));
+}
+
+#[test]
+fn backup_scrub_takes_a_profiles_secrets_out_of_every_backup() {
+    let sb = Sandbox::new(
+        "",
+        &format!("[ops]\naws_access_key_id = {KEY_1}\naws_secret_access_key = {SECRET_1}\n"),
+    );
+    let awsprof = |args: &[&str]| run(command(&sb, AWSPROF, None), args);
+    // Backups of the old key, then of the new one.
+    assert_eq!(
+        awsprof(&["profile", "set", "ops", "region", "eu-west-1"]).code,
+        0
+    );
+    let json = format!(
+        "{{\"AccessKey\": {{\"AccessKeyId\": \"{KEY_2}\", \"SecretAccessKey\": \"{SECRET_2}\"}}}}"
+    );
+    let imported = sb.awsprof_with_input(&["key", "import", "ops", "-", "--force"], &json);
+    assert_eq!(imported.code, 0, "{imported:#?}");
+    assert_eq!(
+        awsprof(&["profile", "set", "ops", "output", "json"]).code,
+        0
+    );
+    let holding = |secret: &str| {
+        files_under(&sb.backups())
+            .into_iter()
+            .filter(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap()).contains(secret))
+            .count()
+    };
+    assert!(holding(SECRET_1) > 0 && holding(SECRET_2) > 0);
+
+    let scrubbed = awsprof(&["backup", "scrub", "ops"]);
+    assert_eq!(scrubbed.code, 0, "{scrubbed:#?}");
+    assert!(
+        scrubbed.stdout.contains("scrubbed from 3 backups"),
+        "{scrubbed:#?}"
+    );
+    assert!(
+        scrubbed.stdout.contains("vault move ops"),
+        "the file still holds it: {scrubbed:#?}"
+    );
+    assert_eq!((holding(SECRET_1), holding(SECRET_2)), (0, 0));
+    assert!(
+        sb.read_credentials().contains(SECRET_2),
+        "the file itself is not touched"
+    );
+    // Every manifest still matches its files: show checks each sha256.
+    let ids = sb.backup_ids();
+    for id in &ids {
+        let diff = awsprof(&["backup", "diff", id]);
+        assert_eq!(diff.code, 0, "{diff:#?}");
+    }
+    // A scrubbed backup is not restored over a working key unasked.
+    let refused = awsprof(&["backup", "restore", &ids[0]]);
+    assert_eq!(refused.code, 2, "{refused:#?}");
+    assert!(refused.stderr.contains("scrubbed"), "{refused:#?}");
+    assert!(sb.read_credentials().contains(SECRET_2));
 }

@@ -3,7 +3,7 @@
 
 use super::errors::CallError;
 use super::Creds;
-use crate::vault::{open, StoreKind};
+use crate::vault::open_named;
 
 pub fn failed(message: &str) -> CallError {
     CallError {
@@ -14,15 +14,7 @@ pub fn failed(message: &str) -> CallError {
 
 /// The keys of `item` in the store named (`os`, `file`), else the default.
 pub fn read(item: &str, store: Option<&str>) -> Result<Creds, CallError> {
-    let kind = match store {
-        Some(name) => Some(StoreKind::parse(name).ok_or_else(|| {
-            failed(&format!(
-                "vault store `{name}`: not a store; use os or file"
-            ))
-        })?),
-        None => None,
-    };
-    let store = open(kind).map_err(|e| failed(&e.to_string()))?;
+    let store = open_named(store).map_err(|e| failed(&e.to_string()))?;
     match store.get(item).map_err(|e| failed(&e.to_string()))? {
         Some(key) => Ok(Creds {
             access_key_id: key.access_key_id,

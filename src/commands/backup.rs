@@ -18,7 +18,42 @@ pub fn run(ctx: &Context, cmd: BackupCommand) -> Result<()> {
         BackupCommand::Restore { id, dry_run, force } => restore(ctx, &id, dry_run, force),
         BackupCommand::Prune { keep, yes } => prune(ctx, keep, yes),
         BackupCommand::Remove { id } => remove(ctx, &id),
+        BackupCommand::Scrub { name } => scrub(ctx, &name),
     }
+}
+
+fn scrub(ctx: &Context, name: &str) -> Result<()> {
+    let files = ctx.load()?;
+    let done = crate::operations::scrub::scrub_profile(&ctx.backups(), &files, name)?;
+    let keys: Vec<String> = done.keys.iter().map(|k| mask_key_id(k)).collect();
+    if ctx.json() {
+        print_json(
+            &json!({"profile": name, "keys": keys, "scrubbed_backups": done.backups, "credentials_file_holds_key": done.file_holds_key}),
+        );
+        return Ok(());
+    }
+    let mut out = match (keys.is_empty(), done.backups.len()) {
+        (true, _) => {
+            format!("Profile `{name}` holds no secret key now, and no backup holds one for it.\n")
+        }
+        (false, 0) => format!(
+            "No backup holds the secret of {} any more.\n",
+            keys.join(", ")
+        ),
+        (false, n) => format!(
+            "The secret of {} was scrubbed from {}: each now holds a marker where it was.\n",
+            keys.join(", "),
+            super::count(n, "backup", "backups")
+        ),
+    };
+    if done.file_holds_key {
+        out.push_str(&format!(
+            "{} itself still holds the key in plaintext: `awsprof vault move {name}` takes it out.\n",
+            ctx.locations.credentials.display()
+        ));
+    }
+    crate::out!("{out}");
+    Ok(())
 }
 
 fn create(ctx: &Context) -> Result<()> {
@@ -183,13 +218,23 @@ fn diff(ctx: &Context, id: &str) -> Result<()> {
 fn restore(ctx: &Context, id: &str, dry_run: bool, force: bool) -> Result<()> {
     let store = ctx.store();
     let m = store.backups.manifest(id)?;
-    if !m.retired_keys.is_empty() {
-        let ids: Vec<String> = m.retired_keys.iter().map(|k| mask_key_id(k)).collect();
-        let what = format!(
+    let ids = |keys: &[String]| {
+        keys.iter()
+            .map(|k| mask_key_id(k))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let doubts = [
+        (&m.retired_keys, format!(
             "backup {} holds access key {}, which awsprof has since retired (rotated away or deleted): restoring it puts a key back that no longer works",
-            m.id,
-            ids.join(", ")
-        );
+            m.id, ids(&m.retired_keys)
+        )),
+        (&m.scrubbed_keys, format!(
+            "backup {} was scrubbed of the secret of access key {}: it holds a marker in its place, so restoring it writes a profile whose key cannot sign (the key is in awsprof's vault, or was scrubbed on purpose; `awsprof vault move NAME --to-file` is how a vault move is undone)",
+            m.id, ids(&m.scrubbed_keys)
+        )),
+    ];
+    for (_, what) in doubts.iter().filter(|(keys, _)| !keys.is_empty()) {
         if !force && !dry_run {
             return Err(Error::Usage(format!(
                 "{what}; pass --force to restore it anyway. Nothing was written"

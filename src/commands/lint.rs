@@ -58,11 +58,7 @@ fn missing_vault_items(set: &ProfileSet) -> Vec<Finding> {
         let Some(vault) = crate::profiles::command_line::vault_reference(&p.value) else {
             continue;
         };
-        let kind = vault
-            .store
-            .as_deref()
-            .and_then(crate::vault::StoreKind::parse);
-        let Ok(store) = crate::vault::open(kind) else {
+        let Ok(store) = crate::vault::open_named(vault.store.as_deref()) else {
             continue;
         };
         if let Ok(false) = store.contains(&vault.item) {

@@ -70,9 +70,12 @@ pub fn run(cli: Cli) -> Result<i32> {
                 without_keys,
                 write,
             } => sections::copy(&ctx, &src, &dst, without_keys, write),
-            ProfileCommand::Delete { name, force, write } => {
-                sections::delete(&ctx, &name, force, write)
-            }
+            ProfileCommand::Delete {
+                name,
+                force,
+                vault_item,
+                write,
+            } => sections::delete(&ctx, &name, force, vault_item, write),
         },
         Command::Iam(cmd) => return iam::run(&ctx, cmd),
         Command::SsoSession(cmd) => sections::sso_session(&ctx, cmd),

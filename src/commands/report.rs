@@ -28,7 +28,7 @@ pub fn edit(ctx: &Context, profile: &str, applied: &Applied<EditResult>, dry_run
             .collect();
         print_json(&json!({
             "profile": profile,
-            "status": if result.changes.is_empty() { "unchanged" } else if dry_run { "dry-run" } else { "changed" },
+            "status": if result.unchanged_because.is_some() || (result.changes.is_empty() && result.notes.is_empty()) { "unchanged" } else if dry_run { "dry-run" } else { "changed" },
             "message": result.unchanged_because,
             "changes": changes,
             "notes": result.notes,

@@ -2,16 +2,19 @@
 //! whole sections, with every reference kept right, all files at once.
 
 use super::{apply, report, Context};
-use crate::cli::{ServicesCommand, SsoSessionCommand, WriteArgs};
-use crate::edits;
+use crate::cli::{ServicesCommand, SsoSessionCommand, VaultItemChoice, WriteArgs};
+use crate::edits::{self, EditResult};
 use crate::error::Result;
+use crate::operations::{carry, Applied};
+use crate::secret::mask_key_id;
+use crate::store::Store;
+use crate::vault::StoreKind;
 
 pub fn rename(ctx: &Context, old: &str, new: &str, write: WriteArgs) -> Result<()> {
-    edits::check_profile_name(new)?;
-    let applied = apply(ctx, write.dry_run, None, |files| {
-        edits::rename(files, old, new)
-    })?;
-    report::edit(ctx, old, &applied, write.dry_run);
+    let files = ctx.store();
+    let scope = scope(ctx, &files, &write);
+    let (applied, carried) = carry::rename(&scope, old, new)?;
+    report::edit(ctx, old, &with_vault_note(applied, carried), write.dry_run);
     Ok(())
 }
 
@@ -22,20 +25,80 @@ pub fn copy(
     without_keys: bool,
     write: WriteArgs,
 ) -> Result<()> {
-    edits::check_profile_name(dst)?;
-    let applied = apply(ctx, write.dry_run, None, |files| {
-        edits::copy(files, src, dst, without_keys)
-    })?;
-    report::edit(ctx, dst, &applied, write.dry_run);
+    let files = ctx.store();
+    let scope = scope(ctx, &files, &write);
+    let (applied, carried) = carry::copy(&scope, src, dst, without_keys)?;
+    report::edit(ctx, dst, &with_vault_note(applied, carried), write.dry_run);
     Ok(())
 }
 
-pub fn delete(ctx: &Context, name: &str, force: bool, write: WriteArgs) -> Result<()> {
-    let applied = apply(ctx, write.dry_run, None, |files| {
-        edits::delete(files, name, force)
-    })?;
-    report::edit(ctx, name, &applied, write.dry_run);
+pub fn delete(
+    ctx: &Context,
+    name: &str,
+    force: bool,
+    vault_item: Option<VaultItemChoice>,
+    write: WriteArgs,
+) -> Result<()> {
+    let files = ctx.store();
+    let scope = scope(ctx, &files, &write);
+    let mut ask = |item: &str, store: StoreKind, id: &str| -> Result<bool> {
+        Ok(match vault_item {
+            Some(choice) => choice == VaultItemChoice::Delete,
+            None if crate::terminal::available().is_ok() => {
+                let question = format!(
+                    "Delete key {} from the {} store (item `{item}`) too? It stays active in IAM until you deactivate it. [y/N] ",
+                    mask_key_id(id),
+                    store.name()
+                );
+                let answer = crate::terminal::ask(&question).unwrap_or_default();
+                matches!(answer.trim(), "y" | "Y" | "yes")
+            }
+            None => false,
+        })
+    };
+    let (applied, carried) = carry::delete(&scope, name, force, &mut ask)?;
+    report::edit(ctx, name, &with_vault_note(applied, carried), write.dry_run);
     Ok(())
+}
+
+fn scope<'a>(ctx: &'a Context, files: &'a Store, write: &WriteArgs) -> carry::Scope<'a> {
+    carry::Scope {
+        store: files,
+        locations: &ctx.locations,
+        dry_run: write.dry_run,
+    }
+}
+
+/// The edit's report, with a line for the vault item that went along.
+fn with_vault_note(
+    mut applied: Applied<EditResult>,
+    carried: Option<carry::Carried>,
+) -> Applied<EditResult> {
+    let Some(c) = carried else {
+        return applied;
+    };
+    let store = c.store.name();
+    let note = match (&c.to, c.removed, c.kept_for.is_empty()) {
+        (_, _, false) => format!(
+            "The vault item `{}` stays in the {store} store: {} still take their keys from it.",
+            c.from,
+            c.kept_for.join(", ")
+        ),
+        (Some(to), _, _) if c.copied => format!(
+            "The key was copied in the {store} store to item `{to}`, for the copy alone."
+        ),
+        (Some(to), _, _) if c.from != *to => {
+            format!("The key went along in the {store} store: item `{}` is now `{to}`.", c.from)
+        }
+        (None, true, _) => format!("The key was deleted from the {store} store (item `{}`).", c.from),
+        (None, false, _) => format!(
+            "The key stays in the {store} store as item `{}`; `awsprof vault get {} --store {store}` prints it.",
+            c.from, c.from
+        ),
+        _ => return applied,
+    };
+    applied.value.notes.push(note);
+    applied
 }
 
 pub fn sso_session(ctx: &Context, cmd: SsoSessionCommand) -> Result<()> {

@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, cmd: VaultCommand) -> Result<()> {
             }
             let backup = applied.written.backup.as_ref().map(|m| m.id.clone());
             if ctx.json() {
-                let list: Vec<_> = moved.iter().map(|m| json!({"profile": m.profile, "item": m.item, "store": m.store.name(), "access_key_id": mask_key_id(&m.access_key_id), "keys_profile": m.split.then_some(&m.item), "scrubbed_backups": m.scrubbed})).collect();
+                let list: Vec<_> = moved.iter().map(|m| json!({"profile": m.profile, "item": m.item, "store": m.store.name(), "access_key_id": mask_key_id(&m.access_key_id), "keys_profile": m.split.then_some(&m.item), "scrubbed_backups": m.scrubbed, "item_kept_for": m.kept_for})).collect();
                 print_json(
                     &json!({"moved": list, "to_file": to_file, "dry_run": write.dry_run, "backup": backup, "diff": applied.diffs.join("")}),
                 );
@@ -59,8 +59,16 @@ pub fn run(ctx: &Context, cmd: VaultCommand) -> Result<()> {
                 out.push_str(&match (to_file, m.split) {
                     (false, false) => format!("[{}]: key {key} moved into the {store} store; the profile runs `vault get {}`\n", m.profile, m.item),
                     (false, true) => format!("[{}]: key {key} moved into the {store} store, through a profile of its own, [{}] (a profile may be its own source_profile only while it holds keys)\n", m.profile, m.item),
+                    (true, _) if m.leftover => format!("[{}]: {} held key {key} already; the item `{}` an interrupted move back left in the {store} store is removed\n", m.profile, ctx.locations.credentials.display(), m.item),
                     (true, _) => format!("[{}]: key {key} moved back into {} from the {store} store\n", m.profile, ctx.locations.credentials.display()),
                 });
+                if !m.kept_for.is_empty() {
+                    out.push_str(&format!(
+                        "  the item `{}` stays in the store: {} still take their keys from it\n",
+                        m.item,
+                        m.kept_for.join(", ")
+                    ));
+                }
             }
             if write.dry_run {
                 out.push_str(&applied.diffs.join(""));
@@ -102,8 +110,10 @@ fn list(ctx: &Context) -> Result<()> {
         let Some((item, store, false)) = vault_item_of(&files, name) else {
             continue;
         };
-        let kind = store.as_deref().and_then(StoreKind::parse);
-        let key = get(&item, kind)
+        let key = crate::vault::open_named(store.as_deref())
+            .and_then(|opened| opened.get(&item))
+            .map_err(Error::from)
+            .and_then(|key| key.ok_or_else(|| Error::Usage("no such item".into())))
             .map(|k| mask_key_id(&k.access_key_id))
             .unwrap_or_else(|e| format!("(missing: {e})"));
         let users = crate::edits::standing_on(&files, name);

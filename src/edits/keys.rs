@@ -65,7 +65,7 @@ pub fn store_key(
 
 /// A key is written only in the shape AWS issues it: whatever reaches the
 /// file is later exported to shells and other tools.
-fn check_key_shape(id: &str, secret: &str) -> Result<()> {
+pub fn check_key_shape(id: &str, secret: &str) -> Result<()> {
     use crate::profiles::keys::check_value;
     check_value(AWS_ACCESS_KEY_ID, id).map_err(Error::Usage)?;
     check_value(AWS_SECRET_ACCESS_KEY, secret).map_err(Error::Usage)
@@ -142,15 +142,19 @@ pub fn remove_keys(files: &mut ProfileFiles, profile: &str) -> Result<EditResult
 
 /// `key import`: the key into the credentials file, and `region` and
 /// `output` (when given) into the config file, as one edit.
+/// `key`: `(id, secret)`, or `None` when the key went elsewhere (the
+/// vault) and only the settings are written here.
 pub fn import_key(
     files: &mut ProfileFiles,
     profile: &str,
-    id: &str,
-    secret: &str,
+    key: Option<(&str, &str)>,
     force: bool,
     settings: &[(&str, &str)],
 ) -> Result<EditResult> {
-    let mut result = store_key(files, profile, id, secret, force)?;
+    let mut result = match key {
+        Some((id, secret)) => store_key(files, profile, id, secret, force)?,
+        None => EditResult::unchanged(format!("profile `{profile}` has these settings already")),
+    };
     for (key, value) in settings {
         let set = super::set(files, profile, key, value, Some(FileKind::Config))?;
         result.changes.extend(set.changes);

@@ -15,7 +15,7 @@ pub use add_role::{add_role, AddRole};
 pub use change::{
     check_result, resolve_warnings, set_everywhere, unset_everywhere, Action, Change, EditResult,
 };
-pub use keys::{holders, import_key, remove_keys, replace_key, store_key};
+pub use keys::{check_key_shape, holders, import_key, remove_keys, replace_key, store_key};
 pub use sections::{
     copy, delete, delete_sso_session, dependents, name_list, rename, rename_sso_session,
     standing_on,

@@ -258,7 +258,12 @@ fn copied_lines(
                 continue;
             };
             let through = doc.property_end(idx);
-            if without_keys && is_key_material(key) {
+            let vault_line = key.eq_ignore_ascii_case(keys::CREDENTIAL_PROCESS)
+                && line
+                    .value()
+                    .and_then(crate::profiles::command_line::vault_reference)
+                    .is_some();
+            if without_keys && (is_key_material(key) || vault_line) {
                 idx = through;
                 continue;
             }

@@ -4,8 +4,10 @@
 //! crash could leave half a change) and returns a plain result that a
 //! command prints.
 
+pub mod carry;
 pub mod iam;
 pub mod rotate;
+pub mod scrub;
 pub mod vault;
 
 use crate::error::Result;

@@ -438,20 +438,13 @@ pub fn rotate(rt: &Runtime, request: RotateRequest) -> Result<RotateOutcome> {
 
 /// The vault place and key of a profile whose keys are in the vault.
 fn vaulted(files: &ProfileFiles, profile: &str) -> Result<Option<(VaultPlace, StoredKey)>> {
-    let Some((item, store, _)) = crate::edits::vault_item_of(files, profile) else {
+    let Some(holder) = crate::operations::vault::holder_of(files, profile)? else {
         return Ok(None);
     };
-    let kind = store.as_deref().and_then(StoreKind::parse);
-    let opened = crate::vault::open(kind)?;
-    let Some(key) = opened.get(&item)? else {
-        return Err(Error::Usage(format!(
-            "profile `{profile}` takes its keys from vault item `{item}`, which the {} store does not hold",
-            opened.kind().name()
-        )));
-    };
+    let key = holder.key(profile)?;
     let place = VaultPlace {
-        item,
-        store: opened.kind(),
+        store: holder.store.kind(),
+        item: holder.item,
     };
     Ok(Some((place, key)))
 }

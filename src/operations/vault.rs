@@ -35,6 +35,12 @@ pub struct Moved {
     pub split: bool,
     /// The backups the secret was scrubbed from (into the vault only).
     pub scrubbed: Vec<String>,
+    /// Back to the file only: the profiles whose vault lines still name
+    /// the item, which is kept for them.
+    pub kept_for: Vec<String>,
+    /// Back to the file only: the file held the key already (an earlier
+    /// move back was cut short), and only the item was left to remove.
+    pub leftover: bool,
 }
 
 /// One transaction over the files for the profiles of `request`.
@@ -97,6 +103,8 @@ pub fn move_into_vault(request: &MoveRequest) -> Result<(Vec<Moved>, Applied<Vec
             access_key_id: plan.access_key_id,
             split: plan.split,
             scrubbed,
+            kept_for: Vec::new(),
+            leftover: false,
         });
     }
     Ok((moved, applied))
@@ -105,24 +113,133 @@ pub fn move_into_vault(request: &MoveRequest) -> Result<(Vec<Moved>, Applied<Vec
 /// Writes `key` as `item` and reads it back; an item that holds another
 /// key is not overwritten.
 fn store_checked(store: &dyn KeyStore, item: &str, key: &StoredKey) -> Result<()> {
-    match store.get(item)? {
-        Some(held) if held == *key => return Ok(()),
-        Some(held) => {
-            return Err(Error::Usage(format!(
-                "the {} store already holds another key ({}) as `{item}`; move that one back to a file first (`awsprof vault move --to-file`)",
-                store.kind().name(),
-                crate::secret::mask_key_id(&held.access_key_id)
-            )))
-        }
-        None => {}
+    if let Some(held) = store.get(item)?.filter(|held| held != key) {
+        return Err(Error::Usage(format!(
+            "the {} store already holds another key ({}) as `{item}`; move that one back to a file first (`awsprof vault move --to-file`)",
+            store.kind().name(),
+            crate::secret::mask_key_id(&held.access_key_id)
+        )));
     }
-    store.put_verified(item, key).map_err(|e| match e {
-        VaultError::Unavailable(why) => {
-            VaultError::Unavailable(format!("{why}; the credentials file was left as it is"))
+    put_key(store, item, key, true)
+        .map(drop)
+        .map_err(|e| match e {
+            Error::Vault(VaultError::Unavailable(why)) => Error::Vault(VaultError::Unavailable(
+                format!("{why}; the credentials file was left as it is"),
+            )),
+            other => other,
+        })
+}
+
+/// Where a profile's long-term keys are in the vault.
+pub struct Holder {
+    pub item: String,
+    /// The keys are in a `NAME-keys` profile of their own.
+    pub split: bool,
+    pub store: Box<dyn KeyStore>,
+}
+
+impl Holder {
+    /// The key the item holds; a missing item is an error that names it.
+    pub fn key(&self, profile: &str) -> Result<StoredKey> {
+        self.store.get(&self.item)?.ok_or_else(|| {
+            Error::Usage(format!(
+                "profile `{profile}` takes its keys from vault item `{}`, which the {} store does not hold",
+                self.item,
+                self.store.kind().name()
+            ))
+        })
+    }
+
+    /// Puts `key` into the item: see [`put_key`].
+    pub fn put(&self, key: &StoredKey, force: bool) -> Result<bool> {
+        put_key(self.store.as_ref(), &self.item, key, force)
+    }
+}
+
+/// The vault place of `profile`'s keys, when its keys are in the vault
+/// (its own vault line, or its split `NAME-keys` profile's).
+pub fn holder_of(files: &ProfileFiles, profile: &str) -> Result<Option<Holder>> {
+    let Some((item, store, split)) = vault_item_of(files, profile) else {
+        return Ok(None);
+    };
+    let store = crate::vault::open_named(store.as_deref())?;
+    Ok(Some(Holder { item, split, store }))
+}
+
+/// Writes `key` as `item` and reads it back; whether anything changed.
+/// An item that holds another key is replaced only with `force`.
+pub fn put_key(store: &dyn KeyStore, item: &str, key: &StoredKey, force: bool) -> Result<bool> {
+    match store.get(item)? {
+        Some(held) if held == *key => return Ok(false),
+        Some(held) if !force => return Err(held_another(store, item, &held)),
+        _ => {}
+    }
+    store.put_verified(item, key)?;
+    Ok(true)
+}
+
+/// A key written into a profile whose keys live in the vault.
+pub struct VaultWrite {
+    pub item: String,
+    pub store: StoreKind,
+    /// False when the item held this key already.
+    pub changed: bool,
+}
+
+impl VaultWrite {
+    /// What a command says of it, beside the file changes it reports.
+    pub fn note(&self, profile: &str, id: &str) -> String {
+        let (key, store, item) = (
+            crate::secret::mask_key_id(id),
+            self.store.name(),
+            &self.item,
+        );
+        match self.changed {
+            true => format!("[{profile}]: key {key} stored in the {store} store as `{item}`, where the profile's keys live (the credentials file holds none)"),
+            false => format!("[{profile}]: the {store} store holds key {key} as `{item}` already"),
         }
-        other => other,
-    })?;
-    Ok(())
+    }
+}
+
+/// For a command that writes a key into `profile` (key import, configure,
+/// iam create-user): when the profile's keys live in the vault the key
+/// goes there, never into the file, and the caller edits only the rest;
+/// `None` when the keys live in the file. Called inside the transaction,
+/// so that the profile is judged as the lock holds it.
+pub fn put_if_vaulted(
+    files: &ProfileFiles,
+    profile: &str,
+    key: &StoredKey,
+    force: bool,
+    dry_run: bool,
+) -> Result<Option<VaultWrite>> {
+    let Some(holder) = holder_of(files, profile)? else {
+        return Ok(None);
+    };
+    crate::edits::check_key_shape(&key.access_key_id, key.secret_access_key.expose())?;
+    let changed = match dry_run {
+        false => holder.put(key, force)?,
+        true => match holder.store.get(&holder.item)? {
+            Some(held) if held == *key => false,
+            Some(held) if !force => {
+                return Err(held_another(holder.store.as_ref(), &holder.item, &held))
+            }
+            _ => true,
+        },
+    };
+    Ok(Some(VaultWrite {
+        store: holder.store.kind(),
+        item: holder.item,
+        changed,
+    }))
+}
+
+fn held_another(store: &dyn KeyStore, item: &str, held: &StoredKey) -> Error {
+    Error::Usage(format!(
+        "the {} store already holds another key ({}) as `{item}`; pass --force to replace it",
+        store.kind().name(),
+        crate::secret::mask_key_id(&held.access_key_id)
+    ))
 }
 
 /// The keys of `names` back into the credentials file.
@@ -131,29 +248,28 @@ pub fn move_out_of_vault(request: &MoveRequest) -> Result<(Vec<Moved>, Applied<V
     let mut moving = Vec::new();
     for name in request.names {
         crate::edits::require_profile(&files, name)?;
-        let Some((item, store_name, split)) = vault_item_of(&files, name) else {
+        let Some(holder) = holder_of(&files, name)? else {
+            // A move back cut short after the file was written: the item
+            // is left over, and this run finishes the move.
+            if let Some((holder, key)) = leftover(&files, name, request.store)? {
+                moving.push((name.clone(), holder, key, true));
+                continue;
+            }
             return Err(Error::Usage(format!(
                 "profile `{name}` does not take its keys from awsprof's vault"
             )));
         };
-        let kind = store_name
-            .as_deref()
-            .and_then(StoreKind::parse)
-            .or(request.store);
-        let store = open(kind)?;
-        let Some(key) = store.get(&item)? else {
-            return Err(Error::Usage(format!(
-                "the {} store has no item `{item}` for profile `{name}`; nothing to move back",
-                store.kind().name()
-            )));
-        };
-        moving.push((name.clone(), item, split, store, key));
+        let key = holder.key(name)?;
+        moving.push((name.clone(), holder, key, false));
     }
     std::mem::forget(files);
     let applied = edit_files(request, |files| {
         moving
             .iter()
-            .map(|(name, _, _, _, key)| {
+            .map(|(name, _, key, finished)| {
+                if *finished {
+                    return Ok(EditResult::unchanged(format!("`{name}` holds its key")));
+                }
                 move_out(
                     files,
                     name,
@@ -165,20 +281,103 @@ pub fn move_out_of_vault(request: &MoveRequest) -> Result<(Vec<Moved>, Applied<V
     })?;
     crash_point("restored");
     let mut moved = Vec::new();
-    for (profile, item, split, store, key) in moving {
-        if !request.dry_run {
-            store.delete(&item)?;
-        }
+    // An item another profile's vault line still names stays in the store.
+    let after = ProfileFiles::load(request.locations)?;
+    for (profile, holder, key, leftover) in moving {
+        let naming = profiles_naming(&after, &holder.item);
+        let kept_for = if request.dry_run || !naming.is_empty() {
+            naming
+        } else {
+            holder.store.delete(&holder.item)?;
+            Vec::new()
+        };
         moved.push(Moved {
             profile,
-            item,
-            store: store.kind(),
+            item: holder.item,
+            store: holder.store.kind(),
             access_key_id: key.access_key_id,
-            split,
+            split: holder.split,
             scrubbed: Vec::new(),
+            kept_for,
+            leftover,
         });
     }
     Ok((moved, applied))
+}
+
+/// The item an interrupted move back left: `NAME` or `NAME-keys` in the
+/// store, holding the very key the profile holds in the file, named by
+/// no vault line.
+fn leftover(
+    files: &ProfileFiles,
+    name: &str,
+    store: Option<StoreKind>,
+) -> Result<Option<(Holder, StoredKey)>> {
+    let Ok(in_file) = crate::operations::rotate::static_keys(files, name) else {
+        return Ok(None);
+    };
+    let store = open(store)?;
+    for (item, split) in [(format!("{name}-keys"), true), (name.to_string(), false)] {
+        let Some(key) = store.get(&item)? else {
+            continue;
+        };
+        let same = key.access_key_id == in_file.access_key_id
+            && key.secret_access_key == in_file.secret_access_key;
+        if same && profiles_naming(files, &item).is_empty() {
+            return Ok(Some((Holder { item, split, store }, key)));
+        }
+    }
+    Ok(None)
+}
+
+/// The profiles whose own vault line hands out key `id`, each item read
+/// once; an item that cannot be read is passed over (lint names it).
+pub fn vault_holders(files: &ProfileFiles, id: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (name, _) in files.set.profiles.iter() {
+        let Some((item, store, false)) = vault_item_of(files, name) else {
+            continue;
+        };
+        let held = crate::vault::open_named(store.as_deref()).and_then(|s| s.get(&item));
+        if let Ok(Some(key)) = held {
+            if key.access_key_id == id {
+                found.push(name.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// A profile's long-term keys, from the vault when they live there, else
+/// from the file.
+pub fn long_term_keys(files: &ProfileFiles, profile: &str) -> Result<crate::aws::Creds> {
+    match holder_of(files, profile)? {
+        Some(holder) => {
+            let key = holder.key(profile)?;
+            Ok(crate::aws::Creds {
+                access_key_id: key.access_key_id,
+                secret_access_key: key.secret_access_key,
+                session_token: None,
+                expiration: None,
+            })
+        }
+        None => crate::operations::rotate::static_keys(files, profile),
+    }
+}
+
+/// The profiles whose vault line hands out `item`.
+pub fn profiles_naming(files: &ProfileFiles, item: &str) -> Vec<String> {
+    files
+        .set
+        .profiles
+        .iter()
+        .filter(|(_, p)| {
+            p.get(crate::profiles::keys::CREDENTIAL_PROCESS)
+                .and_then(crate::profiles::command_line::vault_reference)
+                .is_some_and(|vault| vault.item == item)
+        })
+        .map(|(name, _)| name.to_string())
+        .collect()
 }
 
 /// An item's keys, for `vault get` (the credential_process protocol).

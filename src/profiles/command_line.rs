@@ -139,6 +139,20 @@ mod tests {
     }
 
     #[test]
+    fn vault_lines_name_another_item_with_program_and_store_kept() {
+        let line = "'/opt/my tools/awsprof' vault get tanaka --store file";
+        assert_eq!(
+            vault_line_naming(line, "team/dev").as_deref(),
+            Some("'/opt/my tools/awsprof' vault get team/dev --store file")
+        );
+        assert_eq!(
+            vault_line_naming("awsprof vault get a", "b c").as_deref(),
+            Some("awsprof vault get 'b c'")
+        );
+        assert_eq!(vault_line_naming("awsprof credential-process a", "b"), None);
+    }
+
+    #[test]
     fn shell_syntax_is_found() {
         assert_eq!(shell_syntax("a && b").as_deref(), Some("&&"));
         assert_eq!(shell_syntax("echo $(id)").as_deref(), Some("$("));
@@ -247,6 +261,19 @@ pub fn vault_reference(command: &str) -> Option<VaultReference> {
         }
         _ => None,
     }
+}
+
+/// A vault line handing out `item` instead, each word quoted only where
+/// needed (so the program and store stay as written).
+pub fn vault_line_naming(command: &str, item: &str) -> Option<String> {
+    vault_reference(command)?;
+    let words = split(command).ok()?;
+    let line = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| quote(if i == 3 { item } else { w }))
+        .collect::<Vec<_>>();
+    Some(line.join(" "))
 }
 
 /// The profile an awsprof `credential_process` names, if it is one.

@@ -20,8 +20,10 @@ impl FileStore {
         }
     }
 
+    /// The item's file: an item is a profile name, which may hold `/`,
+    /// so `%` and `/` are escaped and every item stays one file in `dir`.
     fn path(&self, item: &str) -> PathBuf {
-        self.dir.join(format!("{item}.age"))
+        self.dir.join(format!("{}.age", file_name(item)))
     }
 
     fn passphrase(&self) -> Result<age::secrecy::SecretString, VaultError> {
@@ -39,6 +41,10 @@ impl FileStore {
                 ))
             })
     }
+}
+
+fn file_name(item: &str) -> String {
+    item.replace('%', "%25").replace('/', "%2F")
 }
 
 fn io(path: &std::path::Path, action: &'static str) -> impl Fn(std::io::Error) -> VaultError {
@@ -105,5 +111,24 @@ impl KeyStore for FileStore {
         }
         crate::store::remove_durably(&path).map_err(io(&path, "remove"))?;
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_item_is_one_file_in_the_store() {
+        let store = super::FileStore {
+            dir: "/state/vault".into(),
+        };
+        for (item, file) in [
+            ("tanaka", "/state/vault/tanaka.age"),
+            ("team/dev", "/state/vault/team%2Fdev.age"),
+            ("../../etc/x", "/state/vault/..%2F..%2Fetc%2Fx.age"),
+            ("..", "/state/vault/...age"),
+            ("a%2Fb", "/state/vault/a%252Fb.age"),
+        ] {
+            assert_eq!(store.path(item), std::path::PathBuf::from(file), "{item}");
+        }
     }
 }

@@ -119,6 +119,22 @@ pub trait KeyStore {
     }
 }
 
+/// The store a vault line names (`--store os|file`), else the default:
+/// the name is read back from a file, so an unknown one is an error, not
+/// a quiet fall back to another store.
+pub fn open_named(name: Option<&str>) -> Result<Box<dyn KeyStore>, VaultError> {
+    let kind = name
+        .map(|name| {
+            StoreKind::parse(name).ok_or_else(|| {
+                VaultError::Corrupt(format!(
+                    "vault store `{name}`: not a store; use os (the OS secret store) or file (an encrypted file)"
+                ))
+            })
+        })
+        .transpose()?;
+    open(kind)
+}
+
 /// The store `kind` names, or with none given the one `AWSPROF_VAULT_STORE`
 /// names, else the OS store when one answers. Never plaintext.
 pub fn open(kind: Option<StoreKind>) -> Result<Box<dyn KeyStore>, VaultError> {

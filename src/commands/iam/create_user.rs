@@ -39,15 +39,16 @@ pub fn run(ctx: &Context, args: CreateUserArgs) -> Result<()> {
         return Ok(());
     };
     let backup = done.backup.as_deref();
-    let fields = json!({"user": user, "arn": done.user_arn, "profile": profile, "access_key_id": key_id, "backup": backup});
+    let fields = json!({"user": user, "arn": done.user_arn, "profile": profile, "access_key_id": key_id, "backup": backup, "vault": done.stored_in_vault});
     let arn = done.user_arn.as_deref().unwrap_or("?");
-    let lines = [
-        format!(
+    let written = match &done.stored_in_vault {
+        Some(vault) => format!("User {user} ({arn}): {vault}"),
+        None => format!(
             "User {user} ({arn}): access key {} written to [{profile}] in {credentials}",
             mask_key_id(key_id)
         ),
-        backup_line(backup).trim_end().to_string(),
-    ];
+    };
+    let lines = [written, backup_line(backup).trim_end().to_string()];
     report(ctx, &done.steps, fields, &lines);
     Ok(())
 }

@@ -5,7 +5,9 @@ use crate::cli::WriteArgs;
 use crate::commands::{apply, report, Context};
 use crate::edits;
 use crate::error::{Error, Result};
+use crate::operations::vault::put_if_vaulted;
 use crate::profiles::keys::{check_value, OUTPUT, REGION};
+use crate::vault::StoredKey;
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -33,15 +35,27 @@ pub fn run(
             e.line, e.message
         ))
     })?;
+    let stored = StoredKey {
+        access_key_id: key.access_key_id.clone(),
+        secret_access_key: key.secret_access_key.clone(),
+    };
     let applied = apply(ctx, write.dry_run, Some(&[profile]), |files| {
-        edits::import_key(
-            files,
-            profile,
-            &key.access_key_id,
-            key.secret_access_key.expose(),
-            force,
-            &settings,
-        )
+        // A profile whose keys live in the vault gets the key there.
+        let vaulted = put_if_vaulted(files, profile, &stored, force, write.dry_run)?;
+        let in_file = vaulted
+            .is_none()
+            .then(|| (key.access_key_id.as_str(), key.secret_access_key.expose()));
+        let mut result = edits::import_key(files, profile, in_file, force, &settings)?;
+        if let Some(vaulted) = vaulted {
+            let note = vaulted.note(profile, &key.access_key_id);
+            if vaulted.changed {
+                result.unchanged_because = None;
+                result.notes.push(note);
+            } else if result.changes.is_empty() {
+                result.unchanged_because = Some(note);
+            }
+        }
+        Ok(result)
     })?;
     report::edit(ctx, profile, &applied, write.dry_run);
     Ok(())

@@ -1,13 +1,14 @@
 //! `awsprof key list [NAME] [--max-age DAYS]`: the IAM user's keys behind
 //! a profile, their age and last use, and which profiles hold each.
 
-use super::{admin_caller, admin_hint, static_keys, user_of};
+use super::{admin_caller, admin_hint, user_of};
 use crate::aws::iam::Iam;
 use crate::aws::resolve_settings;
 use crate::cli::AwsArgs;
 use crate::commands::{print_json, runtime, selected_profile, Context};
 use crate::edits::holders;
 use crate::error::{exit, Error, Result};
+use crate::operations::vault::{long_term_keys, vault_holders};
 use crate::secret::mask_key_id;
 use serde_json::json;
 use std::time::SystemTime;
@@ -39,7 +40,7 @@ pub fn run(
 ) -> Result<i32> {
     let profile = selected_profile(name);
     let files = ctx.load()?;
-    let creds = static_keys(&files, &profile)?;
+    let creds = long_term_keys(&files, &profile)?;
     let admin = admin_caller(ctx, admin, args)?;
     let settings = resolve_settings(&args.into(), &files.set, &profile);
     crate::aws::cache::check_dir(&settings)?;
@@ -67,7 +68,9 @@ pub fn run(
         .iter()
         .map(|(key, used)| {
             let days = age(key.created);
-            (key, used, days, holders(&files, &key.id), too_old(days))
+            let mut held = holders(&files, &key.id);
+            held.extend(vault_holders(&files, &key.id));
+            (key, used, days, held, too_old(days))
         })
         .collect();
     let failing = rows.iter().any(|r| r.4);

@@ -8,7 +8,7 @@ use super::Context;
 use crate::aws::Creds;
 use crate::cli::{AwsArgs, KeyCommand};
 use crate::error::Result;
-pub use crate::operations::rotate::{admin_hint, static_keys, user_of};
+pub use crate::operations::rotate::{admin_hint, user_of};
 
 pub fn run(ctx: &Context, cmd: KeyCommand) -> Result<i32> {
     match cmd {

@@ -5,13 +5,15 @@
 use super::{Admin, Status, Steps};
 use crate::aws::iam::NewKey;
 use crate::aws::policy::check_iam_name;
-use crate::edits::{check_profile_name, store_key};
+use crate::edits::{check_profile_name, store_key, EditResult};
 use crate::error::{Error, Result};
 use crate::operations::apply;
+use crate::operations::vault::put_if_vaulted;
 use crate::profiles::keys::AWS_ACCESS_KEY_ID;
 use crate::profiles::{Locations, ProfileFiles};
 use crate::secret::mask_key_id;
 use crate::store::{Journal, Store};
+use crate::vault::StoredKey;
 use serde_json::json;
 
 pub struct CreateUserRequest {
@@ -30,6 +32,8 @@ pub struct CreateUserOutcome {
     pub key_id: Option<String>,
     /// The backup taken before the profile was written.
     pub backup: Option<String>,
+    /// Where the key went when the profile's keys live in the vault.
+    pub stored_in_vault: Option<String>,
 }
 
 impl CreateUserRequest {
@@ -39,15 +43,19 @@ impl CreateUserRequest {
         check_iam_name(&self.user, "user").map_err(Error::Usage)?;
         check_profile_name(&self.profile)?;
         let files = ProfileFiles::load(locations)?;
-        let held = files
-            .set
-            .profile(&self.profile)
-            .and_then(|p| p.get(AWS_ACCESS_KEY_ID));
+        let held = match crate::operations::vault::holder_of(&files, &self.profile)? {
+            Some(holder) => holder.store.get(&holder.item)?.map(|key| key.access_key_id),
+            None => files
+                .set
+                .profile(&self.profile)
+                .and_then(|p| p.get(AWS_ACCESS_KEY_ID))
+                .map(String::from),
+        };
         match held {
             Some(held) if !self.force => Err(Error::Usage(format!(
                 "profile `{}` already holds access key {}; pass --force to replace it, or --into-profile NAME",
                 self.profile,
-                mask_key_id(held)
+                mask_key_id(&held)
             ))),
             _ => Ok(()),
         }
@@ -118,6 +126,7 @@ pub async fn create_user_into_profile(
             user_arn,
             key_id: None,
             backup: None,
+            stored_in_vault: None,
         });
     };
     // The secret exists only in memory now: recorded before the write, in
@@ -127,8 +136,20 @@ pub async fn create_user_into_profile(
     let access_key = json!({"UserName": request.user, "AccessKeyId": key.id, "SecretAccessKey": key.secret.expose(), "Status": "Active"});
     let kept = journal.write(&entry, &json!({ "AccessKey": access_key }))?;
     let profile = request.profile.as_str();
+    let stored = StoredKey {
+        access_key_id: key.id.clone(),
+        secret_access_key: key.secret.clone(),
+    };
     let applied = apply(store, locations, false, Some(&[profile]), |files| {
-        store_key(files, profile, &key.id, key.secret.expose(), request.force)
+        match put_if_vaulted(files, profile, &stored, request.force, false)? {
+            Some(vaulted) => {
+                let mut result = EditResult::unchanged(String::new());
+                result.unchanged_because = None;
+                result.notes.push(vaulted.note(profile, &key.id));
+                Ok(result)
+            }
+            None => store_key(files, profile, &key.id, key.secret.expose(), request.force),
+        }
     })
     .inspect_err(|_| {
         // The error keeps its own type (and so its exit code); where the
@@ -146,5 +167,6 @@ pub async fn create_user_into_profile(
         user_arn,
         key_id: Some(key.id),
         backup: applied.written.backup.map(|m| m.id),
+        stored_in_vault: applied.value.notes.into_iter().next(),
     })
 }

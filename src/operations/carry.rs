@@ -1,0 +1,255 @@
+//! `profile rename | copy | delete` on a profile whose keys live in the
+//! vault: the item goes with the profile. Rename and copy write the key
+//! under its new item name and read it back before the files name it
+//! (a crash leaves the key in at least the old item, and a run again
+//! finishes); the old item goes only once no vault line names it.
+
+use super::vault::{holder_of, profiles_naming, put_key, Holder};
+use crate::edits::{self, EditResult};
+use crate::error::{Error, Result};
+use crate::operations::{apply, crash_point, Applied};
+use crate::profiles::command_line::vault_line_naming;
+use crate::profiles::keys::CREDENTIAL_PROCESS;
+use crate::profiles::{FileKind, Locations, ProfileFiles};
+use crate::store::Store;
+use crate::vault::{KeyStore, StoreKind};
+
+pub struct Scope<'a> {
+    pub store: &'a Store,
+    pub locations: &'a Locations,
+    pub dry_run: bool,
+}
+
+impl Scope<'_> {
+    fn apply(
+        &self,
+        edit: impl FnMut(&mut ProfileFiles) -> Result<EditResult>,
+    ) -> Result<Applied<EditResult>> {
+        apply(self.store, self.locations, self.dry_run, None, edit)
+    }
+}
+
+/// A vault item that went with a profile.
+pub struct Carried {
+    pub store: StoreKind,
+    pub from: String,
+    /// `None`: the item was left where it is (delete only).
+    pub to: Option<String>,
+    /// The item was copied (for `profile copy`), not moved.
+    pub copied: bool,
+    /// The old item was removed from the store.
+    pub removed: bool,
+    /// Profiles whose vault lines still name the old item, so it stays.
+    pub kept_for: Vec<String>,
+}
+
+/// The profile that holds the vault line, and the item it should name
+/// once `profile` is called `new`: the profile itself, or its split
+/// `NAME-keys` profile (renamed along when `NEW-keys` is free).
+struct Plan {
+    holder: Holder,
+    line_profile: String,
+    new_line_profile: String,
+    new_item: String,
+}
+
+fn plan(files: &ProfileFiles, profile: &str, new: &str) -> Result<Option<Plan>> {
+    let Some(holder) = holder_of(files, profile)? else {
+        return Ok(None);
+    };
+    let (line_profile, new_line_profile) = match holder.split {
+        false => (profile.to_string(), new.to_string()),
+        true => (format!("{profile}-keys"), format!("{new}-keys")),
+    };
+    // Items awsprof did not name after their profile are left as named.
+    if holder.item != line_profile
+        || (holder.split && files.set.profile(&new_line_profile).is_some())
+    {
+        return Ok(None);
+    }
+    Ok(Some(Plan {
+        holder,
+        line_profile,
+        new_item: new_line_profile.clone(),
+        new_line_profile,
+    }))
+}
+
+/// Writes the key under its new item, read back, before any file names it.
+fn copy_item(plan: &Plan, profile: &str, dry_run: bool) -> Result<()> {
+    let (store, item) = (plan.holder.store.as_ref(), &plan.new_item);
+    let key = plan.holder.key(profile)?;
+    if let Some(other) = store.get(item)?.filter(|held| *held != key) {
+        return Err(Error::Usage(format!(
+            "the {} store already holds another key ({}) as `{item}`, the item `{profile}`'s key would move to; `awsprof vault list` shows which profile uses it",
+            store.kind().name(),
+            crate::secret::mask_key_id(&other.access_key_id)
+        )));
+    }
+    if !dry_run {
+        put_key(store, item, &key, true)?;
+        crash_point("carried");
+    }
+    Ok(())
+}
+
+/// Points `profile`'s vault line at `item`.
+fn repoint_line(files: &mut ProfileFiles, profile: &str, item: &str) -> Result<EditResult> {
+    let line = files
+        .set
+        .profile(profile)
+        .and_then(|p| p.get(CREDENTIAL_PROCESS))
+        .and_then(|line| vault_line_naming(line, item));
+    let Some(line) = line else {
+        return Ok(EditResult::default());
+    };
+    let changes =
+        edits::set_everywhere(files, profile, CREDENTIAL_PROCESS, &line, FileKind::Config);
+    files.reparse()?;
+    Ok(EditResult::changed(changes, Vec::new()))
+}
+
+/// Removes `item` once no vault line names it.
+fn retire(store: &dyn KeyStore, files: &Scope, item: &str) -> Result<(bool, Vec<String>)> {
+    if files.dry_run {
+        return Ok((false, Vec::new()));
+    }
+    let after = ProfileFiles::load(files.locations)?;
+    let naming = profiles_naming(&after, item);
+    std::mem::forget(after);
+    if !naming.is_empty() {
+        return Ok((false, naming));
+    }
+    Ok((store.delete(item)?, Vec::new()))
+}
+
+fn merge(into: &mut EditResult, more: EditResult) {
+    into.changes.extend(more.changes);
+    into.warnings.extend(more.warnings);
+    into.notes.extend(more.notes);
+}
+
+pub fn rename(
+    files: &Scope,
+    old: &str,
+    new: &str,
+) -> Result<(Applied<EditResult>, Option<Carried>)> {
+    edits::check_profile_name(new)?;
+    let loaded = ProfileFiles::load(files.locations)?;
+    let plan = plan(&loaded, old, new)?;
+    std::mem::forget(loaded);
+    if let Some(plan) = &plan {
+        copy_item(plan, old, files.dry_run)?;
+    }
+    let applied = files.apply(|edited| {
+        let mut result = edits::rename(edited, old, new)?;
+        if let Some(plan) = plan.as_ref().filter(|p| p.holder.split) {
+            merge(
+                &mut result,
+                edits::rename(edited, &plan.line_profile, &plan.new_line_profile)?,
+            );
+        }
+        if let Some(plan) = &plan {
+            merge(
+                &mut result,
+                repoint_line(edited, &plan.new_line_profile, &plan.new_item)?,
+            );
+        }
+        Ok(result)
+    })?;
+    let carried = match plan {
+        Some(plan) => {
+            let store = plan.holder.store.as_ref();
+            let (removed, kept_for) = retire(store, files, &plan.holder.item)?;
+            Some(Carried {
+                store: store.kind(),
+                from: plan.holder.item.clone(),
+                to: Some(plan.new_item),
+                copied: false,
+                removed,
+                kept_for,
+            })
+        }
+        None => None,
+    };
+    Ok((applied, carried))
+}
+
+/// A copy with its keys gets a copy of the item under its own name, so
+/// that moving either profile's keys back to the file leaves the other
+/// working; a copy `--without-keys` gets no vault line at all.
+pub fn copy(
+    files: &Scope,
+    src: &str,
+    dst: &str,
+    without_keys: bool,
+) -> Result<(Applied<EditResult>, Option<Carried>)> {
+    edits::check_profile_name(dst)?;
+    let loaded = ProfileFiles::load(files.locations)?;
+    let plan = match without_keys {
+        true => None,
+        false => plan(&loaded, src, dst)?.filter(|p| !p.holder.split),
+    };
+    std::mem::forget(loaded);
+    if let Some(plan) = &plan {
+        copy_item(plan, src, files.dry_run)?;
+    }
+    let applied = files.apply(|edited| {
+        let mut result = edits::copy(edited, src, dst, without_keys)?;
+        if let Some(plan) = &plan {
+            merge(&mut result, repoint_line(edited, dst, &plan.new_item)?);
+        }
+        Ok(result)
+    })?;
+    let carried = plan.map(|plan| Carried {
+        store: plan.holder.store.kind(),
+        from: plan.holder.item,
+        to: Some(plan.new_item),
+        copied: true,
+        removed: false,
+        kept_for: Vec::new(),
+    });
+    Ok((applied, carried))
+}
+
+/// Deletes the profile; its vault item (when no other vault line names
+/// it) is removed only when `remove_item` says so once it is known
+/// which key would go: the caller asks the user.
+pub fn delete(
+    files: &Scope,
+    name: &str,
+    force: bool,
+    remove_item: &mut dyn FnMut(&str, StoreKind, &str) -> Result<bool>,
+) -> Result<(Applied<EditResult>, Option<Carried>)> {
+    let loaded = ProfileFiles::load(files.locations)?;
+    let holder = holder_of(&loaded, name)?.filter(|h| !h.split);
+    std::mem::forget(loaded);
+    let applied = files.apply(|edited| edits::delete(edited, name, force))?;
+    let Some(holder) = holder else {
+        return Ok((applied, None));
+    };
+    let store = holder.store.as_ref();
+    let (mut removed, mut kept_for) = (false, Vec::new());
+    if !files.dry_run {
+        let after = ProfileFiles::load(files.locations)?;
+        kept_for = profiles_naming(&after, &holder.item);
+        std::mem::forget(after);
+        let key = store.get(&holder.item)?;
+        if let Some(key) = key.filter(|_| kept_for.is_empty()) {
+            if remove_item(&holder.item, store.kind(), &key.access_key_id)? {
+                removed = store.delete(&holder.item)?;
+            }
+        }
+    }
+    Ok((
+        applied,
+        Some(Carried {
+            store: store.kind(),
+            from: holder.item.clone(),
+            to: None,
+            copied: false,
+            removed,
+            kept_for,
+        }),
+    ))
+}
