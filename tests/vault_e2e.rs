@@ -419,6 +419,36 @@ fn key_rotate_on_a_vaulted_profile_writes_the_new_key_into_the_vault() {
         whoami.stdout.contains("assumed-role/toy-role"),
         "{whoami:#?}"
     );
+
+    // iam create-user into a vaulted profile: the new key goes into its
+    // item; one holding another key is refused before any IAM call.
+    let with_bob = format!(
+        "{}\n[bob]\naws_access_key_id = {KEY_1}\naws_secret_access_key = {SECRET_1}\n",
+        sb.read_credentials()
+    );
+    sb.write_credentials(&with_bob);
+    let moved = run(file_store(), &["vault", "move", "bob", "--store", "file"]);
+    assert_eq!(moved.code, 0, "{moved:#?}");
+    let refused = run(
+        file_store(),
+        &["iam", "create-user", "bob", "--admin", "admin"],
+    );
+    assert_eq!(refused.code, 2, "{refused:#?}");
+    assert!(refused.stderr.contains("--force"), "{refused:#?}");
+    let created = run(
+        file_store(),
+        &["iam", "create-user", "bob", "--admin", "admin", "--force"],
+    );
+    assert_eq!(created.code, 0, "{created:#?}");
+    assert!(
+        created.stdout.contains("stored in the file store as `bob`"),
+        "{created:#?}"
+    );
+    let keys = world.access_keys("bob");
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let held = item_key(&sb, "bob").expect("the item holds the key");
+    assert_eq!(held.0, keys[0].0);
+    assert!(!sb.read_credentials().contains(&held.1));
 }
 
 const KEY_1: &str = "AKIAIOSFODNN7EXAMPL1";
