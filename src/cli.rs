@@ -210,6 +210,33 @@ pub enum VaultCommand {
     },
     /// The profiles whose keys are in the vault: store, item, key id (masked) and the profiles that stand on them.
     List,
+    /// Ask the encrypted file store's passphrase once and keep its key for this login session (in $XDG_RUNTIME_DIR), so that each use need not ask.
+    Unlock {
+        /// How long the unlock lasts: 30m, 12h, 1d (at most 7d).
+        #[arg(long = "for", value_name = "DURATION", default_value = "12h", value_parser = unlock_duration)]
+        lasting: std::time::Duration,
+    },
+    /// Forget the file store's unlock now: the passphrase is asked again on the next use.
+    Lock,
+}
+
+/// `30m`, `12h`, `1d`: at least a minute, at most a week.
+fn unlock_duration(value: &str) -> Result<std::time::Duration, String> {
+    let split = value.len().saturating_sub(1);
+    let (number, unit) = value.split_at(split);
+    let seconds = match unit {
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => return Err("give a number and a unit: 30m, 12h or 1d".into()),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| "give a number and a unit: 30m, 12h or 1d".to_string())?;
+    match n.checked_mul(seconds) {
+        Some(s) if (60..=7 * 86400).contains(&s) => Ok(std::time::Duration::from_secs(s)),
+        _ => Err("an unlock lasts between 1m and 7d".into()),
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -717,3 +717,75 @@ fn backup_scrub_takes_a_profiles_secrets_out_of_every_backup() {
     assert!(refused.stderr.contains("scrubbed"), "{refused:#?}");
     assert!(sb.read_credentials().contains(SECRET_2));
 }
+
+#[test]
+fn vault_unlock_keeps_the_file_stores_key_for_the_session_and_no_longer() {
+    let sb = Sandbox::new(
+        "",
+        &format!("[dev]\naws_access_key_id = {KEY_1}\naws_secret_access_key = {SECRET_1}\n"),
+    );
+    let runtime = sb.dir.path().join("run");
+    std::fs::create_dir(&runtime).unwrap();
+    // setsid: no terminal to ask a passphrase on.
+    let awsprof = |passphrase: Option<&str>, args: &[&str]| {
+        let mut cmd = command(&sb, "setsid", None);
+        cmd.env("AWSPROF_VAULT_STORE", "file")
+            .env("XDG_RUNTIME_DIR", &runtime);
+        if let Some(p) = passphrase {
+            cmd.env("AWSPROF_VAULT_PASSPHRASE", p);
+        }
+        run(cmd, &[&[AWSPROF], args].concat())
+    };
+    assert_eq!(awsprof(Some(PASSPHRASE), &["vault", "move", "dev"]).code, 0);
+    let locked = awsprof(None, &["credential-process", "dev"]);
+    assert_ne!(locked.code, 0, "{locked:#?}");
+    assert!(
+        locked.stderr.contains("AWSPROF_VAULT_PASSPHRASE"),
+        "{locked:#?}"
+    );
+
+    let wrong = awsprof(Some("not it"), &["vault", "unlock"]);
+    assert_eq!(wrong.code, 4, "{wrong:#?}");
+    assert!(files_under(&runtime).is_empty(), "nothing kept: {wrong:#?}");
+    let unlocked = awsprof(Some(PASSPHRASE), &["vault", "unlock", "--for", "1h"]);
+    assert_eq!(unlocked.code, 0, "{unlocked:#?}");
+    let kept = files_under(&runtime);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        (mode(&kept[0]), mode(kept[0].parent().unwrap())),
+        (0o600, 0o700)
+    );
+    assert!(!std::fs::read_to_string(&kept[0])
+        .unwrap()
+        .contains(SECRET_1));
+
+    // No passphrase now, through awsprof's chain and through the vault line.
+    let served = awsprof(None, &["credential-process", "dev"]);
+    assert_eq!(served.code, 0, "{served:#?}");
+    assert!(served.stdout.contains(KEY_1), "{served:#?}");
+    assert_eq!(item_key(&sb, "dev").map(|k| k.0), Some(KEY_1.to_string()));
+
+    // An unlock others could read is not believed (exit 2), nor one whose
+    // time is up (removed; the passphrase is asked again).
+    std::fs::set_permissions(&kept[0], std::fs::Permissions::from_mode(0o644)).unwrap();
+    let shared = awsprof(None, &["vault", "get", "dev"]);
+    assert_eq!(shared.code, 2, "{shared:#?}");
+    assert!(shared.stderr.contains("does not believe"), "{shared:#?}");
+    std::fs::set_permissions(&kept[0], std::fs::Permissions::from_mode(0o600)).unwrap();
+    let text = std::fs::read_to_string(&kept[0]).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["expires"] = "2020-01-01T00:00:00Z".into();
+    std::fs::write(&kept[0], v.to_string()).unwrap();
+    let expired = awsprof(None, &["credential-process", "dev"]);
+    assert_ne!(expired.code, 0, "{expired:#?}");
+    assert!(!kept[0].exists(), "the expired unlock is removed");
+
+    assert_eq!(awsprof(Some(PASSPHRASE), &["vault", "unlock"]).code, 0);
+    assert_eq!(awsprof(None, &["credential-process", "dev"]).code, 0);
+    let lock = awsprof(None, &["vault", "lock"]);
+    assert_eq!(lock.code, 0, "{lock:#?}");
+    assert!(files_under(&runtime).is_empty());
+    assert_ne!(awsprof(None, &["credential-process", "dev"]).code, 0);
+}

@@ -97,6 +97,26 @@ pub fn run(ctx: &Context, cmd: VaultCommand) -> Result<()> {
             export::print(&creds, Format::Process, &item)
         }
         VaultCommand::List => list(ctx),
+        VaultCommand::Unlock { lasting } => {
+            let (path, until) = crate::vault::FileStore::locate().unlock(lasting)?;
+            let until = crate::isotime::format(until);
+            match ctx.json() {
+                true => print_json(&json!({"unlocked_until": until, "kept_in": path.display().to_string()})),
+                false => crate::outln!("The file store is unlocked until {until} (its key is kept in {}, 0600; `awsprof vault lock` forgets it now).", path.display()),
+            }
+            Ok(())
+        }
+        VaultCommand::Lock => {
+            let was = crate::vault::FileStore::locate().lock()?;
+            match ctx.json() {
+                true => print_json(&json!({"was_unlocked": was})),
+                false if was => crate::outln!(
+                    "The file store is locked: its passphrase is asked on the next use."
+                ),
+                false => crate::outln!("The file store was not unlocked."),
+            }
+            Ok(())
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod file;
 mod os;
+mod unlock;
 
 pub use file::FileStore;
 pub use os::OsStore;
