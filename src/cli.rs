@@ -218,6 +218,17 @@ pub enum VaultCommand {
     },
     /// Forget the file store's unlock now: the passphrase is asked again on the next use.
     Lock,
+    /// Delete an item from the store (refused while a profile's vault line names it, unless --force).
+    Delete {
+        /// The vault item, as `vault list` or a kept item's message names it.
+        item: String,
+        /// The store the item is in (default: $AWSPROF_VAULT_STORE, else the OS store).
+        #[arg(long, value_enum)]
+        store: Option<VaultStore>,
+        /// Delete it even though profiles name it (they are listed, and stop resolving).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// `30m`, `12h`, `1d`: at least a minute, at most a week.

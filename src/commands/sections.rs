@@ -92,7 +92,7 @@ fn with_vault_note(
         }
         (None, true, _) => format!("The key was deleted from the {store} store (item `{}`).", c.from),
         (None, false, _) => format!(
-            "The key stays in the {store} store as item `{}`; `awsprof vault get {} --store {store}` prints it.",
+            "The key stays in the {store} store as item `{}`; `awsprof vault delete {} --store {store}` deletes it.",
             c.from, c.from
         ),
         _ => return applied,

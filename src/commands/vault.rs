@@ -6,7 +6,7 @@ use crate::cli::{VaultCommand, VaultStore};
 use crate::edits::vault_item_of;
 use crate::error::{Error, Result};
 use crate::export::Format;
-use crate::operations::vault::{get, move_into_vault, move_out_of_vault, MoveRequest};
+use crate::operations::vault::{delete_item, get, move_into_vault, move_out_of_vault, MoveRequest};
 use crate::secret::mask_key_id;
 use crate::vault::StoreKind;
 use serde_json::json;
@@ -103,6 +103,21 @@ pub fn run(ctx: &Context, cmd: VaultCommand) -> Result<()> {
             match ctx.json() {
                 true => print_json(&json!({"unlocked_until": until, "kept_in": path.display().to_string()})),
                 false => crate::outln!("The file store is unlocked until {until} (its key is kept in {}, 0600; `awsprof vault lock` forgets it now).", path.display()),
+            }
+            Ok(())
+        }
+        VaultCommand::Delete { item, store, force } => {
+            let files = ctx.load()?;
+            let (deleted, naming) = delete_item(&files, &item, kind(store), force)?;
+            if ctx.json() {
+                print_json(&json!({"item": item, "deleted": deleted, "named_by": naming}));
+            } else if deleted {
+                crate::outln!("Deleted `{item}` from the store (the key stays active in IAM until you deactivate it).");
+                if !naming.is_empty() {
+                    crate::errln!("awsprof: warning: {} no longer resolve", naming.join(", "));
+                }
+            } else {
+                crate::outln!("The store holds no item `{item}`; nothing to delete.");
             }
             Ok(())
         }

@@ -380,6 +380,25 @@ pub fn profiles_naming(files: &ProfileFiles, item: &str) -> Vec<String> {
         .collect()
 }
 
+/// `vault delete`: the item out of the store; refused while a vault line
+/// names it unless `force`. Whether there was one, and who named it.
+pub fn delete_item(
+    files: &ProfileFiles,
+    item: &str,
+    store: Option<StoreKind>,
+    force: bool,
+) -> Result<(bool, Vec<String>)> {
+    let naming = profiles_naming(files, item);
+    if !naming.is_empty() && !force {
+        return Err(Error::Usage(format!(
+            "profiles {} take their keys from `{item}`; move them back first (`awsprof vault move NAME --to-file`), or pass --force",
+            naming.join(", ")
+        )));
+    }
+    let store = open(store)?;
+    Ok((store.delete(item)?, naming))
+}
+
 /// An item's keys, for `vault get` (the credential_process protocol).
 pub fn get(item: &str, store: Option<StoreKind>) -> Result<StoredKey> {
     let store = open(store)?;
