@@ -22,8 +22,10 @@ if [ $quick = 1 ]; then
 else
   profile_flag=(--release); bin="$repo/target/release/awsprof"; runs=(--warmup 3 --min-runs 20)
 fi
-cargo build --quiet "${profile_flag[@]}" --bin awsprof --example generate_profiles
+cargo build --quiet "${profile_flag[@]}" --bin awsprof --example generate_profiles --example floor
 generator="$repo/target/$([ $quick = 1 ] && echo debug || echo release)/examples/generate_profiles"
+# The least a program must do for each job, timed in the same run.
+floor="$repo/target/$([ $quick = 1 ] && echo debug || echo release)/examples/floor"
 
 # shellcheck source=../tests/support/moto.sh
 . tests/support/moto.sh
@@ -46,14 +48,33 @@ export AWS_CONFIG_FILE="$cfg" AWS_SHARED_CREDENTIALS_FILE="$creds"
 bench() { # title, then hyperfine arguments
   local title=$1; shift
   echo "### $title" >> "$results"
-  hyperfine "${runs[@]}" --style basic --export-markdown "$work/part.md" "$@"
+  hyperfine "${runs[@]}" --style basic --export-markdown "$work/part.md" --export-json "$work/part.json" "$@"
   cat "$work/part.md" >> "$results"; echo >> "$results"
+  ratios "$work/part.json" >> "$results"
+}
+
+# Each command's median as a ratio to the run's floor (the command named
+# "floor: ..."), when the run has one.
+ratios() {
+  python3 - "$1" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+floors = [r for r in results if r["command"].startswith("floor:")]
+if floors:
+    floor = floors[0]["median"]
+    print("| command | median | ratio to the floor |")
+    print("| --- | --- | --- |")
+    for r in results:
+        print("| %s | %.2f ms | %.2fx |" % (r["command"], r["median"] * 1000, r["median"] / floor))
+    print()
+PY
 }
 
 cp "$work/in/credentials-10000" "$creds"
 for n in 1000 10000; do
   cp "$work/in/config-$n" "$cfg"
-  bench "profile list, $n-profile config + 10,000-profile credentials" -n "list-$n" "$bin profile list"
+  bench "profile list, $n-profile config + 10,000-profile credentials" -N -n "list-$n" "$bin profile list" \
+    -n "floor: read both files" "$floor read $cfg $creds"
 done
 
 cp "$work/in/config-10000" "$cfg"
@@ -67,8 +88,9 @@ bench "completion: Tab after \`awsprof exec p99\` and after \`awsprof exec \` (1
 # sync: the edit's own fsyncs should not pay for flushing the copy the
 # benchmark just made.
 reset="cp $work/in/config-10000 $cfg; rm -rf $work/backups; sync"
-bench "profile add-role on the 10,000-profile config: first vs last profile" \
-  --prepare "$reset" \
+bench "profile add-role on the 10,000-profile config: first vs last profile, and the edit's floor" \
+  -N --prepare "bash -c '$reset'" \
+  -n "floor: read, write a changed copy, fsync, rename, fsync the directory" "$floor edit $cfg" \
   -n "add-role first (p2)" "$bin profile add-role p2 --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config" \
   -n "add-role last (p9998)" "$bin profile add-role p9998 --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config"
 
@@ -79,7 +101,14 @@ bench "the same edit: aws configure set vs awsprof add-role (10,000-profile conf
 
 cp "$work/in/config-chain-50" "$cfg"
 printf '[base]\naws_access_key_id = AKIABASE000000000000\naws_secret_access_key = base\n' > "$creds"
-bench "profile resolve, 50-hop chain (whole process)" -n "resolve 50 hops" "$bin profile resolve hop50"
+bench "profile resolve, 50-hop chain (whole process)" -N -n "resolve 50 hops" "$bin profile resolve hop50" \
+  -n "floor: a Rust binary that starts and exits" "$floor start"
+# lint on the 10,000 + 10,000 files, against reading them.
+cp "$work/in/config-10000" "$cfg"; cp "$work/in/credentials-10000" "$creds"
+bench "lint, 10,000-profile config + 10,000-profile credentials" -N -i -n "lint 10,000 + 10,000" "$bin lint" \
+  -n "floor: read both files" "$floor read $cfg $creds"
+cp "$work/in/config-chain-50" "$cfg"
+printf '[base]\naws_access_key_id = AKIABASE000000000000\naws_secret_access_key = base\n' > "$creds"
 # lint judges every profile's chain: a 10,000-hop chain and a
 # 10,000-profile loop are its worst case (exit 1: the loop is an error).
 cp "$work/in/config-chain-loop-10000" "$cfg"
@@ -125,7 +154,8 @@ bench "verify: moto's slowest call alone vs 20 checks that include it (concurren
 # credential-process is on the path of every AWS call made through it: a
 # warm cache must answer with no call and no async runtime.
 "$bin" credential-process bench >/dev/null
-bench "credential-process (warm cache) vs the AWS CLI's own start-up" \
+bench "credential-process (warm cache) vs the AWS CLI's own start-up" -N \
+  -n "floor: a Rust binary that starts and exits" "$floor start" \
   -n "awsprof credential-process, role from the warm cache" "$bin credential-process bench" \
   -n "awsprof credential-process, static keys" "$bin credential-process tanaka" \
   -n "aws --version (the AWS CLI's start-up alone)" "python3 -m awscli --version"

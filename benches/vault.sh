@@ -15,7 +15,11 @@ repo=$(pwd)
 
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
-need() { command -v "$1" >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get install -y -qq "$2" >/dev/null; }; }
+need() { # command, Debian package
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "$2" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }
+  else echo "benches/vault.sh: install $2 (apt-get install $2)" >&2; exit 1; fi
+}
 need hyperfine hyperfine
 need gnome-keyring-daemon gnome-keyring
 need secret-tool libsecret-tools
@@ -27,12 +31,15 @@ if [ $quick = 1 ]; then
 else
   profile_flag=(--release); bin="$repo/target/release/awsprof"; runs=(--warmup 5 --min-runs 40)
 fi
-cargo build --quiet "${profile_flag[@]}" --bin awsprof
+# The same targets as benches/commands.sh builds, so the two share one build.
+cargo build --quiet "${profile_flag[@]}" --bin awsprof --example generate_profiles --example floor
 
 # shellcheck source=../tests/support/moto.sh
 . tests/support/moto.sh
 work=$(mktemp -d)
-cleanup() { moto_stop; [ -n "${bus_pid:-}" ] && kill "$bus_pid" 2>/dev/null; rm -rf "$work"; }
+# The keyring daemon detaches from the bus's session: the whole process
+# group goes.
+cleanup() { moto_stop; [ -n "${bus_pid:-}" ] && kill -- "-$bus_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -44,7 +51,7 @@ cfg="$HOME/.aws/config"; creds="$HOME/.aws/credentials"
 export AWS_CONFIG_FILE="$cfg" AWS_SHARED_CREDENTIALS_FILE="$creds"
 
 # A keyring of its own, unlocked, on a private session bus.
-dbus-run-session -- bash -c "printf '%s' \"\$DBUS_SESSION_BUS_ADDRESS\" > '$work/bus.tmp'; mv '$work/bus.tmp' '$work/bus'; printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec sleep 3600" &
+setsid dbus-run-session -- bash -c "printf '%s' \"\$DBUS_SESSION_BUS_ADDRESS\" > '$work/bus.tmp'; mv '$work/bus.tmp' '$work/bus'; printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec sleep 3600" &
 bus_pid=$!
 for _ in $(seq 200); do [ -s "$work/bus" ] && break; sleep 0.1; done
 export DBUS_SESSION_BUS_ADDRESS; DBUS_SESSION_BUS_ADDRESS=$(cat "$work/bus")
