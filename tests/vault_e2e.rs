@@ -659,6 +659,21 @@ fn a_move_back_cut_short_is_finished_by_the_next_run() {
     assert_eq!(renamed.code, 0, "{renamed:#?}");
     assert_eq!(item_key(&sb, "dev"), None);
     assert_eq!(item_key(&sb, "dev2"), Some((KEY_1.into(), SECRET_1.into())));
+
+    // A store that cannot be asked (no passphrase, no terminal) does not
+    // stop a rename: the line keeps naming its item, which still works.
+    let mut locked = command(&sb, "setsid", None);
+    locked.env("AWSPROF_VAULT_STORE", "file");
+    let renamed = run(locked, &[AWSPROF, "profile", "rename", "dev2", "dev3"]);
+    assert_eq!(renamed.code, 0, "{renamed:#?}");
+    assert!(renamed.stdout.contains("not carried"), "{renamed:#?}");
+    assert!(
+        sb.read_config().contains("vault get dev2 "),
+        "{}",
+        sb.read_config()
+    );
+    let served = run(awsprof(None), &["credential-process", "dev3"]);
+    assert!(served.stdout.contains(KEY_1), "{served:#?}");
 }
 
 #[test]

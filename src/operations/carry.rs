@@ -53,9 +53,14 @@ struct Plan {
     new_item: String,
 }
 
-fn plan(files: &ProfileFiles, profile: &str, new: &str) -> Result<Option<Plan>> {
-    let Some(holder) = holder_of(files, profile)? else {
-        return Ok(None);
+/// What to carry, or why nothing is: a store that cannot be asked, or an
+/// item it lacks, leaves the vault line naming the item it names, which
+/// works as well after the edit as before (said in a note).
+fn plan(files: &ProfileFiles, profile: &str, new: &str) -> (Option<Plan>, Option<String>) {
+    let holder = match holder_of(files, profile) {
+        Ok(Some(holder)) => holder,
+        Ok(None) => return (None, None),
+        Err(e) => return (None, Some(e.to_string())),
     };
     let (line_profile, new_line_profile) = match holder.split {
         false => (profile.to_string(), new.to_string()),
@@ -65,14 +70,15 @@ fn plan(files: &ProfileFiles, profile: &str, new: &str) -> Result<Option<Plan>> 
     if holder.item != line_profile
         || (holder.split && files.set.profile(&new_line_profile).is_some())
     {
-        return Ok(None);
+        return (None, None);
     }
-    Ok(Some(Plan {
+    let plan = Plan {
         holder,
         line_profile,
         new_item: new_line_profile.clone(),
         new_line_profile,
-    }))
+    };
+    (Some(plan), None)
 }
 
 /// Writes the key under its new item, read back, before any file names it.
@@ -81,7 +87,7 @@ fn copy_item(plan: &Plan, profile: &str, dry_run: bool) -> Result<()> {
     let key = plan.holder.key(profile)?;
     if let Some(other) = store.get(item)?.filter(|held| *held != key) {
         return Err(Error::Usage(format!(
-            "the {} store already holds another key ({}) as `{item}`, the item `{profile}`'s key would move to; `awsprof vault list` shows which profile uses it",
+            "the {} store already holds another key ({}) as `{item}`",
             store.kind().name(),
             crate::secret::mask_key_id(&other.access_key_id)
         )));
@@ -91,6 +97,26 @@ fn copy_item(plan: &Plan, profile: &str, dry_run: bool) -> Result<()> {
         crash_point("carried");
     }
     Ok(())
+}
+
+/// The plan, once its key is under the new item; else why not.
+fn carry(files: &Scope, profile: &str, new: &str) -> (Option<Plan>, Option<String>) {
+    let loaded = match ProfileFiles::load(files.locations) {
+        Ok(loaded) => loaded,
+        // The edit itself reports what is wrong with the files.
+        Err(_) => return (None, None),
+    };
+    let (plan, why) = plan(&loaded, profile, new);
+    std::mem::forget(loaded);
+    match plan.map(|plan| copy_item(&plan, profile, files.dry_run).map(|()| plan)) {
+        Some(Ok(plan)) => (Some(plan), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, why),
+    }
+}
+
+fn not_carried(why: &str) -> String {
+    format!("The vault item was not carried along ({why}); the vault line still names the item it named, which keeps working.")
 }
 
 /// Points `profile`'s vault line at `item`.
@@ -135,14 +161,10 @@ pub fn rename(
     new: &str,
 ) -> Result<(Applied<EditResult>, Option<Carried>)> {
     edits::check_profile_name(new)?;
-    let loaded = ProfileFiles::load(files.locations)?;
-    let plan = plan(&loaded, old, new)?;
-    std::mem::forget(loaded);
-    if let Some(plan) = &plan {
-        copy_item(plan, old, files.dry_run)?;
-    }
+    let (plan, why) = carry(files, old, new);
     let applied = files.apply(|edited| {
         let mut result = edits::rename(edited, old, new)?;
+        result.notes.extend(why.as_deref().map(not_carried));
         if let Some(plan) = plan.as_ref().filter(|p| p.holder.split) {
             merge(
                 &mut result,
@@ -185,17 +207,21 @@ pub fn copy(
     without_keys: bool,
 ) -> Result<(Applied<EditResult>, Option<Carried>)> {
     edits::check_profile_name(dst)?;
-    let loaded = ProfileFiles::load(files.locations)?;
-    let plan = match without_keys {
-        true => None,
-        false => plan(&loaded, src, dst)?.filter(|p| !p.holder.split),
+    // A split profile's copy stands on the same `NAME-keys` profile, as
+    // any profile may: nothing to carry.
+    let split = |files: &Scope| {
+        let loaded = ProfileFiles::load(files.locations).ok()?;
+        let split = holder_of(&loaded, src).ok().flatten().map(|h| h.split);
+        std::mem::forget(loaded);
+        split
     };
-    std::mem::forget(loaded);
-    if let Some(plan) = &plan {
-        copy_item(plan, src, files.dry_run)?;
-    }
+    let (plan, why) = match without_keys || split(files) == Some(true) {
+        true => (None, None),
+        false => carry(files, src, dst),
+    };
     let applied = files.apply(|edited| {
         let mut result = edits::copy(edited, src, dst, without_keys)?;
+        result.notes.extend(why.as_deref().map(not_carried));
         if let Some(plan) = &plan {
             merge(&mut result, repoint_line(edited, dst, &plan.new_item)?);
         }
@@ -221,8 +247,9 @@ pub fn delete(
     force: bool,
     remove_item: &mut dyn FnMut(&str, StoreKind, &str) -> Result<bool>,
 ) -> Result<(Applied<EditResult>, Option<Carried>)> {
+    // A store that cannot be asked keeps the item: the profile still goes.
     let loaded = ProfileFiles::load(files.locations)?;
-    let holder = holder_of(&loaded, name)?.filter(|h| !h.split);
+    let holder = holder_of(&loaded, name).ok().flatten().filter(|h| !h.split);
     std::mem::forget(loaded);
     let applied = files.apply(|edited| edits::delete(edited, name, force))?;
     let Some(holder) = holder else {
@@ -234,7 +261,7 @@ pub fn delete(
         let after = ProfileFiles::load(files.locations)?;
         kept_for = profiles_naming(&after, &holder.item);
         std::mem::forget(after);
-        let key = store.get(&holder.item)?;
+        let key = store.get(&holder.item).ok().flatten();
         if let Some(key) = key.filter(|_| kept_for.is_empty()) {
             if remove_item(&holder.item, store.kind(), &key.access_key_id)? {
                 removed = store.delete(&holder.item)?;
