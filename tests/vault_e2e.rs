@@ -547,6 +547,20 @@ fn every_command_that_writes_a_key_writes_a_vaulted_profile_into_the_vault() {
     assert_eq!(item_key(&sb, "dev"), Some((KEY_2.into(), SECRET_3.into())));
     assert!(!files_now().contains(SECRET_3));
 
+    // A rename the files refuse (the name is taken) leaves no item behind.
+    assert_eq!(
+        awsprof(
+            &["profile", "set", "taken", "region", "eu-west-1", "--create"],
+            None
+        )
+        .code,
+        0
+    );
+    let refused = awsprof(&["profile", "rename", "dev", "taken"], None);
+    assert_eq!(refused.code, 2, "{refused:#?}");
+    assert_eq!(item_key(&sb, "taken"), None);
+    assert_eq!(item_key(&sb, "dev").map(|k| k.0), Some(KEY_2.to_string()));
+
     // rename carries the item: the old one goes, the line names the new.
     let renamed = awsprof(&["profile", "rename", "dev", "dev2"], None);
     assert_eq!(renamed.code, 0, "{renamed:#?}");

@@ -48,6 +48,8 @@ pub struct Carried {
 /// `NAME-keys` profile (renamed along when `NEW-keys` is free).
 struct Plan {
     holder: Holder,
+    /// The new item was written by this run (and goes if the edit fails).
+    created: bool,
     line_profile: String,
     new_line_profile: String,
     new_item: String,
@@ -74,6 +76,7 @@ fn plan(files: &ProfileFiles, profile: &str, new: &str) -> (Option<Plan>, Option
     }
     let plan = Plan {
         holder,
+        created: false,
         line_profile,
         new_item: new_line_profile.clone(),
         new_line_profile,
@@ -81,8 +84,9 @@ fn plan(files: &ProfileFiles, profile: &str, new: &str) -> (Option<Plan>, Option
     (Some(plan), None)
 }
 
-/// Writes the key under its new item, read back, before any file names it.
-fn copy_item(plan: &Plan, profile: &str, dry_run: bool) -> Result<()> {
+/// Writes the key under its new item, read back, before any file names
+/// it; whether this wrote it.
+fn copy_item(plan: &Plan, profile: &str, dry_run: bool) -> Result<bool> {
     let (store, item) = (plan.holder.store.as_ref(), &plan.new_item);
     let key = plan.holder.key(profile)?;
     if let Some(other) = store.get(item)?.filter(|held| *held != key) {
@@ -92,11 +96,21 @@ fn copy_item(plan: &Plan, profile: &str, dry_run: bool) -> Result<()> {
             crate::secret::mask_key_id(&other.access_key_id)
         )));
     }
-    if !dry_run {
-        put_key(store, item, &key, true)?;
-        crash_point("carried");
+    if dry_run {
+        return Ok(false);
     }
-    Ok(())
+    let created = put_key(store, item, &key, true)?;
+    crash_point("carried");
+    Ok(created)
+}
+
+/// The edit failed (a name taken, a file that does not parse): the item
+/// written for it goes again, so that no key is left under a name no
+/// profile uses.
+fn undo(plan: &Option<Plan>) {
+    if let Some(plan) = plan.as_ref().filter(|p| p.created) {
+        plan.holder.store.delete(&plan.new_item).ok();
+    }
 }
 
 /// The plan, once its key is under the new item; else why not.
@@ -108,7 +122,13 @@ fn carry(files: &Scope, profile: &str, new: &str) -> (Option<Plan>, Option<Strin
     };
     let (plan, why) = plan(&loaded, profile, new);
     std::mem::forget(loaded);
-    match plan.map(|plan| copy_item(&plan, profile, files.dry_run).map(|()| plan)) {
+    let copied = plan.map(|mut plan| {
+        copy_item(&plan, profile, files.dry_run).map(|created| {
+            plan.created = created;
+            plan
+        })
+    });
+    match copied {
         Some(Ok(plan)) => (Some(plan), None),
         Some(Err(e)) => (None, Some(e.to_string())),
         None => (None, why),
@@ -178,7 +198,8 @@ pub fn rename(
             );
         }
         Ok(result)
-    })?;
+    });
+    let applied = applied.inspect_err(|_| undo(&plan))?;
     let carried = match plan {
         Some(plan) => {
             let store = plan.holder.store.as_ref();
@@ -226,7 +247,8 @@ pub fn copy(
             merge(&mut result, repoint_line(edited, dst, &plan.new_item)?);
         }
         Ok(result)
-    })?;
+    });
+    let applied = applied.inspect_err(|_| undo(&plan))?;
     let carried = plan.map(|plan| Carried {
         store: plan.holder.store.kind(),
         from: plan.holder.item,
