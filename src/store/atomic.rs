@@ -50,6 +50,23 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
     StagedWrite::prepare(target, bytes)?.commit()
 }
 
+/// Writes `bytes` to `path` as a new private file (0600, whatever was
+/// there before, a symlink included, is replaced rather than followed):
+/// for secrets awsprof keeps for itself, such as the vault's unlock.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = parent_dir(path);
+    let mut temp = tempfile::Builder::new()
+        .prefix(".awsprof-private-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    temp.as_file()
+        .set_permissions(fs::Permissions::from_mode(NEW_FILE_MODE))?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir)
+}
+
 /// A replacement for a file, written and flushed beside it but not yet in
 /// its place: [`StagedWrite::commit`] renames it over the target. Dropped
 /// uncommitted, it is removed and the target stays as it was.
@@ -211,5 +228,28 @@ mod tests {
         assert!(!stale.exists());
         assert!(fs::symlink_metadata(&link).is_ok());
         assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
+    }
+
+    #[test]
+    fn a_private_write_replaces_a_loose_file_or_a_link_instead_of_following_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let loose = tmp.path().join("unlocked");
+        fs::write(&loose, "old").unwrap();
+        fs::set_permissions(&loose, fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&loose, b"secret").unwrap();
+        assert_eq!(fs::read_to_string(&loose).unwrap(), "secret");
+        assert_eq!(
+            fs::metadata(&loose).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+
+        let victim = tmp.path().join("victim");
+        fs::write(&victim, "keep").unwrap();
+        let link = tmp.path().join("planted");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        write_private(&link, b"secret").unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().is_file());
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
+        assert_eq!(fs::read_to_string(&link).unwrap(), "secret");
     }
 }

@@ -101,9 +101,7 @@ pub fn write(
         "expires": crate::isotime::format(until),
     })
     .to_string();
-    // Written afresh, so that it is 0600 whatever mode a file there had.
-    std::fs::remove_file(&path).ok();
-    crate::store::write_atomic(&path, text.as_bytes())
+    crate::store::write_private(&path, text.as_bytes())
         .map_err(|e| VaultError::Unavailable(format!("{}: cannot write: {e}", path.display())))?;
     Ok((path, until))
 }
