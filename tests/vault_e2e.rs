@@ -526,6 +526,15 @@ fn every_command_that_writes_a_key_writes_a_vaulted_profile_into_the_vault() {
     );
     assert_eq!(item_key(&sb, "dev"), Some((KEY_2.into(), SECRET_2.into())));
     assert!(!files_now().contains(SECRET_2) && !files_now().contains(KEY_2));
+    // The key it replaced is not lost: the file's backups would keep it.
+    assert_eq!(
+        item_key(&sb, "dev.previous"),
+        Some((KEY_1.into(), SECRET_1.into()))
+    );
+    assert!(
+        imported.stdout.contains("kept as `dev.previous`"),
+        "{imported:#?}"
+    );
     assert_eq!(
         files_now(),
         before.replace("eu-west-1", "eu-north-1"),

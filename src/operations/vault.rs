@@ -149,11 +149,6 @@ impl Holder {
             ))
         })
     }
-
-    /// Puts `key` into the item: see [`put_key`].
-    pub fn put(&self, key: &StoredKey, force: bool) -> Result<bool> {
-        put_key(self.store.as_ref(), &self.item, key, force)
-    }
 }
 
 /// The vault place of `profile`'s keys, when its keys are in the vault
@@ -184,6 +179,9 @@ pub struct VaultWrite {
     pub store: StoreKind,
     /// False when the item held this key already.
     pub changed: bool,
+    /// The key the item held before, kept as `ITEM.previous` (masked id):
+    /// a replaced key is never lost, as the file's backups keep theirs.
+    pub previous: Option<String>,
 }
 
 impl VaultWrite {
@@ -194,8 +192,12 @@ impl VaultWrite {
             self.store.name(),
             &self.item,
         );
+        let kept = match &self.previous {
+            Some(old) => format!("; the key it replaced, {old}, is kept as `{}` (`awsprof vault delete {}` once you no longer need it)", previous(item), previous(item)),
+            None => String::new(),
+        };
         match self.changed {
-            true => format!("[{profile}]: key {key} stored in the {store} store as `{item}`, where the profile's keys live (the credentials file holds none)"),
+            true => format!("[{profile}]: key {key} stored in the {store} store as `{item}`, where the profile's keys live (the credentials file holds none){kept}"),
             false => format!("[{profile}]: the {store} store holds key {key} as `{item}` already"),
         }
     }
@@ -217,21 +219,37 @@ pub fn put_if_vaulted(
         return Ok(None);
     };
     crate::edits::check_key_shape(&key.access_key_id, key.secret_access_key.expose())?;
-    let changed = match dry_run {
-        false => holder.put(key, force)?,
-        true => match holder.store.get(&holder.item)? {
-            Some(held) if held == *key => false,
-            Some(held) if !force => {
-                return Err(held_another(holder.store.as_ref(), &holder.item, &held))
-            }
-            _ => true,
-        },
+    let store = holder.store.as_ref();
+    let held = store.get(&holder.item)?;
+    let replaced = match held {
+        Some(held) if held == *key => {
+            return Ok(Some(VaultWrite {
+                store: store.kind(),
+                item: holder.item,
+                changed: false,
+                previous: None,
+            }))
+        }
+        Some(held) if !force => return Err(held_another(store, &holder.item, &held)),
+        other => other,
     };
+    if !dry_run {
+        if let Some(old) = &replaced {
+            store.put_verified(&previous(&holder.item), old)?;
+        }
+        store.put_verified(&holder.item, key)?;
+    }
     Ok(Some(VaultWrite {
-        store: holder.store.kind(),
+        store: store.kind(),
         item: holder.item,
-        changed,
+        changed: true,
+        previous: replaced.map(|old| crate::secret::mask_key_id(&old.access_key_id)),
     }))
+}
+
+/// Where a replaced key is kept.
+fn previous(item: &str) -> String {
+    format!("{item}.previous")
 }
 
 fn held_another(store: &dyn KeyStore, item: &str, held: &StoredKey) -> Error {
