@@ -4,7 +4,7 @@ use super::{print_json, Context};
 use crate::cli::LintArgs;
 use crate::document::Document;
 use crate::error::{exit, Error, Result};
-use crate::lint::{lint, reach, Finding, Fix, Input, Severity};
+use crate::lint::{lint, lint_and_profiles, reach, Finding, Fix, Input, Severity};
 use crate::profiles::{FileKind, ProfileSet, SourceFile};
 use crate::store::NEW_FILE_MODE;
 use serde_json::json;
@@ -27,15 +27,13 @@ fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
             .then(|| mode_of(&credentials.path))
             .flatten(),
     };
-    let mut found = lint(&input);
-    if let Ok(set) = ProfileSet::from_documents(config.document(), credentials.document()) {
-        found.extend(missing_vault_items(&set));
-    }
+    let (mut found, profiles) = lint_and_profiles(&input);
+    // A file that does not parse: its parse error is the finding.
+    let Some(set) = profiles else {
+        return Ok(found);
+    };
+    found.extend(missing_vault_items(&set));
     if let Some(name) = profile {
-        // A file that does not parse: its parse error is the finding.
-        let Ok(set) = ProfileSet::from_documents(config.document(), credentials.document()) else {
-            return Ok(found);
-        };
         if !set.profiles.contains_key(name) {
             let files = ctx.load()?;
             return Err(Error::unknown_profile(&files, name));

@@ -74,6 +74,12 @@ fn finding(
 }
 
 pub fn lint(input: &Input<'_>) -> Vec<Finding> {
+    lint_and_profiles(input).0
+}
+
+/// The findings, and the profiles the files define when both parse (the
+/// caller's further checks reuse them instead of reading the files again).
+pub fn lint_and_profiles(input: &Input<'_>) -> (Vec<Finding>, Option<ProfileSet>) {
     let mut out = Vec::new();
     for (kind, doc) in [
         (FileKind::Config, input.config),
@@ -104,14 +110,16 @@ pub fn lint(input: &Input<'_>) -> Vec<Finding> {
             out.push(f);
         }
     }
-    let parse_errors = every_parse_error(input.config, input.credentials);
-    if parse_errors.is_empty() {
-        if let Ok(set) = ProfileSet::from_documents(input.config, input.credentials) {
+    let (profiles, parse_errors) = match ProfileSet::from_documents(input.config, input.credentials)
+    {
+        Ok(set) => {
             profile_checks(&set, &mut out);
             shared_keys(&set, &mut out);
             plaintext_keys(&set, &mut out);
+            (Some(set), Vec::new())
         }
-    }
+        Err(_) => (None, every_parse_error(input.config, input.credentials)),
+    };
     for e in parse_errors {
         out.push(finding(
             "parse-error",
@@ -123,7 +131,7 @@ pub fn lint(input: &Input<'_>) -> Vec<Finding> {
     }
     out.sort_by(|a, b| (a.file, a.line, a.code).cmp(&(b.file, b.line, b.code)));
     out.dedup();
-    out
+    (out, profiles)
 }
 
 /// Every line the parser refuses, in both files: after each error the
@@ -398,7 +406,7 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
             f.profile = Some(name.to_string());
             out.push(f);
         };
-        for key in KEYS {
+        for key in KEYS.iter().filter(|k| k.check.is_some()) {
             let (Some(check), Some(p)) = (key.check, profile.property(key.name)) else {
                 continue;
             };
