@@ -578,6 +578,9 @@ pub struct ExecArgs {
     /// Run even inside another `awsprof exec` ($AWSPROF_PROFILE set).
     #[arg(long)]
     pub nested: bool,
+    /// Serve the credentials to CMD from a loopback endpoint that refreshes them (for runs longer than a session), instead of setting them in its environment.
+    #[arg(long)]
+    pub server: bool,
     #[command(flatten)]
     pub aws: AwsArgs,
     /// The command and its arguments (default: $SHELL).

@@ -7,6 +7,7 @@
 
 pub mod aws;
 pub mod chain;
+pub mod child;
 pub mod cli;
 pub mod cli_examples;
 pub mod commands;

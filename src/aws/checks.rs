@@ -484,6 +484,7 @@ mod tests {
             ec2_endpoint: Some(endpoint.clone()),
             iam_endpoint: None,
             mfa_code: None,
+            may_prompt: false,
             use_cache: false,
             cache_dir: None,
         };

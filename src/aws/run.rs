@@ -152,6 +152,12 @@ fn mfa_code(hop: &Hop, serial: &str, settings: &Settings) -> Result<String, Call
     if let Some(code) = &settings.mfa_code {
         return Ok(code.clone());
     }
+    if !settings.may_prompt {
+        return Err(CallError {
+            code: super::errors::MFA_CODE_REQUIRED.into(),
+            message: format!("the session from {serial} has expired, and its MFA code cannot be asked for while another program holds the terminal; run awsprof again"),
+        });
+    }
     let question = format!("MFA code for {serial} (profile {}): ", hop.profile);
     for _ in 0..3 {
         let code = crate::terminal::ask_secret(&question).map_err(|_| CallError {

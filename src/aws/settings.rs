@@ -17,6 +17,9 @@ pub struct Settings {
     pub ec2_endpoint: Option<String>,
     pub iam_endpoint: Option<String>,
     pub mfa_code: Option<String>,
+    /// Whether an MFA code may be asked for on the terminal (not while
+    /// another program holds it, as under `exec --server`).
+    pub may_prompt: bool,
     pub use_cache: bool,
     pub cache_dir: Option<std::path::PathBuf>,
 }
@@ -82,6 +85,7 @@ pub fn resolve_settings(over: &Overrides, set: &ProfileSet, profile: &str) -> Se
         ec2_endpoint: endpoint(over, set, profile, "ec2"),
         iam_endpoint: endpoint(over, set, profile, "iam"),
         mfa_code: over.mfa_code.clone(),
+        may_prompt: true,
         use_cache: !over.no_cache,
         cache_dir: dirs::home_dir().map(|h| h.join(".aws").join("cli").join("cache")),
     }

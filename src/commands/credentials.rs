@@ -15,21 +15,49 @@ use crate::profiles::{keys, ProfileFiles};
 pub const STACK_VAR: &str = "AWSPROF_CREDENTIAL_PROCESS_STACK";
 
 pub fn reach(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<(Creds, Settings)> {
+    let reached = reach_chain(ctx, profile, args)?;
+    Ok((reached.creds, reached.settings))
+}
+
+/// What [`reach`] found, with the chain that gave it (to run again).
+pub struct ReachedChain {
+    pub chain: Chain,
+    pub creds: Creds,
+    pub settings: Settings,
+    /// Whether the `default` profile holds credential settings of its own.
+    pub default_holds_credentials: bool,
+}
+
+pub fn reach_chain(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<ReachedChain> {
     let files = ctx.load()?;
     let chain = resolve(&files.set, profile).map_err(|e| Error::chain(&files, e))?;
     refuse_process_loop(&files, profile, &chain)?;
     let settings = resolve_settings(&args.into(), &files.set, profile);
     crate::aws::cache::check_dir(&settings)?;
+    let default_holds_credentials = files
+        .set
+        .profile("default")
+        .is_some_and(crate::chain::holds_credential_settings);
     leave_to_exit(files);
-    if let Some(creds) = at_hand(&chain, &settings) {
-        return Ok((creds, settings));
-    }
-    if matches!(chain.base.source, BaseSource::CredentialProcess { .. }) {
-        push_stack(profile);
-    }
-    let mut reached = runtime()?.block_on(run_chain(&chain, &settings, |_| {}))?;
-    let last = reached.pop().expect("a chain reaches at least its base");
-    Ok((last.creds, settings))
+    let creds = match at_hand(&chain, &settings) {
+        Some(creds) => creds,
+        None => {
+            if matches!(chain.base.source, BaseSource::CredentialProcess { .. }) {
+                push_stack(profile);
+            }
+            let mut steps = runtime()?.block_on(run_chain(&chain, &settings, |_| {}))?;
+            steps
+                .pop()
+                .expect("a chain reaches at least its base")
+                .creds
+        }
+    };
+    Ok(ReachedChain {
+        chain,
+        creds,
+        settings,
+        default_holds_credentials,
+    })
 }
 
 /// Refuses a profile already on the stack of running

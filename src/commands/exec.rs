@@ -1,8 +1,11 @@
 //! `awsprof exec [NAME] -- CMD [ARGS...]`: runs CMD with the chain's
 //! credentials in its environment. On Unix awsprof replaces itself with
 //! CMD, so signals, the exit code and the terminal are the child's.
+//! With `--server` awsprof stays beside CMD and serves it credentials
+//! that it refreshes, so a run longer than a session never sees them expire.
 
 use super::{credentials, selected_profile, Context};
+use crate::aws::credential_server::Refresher;
 use crate::cli::ExecArgs;
 use crate::error::{Error, Result};
 use crate::export::variables;
@@ -24,6 +27,12 @@ const REMOVED: &[&str] = &[
     "AWS_SECURITY_TOKEN",
     "AWS_CREDENTIAL_EXPIRATION",
     credentials::STACK_VAR,
+    // The SDKs prefer a relative URI and a token file to the two `--server`
+    // sets: a caller's own must not shadow them.
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 ];
 
 pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
@@ -41,26 +50,66 @@ pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
         .next()
         .or_else(|| std::env::var_os("SHELL").filter(|s| !s.is_empty()))
         .unwrap_or_else(|| OsString::from("/bin/sh"));
-    let (creds, settings) = credentials::reach(ctx, &profile, &args.aws)?;
+    if args.server {
+        // Before the server's threads start: they inherit the mask.
+        crate::child::hold_signals();
+    }
+    let reached = credentials::reach_chain(ctx, &profile, &args.aws)?;
     let mut child = Command::new(&program);
     child.args(words);
     for name in REMOVED {
         child.env_remove(name);
     }
-    for (name, value) in variables(&creds.exported()) {
-        child.env(name, value);
-    }
-    if settings.region_configured {
+    if reached.settings.region_configured {
         child
-            .env("AWS_REGION", &settings.region)
-            .env("AWS_DEFAULT_REGION", &settings.region);
+            .env("AWS_REGION", &reached.settings.region)
+            .env("AWS_DEFAULT_REGION", &reached.settings.region);
     }
     child.env(PROFILE_VAR, &profile);
+    if args.server {
+        return serve(child, &profile, reached, &program);
+    }
+    for (name, value) in variables(&reached.creds.exported()) {
+        child.env(name, value);
+    }
     // Only returns when the program could not be started.
     let err = child.exec();
+    Err(not_started(&program, err))
+}
+
+/// `exec --server`: the child gets the endpoint instead of the
+/// credentials, and awsprof ends as the child does.
+fn serve(
+    mut child: Command,
+    profile: &str,
+    reached: credentials::ReachedChain,
+    program: &std::ffi::OsStr,
+) -> Result<()> {
+    if reached.creds.expiration.is_none() {
+        return Err(Error::Usage(format!(
+            "profile {profile} reaches long-term keys, which never expire: there is nothing for --server to refresh, and the SDKs take only temporary credentials from it; run `awsprof exec {profile}` without --server, or add a role to the profile"
+        )));
+    }
+    if reached.default_holds_credentials && profile != "default" {
+        crate::errln!(
+            "awsprof: warning: profile default holds credential settings, and the AWS SDKs read the default profile before the credentials server: the command would use default's credentials, not {profile}'s. Run it without --server, or move default's credentials to a named profile"
+        );
+    }
+    let refresher = Refresher::new(reached.chain, reached.settings, reached.creds);
+    let endpoint = crate::aws::credential_server::start(refresher)
+        .map_err(|e| Error::Usage(format!("cannot start the credentials server: {e}")))?;
+    child
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &endpoint.url)
+        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", &endpoint.token);
+    let code = crate::child::run_to_end(&mut child).map_err(|e| not_started(program, e))?;
+    std::process::exit(code)
+}
+
+/// Why `program` did not start, as a shell says it.
+fn not_started(program: &std::ffi::OsStr, err: std::io::Error) -> Error {
     let shown = program.to_string_lossy();
     // As a shell answers: 127 not found, 126 found but not runnable.
-    Err(match err.kind() {
+    match err.kind() {
         std::io::ErrorKind::NotFound => Error::Exec {
             code: 127,
             message: format!("{shown}: command not found"),
@@ -70,7 +119,7 @@ pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
             message: format!("{shown}: permission denied (not executable)"),
         },
         _ => Error::Usage(format!("cannot run {shown}: {err}")),
-    })
+    }
 }
 
 /// For `awsprof exec NAME CMD ARGS` without `--`: the command line as it

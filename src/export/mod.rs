@@ -208,9 +208,65 @@ fn ini_section(creds: &Exported<'_>, profile: &str) -> String {
     out
 }
 
+/// The container-credentials endpoint's answer (what ECS and EKS serve
+/// and the SDKs' container provider reads): temporary credentials only,
+/// since the SDKs require the token and the expiration.
+pub fn container_json(creds: &Exported<'_>) -> Result<String, UnsafeValue> {
+    check_exportable(creds)?;
+    let missing = |field| UnsafeValue {
+        field,
+        why: "long-term keys have none; the endpoint serves temporary credentials only".into(),
+    };
+    let token = creds.session_token.ok_or(missing("aws_session_token"))?;
+    let expiration = creds.expiration.ok_or(missing("expiration"))?;
+    Ok(serde_json::json!({
+        "AccessKeyId": creds.access_key_id,
+        "SecretAccessKey": creds.secret_access_key,
+        "Token": token,
+        "Expiration": crate::isotime::format(expiration),
+    })
+    .to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_container_endpoint_serves_temporary_credentials_only() {
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000);
+        let temporary = Exported {
+            access_key_id: "ASIAIOSFODNN7EXAMPLE",
+            secret_access_key: "c2VjcmV0",
+            session_token: Some("dG9rZW4="),
+            expiration: Some(at),
+        };
+        let json: serde_json::Value =
+            serde_json::from_str(&container_json(&temporary).unwrap()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "AccessKeyId": "ASIAIOSFODNN7EXAMPLE",
+                "SecretAccessKey": "c2VjcmV0",
+                "Token": "dG9rZW4=",
+                "Expiration": crate::isotime::format(at),
+            })
+        );
+        let long_term = Exported {
+            session_token: None,
+            expiration: None,
+            ..temporary
+        };
+        assert_eq!(
+            container_json(&long_term).unwrap_err().field,
+            "aws_session_token"
+        );
+        let planted = Exported {
+            secret_access_key: "a\nb",
+            ..temporary
+        };
+        assert!(container_json(&planted).is_err());
+    }
 
     #[test]
     fn names_round_trip() {
