@@ -7,25 +7,12 @@
 #   benches/commands.sh --quick   debug build, 2 runs each: only checks that it still runs (CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$(pwd)
-
-quick=0
-[ "${1:-}" = "--quick" ] && quick=1
-if ! command -v hyperfine >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
-  else echo "benches/commands.sh: install hyperfine (apt-get install hyperfine)" >&2; exit 1; fi
-fi
-python3 -c 'import moto, boto3, awscli' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check -r tests/support/requirements.txt
-
-if [ $quick = 1 ]; then
-  profile_flag=(); bin="$repo/target/debug/awsprof"; runs=(--runs 2 --warmup 0)
-else
-  profile_flag=(--release); bin="$repo/target/release/awsprof"; runs=(--warmup 3 --min-runs 20)
-fi
-cargo build --quiet "${profile_flag[@]}" --bin awsprof --example generate_profiles --example floor
-generator="$repo/target/$([ $quick = 1 ] && echo debug || echo release)/examples/generate_profiles"
+full_runs=(--warmup 3 --min-runs 20)
+# shellcheck source=setup.sh
+. benches/setup.sh
+generator="$target/examples/generate_profiles"
 # The least a program must do for each job, timed in the same run.
-floor="$repo/target/$([ $quick = 1 ] && echo debug || echo release)/examples/floor"
+floor="$target/examples/floor"
 
 # shellcheck source=../tests/support/moto.sh
 . tests/support/moto.sh

@@ -11,28 +11,12 @@
 #   benches/vault.sh --quick    debug build, 2 runs each (only checks that it runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$(pwd)
-
-quick=0
-[ "${1:-}" = "--quick" ] && quick=1
-need() { # command, Debian package
-  command -v "$1" >/dev/null 2>&1 && return 0
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "$2" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }
-  else echo "benches/vault.sh: install $2 (apt-get install $2)" >&2; exit 1; fi
-}
-need hyperfine hyperfine
+full_runs=(--warmup 5 --min-runs 40)
+# shellcheck source=setup.sh
+. benches/setup.sh
 need gnome-keyring-daemon gnome-keyring
 need secret-tool libsecret-tools
 need dbus-run-session dbus
-python3 -c 'import moto, boto3, awscli' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check -r tests/support/requirements.txt
-
-if [ $quick = 1 ]; then
-  profile_flag=(); bin="$repo/target/debug/awsprof"; runs=(--runs 2 --warmup 0)
-else
-  profile_flag=(--release); bin="$repo/target/release/awsprof"; runs=(--warmup 5 --min-runs 40)
-fi
-# The same targets as benches/commands.sh builds, so the two share one build.
-cargo build --quiet "${profile_flag[@]}" --bin awsprof --example generate_profiles --example floor
 
 # shellcheck source=../tests/support/moto.sh
 . tests/support/moto.sh

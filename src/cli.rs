@@ -515,9 +515,15 @@ pub struct AwsArgs {
     /// The MFA code (6 digits), instead of a prompt.
     #[arg(long, value_name = "CODE", value_parser = mfa_code)]
     pub mfa_code: Option<String>,
-    /// Neither read nor write the shared credential cache (~/.aws/cli/cache).
+    /// Neither read nor write cached sessions: the shared credential cache (~/.aws/cli/cache) and awsprof's MFA sessions.
     #[arg(long)]
     pub no_cache: bool,
+    /// Assume each role with its own MFA code, as the AWS CLI does, instead of from one MFA session shared by every role.
+    #[arg(long, conflicts_with = "mfa_session_duration")]
+    pub no_mfa_session: bool,
+    /// How long a new MFA session lasts, in seconds, 900 to 129600 [default: the profile's mfa_session_duration, else 43200].
+    #[arg(long, value_name = "SECONDS", value_parser = mfa_session_seconds)]
+    pub mfa_session_duration: Option<u32>,
 }
 
 impl From<&AwsArgs> for crate::aws::Overrides {
@@ -527,6 +533,8 @@ impl From<&AwsArgs> for crate::aws::Overrides {
             endpoint_url: a.endpoint_url.clone(),
             mfa_code: a.mfa_code.clone(),
             no_cache: a.no_cache,
+            no_mfa_session: a.no_mfa_session,
+            mfa_session_duration: a.mfa_session_duration,
         }
     }
 }
@@ -832,4 +840,9 @@ pub struct LintArgs {
 /// An MFA code as STS takes it: six digits, checked before any call.
 fn mfa_code(value: &str) -> Result<String, String> {
     crate::profiles::values::check_mfa_code(value).map(|()| value.to_string())
+}
+
+fn mfa_session_seconds(value: &str) -> Result<u32, String> {
+    crate::profiles::values::check_mfa_session_duration_text(value)?;
+    Ok(value.parse().expect("checked just now"))
 }

@@ -22,6 +22,15 @@ pub fn format(t: SystemTime) -> String {
     }
 }
 
+/// For people: `2026-11-30T05:29:08Z`, to the second.
+pub fn format_for_display(t: SystemTime) -> String {
+    let whole = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| SystemTime::UNIX_EPOCH + Duration::from_secs(d.as_secs()))
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    format(whole).replace("+00:00", "Z")
+}
+
 /// Reads RFC 3339 (`Z` or an offset, any fraction of a second) and the
 /// AWS CLI v1 cache's `...UTC` spelling.
 pub fn parse(s: &str) -> Option<SystemTime> {
@@ -41,6 +50,12 @@ pub fn parse(s: &str) -> Option<SystemTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_to_the_second_in_utc() {
+        let at = parse("2026-11-30T05:29:08.957862+00:00").unwrap();
+        assert_eq!(format_for_display(at), "2026-11-30T05:29:08Z");
+    }
 
     #[test]
     fn prints_like_python_isoformat() {

@@ -438,6 +438,10 @@ fn mfa_code_and_external_id_are_passed_through() {
             "--mfa-code",
             "123456",
             "--no-cache",
+            // moto refuses AssumeRole signed with its own GetSessionToken
+            // session under IAM enforcement; tests/sts_parameters.rs
+            // covers the MFA session against a recording stub.
+            "--no-mfa-session",
         ])
         .ok();
     assert!(who.stdout.contains(":assumed-role/toy-role/"), "{who:#?}");

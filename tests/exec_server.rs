@@ -211,6 +211,9 @@ except urllib.error.HTTPError as e:
             "--server",
             "--mfa-code",
             "123456",
+            // Without the MFA session (moto cannot serve one here; see
+            // tests/sts_parameters.rs for the renewal that uses it).
+            "--no-mfa-session",
             "--",
             "python3",
             "-c",

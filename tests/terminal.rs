@@ -11,20 +11,8 @@ const KEY: &str = "AKIAEXAMPLE000000001";
 const SECRET: &str = "tanakaSecretExampleKey000000000000000000";
 const NEW_SECRET: &str = "typedOnTheTerminalNotEchoed0000000000000";
 
-/// awsprof on a terminal whose echo is on, as a person's is (the pty
-/// library starts with it off).
 fn spawn(sb: &Sandbox, args: &[&str]) -> Session {
-    let mut cmd = sb.command("sh");
-    cmd.arg("-c")
-        .arg("stty echo; exec \"$0\" \"$@\"")
-        .arg(support::AWSPROF)
-        .args(args)
-        .stdin(std::process::Stdio::inherit())
-        .stdout(std::process::Stdio::inherit())
-        .stderr(std::process::Stdio::inherit());
-    let mut session = Session::spawn(cmd).expect("a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(30)));
-    session
+    support::on_terminal(sb, args)
 }
 
 /// Everything the terminal showed until the process ended, and its status.

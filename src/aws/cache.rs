@@ -68,13 +68,14 @@ pub fn cache_key(args: &AssumeRoleArgs) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Refuses a cache directory someone else could have planted sessions in
-/// (exit 4); a missing one is fine, it is created 0700 on first write.
+/// Refuses a cache directory (this one or awsprof's MFA sessions) someone
+/// else could have planted sessions in (exit 4); a missing one is fine,
+/// it is created 0700 on first write.
 pub fn check_dir(settings: &super::Settings) -> Result<(), crate::store::StoreError> {
-    match settings.cache_dir.as_deref().filter(|_| settings.use_cache) {
-        Some(dir) => crate::store::private_dir::check(dir).map(drop),
-        None => Ok(()),
+    if let Some(dir) = settings.cache_dir.as_deref().filter(|_| settings.use_cache) {
+        crate::store::private_dir::check(dir)?;
     }
+    super::mfa_session::check_dir(settings)
 }
 
 pub fn cache_path(dir: &Path, args: &AssumeRoleArgs) -> PathBuf {
@@ -96,7 +97,13 @@ pub fn read(dir: &Path, args: &AssumeRoleArgs, origin: &Value, now: SystemTime) 
     if body.get(ORIGIN_FIELD).is_some_and(|o| o != origin) {
         return None;
     }
-    let c = body.get("Credentials")?;
+    fresh_credentials(body.get("Credentials")?, now)
+}
+
+/// A kept `Credentials` object (STS's field names) while it is good for
+/// at least `REFRESH_BEFORE_EXPIRY`, and only when its values have the
+/// shape STS issues.
+pub(super) fn fresh_credentials(c: &Value, now: SystemTime) -> Option<Creds> {
     let expiration = crate::isotime::parse(c.get("Expiration")?.as_str()?)?;
     if expiration < now + REFRESH_BEFORE_EXPIRY {
         return None;

@@ -487,6 +487,9 @@ mod tests {
             may_prompt: false,
             use_cache: false,
             cache_dir: None,
+            mfa_session: false,
+            mfa_session_duration: None,
+            session_dir: None,
         };
         let creds = crate::aws::Creds {
             access_key_id: "AKIAEXAMPLE".into(),

@@ -9,6 +9,7 @@ pub mod credential_server;
 mod creds;
 pub mod errors;
 pub mod iam;
+pub mod mfa_session;
 pub mod operations;
 pub mod policy;
 pub mod process;

@@ -4,7 +4,8 @@
 use super::cache::{self, AssumeRoleArgs};
 use super::errors::{describe, CallError};
 use super::{sts_client, Creds, Settings};
-use crate::chain::{Base, BaseSource, Chain, Hop, NamedSource};
+use crate::chain::{Base, BaseSource, Chain, Hop, MfaSession, NamedSource};
+use crate::profiles::values::MAX_CHAINED_DURATION;
 use aws_credential_types::provider::ProvideCredentials;
 use std::time::SystemTime;
 
@@ -273,19 +274,47 @@ pub fn at_hand(chain: &Chain, settings: &Settings) -> Option<Creds> {
     }
 }
 
+/// The hop's session from the shared cache, while fresh.
+fn cached(hop: &Hop, origin: &serde_json::Value, settings: &Settings) -> Option<Creds> {
+    let dir = settings
+        .cache_dir
+        .as_deref()
+        .filter(|_| settings.use_cache)?;
+    cache::read(dir, &cache_args(hop), origin, SystemTime::now())
+}
+
+/// How `prev` was reached, which decides what AssumeRole may ask for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Signer {
+    /// Long-term keys or a role: the hop sends its own MFA code.
+    Plain,
+    /// The MFA session: it carries the MFA context, and a role assumed
+    /// from it is role chaining, which STS caps at one hour.
+    MfaSession,
+}
+
 async fn assume(
     hop: &Hop,
     origin: &serde_json::Value,
     prev: &Creds,
+    signer: Signer,
     settings: &Settings,
 ) -> Result<(Creds, bool), CallError> {
+    if let Some(creds) = cached(hop, origin, settings) {
+        return Ok((creds, true));
+    }
     let args = cache_args(hop);
     let cache_dir = settings.cache_dir.as_deref().filter(|_| settings.use_cache);
-    if let Some(dir) = cache_dir {
-        if let Some(creds) = cache::read(dir, &args, origin, SystemTime::now()) {
-            return Ok((creds, true));
+    let duration = match (signer, hop.duration_seconds) {
+        (Signer::MfaSession, Some(asked)) if asked > MAX_CHAINED_DURATION => {
+            crate::errln!(
+                "awsprof: warning: profile {} asks for duration_seconds {asked}, but a role assumed from the MFA session is role chaining, which STS caps at {MAX_CHAINED_DURATION} s: asking for {MAX_CHAINED_DURATION} (renewed from the MFA session without a code; --no-mfa-session asks for a code each time instead)",
+                hop.profile
+            );
+            Some(MAX_CHAINED_DURATION)
         }
-    }
+        (_, asked) => asked,
+    };
     let mut request = sts_client(prev, settings)
         .assume_role()
         .role_arn(&hop.role_arn)
@@ -295,23 +324,14 @@ async fn assume(
                 .unwrap_or_else(default_session_name),
         )
         .set_external_id(hop.external_id.clone())
-        .set_duration_seconds(hop.duration_seconds.map(|d| d as i32));
-    if let Some(serial) = &hop.mfa_serial {
+        .set_duration_seconds(duration.map(|d| d as i32));
+    if let Some(serial) = hop.mfa_serial.as_ref().filter(|_| signer == Signer::Plain) {
         request = request
             .serial_number(serial)
             .token_code(mfa_code(hop, serial, settings)?);
     }
     let out = request.send().await.map_err(|e| describe(&e))?;
-    let c = out.credentials().ok_or_else(|| CallError {
-        code: "InvalidResponse".into(),
-        message: "AssumeRole answered without credentials".into(),
-    })?;
-    let creds = Creds {
-        access_key_id: c.access_key_id().to_string(),
-        secret_access_key: crate::secret::Secret::new(c.secret_access_key()),
-        session_token: Some(crate::secret::Secret::new(c.session_token())),
-        expiration: SystemTime::try_from(*c.expiration()).ok(),
-    };
+    let creds = issued(out.credentials(), "AssumeRole")?;
     let user = out.assumed_role_user();
     if let Some(dir) = cache_dir {
         let assumed = user.map(|u| (u.assumed_role_id(), u.arn()));
@@ -320,6 +340,89 @@ async fn assume(
         }
     }
     Ok((creds, false))
+}
+
+/// The temporary credentials an STS answer carries.
+fn issued(
+    given: Option<&aws_sdk_sts::types::Credentials>,
+    action: &str,
+) -> Result<Creds, CallError> {
+    let c = given.ok_or_else(|| CallError {
+        code: "InvalidResponse".into(),
+        message: format!("{action} answered without credentials"),
+    })?;
+    Ok(Creds {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: crate::secret::Secret::new(c.secret_access_key()),
+        session_token: Some(crate::secret::Secret::new(c.session_token())),
+        expiration: SystemTime::try_from(*c.expiration()).ok(),
+    })
+}
+
+/// A new MFA session: one code, one GetSessionToken with the base's keys.
+async fn new_mfa_session(
+    session: &MfaSession,
+    first: &Hop,
+    base: &Creds,
+    settings: &Settings,
+) -> Result<Creds, CallError> {
+    let code = mfa_code(first, &session.serial, settings)?;
+    let seconds = settings
+        .mfa_session_duration
+        .or(session.duration_seconds)
+        .unwrap_or(crate::chain::DEFAULT_MFA_SESSION_SECONDS);
+    let out = sts_client(base, settings)
+        .get_session_token()
+        .serial_number(&session.serial)
+        .token_code(code)
+        .duration_seconds(seconds as i32)
+        .send()
+        .await
+        .map_err(|e| describe(&e))?;
+    let creds = issued(out.credentials(), "GetSessionToken")?;
+    if let Some(dir) = super::mfa_session::dir(settings) {
+        if let Err(e) = super::mfa_session::write(dir, &base.access_key_id, &session.serial, &creds)
+        {
+            crate::errln!("awsprof: warning: the MFA session was not kept: {e}");
+        }
+    }
+    Ok(creds)
+}
+
+/// The MFA session the first hop is to be assumed from: the kept one,
+/// else, unless the first hop's own session is cached, a new one.
+/// `Ok(None)`: the chain goes on without it.
+async fn mfa_session_step(
+    chain: &Chain,
+    base: &Creds,
+    settings: &Settings,
+) -> Result<Option<Reached>, CallError> {
+    let Some(session) = chain.mfa_session.as_ref().filter(|_| settings.mfa_session) else {
+        return Ok(None);
+    };
+    // Keys that came with a token are a session already: STS gives no
+    // session from a session.
+    if base.session_token.is_some() {
+        return Ok(None);
+    }
+    let first = &chain.hops[0];
+    let kept = super::mfa_session::dir(settings).and_then(|dir| {
+        super::mfa_session::read(dir, &base.access_key_id, &session.serial, SystemTime::now())
+    });
+    let (creds, from_cache) = match kept {
+        Some(creds) => (creds, true),
+        None if cached(first, &cache_origin(chain, 0), settings).is_some() => return Ok(None),
+        None => (
+            new_mfa_session(session, first, base, settings).await?,
+            false,
+        ),
+    };
+    Ok(Some(Reached {
+        step: format!("{} (MFA session)", chain.base.profile),
+        profile: chain.base.profile.clone(),
+        creds,
+        from_cache,
+    }))
 }
 
 /// Runs the whole chain; `on_step` sees each step as it is reached.
@@ -342,6 +445,20 @@ pub async fn run_chain(
         from_cache: false,
     }];
     on_step(&reached[0]);
+    let mut signer = Signer::Plain;
+    if !chain.hops.is_empty() {
+        let session = mfa_session_step(chain, &reached[0].creds, settings)
+            .await
+            .map_err(|error| RunError {
+                step: format!("{} -> MFA session", chain.base.profile),
+                error: error.at_endpoint("STS", &settings.sts_url()),
+            })?;
+        if let Some(session) = session {
+            reached.push(session);
+            on_step(reached.last().expect("just pushed"));
+            signer = Signer::MfaSession;
+        }
+    }
     for (at, hop) in chain.hops.iter().enumerate() {
         let prev = reached.last().expect("the base is reached first");
         let from = if reached.len() == 1 {
@@ -350,12 +467,19 @@ pub async fn run_chain(
             prev.step.as_str()
         };
         let step = role_name(&hop.role_arn).to_string();
-        let (creds, from_cache) = assume(hop, &cache_origin(chain, at), &prev.creds, settings)
-            .await
-            .map_err(|error| RunError {
-                step: format!("{from} -> {step}"),
-                error: error.at_endpoint("STS", &settings.sts_url()),
-            })?;
+        let hop_signer = if at == 0 { signer } else { Signer::Plain };
+        let (creds, from_cache) = assume(
+            hop,
+            &cache_origin(chain, at),
+            &prev.creds,
+            hop_signer,
+            settings,
+        )
+        .await
+        .map_err(|error| RunError {
+            step: format!("{from} -> {step}"),
+            error: error.at_endpoint("STS", &settings.sts_url()),
+        })?;
         reached.push(Reached {
             step,
             profile: hop.profile.clone(),

@@ -22,6 +22,14 @@ pub struct Settings {
     pub may_prompt: bool,
     pub use_cache: bool,
     pub cache_dir: Option<std::path::PathBuf>,
+    /// Whether roles asking for an MFA device are assumed from one shared
+    /// MFA session (GetSessionToken) rather than with a code each.
+    pub mfa_session: bool,
+    /// The session's length asked for on the command line, ahead of the
+    /// profile's `mfa_session_duration`.
+    pub mfa_session_duration: Option<u32>,
+    /// Where awsprof keeps MFA sessions (0700, checked before reading).
+    pub session_dir: Option<std::path::PathBuf>,
 }
 
 /// What the user asked for explicitly (flags), ahead of the environment
@@ -32,6 +40,8 @@ pub struct Overrides {
     pub endpoint_url: Option<String>,
     pub mfa_code: Option<String>,
     pub no_cache: bool,
+    pub no_mfa_session: bool,
+    pub mfa_session_duration: Option<u32>,
 }
 
 impl Settings {
@@ -88,5 +98,8 @@ pub fn resolve_settings(over: &Overrides, set: &ProfileSet, profile: &str) -> Se
         may_prompt: true,
         use_cache: !over.no_cache,
         cache_dir: dirs::home_dir().map(|h| h.join(".aws").join("cli").join("cache")),
+        mfa_session: !over.no_mfa_session,
+        mfa_session_duration: over.mfa_session_duration,
+        session_dir: Some(crate::store::private_dir::state_root().join("mfa-sessions")),
     }
 }

@@ -20,7 +20,26 @@ pub struct Chain {
     /// AssumeRole hops, first to last: each is signed with the credentials
     /// the one before it produced.
     pub hops: Vec<Hop>,
+    /// The MFA session the first hop is assumed from, when the base holds
+    /// long-term keys and the first role asks for an MFA device.
+    pub mfa_session: Option<MfaSession>,
 }
+
+/// One `sts:GetSessionToken` session made with an MFA code from the
+/// base's long-term keys: every role asking for the same device is
+/// assumed from it, so the code is asked for once per session, not once
+/// per role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MfaSession {
+    pub serial: String,
+    /// The profile whose `mfa_serial` asked for it.
+    pub profile: String,
+    /// `mfa_session_duration` of that profile or of the base.
+    pub duration_seconds: Option<u32>,
+}
+
+/// GetSessionToken's length when nothing sets one: a working day.
+pub const DEFAULT_MFA_SESSION_SECONDS: u32 = 12 * 3600;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Base {

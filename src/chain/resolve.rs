@@ -1,6 +1,6 @@
 //! The SDKs' rules for turning a selected profile into a chain.
 
-use super::{Base, BaseSource, Chain, Hop, NamedSource};
+use super::{Base, BaseSource, Chain, Hop, MfaSession, NamedSource};
 use crate::profiles::{keys, Origin, ProfileSet, Section};
 use crate::secret::Secret;
 
@@ -55,6 +55,8 @@ pub enum ChainErrorKind {
     InvalidSso { profile: String, message: String },
     #[error("profile `{profile}`: duration_seconds `{value}` is not a whole number of seconds")]
     BadDuration { profile: String, value: String },
+    #[error("profile `{profile}`: mfa_session_duration `{value}` is not a number of seconds GetSessionToken accepts ({} to {})", crate::profiles::values::MIN_DURATION, crate::profiles::values::MAX_MFA_SESSION_DURATION)]
+    BadMfaSessionDuration { profile: String, value: String },
 }
 
 /// `a -> b -> … 9996 more … -> y -> a`
@@ -206,11 +208,65 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
         }
     };
     hops.reverse();
+    let mfa_session = mfa_session(set, &base, &hops)?;
     Ok(Chain {
         profile: selected.to_string(),
         base,
         hops,
+        mfa_session,
     })
+}
+
+/// The MFA session a chain's first role is assumed from: only long-term
+/// keys can ask for one (GetSessionToken refuses session credentials).
+fn mfa_session(
+    set: &ProfileSet,
+    base: &Base,
+    hops: &[Hop],
+) -> Result<Option<MfaSession>, ChainError> {
+    let long_term = matches!(
+        base.source,
+        BaseSource::Static {
+            session_token: None,
+            ..
+        } | BaseSource::Vault { .. }
+    );
+    let Some((first, serial)) = hops
+        .first()
+        .and_then(|hop| Some((hop, hop.mfa_serial.as_ref()?)))
+        .filter(|_| long_term)
+    else {
+        return Ok(None);
+    };
+    let mut duration_seconds = None;
+    for name in [&first.profile, &base.profile] {
+        let Some(profile) = set.profile(name) else {
+            continue;
+        };
+        if let Some(p) = profile.property(keys::MFA_SESSION_DURATION) {
+            let seconds = p
+                .value
+                .parse::<u32>()
+                .ok()
+                .filter(|s| crate::profiles::values::check_mfa_session_duration(*s).is_ok());
+            duration_seconds = Some(seconds.ok_or_else(|| {
+                error(
+                    profile,
+                    Some(p.origin),
+                    ChainErrorKind::BadMfaSessionDuration {
+                        profile: profile.name.to_string(),
+                        value: p.value.to_string(),
+                    },
+                )
+            })?);
+            break;
+        }
+    }
+    Ok(Some(MfaSession {
+        serial: serial.clone(),
+        profile: first.profile.clone(),
+        duration_seconds,
+    }))
 }
 
 /// The AssumeRole hop a profile asks for, and where its source is.

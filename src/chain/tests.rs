@@ -204,3 +204,53 @@ mod verdicts_agree_with_resolve {
         }
     }
 }
+
+#[test]
+fn an_mfa_session_is_planned_for_long_term_keys_and_a_first_role_with_a_device() {
+    const SERIAL: &str = "arn:aws:iam::123456789012:mfa/tanaka";
+    let keys = "[tanaka]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n";
+    let role = format!("[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = tanaka\nmfa_serial = {SERIAL}\n");
+    let chain = resolve(&set(&role, keys), "r").unwrap();
+    assert_eq!(
+        chain.mfa_session,
+        Some(MfaSession {
+            serial: SERIAL.into(),
+            profile: "r".into(),
+            duration_seconds: None,
+        })
+    );
+
+    // The role's own length wins over the base's.
+    let both = format!(
+        "{role}mfa_session_duration = 3600\n[profile tanaka]\nmfa_session_duration = 7200\n"
+    );
+    let chain = resolve(&set(&both, keys), "r").unwrap();
+    assert_eq!(chain.mfa_session.unwrap().duration_seconds, Some(3600));
+    let base_only = format!("{role}[profile tanaka]\nmfa_session_duration = 7200\n");
+    let chain = resolve(&set(&base_only, keys), "r").unwrap();
+    assert_eq!(chain.mfa_session.unwrap().duration_seconds, Some(7200));
+
+    // Out of GetSessionToken's range: an error naming the line.
+    let bad = format!("{role}mfa_session_duration = 200000\n");
+    let err = resolve(&set(&bad, keys), "r").unwrap_err();
+    assert!(
+        matches!(err.kind, ChainErrorKind::BadMfaSessionDuration { .. }),
+        "{err}"
+    );
+    assert_eq!(err.origin.unwrap().line, 5);
+
+    // No device, or keys that are a session already: no MFA session.
+    let plain =
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = tanaka\n";
+    assert_eq!(resolve(&set(plain, keys), "r").unwrap().mfa_session, None);
+    let session_keys = format!("{keys}aws_session_token = t\n");
+    assert_eq!(
+        resolve(&set(&role, &session_keys), "r")
+            .unwrap()
+            .mfa_session,
+        None
+    );
+    // A device on a later role only: that role asks for its code itself.
+    let later = format!("[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = tanaka\n[profile b]\nrole_arn = arn:aws:iam::123456789012:role/b\nsource_profile = a\nmfa_serial = {SERIAL}\n");
+    assert_eq!(resolve(&set(&later, keys), "b").unwrap().mfa_session, None);
+}

@@ -77,6 +77,16 @@ pub fn to_text(chain: &Chain) -> String {
         chain.base.profile,
         describe_base(&chain.base.source)
     ));
+    let mut number = 2;
+    if let Some(session) = &chain.mfa_session {
+        out.push_str(&format!(
+            "  {number}. [{}] MFA session from {} for {}, shared by every role that names the device (--no-mfa-session: a code for each role)\n",
+            chain.base.profile,
+            session.serial,
+            session_length(session)
+        ));
+        number += 1;
+    }
     for (i, hop) in chain.hops.iter().enumerate() {
         let mut extras = Vec::new();
         if let Some(v) = &hop.external_id {
@@ -98,7 +108,7 @@ pub fn to_text(chain: &Chain) -> String {
         };
         out.push_str(&format!(
             "  {}. [{}] assume {}{extras}  ({})\n",
-            i + 2,
+            number + i,
             hop.profile,
             hop.role_arn,
             origin_label(hop.origin)
@@ -124,5 +134,24 @@ pub fn to_json(chain: &Chain) -> Value {
             "origin": origin_label(hop.origin),
         }));
     }
-    json!({"profile": chain.profile, "chain": steps})
+    let mfa_session = chain.mfa_session.as_ref().map(|session| {
+        json!({
+            "profile": chain.base.profile,
+            "mfa_serial": session.serial,
+            "asked_by": session.profile,
+            "duration_seconds": session.duration_seconds,
+        })
+    });
+    json!({"profile": chain.profile, "chain": steps, "mfa_session": mfa_session})
+}
+
+/// `12 h (the default)`, `3600 s (mfa_session_duration)`.
+fn session_length(session: &crate::chain::MfaSession) -> String {
+    match session.duration_seconds {
+        Some(seconds) => format!("{seconds} s (mfa_session_duration)"),
+        None => format!(
+            "{} h (the default; mfa_session_duration sets it)",
+            crate::chain::DEFAULT_MFA_SESSION_SECONDS / 3600
+        ),
+    }
 }

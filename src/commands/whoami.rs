@@ -26,8 +26,13 @@ pub fn run(ctx: &Context, name: Option<String>, verbose: bool, args: AwsArgs) ->
                     Ok(id) => id.arn,
                     Err(e) => format!("(GetCallerIdentity failed: {e})"),
                 };
+                let expires = step
+                    .creds
+                    .expiration
+                    .map(|at| format!(" (expires {})", crate::isotime::format_for_display(at)))
+                    .unwrap_or_default();
                 let cached = if step.from_cache { " [cached]" } else { "" };
-                crate::errln!("{}: {who}{cached}", step.step);
+                crate::errln!("{}: {who}{expires}{cached}", step.step);
             }
         }
         Ok::<_, Error>(arrived)

@@ -388,6 +388,10 @@ fn chain_finding(kind: &ChainErrorKind) -> Option<(&'static str, &'static str)> 
             "invalid-duration",
             "use a whole number of seconds from 900 to 43200",
         ),
+        ChainErrorKind::BadMfaSessionDuration { .. } => (
+            "invalid-mfa-session-duration",
+            "use a whole number of seconds from 900 to 129600",
+        ),
         ChainErrorKind::NoCredentials(_)
         | ChainErrorKind::NoProfiles
         | ChainErrorKind::ProfileNotFound { .. } => return None,

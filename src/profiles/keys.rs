@@ -19,6 +19,8 @@ pub const MFA_SERIAL: &str = "mfa_serial";
 pub const EXTERNAL_ID: &str = "external_id";
 pub const ROLE_SESSION_NAME: &str = "role_session_name";
 pub const DURATION_SECONDS: &str = "duration_seconds";
+/// awsprof's own: how long the MFA session its roles are assumed from lasts.
+pub const MFA_SESSION_DURATION: &str = "mfa_session_duration";
 pub const WEB_IDENTITY_TOKEN_FILE: &str = "web_identity_token_file";
 pub const REGION: &str = "region";
 pub const OUTPUT: &str = "output";
@@ -93,6 +95,10 @@ pub const KEYS: &[Key] = &[
     role(EXTERNAL_ID, Some(values::check_external_id)),
     role(ROLE_SESSION_NAME, Some(values::check_session_name)),
     role(DURATION_SECONDS, Some(values::check_duration_text)),
+    checked(
+        MFA_SESSION_DURATION,
+        values::check_mfa_session_duration_text,
+    ),
     checked(REGION, values::check_region),
     checked(OUTPUT, values::check_output),
     key(CREDENTIAL_PROCESS),

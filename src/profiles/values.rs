@@ -54,6 +54,27 @@ pub const MIN_DURATION: u32 = 900;
 pub const MAX_DURATION: u32 = 43_200;
 /// STS caps a role-chained session at one hour.
 pub const MAX_CHAINED_DURATION: u32 = 3_600;
+/// GetSessionToken's longest session for an IAM user: 36 hours.
+pub const MAX_MFA_SESSION_DURATION: u32 = 129_600;
+
+/// `mfa_session_duration` in seconds: GetSessionToken's range.
+pub fn check_mfa_session_duration(seconds: u32) -> Result<(), String> {
+    if (MIN_DURATION..=MAX_MFA_SESSION_DURATION).contains(&seconds) {
+        Ok(())
+    } else {
+        Err(format!(
+            "mfa_session_duration {seconds} is out of range; GetSessionToken accepts {MIN_DURATION} to {MAX_MFA_SESSION_DURATION} seconds"
+        ))
+    }
+}
+
+/// `mfa_session_duration` as written.
+pub fn check_mfa_session_duration_text(value: &str) -> Result<(), String> {
+    value
+        .parse::<u32>()
+        .map_err(|_| format!("mfa_session_duration `{value}` is not a whole number of seconds"))
+        .and_then(check_mfa_session_duration)
+}
 
 /// `arn:PARTITION:iam::ACCOUNT:role/[path/]name`.
 pub fn check_role_arn(arn: &str) -> Result<(), String> {

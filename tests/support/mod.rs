@@ -382,3 +382,19 @@ impl Run {
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
     }
 }
+
+/// awsprof on a pseudo-terminal whose echo is on, as a person's is (the
+/// pty library starts with it off); expectations wait up to 30 s.
+pub fn on_terminal(sb: &Sandbox, args: &[&str]) -> expectrl::Session {
+    let mut cmd = sb.command("sh");
+    cmd.arg("-c")
+        .arg("stty echo; exec \"$0\" \"$@\"")
+        .arg(AWSPROF)
+        .args(args)
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit());
+    let mut session = expectrl::Session::spawn(cmd).expect("a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(30)));
+    session
+}

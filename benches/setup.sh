@@ -1,0 +1,24 @@
+# Sourced by the benchmark scripts after `cd` to the repository, with the
+# script's arguments and `full_runs` (hyperfine's run options for a full
+# run): reads --quick, installs what is missing (hyperfine, the Python
+# tools), builds, and sets quick, repo, bin, target and runs.
+#   full run:  release build, "${full_runs[@]}"
+#   --quick:   debug build, 2 runs each, only to check that it still runs (CI)
+repo=$(pwd)
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+need() { # command, Debian package
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "$2" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }
+  else echo "$(basename "$0"): install $2 (apt-get install $2)" >&2; exit 1; fi
+}
+need hyperfine hyperfine
+python3 -c 'import moto, boto3, awscli' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check -r tests/support/requirements.txt
+if [ $quick = 1 ]; then
+  profile_flag=(); target="$repo/target/debug"; runs=(--runs 2 --warmup 0)
+else
+  profile_flag=(--release); target="$repo/target/release"; runs=("${full_runs[@]}")
+fi
+bin="$target/awsprof"
+# The same targets in every script, so that they share one build.
+cargo build --quiet "${profile_flag[@]}" --bin awsprof --example generate_profiles --example floor
