@@ -53,7 +53,7 @@ fn completed_names(group: &str, id: &str) -> Option<crate::completion::Names> {
         ("services", "name") => Some(Names::Services),
         ("backup", "id") => Some(Names::Backups),
         (
-            "profile" | "exec" | "credential-process" | "key" | "lint" | "iam",
+            "profile" | "exec" | "credential-process" | "console" | "key" | "lint" | "iam",
             "name" | "old" | "src" | "profile" | "admin" | "source_profile" | "from_profile",
         ) => Some(Names::Profiles),
         _ => None,
@@ -167,6 +167,8 @@ pub enum Command {
     Exec(ExecArgs),
     /// Print the profile's credentials for `credential_process = awsprof credential-process NAME`.
     CredentialProcess(CredentialProcessArgs),
+    /// Open the AWS Management Console in the browser, signed in as the profile.
+    Console(ConsoleArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to print the script for.
@@ -594,6 +596,27 @@ pub struct ExecArgs {
     /// The command and its arguments (default: $SHELL).
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// Profile name [default: $AWS_PROFILE, else default].
+    #[arg(long_help = PROFILE_DEFAULT_LONG)]
+    pub name: Option<String>,
+    /// Land on this service's page (ec2, s3, iam...) instead of the console home.
+    #[arg(long, value_name = "SERVICE", conflicts_with = "destination")]
+    pub service: Option<String>,
+    /// Land on this console URL (https, on the partition's console).
+    #[arg(long, value_name = "URL")]
+    pub destination: Option<String>,
+    /// The console session's length in seconds: a role's (900 to 43200, 3600 when chained), or the federation token's for long-term keys (900 to 129600).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(900..=129_600))]
+    pub duration: Option<u32>,
+    /// Print the sign-in URL on stdout instead of opening it: it is a credential for 15 minutes.
+    #[arg(long)]
+    pub print: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Debug, Args)]

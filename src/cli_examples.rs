@@ -101,6 +101,15 @@ const EXAMPLES: &[(&str, &str)] = &[
       A shell with the credentials in its environment.",
     ),
     (
+        "console",
+        "  awsprof console tanaka
+      Open the console in the browser as toy-role, through tanaka's chain.
+  awsprof console tanaka --service ec2 --region eu-west-1
+      Land on the EC2 page of eu-west-1.
+  awsprof console tanaka --print
+      Print the sign-in link instead (a credential for 15 minutes).",
+    ),
+    (
         "credential-process",
         "  awsprof profile set toy credential_process 'awsprof credential-process tanaka'
       Any AWS tool using profile toy gets tanaka's chain's credentials.",

@@ -6,6 +6,7 @@
 //! path; `commands` translate arguments and print.
 
 pub mod aws;
+pub mod browser;
 pub mod chain;
 pub mod child;
 pub mod cli;

@@ -5,6 +5,7 @@ mod arrive;
 pub mod cache;
 pub mod checks;
 mod clients;
+pub mod console;
 pub mod credential_server;
 mod creds;
 pub mod errors;

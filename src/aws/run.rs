@@ -343,7 +343,7 @@ async fn assume(
 }
 
 /// The temporary credentials an STS answer carries.
-fn issued(
+pub(super) fn issued(
     given: Option<&aws_sdk_sts::types::Credentials>,
     action: &str,
 ) -> Result<Creds, CallError> {

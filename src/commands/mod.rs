@@ -4,6 +4,7 @@
 mod add_role;
 mod backup;
 mod configure;
+mod console;
 mod credential_process;
 mod credentials;
 mod exec;
@@ -84,6 +85,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Vault(cmd) => vault::run(&ctx, cmd),
         Command::Exec(args) => exec::run(&ctx, args),
         Command::CredentialProcess(args) => credential_process::run(&ctx, args),
+        Command::Console(args) => console::run(&ctx, args),
         Command::Backup(cmd) => backup::run(&ctx, cmd),
         Command::Lint(args) => return lint::run(&ctx, args),
         Command::Completions { shell } => crate::completion::print_script(shell),
@@ -168,6 +170,7 @@ fn secret_values(cli: &Cli) -> Vec<String> {
         Command::Profile(ProfileCommand::Export(args)) => mfa(&args.aws),
         Command::Exec(args) => mfa(&args.aws),
         Command::CredentialProcess(args) => mfa(&args.aws),
+        Command::Console(args) => mfa(&args.aws),
         Command::Key(crate::cli::KeyCommand::List { aws, .. })
         | Command::Key(crate::cli::KeyCommand::Rotate { aws, .. }) => mfa(aws),
         Command::Iam(cmd) => {

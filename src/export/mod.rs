@@ -2,6 +2,8 @@
 //! `configure export-credentials` formats byte for byte, plus a `.env`
 //! file and a credentials-file section. Pure functions, no I/O.
 
+pub mod console;
+
 use std::time::SystemTime;
 
 /// The formats, by the names `--format` takes.
