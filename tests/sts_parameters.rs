@@ -717,3 +717,56 @@ for _ in range(2):
         .iter()
         .all(|r| r["(signed by)"] == mfa_session(0).0 && r["(status)"] == "200"));
 }
+
+#[test]
+fn with_vaulted_keys_the_mfa_session_is_kept_in_the_vault_and_leaves_with_the_item() {
+    let stub = StsStub::start();
+    let sb = two_roles(&stub, "");
+    // setsid: no terminal, so a second prompt could only fail.
+    let run = |args: &[&str]| {
+        support::Run::of(
+            sb.command("setsid")
+                .arg("--wait")
+                .arg(support::AWSPROF)
+                .args(args)
+                .env("AWSPROF_VAULT_PASSPHRASE", "a passphrase for the test")
+                .output()
+                .unwrap(),
+        )
+    };
+    run(&["vault", "move", "src", "--store", "file"]).ok();
+    assert!(!sb.read_credentials().contains("stubsourcesecret"));
+    run(&["profile", "whoami", "p", "--mfa-code", MFA_CODE]).ok();
+
+    let state = sb.home().join(".local/state/awsprof");
+    let vault_items = || -> Vec<String> {
+        std::fs::read_dir(state.join("vault"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert!(
+        vault_items().iter().any(|n| n.contains("src.mfa-session")),
+        "{:?}",
+        vault_items()
+    );
+    assert!(
+        !state.join("mfa-sessions").exists(),
+        "a vaulted key's session stays in the vault"
+    );
+
+    run(&["profile", "whoami", "q"]).ok();
+    assert_eq!(stub.recorded.actions("GetSessionToken").len(), 1);
+    let roles = stub.recorded.actions("AssumeRole");
+    assert_eq!(roles.len(), 2);
+    assert!(roles.iter().all(|r| r["(signed by)"] == mfa_session(0).0));
+
+    // The item goes back to the file: its session goes with it.
+    run(&["vault", "move", "src", "--to-file"]).ok();
+    assert!(
+        !vault_items().iter().any(|n| n.contains("src")),
+        "{:?}",
+        vault_items()
+    );
+}

@@ -4,6 +4,8 @@
 //! role asking for the same device is assumed from them without another
 //! code. An entry is bound to the access key and the device it was made
 //! with: after a key rotation, or for another device, it is not used.
+//! Sessions made from vaulted keys are kept in the vault instead
+//! (`aws/vault.rs`), in the same text.
 
 use super::{Creds, Settings};
 use crate::store::StoreError;
@@ -38,25 +40,30 @@ fn path(dir: &Path, key_id: &str, serial: &str) -> PathBuf {
     dir.join(format!("{name}.json"))
 }
 
-/// The session made with access key `key_id` and device `serial`, while
-/// it is good for at least 15 minutes. Anything not of the
-/// shape written here and issued by STS is no session.
+/// The session made with access key `key_id` and device `serial`, kept
+/// in `dir`, while it is good for at least 15 minutes.
 pub fn read(dir: &Path, key_id: &str, serial: &str, now: SystemTime) -> Option<Creds> {
-    let bytes = std::fs::read(path(dir, key_id, serial)).ok()?;
-    let body: Value = serde_json::from_slice(&bytes).ok()?;
-    let bound = body.get("Version")?.as_u64()? == VERSION
-        && body.get("SourceAccessKeyId")?.as_str()? == key_id
-        && body.get("SerialNumber")?.as_str()? == serial;
-    if !bound {
-        return None;
-    }
-    super::cache::fresh_credentials(body.get("Credentials")?, now)
-        .filter(|creds| creds.session_token.is_some())
+    let text = std::fs::read_to_string(path(dir, key_id, serial)).ok()?;
+    decode(&text, key_id, serial, now)
 }
 
-/// Keeps `session` for later runs (atomically, 0600).
+/// Keeps `session` in `dir` for later runs (atomically, 0600).
 pub fn write(dir: &Path, key_id: &str, serial: &str, session: &Creds) -> Result<(), StoreError> {
-    let body = json!({
+    crate::store::private_dir::ensure(dir)?;
+    let path = path(dir, key_id, serial);
+    crate::store::write_atomic(&path, encode(key_id, serial, session).as_bytes()).map_err(
+        |source| StoreError::Io {
+            path,
+            action: "write the MFA session",
+            source,
+        },
+    )
+}
+
+/// A kept session as text (a file's or a vault item's), bound to the key
+/// and the device that made it.
+pub fn encode(key_id: &str, serial: &str, session: &Creds) -> String {
+    json!({
         "Version": VERSION,
         "SourceAccessKeyId": key_id,
         "SerialNumber": serial,
@@ -66,16 +73,23 @@ pub fn write(dir: &Path, key_id: &str, serial: &str, session: &Creds) -> Result<
             "SessionToken": session.session_token.as_ref().map(|t| t.expose()),
             "Expiration": session.expiration.map(crate::isotime::format),
         },
-    });
-    crate::store::private_dir::ensure(dir)?;
-    let path = path(dir, key_id, serial);
-    crate::store::write_atomic(&path, body.to_string().as_bytes()).map_err(|source| {
-        StoreError::Io {
-            path,
-            action: "write the MFA session",
-            source,
-        }
     })
+    .to_string()
+}
+
+/// The session in `text` when it was made with `key_id` and `serial` and
+/// is still fresh; anything not of the shape written by [`encode`] and
+/// issued by STS is no session.
+pub fn decode(text: &str, key_id: &str, serial: &str, now: SystemTime) -> Option<Creds> {
+    let body: Value = serde_json::from_str(text).ok()?;
+    let bound = body.get("Version")?.as_u64()? == VERSION
+        && body.get("SourceAccessKeyId")?.as_str()? == key_id
+        && body.get("SerialNumber")?.as_str()? == serial;
+    if !bound {
+        return None;
+    }
+    super::cache::fresh_credentials(body.get("Credentials")?, now)
+        .filter(|creds| creds.session_token.is_some())
 }
 
 #[cfg(test)]

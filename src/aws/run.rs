@@ -92,15 +92,9 @@ async fn base_creds(base: &Base, settings: &Settings) -> Result<Creds, CallError
         }
         BaseSource::Vault { item, store, .. } => {
             let (item, store) = (item.clone(), store.clone());
-            // A thread of its own: the OS store's client runs its own
-            // event loop, which may not start inside this runtime.
-            tokio::task::spawn_blocking(move || {
-                std::thread::spawn(move || super::vault::read(&item, store.as_deref()))
-                    .join()
-                    .unwrap_or_else(|_| Err(super::vault::failed("the vault lookup panicked")))
-            })
-            .await
-            .unwrap_or_else(|e| Err(super::vault::failed(&e.to_string())))
+            in_own_thread(move || super::vault::read(&item, store.as_deref()))
+                .await
+                .unwrap_or_else(|| Err(super::vault::failed("the vault lookup did not finish")))
         }
         BaseSource::Sso {
             sso_session,
@@ -364,6 +358,7 @@ async fn new_mfa_session(
     session: &MfaSession,
     first: &Hop,
     base: &Creds,
+    home: &SessionHome,
     settings: &Settings,
 ) -> Result<Creds, CallError> {
     let code = mfa_code(first, &session.serial, settings)?;
@@ -380,13 +375,84 @@ async fn new_mfa_session(
         .await
         .map_err(|e| describe(&e))?;
     let creds = issued(out.credentials(), "GetSessionToken")?;
-    if let Some(dir) = super::mfa_session::dir(settings) {
-        if let Err(e) = super::mfa_session::write(dir, &base.access_key_id, &session.serial, &creds)
-        {
-            crate::errln!("awsprof: warning: the MFA session was not kept: {e}");
-        }
+    if let Err(e) = keep(home, &base.access_key_id, &session.serial, &creds).await {
+        crate::errln!("awsprof: warning: the MFA session was not kept: {e}");
     }
     Ok(creds)
+}
+
+/// Where the MFA session made from a chain's base is kept: beside the
+/// key's item when the key is in the vault, else in awsprof's session
+/// directory; nowhere under --no-cache.
+enum SessionHome {
+    Nowhere,
+    Dir(std::path::PathBuf),
+    Vault { item: String, store: Option<String> },
+}
+
+fn session_home(chain: &Chain, settings: &Settings) -> SessionHome {
+    if !settings.use_cache {
+        return SessionHome::Nowhere;
+    }
+    match &chain.base.source {
+        BaseSource::Vault { item, store, .. } => SessionHome::Vault {
+            item: item.clone(),
+            store: store.clone(),
+        },
+        _ => match super::mfa_session::dir(settings) {
+            Some(dir) => SessionHome::Dir(dir.to_path_buf()),
+            None => SessionHome::Nowhere,
+        },
+    }
+}
+
+/// Runs a store lookup on a thread of its own: the OS store's client runs
+/// its own event loop, which may not start inside this runtime.
+async fn in_own_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    tokio::task::spawn_blocking(move || std::thread::spawn(work).join().ok())
+        .await
+        .ok()
+        .flatten()
+}
+
+async fn kept(home: &SessionHome, key_id: &str, serial: &str) -> Option<Creds> {
+    match home {
+        SessionHome::Nowhere => None,
+        SessionHome::Dir(dir) => super::mfa_session::read(dir, key_id, serial, SystemTime::now()),
+        SessionHome::Vault { item, store } => {
+            let (item, store) = (item.clone(), store.clone());
+            let (key_id, serial) = (key_id.to_string(), serial.to_string());
+            in_own_thread(move || {
+                super::vault::read_session(&item, store.as_deref(), &key_id, &serial)
+            })
+            .await
+            .flatten()
+        }
+    }
+}
+
+async fn keep(
+    home: &SessionHome,
+    key_id: &str,
+    serial: &str,
+    session: &Creds,
+) -> Result<(), String> {
+    match home {
+        SessionHome::Nowhere => Ok(()),
+        SessionHome::Dir(dir) => {
+            super::mfa_session::write(dir, key_id, serial, session).map_err(|e| e.to_string())
+        }
+        SessionHome::Vault { item, store } => {
+            let (item, store, session) = (item.clone(), store.clone(), session.clone());
+            let (key_id, serial) = (key_id.to_string(), serial.to_string());
+            in_own_thread(move || {
+                super::vault::write_session(&item, store.as_deref(), &key_id, &serial, &session)
+                    .map_err(|e| e.to_string())
+            })
+            .await
+            .unwrap_or_else(|| Err("the vault write did not finish".into()))
+        }
+    }
 }
 
 /// The MFA session the first hop is to be assumed from: the kept one,
@@ -406,14 +472,12 @@ async fn mfa_session_step(
         return Ok(None);
     }
     let first = &chain.hops[0];
-    let kept = super::mfa_session::dir(settings).and_then(|dir| {
-        super::mfa_session::read(dir, &base.access_key_id, &session.serial, SystemTime::now())
-    });
-    let (creds, from_cache) = match kept {
+    let home = session_home(chain, settings);
+    let (creds, from_cache) = match kept(&home, &base.access_key_id, &session.serial).await {
         Some(creds) => (creds, true),
         None if cached(first, &cache_origin(chain, 0), settings).is_some() => return Ok(None),
         None => (
-            new_mfa_session(session, first, base, settings).await?,
+            new_mfa_session(session, first, base, &home, settings).await?,
             false,
         ),
     };

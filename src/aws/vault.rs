@@ -31,3 +31,28 @@ pub fn read(item: &str, store: Option<&str>) -> Result<Creds, CallError> {
         }),
     }
 }
+
+/// The MFA session kept beside `item`, when it was made with `key_id`
+/// and `serial` and is still fresh. A store that cannot be asked has no
+/// session: the code is asked for again.
+pub fn read_session(item: &str, store: Option<&str>, key_id: &str, serial: &str) -> Option<Creds> {
+    let store = open_named(store).ok()?;
+    let text = store
+        .get_text(&crate::vault::mfa_session_item(item))
+        .ok()??;
+    super::mfa_session::decode(&text, key_id, serial, std::time::SystemTime::now())
+}
+
+/// Keeps `session` beside `item` in its store.
+pub fn write_session(
+    item: &str,
+    store: Option<&str>,
+    key_id: &str,
+    serial: &str,
+    session: &Creds,
+) -> Result<(), crate::vault::VaultError> {
+    open_named(store)?.put_text(
+        &crate::vault::mfa_session_item(item),
+        &super::mfa_session::encode(key_id, serial, session),
+    )
+}

@@ -7,7 +7,7 @@
 //! Items written by earlier versions, encrypted to the passphrase itself,
 //! are still read.
 
-use super::{unlock, KeyStore, StoreKind, StoredKey, VaultError};
+use super::{unlock, KeyStore, StoreKind, VaultError};
 use age::secrecy::{ExposeSecret, SecretString};
 use age::x25519::Identity;
 use std::io::{Read, Write};
@@ -192,18 +192,18 @@ impl KeyStore for FileStore {
         StoreKind::File
     }
 
-    fn put(&self, item: &str, key: &StoredKey) -> Result<(), VaultError> {
+    fn put_text(&self, item: &str, text: &str) -> Result<(), VaultError> {
         crate::store::private_dir::ensure(&self.dir)
             .map_err(|e| VaultError::Unavailable(e.to_string()))?;
         let path = self.path(item);
         let recipient = self.identity(true)?.to_public();
         let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as _))
             .map_err(|e| VaultError::Unavailable(format!("{}: {e}", path.display())))?;
-        let sealed = seal(encryptor, key.to_json().as_bytes(), &path)?;
+        let sealed = seal(encryptor, text.as_bytes(), &path)?;
         crate::store::write_atomic(&path, &sealed).map_err(io(&path, "write"))
     }
 
-    fn get(&self, item: &str) -> Result<Option<StoredKey>, VaultError> {
+    fn get_text(&self, item: &str) -> Result<Option<String>, VaultError> {
         let path = self.path(item);
         let sealed = match std::fs::read(&path) {
             Ok(bytes) => bytes,
@@ -217,16 +217,18 @@ impl KeyStore for FileStore {
         } else {
             open_with(&path, decryptor, &self.identity(false)?)?
         };
-        StoredKey::from_json(&text)
-            .map(Some)
-            .ok_or_else(|| corrupt("not an access key awsprof stored".into()))
+        Ok(Some(text))
+    }
+
+    fn place(&self, item: &str) -> String {
+        self.path(item).display().to_string()
     }
 
     fn contains(&self, item: &str) -> Result<bool, VaultError> {
         Ok(self.path(item).exists())
     }
 
-    fn delete(&self, item: &str) -> Result<bool, VaultError> {
+    fn delete_one(&self, item: &str) -> Result<bool, VaultError> {
         let path = self.path(item);
         if !path.exists() {
             return Ok(false);
@@ -239,6 +241,7 @@ impl KeyStore for FileStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vault::StoredKey;
 
     #[test]
     fn items_encrypted_to_the_passphrase_by_earlier_versions_are_still_read() {

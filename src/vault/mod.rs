@@ -18,6 +18,11 @@ pub const SERVICE: &str = "awsprof";
 /// The variable that chooses the store when no flag does.
 pub const STORE_VAR: &str = "AWSPROF_VAULT_STORE";
 
+/// The item the MFA session made with `item`'s key is kept in.
+pub fn mfa_session_item(item: &str) -> String {
+    format!("{item}.mfa-session")
+}
+
 /// A long-term access key as the vault keeps it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct StoredKey {
@@ -94,12 +99,40 @@ pub enum VaultError {
 }
 
 /// One place keys are kept, by item name (the profile that holds them).
+/// An item holds text: an access key's JSON, or the MFA session made
+/// with that key (`ITEM.mfa-session`).
 pub trait KeyStore {
     fn kind(&self) -> StoreKind;
-    fn put(&self, item: &str, key: &StoredKey) -> Result<(), VaultError>;
-    fn get(&self, item: &str) -> Result<Option<StoredKey>, VaultError>;
+    fn put_text(&self, item: &str, text: &str) -> Result<(), VaultError>;
+    fn get_text(&self, item: &str) -> Result<Option<String>, VaultError>;
+    /// Where `item` is, for messages: `the OS secret store's item awsprof/x`.
+    fn place(&self, item: &str) -> String;
+
+    fn put(&self, item: &str, key: &StoredKey) -> Result<(), VaultError> {
+        self.put_text(item, &key.to_json())
+    }
+
+    fn get(&self, item: &str) -> Result<Option<StoredKey>, VaultError> {
+        match self.get_text(item)? {
+            None => Ok(None),
+            Some(text) => StoredKey::from_json(&text).map(Some).ok_or_else(|| {
+                VaultError::Corrupt(format!(
+                    "{} is not an access key awsprof stored",
+                    self.place(item)
+                ))
+            }),
+        }
+    }
+
     /// Whether there was an item to delete.
-    fn delete(&self, item: &str) -> Result<bool, VaultError>;
+    fn delete_one(&self, item: &str) -> Result<bool, VaultError>;
+
+    /// Deletes `item` and the MFA session kept beside it: a session
+    /// outliving its key's item would be a secret nobody looks after.
+    fn delete(&self, item: &str) -> Result<bool, VaultError> {
+        self.delete_one(&mfa_session_item(item))?;
+        self.delete_one(item)
+    }
     /// Writes `key` as `item` and reads it back: a store that does not
     /// give the same key back has not kept it.
     fn put_verified(&self, item: &str, key: &StoredKey) -> Result<(), VaultError> {

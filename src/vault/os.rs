@@ -2,7 +2,7 @@
 //! D-Bus on Linux, the Keychain on macOS, the Credential Manager on
 //! Windows. One item per profile, under the service `awsprof`.
 
-use super::{KeyStore, StoreKind, StoredKey, VaultError, SERVICE};
+use super::{KeyStore, StoreKind, VaultError, SERVICE};
 
 pub struct OsStore;
 
@@ -42,25 +42,23 @@ impl KeyStore for OsStore {
         StoreKind::Os
     }
 
-    fn put(&self, item: &str, key: &StoredKey) -> Result<(), VaultError> {
-        Self::entry(item)?
-            .set_password(&key.to_json())
-            .map_err(unavailable)
+    fn put_text(&self, item: &str, text: &str) -> Result<(), VaultError> {
+        Self::entry(item)?.set_password(text).map_err(unavailable)
     }
 
-    fn get(&self, item: &str) -> Result<Option<StoredKey>, VaultError> {
+    fn get_text(&self, item: &str) -> Result<Option<String>, VaultError> {
         match Self::entry(item)?.get_password() {
-            Ok(text) => StoredKey::from_json(&text).map(Some).ok_or_else(|| {
-                VaultError::Corrupt(format!(
-                    "the OS secret store's item {SERVICE}/{item} is not an access key awsprof stored"
-                ))
-            }),
+            Ok(text) => Ok(Some(text)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(unavailable(e)),
         }
     }
 
-    fn delete(&self, item: &str) -> Result<bool, VaultError> {
+    fn place(&self, item: &str) -> String {
+        format!("the OS secret store's item {SERVICE}/{item}")
+    }
+
+    fn delete_one(&self, item: &str) -> Result<bool, VaultError> {
         match Self::entry(item)?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
