@@ -40,22 +40,6 @@ bench() { # title, then hyperfine arguments
   ratios "$work/part.json" >> "$results"
 }
 
-# Each command's median as a ratio to the run's floor (the command named
-# "floor: ..."), when the run has one.
-ratios() {
-  python3 - "$1" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-floors = [r for r in results if r["command"].startswith("floor:")]
-if floors:
-    floor = floors[0]["median"]
-    print("| command | median | ratio to the floor |")
-    print("| --- | --- | --- |")
-    for r in results:
-        print("| %s | %.2f ms | %.2fx |" % (r["command"], r["median"] * 1000, r["median"] / floor))
-    print()
-PY
-}
 
 cp "$work/in/credentials-10000" "$creds"
 for n in 1000 10000; do

@@ -15,7 +15,7 @@
 #   benches/mfa_session.sh --quick   debug build, 2 runs each (only checks that it runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-full_runs=(--warmup 3 --min-runs 30)
+full_runs=(--warmup 3 --min-runs 60)
 # shellcheck source=setup.sh
 . benches/setup.sh
 
@@ -54,8 +54,9 @@ results="$repo/target/bench-mfa-session.md"
 { echo "# benches/mfa_session.sh, $(date -u +%Y-%m-%d)"; echo; } > "$results"
 bench() { # title, then hyperfine arguments
   echo "### $1" >> "$results"; shift
-  hyperfine -N "${runs[@]}" --style basic --export-markdown "$work/part.md" "$@"
+  hyperfine -N "${runs[@]}" --style basic --export-markdown "$work/part.md" --export-json "$work/part.json" "$@"
   cat "$work/part.md" >> "$results"; echo >> "$results"
+  ratios "$work/part.json" >> "$results"
 }
 
 bench "a role's credentials, its cached session removed before each run: from the MFA session vs from long-term keys" \

@@ -22,3 +22,20 @@ fi
 bin="$target/awsprof"
 # The same targets in every script, so that they share one build.
 cargo build --quiet "${profile_flag[@]}" --bin awsprof --example generate_profiles --example floor
+
+# Each command's median as a ratio to the run's floor (the command named
+# "floor: ..."), when the run has one.
+ratios() {
+  python3 - "$1" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+floors = [r for r in results if r["command"].startswith("floor:")]
+if floors:
+    floor = floors[0]["median"]
+    print("| command | median | ratio to the floor |")
+    print("| --- | --- | --- |")
+    for r in results:
+        print("| %s | %.2f ms | %.2fx |" % (r["command"], r["median"] * 1000, r["median"] / floor))
+    print()
+PY
+}
