@@ -53,6 +53,8 @@ pub enum ChainErrorKind {
     WebIdentityWithoutRole(String),
     #[error("profile `{profile}`: {message}")]
     InvalidSso { profile: String, message: String },
+    #[error("profile `{profile}`: sso-session named `{session}` (referenced by profile `{profile}`) was not found; add a [sso-session {session}] section")]
+    MissingSsoSession { profile: String, session: String },
     #[error("profile `{profile}`: duration_seconds `{value}` is not a whole number of seconds")]
     BadDuration { profile: String, value: String },
     #[error("profile `{profile}`: mfa_session_duration `{value}` is not a number of seconds GetSessionToken accepts ({} to {})", crate::profiles::values::MIN_DURATION, crate::profiles::values::MAX_MFA_SESSION_DURATION)]
@@ -448,10 +450,14 @@ fn sso(set: &ProfileSet, profile: &Section) -> Result<Option<BaseSource>, ChainE
     let (mut region_out, mut start_url_out) = (region, start_url);
     if let Some(session_name) = session_name {
         let Some(session) = set.sso_session(session_name) else {
-            return Err(invalid(format!(
-                "sso-session named `{session_name}` (referenced by profile `{}`) was not found; add a [sso-session {session_name}] section",
-                profile.name
-            )));
+            return Err(error(
+                profile,
+                origin_of(profile, keys::SSO_SESSION),
+                ChainErrorKind::MissingSsoSession {
+                    profile: profile.name.to_string(),
+                    session: session_name.to_string(),
+                },
+            ));
         };
         let session_region = session.get(keys::SSO_REGION);
         let session_start_url = session.get(keys::SSO_START_URL);

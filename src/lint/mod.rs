@@ -383,6 +383,10 @@ fn chain_finding(kind: &ChainErrorKind) -> Option<(&'static str, &'static str)> 
             "sso-misconfigured",
             "keep sso_start_url and sso_region in the [sso-session] section",
         ),
+        ChainErrorKind::MissingSsoSession { .. } => (
+            "sso-session-missing",
+            "add the [sso-session NAME] section, or point sso_session at an existing one",
+        ),
         ChainErrorKind::WebIdentityWithoutRole(_) => ("web-identity-without-role", "add role_arn"),
         ChainErrorKind::BadDuration { .. } => (
             "invalid-duration",
@@ -475,6 +479,7 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                 ));
             }
         }
+        sso_checks(name, profile, &mut push);
         let verdict = &verdicts[name];
         match &verdict.result {
             Ok(_) => {
@@ -513,6 +518,39 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                 ));
             }
         }
+    }
+}
+
+/// An SSO profile's settings that tools read differently, and the legacy
+/// form without an [sso-session].
+fn sso_checks(name: &str, profile: &crate::profiles::Section, push: &mut impl FnMut(Finding)) {
+    let sso = [keys::SSO_SESSION, keys::SSO_START_URL, keys::SSO_ACCOUNT_ID]
+        .iter()
+        .find_map(|k| profile.property(k));
+    let Some(sso) = sso.filter(|p| p.origin.file == FileKind::Config) else {
+        return;
+    };
+    let shadowing = [keys::AWS_ACCESS_KEY_ID, keys::AWS_SESSION_TOKEN]
+        .iter()
+        .filter_map(|k| profile.property(k))
+        .find(|p| p.origin.file == FileKind::Credentials);
+    if let Some(keys_line) = shadowing {
+        push(finding(
+            "sso-profile-shadowed",
+            Severity::Warning,
+            keys_line.origin,
+            format!("profile `{name}` is an SSO profile in the config file, and a section of the same name in the credentials file holds keys: the AWS CLI and the current SDKs use SSO, but tools that read the credentials file first (the Go SDK v1, the JavaScript SDK v2, and what is built on them) use these keys, so the same profile is two identities"),
+            "remove the keys from the credentials file's section, or give them a profile of their own",
+        ));
+    }
+    if profile.get(keys::SSO_SESSION).is_none() && profile.get(keys::SSO_START_URL).is_some() {
+        push(finding(
+            "sso-legacy-start-url",
+            Severity::Info,
+            sso.origin,
+            format!("profile `{name}` names its sso_start_url itself, the legacy form: its token cannot be refreshed, so a sign-in lasts only as long as the first token"),
+            "move sso_start_url and sso_region into an [sso-session NAME] section and set sso_session = NAME (`aws configure sso-session` writes one)",
+        ));
     }
 }
 
