@@ -202,6 +202,11 @@ fn a_role_session_opens_in_the_browser_and_reaches_stdout_only_with_print() {
     assert_eq!(signin[1]["query"]["SessionDuration"], "3600");
     assert_eq!(signin[1]["status"], 200);
 
+    // Longer than a role's console session: refused before any request.
+    let too_long = console(&sb, &stub, &browser, &["tanaka", "--duration", "50000"]).code(2);
+    assert!(too_long.stderr.contains("at most 43200 s"), "{too_long:#?}");
+    assert_eq!(stub.signin_requests().len(), 2);
+
     // A landing page off the console is refused before any request.
     let elsewhere = console(
         &sb,

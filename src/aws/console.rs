@@ -8,7 +8,7 @@ use super::errors::{describe, CallError};
 use super::run::{caller_identity, RunError};
 use super::{sts_client, Creds, Settings};
 use crate::export::console::{self as text, Partition};
-use crate::profiles::values::MAX_CHAINED_DURATION;
+use crate::profiles::values::{MAX_CHAINED_DURATION, MAX_DURATION};
 use std::time::Duration;
 
 /// What the credentials to sign in with are.
@@ -88,6 +88,12 @@ pub async fn sign_in_url(
     };
     let (console_creds, session_duration, partition, how) = match source {
         Source::Role { chained } => {
+            if req.duration.is_some_and(|d| d > MAX_DURATION) {
+                return Err(ConsoleError::Usage(format!(
+                    "profile {}'s credentials are a role's session, whose console session lasts at most {MAX_DURATION} s; ask for --duration {MAX_DURATION} or less (longer is for federation tokens from long-term keys)",
+                    req.profile
+                )));
+            }
             if chained && req.duration.is_some_and(|d| d > MAX_CHAINED_DURATION) {
                 return Err(ConsoleError::Usage(format!(
                     "profile {}'s role is assumed by role chaining (from another role or the MFA session), and the console then allows at most {MAX_CHAINED_DURATION} s; ask for --duration {MAX_CHAINED_DURATION} or less",
