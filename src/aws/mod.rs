@@ -17,6 +17,7 @@ pub mod process;
 pub mod retry;
 pub mod run;
 mod settings;
+pub mod sso_cache;
 pub mod tasks;
 pub mod vault;
 

@@ -33,6 +33,7 @@ fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
         return Ok(found);
     };
     found.extend(missing_vault_items(&set));
+    found.extend(expired_sso_tokens(&set));
     if let Some(name) = profile {
         if !set.profiles.contains_key(name) {
             let files = ctx.load()?;
@@ -67,6 +68,58 @@ fn missing_vault_items(set: &ProfileSet) -> Vec<Finding> {
                 &vault.item,
                 store,
             ));
+        }
+    }
+    found
+}
+
+/// Each sso-session (or legacy start URL) whose cached token has ended
+/// and cannot be refreshed, once, at its section (or first profile).
+fn expired_sso_tokens(set: &ProfileSet) -> Vec<Finding> {
+    use crate::profiles::keys;
+    let Some(dir) = crate::aws::sso_cache::cache_dir() else {
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut found = Vec::new();
+    for (_, profile) in set.profiles.iter() {
+        let (key, origin, what, login) = match (
+            profile.get(keys::SSO_SESSION),
+            profile.property(keys::SSO_START_URL),
+        ) {
+            (Some(session), _) => {
+                let Some(origin) = set
+                    .sso_session(session)
+                    .and_then(|s| s.headers.last().copied())
+                else {
+                    continue;
+                };
+                (
+                    session.to_string(),
+                    origin,
+                    format!("sso-session {session}"),
+                    format!("aws sso login --sso-session {session}"),
+                )
+            }
+            (None, Some(url)) => (
+                url.value.to_string(),
+                url.origin,
+                format!("{} (profile {})", url.value, profile.name),
+                format!("aws sso login --profile {}", profile.name),
+            ),
+            (None, None) => continue,
+        };
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        if let Some(state) = crate::aws::sso_cache::read(&dir, &key, now) {
+            if state.needs_sign_in(now) {
+                let expired = crate::isotime::format_for_display(state.expires_at);
+                found.push(crate::lint::sso_token_expired(
+                    origin, &what, &login, &expired,
+                ));
+            }
         }
     }
     found

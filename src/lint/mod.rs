@@ -640,6 +640,17 @@ fn plaintext_keys(set: &ProfileSet, out: &mut Vec<Finding>) {
 }
 
 /// A profile whose vault line names an item the store does not hold.
+/// An SSO sign-in that has ended and cannot be renewed without one.
+pub fn sso_token_expired(origin: Origin, what: &str, login: &str, expired: &str) -> Finding {
+    finding(
+        "sso-token-expired",
+        Severity::Info,
+        origin,
+        format!("the SSO token of {what} expired at {expired} and cannot be refreshed: its profiles fail until you sign in again"),
+        format!("run `{login}`"),
+    )
+}
+
 pub fn vault_item_missing(profile: &str, origin: Origin, item: &str, store: &str) -> Finding {
     let mut f = finding(
         "vault-item-missing",
