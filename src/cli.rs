@@ -49,11 +49,11 @@ pub fn command() -> clap::Command {
 fn completed_names(group: &str, id: &str) -> Option<crate::completion::Names> {
     use crate::completion::Names;
     match (group, id) {
-        ("sso-session", "old" | "name") => Some(Names::SsoSessions),
+        ("sso-session", "old" | "name") | ("sso", "sso_session") => Some(Names::SsoSessions),
         ("services", "name") => Some(Names::Services),
         ("backup", "id") => Some(Names::Backups),
         (
-            "profile" | "exec" | "credential-process" | "console" | "key" | "lint" | "iam",
+            "profile" | "exec" | "credential-process" | "console" | "sso" | "key" | "lint" | "iam",
             "name" | "old" | "src" | "profile" | "admin" | "source_profile" | "from_profile",
         ) => Some(Names::Profiles),
         _ => None,
@@ -154,6 +154,9 @@ pub enum Command {
     /// Rename or delete [sso-session] sections, keeping the profiles' references right.
     #[command(subcommand)]
     SsoSession(SsoSessionCommand),
+    /// IAM Identity Center: sign in and out, sharing the AWS CLI v2's token cache.
+    #[command(subcommand)]
+    Sso(SsoCommand),
     /// Access keys: import them without pasting secrets, see their age, rotate them safely.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -596,6 +599,36 @@ pub struct ExecArgs {
     /// The command and its arguments (default: $SHELL).
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SsoCommand {
+    /// Sign in (device code flow) and keep the token where the AWS CLI v2 keeps it.
+    Login(SsoLoginArgs),
+    /// Forget the sign-in: remove the cached token (one file for awsprof and the AWS CLI).
+    Logout(SsoTarget),
+}
+
+#[derive(Debug, Args)]
+pub struct SsoTarget {
+    /// A profile whose sso_session (or legacy sso_start_url) to use [default: $AWS_PROFILE, else default].
+    #[arg(long_help = PROFILE_DEFAULT_LONG)]
+    pub name: Option<String>,
+    /// The [sso-session NAME] to use, instead of a profile's.
+    #[arg(long, value_name = "NAME", conflicts_with = "name")]
+    pub sso_session: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SsoLoginArgs {
+    #[command(flatten)]
+    pub target: SsoTarget,
+    /// Sign in with a code typed on another device's browser (the only flow awsprof offers yet).
+    #[arg(long)]
+    pub use_device_code: bool,
+    /// Do not open the verification page; only print it.
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 #[derive(Debug, Args)]

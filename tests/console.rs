@@ -12,78 +12,41 @@
 mod support;
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use support::{tanaka_with_role, Moto, Run, Sandbox, World};
+use std::process::Command;
+use support::{tanaka_with_role, Moto, PyStub, Run, Sandbox, World};
 
 const LONG_TERM_KEY: &str = "AKIASTUBLONGTERM0001";
 
-struct FederationStub {
-    child: Child,
-    endpoint: String,
-    log: PathBuf,
-    _dir: tempfile::TempDir,
-}
+struct FederationStub(PyStub);
 
 impl FederationStub {
     fn start(moto_endpoint: &str) -> FederationStub {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("requests.jsonl");
-        let mut child = Command::new("python3")
-            .arg(support::repo_path("tests/support/federation_stub.py"))
-            .args(["--moto", moto_endpoint, "--long-term-key", LONG_TERM_KEY])
-            .arg("--log")
-            .arg(&log)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the stub");
-        let mut port = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut port)
-            .unwrap();
-        let endpoint = format!("http://127.0.0.1:{}", port.trim());
-        FederationStub {
-            child,
-            endpoint,
-            log,
-            _dir: dir,
-        }
+        FederationStub(PyStub::start(
+            "tests/support/federation_stub.py",
+            &["--moto", moto_endpoint, "--long-term-key", LONG_TERM_KEY],
+        ))
     }
 
     fn federation_url(&self) -> String {
-        format!("{}/federation", self.endpoint)
-    }
-
-    /// Every request the stub answered, in order.
-    fn requests(&self) -> Vec<Value> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
+        format!("{}/federation", self.0.endpoint)
     }
 
     fn signin_requests(&self) -> Vec<Value> {
-        self.requests()
+        self.0
+            .requests()
             .into_iter()
             .filter(|r| r["endpoint"] == "federation")
             .collect()
     }
 
     fn sts_requests(&self, action: &str) -> Vec<Value> {
-        self.requests()
+        self.0
+            .requests()
             .into_iter()
             .filter(|r| r["endpoint"] == "sts" && r["params"]["Action"] == action)
             .collect()
-    }
-}
-
-impl Drop for FederationStub {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -249,7 +212,7 @@ fn long_term_keys_sign_in_through_a_named_federation_token() {
         "[profile mfa-user]\nmfa_serial = arn:aws:iam::123456789012:mfa/tanaka\n",
         &format!("[tanaka]\n{keys}[{long_name}]\n{keys}[mfa-user]\n{keys}"),
     )
-    .with_endpoint(&stub.endpoint);
+    .with_endpoint(&stub.0.endpoint);
     let browser = Browser::new(&sb);
 
     let run = console(&sb, &stub, &browser, &["tanaka", "--print"]).ok();
@@ -316,7 +279,7 @@ fn session_credentials_are_told_apart_by_whom_they_belong_to() {
     let issue = |action: &str| -> Value {
         let script = format!(
             "import boto3, json\nsts = boto3.client('sts', endpoint_url='{}', region_name='us-east-1', aws_access_key_id='{LONG_TERM_KEY}', aws_secret_access_key='x')\nc = sts.{action}(**({{'Name': 'fed-user', 'Policy': '{{}}'}} if '{action}' == 'get_federation_token' else {{}}))['Credentials']\nprint(json.dumps({{k: c[k] for k in ('AccessKeyId', 'SecretAccessKey', 'SessionToken')}}))",
-            stub.endpoint
+            stub.0.endpoint
         );
         let out = Command::new("python3")
             .args(["-c", &script])
@@ -339,7 +302,7 @@ fn session_credentials_are_told_apart_by_whom_they_belong_to() {
         "",
         &(section("gst", &session) + &section("fed", &federated)),
     )
-    .with_endpoint(&stub.endpoint);
+    .with_endpoint(&stub.0.endpoint);
     let browser = Browser::new(&sb);
 
     // GetSessionToken's session: refused with the reason, before the endpoint.

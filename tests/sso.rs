@@ -1,19 +1,23 @@
-//! SSO profiles: what awsprof reads of the AWS CLI v2's token cache.
-//! The tokens here are written by botocore itself (its `SSOTokenLoader`
-//! over a `JSONFileCache`, as `aws sso login` leaves them), so the key
+//! SSO profiles and the AWS CLI v2's token cache. Tokens awsprof reads
+//! are written by botocore itself (its `SSOTokenLoader` over a
+//! `JSONFileCache`, as `aws sso login` leaves them), and the tokens
+//! `awsprof sso login` writes are read back by botocore, so the key
 //! derivation and the field names are botocore's, not a copy of them.
+//! The sign-in runs against `tests/support/sso_oidc_stub.py`, a loopback
+//! stub of the OIDC service (moto has none) that checks what it is sent.
 
 mod support;
 
-use support::Sandbox;
+use serde_json::Value;
+use support::{PyStub, Run, Sandbox};
 
 const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n[profile ops]\nsso_session = fresh\nsso_account_id = 123456789012\nsso_role_name = Ops\n[profile old]\nsso_start_url = https://legacy.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = Old\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n[sso-session fresh]\nsso_start_url = https://fresh.awsapps.com/start\nsso_region = us-east-1\n";
 
-/// Saves a token the way `aws sso login` does, with botocore's own code.
-fn botocore_saves(sb: &Sandbox, start_url: &str, session: Option<&str>, token: &str) {
-    let session = session.map_or("None".to_string(), |s| format!("'{s}'"));
+/// Runs `call` on botocore's `SSOTokenLoader` over the sandbox's token
+/// cache; what the script prints.
+fn with_botocore_loader(sb: &Sandbox, call: &str) -> Vec<u8> {
     let script = format!(
-        "import json\nfrom botocore.utils import SSOTokenLoader, JSONFileCache\nSSOTokenLoader(cache=JSONFileCache('{}')).save_token('{start_url}', json.loads('{token}'), session_name={session})",
+        "import json\nfrom botocore.utils import SSOTokenLoader, JSONFileCache\nloader = SSOTokenLoader(cache=JSONFileCache('{}'))\n{call}",
         sb.home().join(".aws/sso/cache").display()
     );
     let out = std::process::Command::new("python3")
@@ -21,6 +25,16 @@ fn botocore_saves(sb: &Sandbox, start_url: &str, session: Option<&str>, token: &
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
+    out.stdout
+}
+
+/// Saves a token the way `aws sso login` does, with botocore's own code.
+fn botocore_saves(sb: &Sandbox, start_url: &str, session: Option<&str>, token: &str) {
+    let session = session.map_or("None".to_string(), |s| format!("'{s}'"));
+    with_botocore_loader(
+        sb,
+        &format!("loader.save_token('{start_url}', json.loads('{token}'), session_name={session})"),
+    );
 }
 
 #[test]
@@ -62,4 +76,151 @@ fn lint_names_each_ended_sign_in_once_from_the_aws_clis_cache() {
     assert_eq!(expired[1]["hint"], "run `aws sso login --profile old`");
     // Info only: lint still exits 0.
     assert_eq!(out.code, 0);
+}
+
+const CORP_URL: &str = "https://corp.awsapps.com/start";
+
+fn oidc_stub(deny: bool) -> PyStub {
+    let mut args = vec!["--start-url", CORP_URL];
+    if deny {
+        args.push("--deny");
+    }
+    PyStub::start("tests/support/sso_oidc_stub.py", &args)
+}
+
+fn sso(sb: &Sandbox, stub: &PyStub, args: &[&str]) -> Run {
+    Run::of(
+        sb.command(support::AWSPROF)
+            .arg("sso")
+            .args(args)
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", &stub.endpoint)
+            .env("BROWSER", "true")
+            .output()
+            .unwrap(),
+    )
+}
+
+/// What botocore's own loader finds in the sandbox's cache.
+fn botocore_loads(sb: &Sandbox, start_url: &str, session: &str) -> Value {
+    let printed = with_botocore_loader(
+        sb,
+        &format!("print(json.dumps(loader('{start_url}', session_name='{session}')))"),
+    );
+    serde_json::from_slice(&printed).unwrap()
+}
+
+#[test]
+fn device_login_fills_the_aws_clis_token_cache_and_logout_empties_it() {
+    let config = CONFIG.replace(
+        "[sso-session corp]\n",
+        "[sso-session corp]\nsso_registration_scopes = sso:account:access\n",
+    );
+    let sb = Sandbox::new(&config, "");
+    let stub = oidc_stub(false);
+    let run = sso(&sb, &stub, &["login", "dev", "--use-device-code"]).ok();
+    assert!(
+        run.stderr.contains("To sign in to sso-session corp, open https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH and confirm the code ABCD-EFGH"),
+        "{run:#?}"
+    );
+
+    // botocore finds the token under its own key, with its field names.
+    let token = botocore_loads(&sb, CORP_URL, "corp");
+    let access = token["accessToken"].as_str().unwrap();
+    assert!(access.starts_with("stub-access-"), "{token}");
+    assert!(!run.stderr.contains(access) && !run.stdout.contains(access));
+    assert_eq!(token["startUrl"], CORP_URL);
+    assert_eq!(token["region"], "us-east-1");
+    assert!(token["refreshToken"]
+        .as_str()
+        .unwrap()
+        .starts_with("stub-refresh-"));
+    for field in [
+        "clientId",
+        "clientSecret",
+        "expiresAt",
+        "registrationExpiresAt",
+    ] {
+        assert!(token[field].is_string(), "{field}: {token}");
+    }
+    // Python: hashlib.sha1(b"corp").hexdigest()
+    let file = sb
+        .home()
+        .join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json");
+    let named = std::fs::read_dir(sb.home().join(".aws/sso/cache"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect::<Vec<_>>();
+    assert_eq!(named, std::slice::from_ref(&file));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // What was sent: a public client with the session's scopes, its own
+    // id and secret on every later call, the device grant, polled past
+    // authorization_pending and slow_down.
+    let sent = stub.requests();
+    let paths: Vec<&str> = sent.iter().map(|r| r["path"].as_str().unwrap()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/client/register",
+            "/device_authorization",
+            "/token",
+            "/token",
+            "/token"
+        ]
+    );
+    assert_eq!(sent[0]["body"]["clientType"], "public");
+    assert_eq!(
+        sent[0]["body"]["scopes"],
+        serde_json::json!(["sso:account:access"])
+    );
+    assert_eq!(sent[1]["body"]["startUrl"], CORP_URL);
+    let errors: Vec<&Value> = sent[2..].iter().map(|r| &r["error"]).collect();
+    assert_eq!(
+        errors,
+        [
+            &Value::from("AuthorizationPendingException"),
+            &Value::from("SlowDownException"),
+            &Value::Null
+        ]
+    );
+    for poll in &sent[2..] {
+        assert_eq!(
+            poll["body"]["grantType"],
+            "urn:ietf:params:oauth:grant-type:device_code"
+        );
+        assert_eq!(poll["body"]["deviceCode"], "device-0");
+        assert_eq!(poll["body"]["clientId"], sent[1]["body"]["clientId"]);
+    }
+    assert_eq!(token["clientId"], sent[1]["body"]["clientId"]);
+
+    // Signed out: botocore's file is gone; a second logout says so.
+    let out = sso(&sb, &stub, &["logout", "--sso-session", "corp"]).ok();
+    assert_eq!(
+        out.stdout,
+        "Signed out of sso-session corp: its cached token is removed.\n"
+    );
+    assert!(!file.exists());
+    let again = sso(&sb, &stub, &["logout", "--sso-session", "corp"]).ok();
+    assert!(again.stdout.starts_with("No cached token"), "{again:#?}");
+}
+
+#[test]
+fn a_denied_sign_in_exits_3_and_keeps_nothing() {
+    let sb = Sandbox::new(CONFIG, "");
+    let stub = oidc_stub(true);
+    let run = sso(
+        &sb,
+        &stub,
+        &["login", "--sso-session", "corp", "--use-device-code"],
+    )
+    .code(3);
+    assert!(run.stderr.contains("AccessDeniedException"), "{run:#?}");
+    assert!(!sb.home().join(".aws/sso/cache").exists());
+    // A session the files do not have: did you mean, exit 2, no call.
+    let typo = sso(&sb, &stub, &["login", "--sso-session", "crop"]).code(2);
+    assert!(typo.stderr.contains("did you mean corp?"), "{typo:#?}");
+    assert_eq!(stub.requests().len(), 5);
 }

@@ -483,6 +483,7 @@ mod tests {
             sts_endpoint: Some(endpoint.clone()),
             ec2_endpoint: Some(endpoint.clone()),
             iam_endpoint: None,
+            sso_oidc_endpoint: None,
             mfa_code: None,
             may_prompt: false,
             use_cache: false,

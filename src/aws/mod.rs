@@ -18,6 +18,7 @@ pub mod retry;
 pub mod run;
 mod settings;
 pub mod sso_cache;
+pub mod sso_login;
 pub mod tasks;
 pub mod vault;
 

@@ -111,7 +111,7 @@ async fn base_creds(base: &Base, settings: &Settings) -> Result<Creds, CallError
             builder.set_role_name(role_name.clone());
             builder.set_session_name(sso_session.clone());
             from_provider(builder.build()).await.map_err(|mut e| {
-                e.message.push_str("; sign in first with `aws sso login`");
+                e.message.push_str("; sign in first with `awsprof sso login` (or `aws sso login`)");
                 e
             })
         }

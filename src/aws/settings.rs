@@ -16,6 +16,7 @@ pub struct Settings {
     pub sts_endpoint: Option<String>,
     pub ec2_endpoint: Option<String>,
     pub iam_endpoint: Option<String>,
+    pub sso_oidc_endpoint: Option<String>,
     pub mfa_code: Option<String>,
     /// Whether an MFA code may be asked for on the terminal (not while
     /// another program holds it, as under `exec --server`).
@@ -94,6 +95,7 @@ pub fn resolve_settings(over: &Overrides, set: &ProfileSet, profile: &str) -> Se
         sts_endpoint: endpoint(over, set, profile, "sts"),
         ec2_endpoint: endpoint(over, set, profile, "ec2"),
         iam_endpoint: endpoint(over, set, profile, "iam"),
+        sso_oidc_endpoint: endpoint(over, set, profile, "sso_oidc"),
         mfa_code: over.mfa_code.clone(),
         may_prompt: true,
         use_cache: !over.no_cache,

@@ -19,6 +19,34 @@ pub fn token_path(dir: &Path, key: &str) -> PathBuf {
     dir.join(format!("{name}.json"))
 }
 
+/// Keeps a token (its JSON) for `key`: a new 0600 file, atomically, in a
+/// directory nobody else can write to.
+pub fn write(dir: &Path, key: &str, text: &str) -> Result<(), crate::store::StoreError> {
+    crate::store::private_dir::ensure(dir)?;
+    let path = token_path(dir, key);
+    crate::store::write_private(&path, text.as_bytes()).map_err(|source| {
+        crate::store::StoreError::Io {
+            path,
+            action: "write the SSO token",
+            source,
+        }
+    })
+}
+
+/// Removes the token of `key`; whether there was one.
+pub fn remove(dir: &Path, key: &str) -> Result<bool, crate::store::StoreError> {
+    let path = token_path(dir, key);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(false);
+    }
+    crate::store::remove_durably(&path).map_err(|source| crate::store::StoreError::Io {
+        path,
+        action: "remove the SSO token",
+        source,
+    })?;
+    Ok(true)
+}
+
 /// What a cached token allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenState {

@@ -19,6 +19,7 @@ mod resolve;
 mod sections;
 mod set;
 mod show;
+mod sso;
 mod unset;
 mod vault;
 mod verify;
@@ -80,6 +81,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         },
         Command::Iam(cmd) => return iam::run(&ctx, cmd),
         Command::SsoSession(cmd) => sections::sso_session(&ctx, cmd),
+        Command::Sso(cmd) => sso::run(&ctx, cmd),
         Command::Services(cmd) => sections::services(&ctx, cmd),
         Command::Key(cmd) => return key::run(&ctx, cmd),
         Command::Vault(cmd) => vault::run(&ctx, cmd),

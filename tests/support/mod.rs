@@ -398,3 +398,55 @@ pub fn on_terminal(sb: &Sandbox, args: &[&str]) -> expectrl::Session {
     session.set_expect_timeout(Some(Duration::from_secs(30)));
     session
 }
+
+/// A loopback stub in Python (`tests/support/*.py`) for an AWS API moto
+/// lacks: it prints its port, then logs each request as a JSON line.
+pub struct PyStub {
+    child: Child,
+    pub endpoint: String,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl PyStub {
+    pub fn start(script: &str, args: &[&str]) -> PyStub {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("requests.jsonl");
+        let mut child = Command::new("python3")
+            .arg(repo_path(script))
+            .args(args)
+            .arg("--log")
+            .arg(&log)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs the stub");
+        let mut port = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut port,
+        )
+        .unwrap();
+        PyStub {
+            child,
+            endpoint: format!("http://127.0.0.1:{}", port.trim()),
+            log,
+            _dir: dir,
+        }
+    }
+
+    /// Every request the stub answered, in order.
+    pub fn requests(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for PyStub {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,132 @@
+//! `awsprof sso login | logout`: IAM Identity Center sign-in, the token
+//! kept in the AWS CLI v2's cache so that either tool's sign-in serves
+//! the other.
+
+use super::{runtime, selected_profile, Context};
+use crate::aws::sso_login::{device_login, SignIn};
+use crate::aws::{resolve_settings, sso_cache};
+use crate::cli::{SsoCommand, SsoTarget};
+use crate::error::{Error, Result};
+use crate::profiles::{keys, ProfileFiles};
+
+pub fn run(ctx: &Context, cmd: SsoCommand) -> Result<()> {
+    match cmd {
+        SsoCommand::Login(args) => login(ctx, &args.target, args.use_device_code, args.no_browser),
+        SsoCommand::Logout(target) => logout(ctx, &target),
+    }
+}
+
+fn cache_dir() -> Result<std::path::PathBuf> {
+    sso_cache::cache_dir()
+        .ok_or_else(|| Error::Usage("no home directory to keep the token in".into()))
+}
+
+fn login(ctx: &Context, target: &SsoTarget, device_code: bool, no_browser: bool) -> Result<()> {
+    let files = ctx.load()?;
+    let (sign_in, what) = sign_in_of(&files, target)?;
+    let dir = cache_dir()?;
+    crate::store::private_dir::check(&dir)?;
+    if !device_code {
+        crate::errln!("awsprof: signing in with a device code (the browser flow with a loopback redirect is not built yet)");
+    }
+    let token = runtime()?
+        .block_on(device_login(&sign_in, |device| {
+            crate::errln!(
+                "To sign in to {what}, open {} and confirm the code {}",
+                device.verification_uri_complete,
+                device.user_code
+            );
+            if !no_browser {
+                let _ = crate::browser::open(&device.verification_uri_complete);
+            }
+        }))
+        .map_err(|error| {
+            Error::from(crate::aws::RunError {
+                step: format!("sso login ({what})"),
+                error,
+            })
+        })?;
+    let text = crate::aws::sso_login::cache_json(&sign_in, &token);
+    sso_cache::write(&dir, &sign_in.key, &text)?;
+    crate::errln!(
+        "awsprof: signed in to {what} until {}; the token is in {}",
+        crate::isotime::format_for_display(token.expires_at),
+        sso_cache::token_path(&dir, &sign_in.key).display()
+    );
+    Ok(())
+}
+
+fn logout(ctx: &Context, target: &SsoTarget) -> Result<()> {
+    let files = ctx.load()?;
+    let (sign_in, what) = sign_in_of(&files, target)?;
+    let removed = sso_cache::remove(&cache_dir()?, &sign_in.key)?;
+    match removed {
+        true => crate::outln!("Signed out of {what}: its cached token is removed."),
+        false => crate::outln!("No cached token for {what}: nothing to remove."),
+    }
+    Ok(())
+}
+
+/// The sso-session (or legacy profile) to sign in to, from the files.
+fn sign_in_of(files: &ProfileFiles, target: &SsoTarget) -> Result<(SignIn, String)> {
+    let set = &files.set;
+    let (session_name, profile) = match &target.sso_session {
+        Some(name) => (Some(name.clone()), None),
+        None => {
+            let name = selected_profile(target.name.clone());
+            let profile = set
+                .profile(&name)
+                .ok_or_else(|| Error::unknown_profile(files, &name))?;
+            (
+                profile.get(keys::SSO_SESSION).map(String::from),
+                Some(profile),
+            )
+        }
+    };
+    let settings = resolve_settings(&Default::default(), set, "");
+    let sign_in = |key: String, section: &crate::profiles::Section| -> Result<SignIn> {
+        let need = |k: &str| {
+            section.get(k).map(String::from).ok_or_else(|| {
+                Error::Config(format!(
+                    "{} has no {k}; add it (`aws configure sso-session` writes both)",
+                    section.name
+                ))
+            })
+        };
+        Ok(SignIn {
+            key,
+            start_url: need(keys::SSO_START_URL)?,
+            region: need(keys::SSO_REGION)?,
+            scopes: section
+                .get("sso_registration_scopes")
+                .map(|s| {
+                    s.split(',')
+                        .map(|x| x.trim().to_string())
+                        .filter(|x| !x.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            endpoint: settings.sso_oidc_endpoint.clone(),
+        })
+    };
+    match (session_name, profile) {
+        (Some(name), _) => {
+            let session = set.sso_session(&name).ok_or_else(|| {
+                Error::Usage(format!(
+                    "no [sso-session {name}] in {}{}",
+                    files.config.path.display(),
+                    crate::suggest::did_you_mean(&name, set.sso_sessions.keys())
+                ))
+            })?;
+            Ok((sign_in(name.clone(), session)?, format!("sso-session {name}")))
+        }
+        (None, Some(profile)) if profile.get(keys::SSO_START_URL).is_some() => {
+            let url = profile.get(keys::SSO_START_URL).unwrap_or_default().to_string();
+            Ok((sign_in(url.clone(), profile)?, url))
+        }
+        (None, profile) => Err(Error::Usage(format!(
+            "profile {} names no sso_session or sso_start_url; name an [sso-session] with --sso-session",
+            profile.map(|p| p.name.to_string()).unwrap_or_default()
+        ))),
+    }
+}
