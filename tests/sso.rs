@@ -3,7 +3,7 @@
 //! `JSONFileCache`, as `aws sso login` leaves them), and the tokens
 //! `awsprof sso login` writes are read back by botocore, so the key
 //! derivation and the field names are botocore's, not a copy of them.
-//! The sign-in runs against `tests/support/sso_oidc_stub.py`, a loopback
+//! The sign-in runs against `tests/support/sso_stub.py`, a loopback
 //! stub of the OIDC service (moto has none) that checks what it is sent.
 
 mod support;
@@ -85,7 +85,7 @@ fn oidc_stub(deny: bool) -> PyStub {
     if deny {
         args.push("--deny");
     }
-    PyStub::start("tests/support/sso_oidc_stub.py", &args)
+    PyStub::start("tests/support/sso_stub.py", &args)
 }
 
 fn sso(sb: &Sandbox, stub: &PyStub, args: &[&str]) -> Run {
@@ -223,4 +223,80 @@ fn a_denied_sign_in_exits_3_and_keeps_nothing() {
     let typo = sso(&sb, &stub, &["login", "--sso-session", "crop"]).code(2);
     assert!(typo.stderr.contains("did you mean corp?"), "{typo:#?}");
     assert_eq!(stub.requests().len(), 5);
+}
+
+#[test]
+fn an_sso_profile_signed_in_by_awsprof_reaches_moto_and_is_verified() {
+    let moto = support::Moto::start();
+    let world = support::World::build(&moto, &[]);
+    let stub = PyStub::start(
+        "tests/support/sso_stub.py",
+        &[
+            "--start-url",
+            CORP_URL,
+            "--moto",
+            &moto.endpoint,
+            "--source-key-id",
+            &world.get("/tanaka/access_key_id"),
+            "--source-secret",
+            &world.get("/tanaka/secret_access_key"),
+        ],
+    );
+    let config = format!("[profile sso-toy]\nsso_session = corp\nsso_account_id = {}\nsso_role_name = toy-role\n[sso-session corp]\nsso_start_url = {CORP_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n", support::ACCOUNT);
+    let sb = Sandbox::new(&config, "").with_endpoint(&moto.endpoint);
+    let with_stub = |args: &[&str]| {
+        Run::of(
+            sb.command(support::AWSPROF)
+                .args(args)
+                .env("AWS_ENDPOINT_URL_SSO_OIDC", &stub.endpoint)
+                .env("AWS_ENDPOINT_URL_SSO", &stub.endpoint)
+                .env("BROWSER", "true")
+                .output()
+                .unwrap(),
+        )
+    };
+
+    // Not signed in: exit 2, naming the login.
+    let before = with_stub(&["profile", "whoami", "sso-toy"]).code(2);
+    assert!(
+        before
+            .stderr
+            .contains("run `awsprof sso login --sso-session corp`"),
+        "{before:#?}"
+    );
+
+    with_stub(&["sso", "login", "sso-toy", "--use-device-code"]).ok();
+    let who = with_stub(&["profile", "whoami", "sso-toy"]).ok();
+    assert!(
+        who.stdout.contains(":assumed-role/toy-role/sso-stub"),
+        "{who:#?}"
+    );
+    with_stub(&[
+        "profile",
+        "verify",
+        "sso-toy",
+        "--allow",
+        "ec2:DescribeInstanceTypes",
+        "--deny",
+        "ec2:DescribeVpcs",
+    ])
+    .ok();
+    // The portal was asked with the token the login cached.
+    let portal: Vec<Value> = stub
+        .requests()
+        .into_iter()
+        .filter(|r| r["path"] == "/federation/credentials")
+        .collect();
+    assert!(!portal.is_empty());
+    let cached = botocore_loads(&sb, CORP_URL, "corp");
+    for request in &portal {
+        assert_eq!(request["bearer"], cached["accessToken"], "{request}");
+        assert_eq!(request["query"]["account_id"], support::ACCOUNT);
+        assert_eq!(request["query"]["role_name"], "toy-role");
+        assert_eq!(request["status"], 200);
+    }
+
+    // Signed out: exit 2 again.
+    with_stub(&["sso", "logout", "sso-toy"]).ok();
+    with_stub(&["profile", "whoami", "sso-toy"]).code(2);
 }

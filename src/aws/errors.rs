@@ -14,6 +14,9 @@ pub struct CallError {
 /// The code of a failure that only the user can fix by passing a value
 /// (an MFA code with no terminal to ask on): a usage error, not AWS's.
 pub const MFA_CODE_REQUIRED: &str = "MfaCodeRequired";
+/// An SSO profile with no cached sign-in, or one that ended and cannot be
+/// refreshed: only `sso login` helps (exit 2).
+pub const SSO_LOGIN_REQUIRED: &str = "SsoLoginRequired";
 /// A `credential_process` that is awsprof, refusing its configuration
 /// (its exit 2): a configuration error here too, not AWS's answer.
 pub const PROCESS_CONFIGURATION: &str = "CredentialProcessConfiguration";
@@ -40,7 +43,7 @@ impl CallError {
     /// Whether the user must change the input or configuration (exit 2),
     /// rather than AWS having refused (exit 3).
     pub fn needs_input(&self) -> bool {
-        self.code == MFA_CODE_REQUIRED || self.code == PROCESS_CONFIGURATION
+        [MFA_CODE_REQUIRED, PROCESS_CONFIGURATION, SSO_LOGIN_REQUIRED].contains(&self.code.as_str())
     }
 }
 

@@ -110,9 +110,13 @@ async fn base_creds(base: &Base, settings: &Settings) -> Result<Creds, CallError
             builder.set_account_id(account_id.clone());
             builder.set_role_name(role_name.clone());
             builder.set_session_name(sso_session.clone());
-            from_provider(builder.build()).await.map_err(|mut e| {
-                e.message.push_str("; sign in first with `awsprof sso login` (or `aws sso login`)");
-                e
+            from_provider(builder.build()).await.map_err(|e| {
+                sso_failure(
+                    e,
+                    sso_session.as_deref(),
+                    start_url.as_deref(),
+                    &base.profile,
+                )
             })
         }
         BaseSource::WebIdentity {
@@ -132,6 +136,35 @@ async fn base_creds(base: &Base, settings: &Settings) -> Result<Creds, CallError
                     .build();
             from_provider(provider).await
         }
+    }
+}
+
+/// Why an SSO profile got no credentials: a sign-in that is missing or
+/// ended (exit 2, naming the login), else what the service said.
+fn sso_failure(
+    error: CallError,
+    session: Option<&str>,
+    start_url: Option<&str>,
+    profile: &str,
+) -> CallError {
+    let now = SystemTime::now();
+    let signed_in = session
+        .or(start_url)
+        .zip(super::sso_cache::cache_dir())
+        .and_then(|(key, dir)| super::sso_cache::read(&dir, key, now))
+        .is_some_and(|token| !token.needs_sign_in(now));
+    if signed_in {
+        return error;
+    }
+    let login = match session {
+        Some(session) => format!("awsprof sso login --sso-session {session}"),
+        None => format!("awsprof sso login {profile}"),
+    };
+    CallError {
+        code: super::errors::SSO_LOGIN_REQUIRED.into(),
+        message: format!(
+            "no SSO sign-in is cached for profile {profile}, or it ended and cannot be refreshed; run `{login}` (or `aws sso login`)"
+        ),
     }
 }
 

@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
-"""A loopback stub of the IAM Identity Center OIDC service (sso-oidc),
-which moto lacks, in its documented restJson1 shape: RegisterClient
+"""A loopback stub of IAM Identity Center, which moto lacks: the OIDC
+service (sso-oidc) and, with --moto, the portal's GetRoleCredentials, in
+their documented restJson1 shapes. OIDC: RegisterClient
 (POST /client/register, public clients only), StartDeviceAuthorization
 (POST /device_authorization, for a registered client with its secret and
 the configured start URL) and CreateToken (POST /token, the device-code
 grant: `authorization_pending` on the first poll, `slow_down` on the
 second, then the token, or `access_denied` with --deny). Errors carry
 `x-amzn-ErrorType` and the OAuth `error` field as the service sends them.
+Portal: GET /federation/credentials?account_id=&role_name= with the
+`x-amz-sso_bearer_token` of a token this stub issued (else 401
+UnauthorizedException); for account 123456789012 and role toy-role it
+answers with real credentials of that role, assumed in moto (IAM enforced)
+with the source keys given on the command line (else 403
+ForbiddenException).
 
 Every request is appended to --log as a JSON line; prints its port.
 """
@@ -21,10 +28,13 @@ DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
 class Stub:
-    def __init__(self, start_url, deny, log):
+    def __init__(self, start_url, deny, log, moto=None, source=None):
         self.start_url = start_url
         self.deny = deny
         self.log = log
+        self.moto = moto
+        self.source = source
+        self.tokens = set()
         self.clients = {}   # id -> {"secret", "scopes"}
         self.devices = {}   # device code -> {"client", "polls"}
 
@@ -64,23 +74,64 @@ class Stub:
             if self.deny:
                 return 400, "AccessDeniedException", {"error": "access_denied"}
             token = {"accessToken": "stub-access-" + secrets.token_hex(16), "tokenType": "Bearer", "expiresIn": 28800}
+            self.tokens.add(token["accessToken"])
             if client["scopes"]:
                 token["refreshToken"] = "stub-refresh-" + secrets.token_hex(16)
             return 200, None, token
         return 404, "NotFound", {"error": "not_found"}
+
+    def role_credentials(self, query, bearer):
+        if bearer not in self.tokens:
+            return 401, "UnauthorizedException", {"message": "Session token not found or invalid"}
+        if query.get("account_id") != "123456789012" or query.get("role_name") != "toy-role" or not self.moto:
+            return 403, "ForbiddenException", {"message": "No access"}
+        import boto3
+        sts = boto3.client("sts", endpoint_url=self.moto, region_name="us-east-1",
+                           aws_access_key_id=self.source[0], aws_secret_access_key=self.source[1])
+        c = sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/toy-role",
+                            RoleSessionName="sso-stub")["Credentials"]
+        return 200, None, {"roleCredentials": {
+            "accessKeyId": c["AccessKeyId"], "secretAccessKey": c["SecretAccessKey"],
+            "sessionToken": c["SessionToken"], "expiration": int(c["Expiration"].timestamp() * 1000)}}
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--start-url", required=True)
     parser.add_argument("--deny", action="store_true")
+    parser.add_argument("--moto")
+    parser.add_argument("--source-key-id")
+    parser.add_argument("--source-secret")
     parser.add_argument("--log", required=True)
     args = parser.parse_args()
-    stub = Stub(args.start_url, args.deny, args.log)
+    stub = Stub(args.start_url, args.deny, args.log, args.moto, (args.source_key_id, args.source_secret))
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *a):
             pass
+
+        def respond(self, status, error_type, answer):
+            data = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            if error_type:
+                self.send_header("x-amzn-ErrorType", error_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            import urllib.parse
+            url = urllib.parse.urlsplit(self.path)
+            query = dict(urllib.parse.parse_qsl(url.query))
+            bearer = self.headers.get("x-amz-sso_bearer_token")
+            if url.path == "/federation/credentials":
+                status, error_type, answer = stub.role_credentials(query, bearer)
+            else:
+                status, error_type, answer = 404, "NotFound", {"message": "not found"}
+            with open(args.log, "a") as f:
+                f.write(json.dumps({"path": url.path, "query": query, "bearer": bearer, "status": status, "error": error_type}) + "\n")
+            self.respond(status, error_type, answer)
 
         def do_POST(self):
             length = int(self.headers.get("Content-Length", "0"))
@@ -91,14 +142,7 @@ def main():
             status, error_type, answer = stub.answer(self.path, body)
             with open(args.log, "a") as f:
                 f.write(json.dumps({"path": self.path, "body": body, "status": status, "error": error_type}) + "\n")
-            data = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            if error_type:
-                self.send_header("x-amzn-ErrorType", error_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.respond(status, error_type, answer)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print(server.server_address[1], flush=True)
