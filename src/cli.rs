@@ -607,6 +607,29 @@ pub enum SsoCommand {
     Login(SsoLoginArgs),
     /// Forget the sign-in: remove the cached token (one file for awsprof and the AWS CLI).
     Logout(SsoTarget),
+    /// Write a profile for every account and role the portal lists.
+    Populate(SsoPopulateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SsoPopulateArgs {
+    /// The [sso-session NAME] whose accounts and roles to write (signed in with `sso login`).
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: String,
+    /// The profile names: {account_name}, {account_id} and {role_name} are replaced.
+    #[arg(long, value_name = "TEMPLATE", default_value = crate::edits::populate::DEFAULT_TEMPLATE)]
+    pub template: String,
+    /// Write `region = REGION` in each profile.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Remove the profiles an earlier populate wrote for accounts and roles the portal no longer lists.
+    #[arg(long)]
+    pub prune: bool,
+    /// Prune without asking.
+    #[arg(long, requires = "prune")]
+    pub yes: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 #[derive(Debug, Args)]

@@ -88,16 +88,24 @@ fn oidc_stub(deny: bool) -> PyStub {
     PyStub::start("tests/support/sso_stub.py", &args)
 }
 
-fn sso(sb: &Sandbox, stub: &PyStub, args: &[&str]) -> Run {
+/// awsprof with the stub as IAM Identity Center (OIDC and portal) and a
+/// browser that opens nothing.
+fn with_stub(sb: &Sandbox, stub: &PyStub, args: &[&str]) -> Run {
     Run::of(
         sb.command(support::AWSPROF)
-            .arg("sso")
             .args(args)
             .env("AWS_ENDPOINT_URL_SSO_OIDC", &stub.endpoint)
+            .env("AWS_ENDPOINT_URL_SSO", &stub.endpoint)
             .env("BROWSER", "true")
             .output()
             .unwrap(),
     )
+}
+
+fn sso(sb: &Sandbox, stub: &PyStub, args: &[&str]) -> Run {
+    let mut all = vec!["sso"];
+    all.extend_from_slice(args);
+    with_stub(sb, stub, &all)
 }
 
 /// What botocore's own loader finds in the sandbox's cache.
@@ -244,20 +252,8 @@ fn an_sso_profile_signed_in_by_awsprof_reaches_moto_and_is_verified() {
     );
     let config = format!("[profile sso-toy]\nsso_session = corp\nsso_account_id = {}\nsso_role_name = toy-role\n[sso-session corp]\nsso_start_url = {CORP_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n", support::ACCOUNT);
     let sb = Sandbox::new(&config, "").with_endpoint(&moto.endpoint);
-    let with_stub = |args: &[&str]| {
-        Run::of(
-            sb.command(support::AWSPROF)
-                .args(args)
-                .env("AWS_ENDPOINT_URL_SSO_OIDC", &stub.endpoint)
-                .env("AWS_ENDPOINT_URL_SSO", &stub.endpoint)
-                .env("BROWSER", "true")
-                .output()
-                .unwrap(),
-        )
-    };
-
     // Not signed in: exit 2, naming the login.
-    let before = with_stub(&["profile", "whoami", "sso-toy"]).code(2);
+    let before = with_stub(&sb, &stub, &["profile", "whoami", "sso-toy"]).code(2);
     assert!(
         before
             .stderr
@@ -265,21 +261,30 @@ fn an_sso_profile_signed_in_by_awsprof_reaches_moto_and_is_verified() {
         "{before:#?}"
     );
 
-    with_stub(&["sso", "login", "sso-toy", "--use-device-code"]).ok();
-    let who = with_stub(&["profile", "whoami", "sso-toy"]).ok();
+    with_stub(
+        &sb,
+        &stub,
+        &["sso", "login", "sso-toy", "--use-device-code"],
+    )
+    .ok();
+    let who = with_stub(&sb, &stub, &["profile", "whoami", "sso-toy"]).ok();
     assert!(
         who.stdout.contains(":assumed-role/toy-role/sso-stub"),
         "{who:#?}"
     );
-    with_stub(&[
-        "profile",
-        "verify",
-        "sso-toy",
-        "--allow",
-        "ec2:DescribeInstanceTypes",
-        "--deny",
-        "ec2:DescribeVpcs",
-    ])
+    with_stub(
+        &sb,
+        &stub,
+        &[
+            "profile",
+            "verify",
+            "sso-toy",
+            "--allow",
+            "ec2:DescribeInstanceTypes",
+            "--deny",
+            "ec2:DescribeVpcs",
+        ],
+    )
     .ok();
     // The portal was asked with the token the login cached.
     let portal: Vec<Value> = stub
@@ -297,6 +302,132 @@ fn an_sso_profile_signed_in_by_awsprof_reaches_moto_and_is_verified() {
     }
 
     // Signed out: exit 2 again.
-    with_stub(&["sso", "logout", "sso-toy"]).ok();
-    with_stub(&["profile", "whoami", "sso-toy"]).code(2);
+    with_stub(&sb, &stub, &["sso", "logout", "sso-toy"]).ok();
+    with_stub(&sb, &stub, &["profile", "whoami", "sso-toy"]).code(2);
+}
+
+/// The config section populate writes for one account and role.
+fn populated(name: &str, account: &str, role: &str) -> String {
+    format!("\n[profile {name}]\n# written by awsprof sso populate --sso-session corp; it updates or prunes this profile\nsso_session = corp\nsso_account_id = {account}\nsso_role_name = {role}\n")
+}
+
+#[test]
+fn populate_writes_each_account_and_role_once_and_prunes_what_the_portal_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("org.json");
+    let three = serde_json::json!({"accounts": [
+        {"accountId": "111111111111", "accountName": "Dev", "roles": ["Admin", "ReadOnly"]},
+        {"accountId": "222222222222", "accountName": "Prod EU", "roles": ["Admin", "ReadOnly"]},
+        {"accountId": "333333333333", "accountName": "Sandbox", "roles": ["Admin", "ReadOnly"]},
+    ]});
+    std::fs::write(&org, three.to_string()).unwrap();
+    let stub = PyStub::start(
+        "tests/support/sso_stub.py",
+        &["--start-url", CORP_URL, "--org", org.to_str().unwrap()],
+    );
+    // A hand-written profile with the name populate would give Dev/Admin.
+    let original = format!("# my own\n[profile Dev-Admin]\nregion = us-west-2\n\n[sso-session corp]\nsso_start_url = {CORP_URL}\nsso_region = us-east-1\n");
+    let sb = Sandbox::new(&original, "");
+    let run = |args: &[&str]| with_stub(&sb, &stub, args);
+    let before_login = run(&["sso", "populate", "--sso-session", "corp"]).code(2);
+    assert!(before_login
+        .stderr
+        .contains("awsprof sso login --sso-session corp"));
+    run(&["sso", "login", "--sso-session", "corp", "--use-device-code"]).ok();
+
+    let dry = run(&["sso", "populate", "--sso-session", "corp", "--dry-run"]).ok();
+    assert!(
+        dry.stdout.contains("+[profile Prod-EU-ReadOnly]"),
+        "{dry:#?}"
+    );
+    assert_eq!(sb.read_config(), original, "a dry run writes nothing");
+
+    let first = run(&["sso", "populate", "--sso-session", "corp"]).ok();
+    assert!(
+        first
+            .stderr
+            .contains("profile `Dev-Admin` exists and was not written by populate"),
+        "{first:#?}"
+    );
+    let after = original.clone()
+        + &populated("Dev-ReadOnly", "111111111111", "ReadOnly")
+        + &populated("Prod-EU-Admin", "222222222222", "Admin")
+        + &populated("Prod-EU-ReadOnly", "222222222222", "ReadOnly")
+        + &populated("Sandbox-Admin", "333333333333", "Admin")
+        + &populated("Sandbox-ReadOnly", "333333333333", "ReadOnly");
+    assert_eq!(sb.read_config(), after);
+    let backups = sb.backup_ids().len();
+
+    // Nothing changed: nothing written, no backup.
+    let again = run(&["sso", "populate", "--sso-session", "corp"]).ok();
+    assert!(
+        again.stdout.contains("is as populate would write it"),
+        "{again:#?}"
+    );
+    assert_eq!(sb.read_config(), after);
+    assert_eq!(sb.backup_ids().len(), backups);
+
+    // The Sandbox account is gone: named, kept without --prune.
+    let two = serde_json::json!({"accounts": three["accounts"].as_array().unwrap()[..2]});
+    std::fs::write(&org, two.to_string()).unwrap();
+    let stale = run(&["sso", "populate", "--sso-session", "corp"]).ok();
+    assert!(
+        stale
+            .stderr
+            .contains("no longer lists these populated profiles: Sandbox-Admin, Sandbox-ReadOnly; --prune removes them"),
+        "{stale:#?}"
+    );
+    assert_eq!(sb.read_config(), after);
+    // --prune without a terminal to ask on (setsid: none) needs --yes.
+    let unasked = Run::of(
+        sb.command("setsid")
+            .args([
+                "--wait",
+                support::AWSPROF,
+                "sso",
+                "populate",
+                "--sso-session",
+                "corp",
+                "--prune",
+            ])
+            .env("AWS_ENDPOINT_URL_SSO", &stub.endpoint)
+            .output()
+            .unwrap(),
+    )
+    .code(2);
+    assert!(unasked.stderr.contains("pass --yes"), "{unasked:#?}");
+    assert_eq!(sb.read_config(), after);
+    run(&[
+        "sso",
+        "populate",
+        "--sso-session",
+        "corp",
+        "--prune",
+        "--yes",
+    ])
+    .ok();
+    let pruned = original
+        + &populated("Dev-ReadOnly", "111111111111", "ReadOnly")
+        + &populated("Prod-EU-Admin", "222222222222", "Admin")
+        + &populated("Prod-EU-ReadOnly", "222222222222", "ReadOnly");
+    assert_eq!(sb.read_config(), pruned);
+
+    // Every listing call carried the token the login cached.
+    let token = botocore_loads(&sb, CORP_URL, "corp")["accessToken"].clone();
+    let listings: Vec<Value> = stub
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("/assignment/"))
+        })
+        .collect();
+    assert!(
+        listings.iter().any(|r| r["query"]["next_token"] == "2"),
+        "paged"
+    );
+    assert!(listings
+        .iter()
+        .all(|r| r["bearer"] == token && r["status"] == 200));
 }

@@ -484,6 +484,7 @@ mod tests {
             ec2_endpoint: Some(endpoint.clone()),
             iam_endpoint: None,
             sso_oidc_endpoint: None,
+            sso_endpoint: None,
             mfa_code: None,
             may_prompt: false,
             use_cache: false,

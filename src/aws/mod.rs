@@ -19,6 +19,7 @@ pub mod run;
 mod settings;
 pub mod sso_cache;
 pub mod sso_login;
+pub mod sso_portal;
 pub mod tasks;
 pub mod vault;
 

@@ -17,6 +17,8 @@ pub struct Settings {
     pub ec2_endpoint: Option<String>,
     pub iam_endpoint: Option<String>,
     pub sso_oidc_endpoint: Option<String>,
+    /// The IAM Identity Center portal (`AWS_ENDPOINT_URL_SSO`).
+    pub sso_endpoint: Option<String>,
     pub mfa_code: Option<String>,
     /// Whether an MFA code may be asked for on the terminal (not while
     /// another program holds it, as under `exec --server`).
@@ -96,6 +98,7 @@ pub fn resolve_settings(over: &Overrides, set: &ProfileSet, profile: &str) -> Se
         ec2_endpoint: endpoint(over, set, profile, "ec2"),
         iam_endpoint: endpoint(over, set, profile, "iam"),
         sso_oidc_endpoint: endpoint(over, set, profile, "sso_oidc"),
+        sso_endpoint: endpoint(over, set, profile, "sso"),
         mfa_code: over.mfa_code.clone(),
         may_prompt: true,
         use_cache: !over.no_cache,

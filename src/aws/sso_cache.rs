@@ -47,6 +47,15 @@ pub fn remove(dir: &Path, key: &str) -> Result<bool, crate::store::StoreError> {
     Ok(true)
 }
 
+/// The cached access token of `key` while it has not ended.
+pub fn access_token(dir: &Path, key: &str, now: SystemTime) -> Option<crate::secret::Secret> {
+    let text = std::fs::read_to_string(token_path(dir, key)).ok()?;
+    let token: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let expires_at = crate::isotime::parse(token.get("expiresAt")?.as_str()?)?;
+    let access = token.get("accessToken")?.as_str()?;
+    (expires_at > now).then(|| crate::secret::Secret::new(access))
+}
+
 /// What a cached token allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenState {

@@ -13,7 +13,78 @@ pub fn run(ctx: &Context, cmd: SsoCommand) -> Result<()> {
     match cmd {
         SsoCommand::Login(args) => login(ctx, &args.target, args.use_device_code, args.no_browser),
         SsoCommand::Logout(target) => logout(ctx, &target),
+        SsoCommand::Populate(args) => populate(ctx, args),
     }
+}
+
+fn populate(ctx: &Context, args: crate::cli::SsoPopulateArgs) -> Result<()> {
+    use crate::edits::populate::{self as edit, Assignment, Populate};
+    edit::check_template(&args.template)?;
+    let files = ctx.load()?;
+    let target = SsoTarget {
+        name: None,
+        sso_session: Some(args.sso_session.clone()),
+    };
+    let (sign_in, what) = sign_in_of(&files, &target)?;
+    let now = std::time::SystemTime::now();
+    let token = sso_cache::access_token(&cache_dir()?, &sign_in.key, now).ok_or_else(|| {
+        Error::Usage(format!(
+            "no live sign-in for {what}; run `awsprof sso login --sso-session {}` first",
+            args.sso_session
+        ))
+    })?;
+    let endpoint = resolve_settings(&Default::default(), &files.set, "").sso_endpoint;
+    let listed: Vec<Assignment> = runtime()?
+        .block_on(crate::aws::sso_portal::assignments(
+            &sign_in.region,
+            endpoint.as_deref(),
+            token.expose(),
+        ))
+        .map_err(|error| {
+            Error::from(crate::aws::RunError {
+                step: format!("sso populate ({what})"),
+                error,
+            })
+        })?
+        .into_iter()
+        .map(|a| Assignment {
+            account_id: a.account_id,
+            account_name: a.account_name,
+            role_name: a.role_name,
+        })
+        .collect();
+    let mut plan = Populate {
+        session: args.sso_session.clone(),
+        template: args.template,
+        region: args.region,
+        prune: args.prune,
+    };
+    let gone = edit::stale(&files, &plan, &listed);
+    super::leave_to_exit(files);
+    if plan.prune && !gone.is_empty() && !args.yes && !args.write.dry_run {
+        if crate::terminal::available().is_err() {
+            return Err(Error::Usage(format!(
+                "--prune would remove {}; pass --yes to remove them without a terminal to ask on",
+                gone.join(", ")
+            )));
+        }
+        let answer = crate::terminal::ask(&format!(
+            "Remove the populated profiles {}? [y/N] ",
+            gone.join(", ")
+        ))
+        .unwrap_or_default();
+        plan.prune = matches!(answer.trim(), "y" | "Y" | "yes");
+    }
+    let applied = super::apply(ctx, args.write.dry_run, None, |files| {
+        edit::populate(files, &plan, &listed)
+    })?;
+    super::report::edit(
+        ctx,
+        &format!("sso-session {}", plan.session),
+        &applied,
+        args.write.dry_run,
+    );
+    Ok(())
 }
 
 fn cache_dir() -> Result<std::path::PathBuf> {

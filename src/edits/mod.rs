@@ -7,6 +7,7 @@
 mod add_role;
 mod change;
 mod keys;
+pub mod populate;
 mod sections;
 mod set;
 mod vault;

@@ -13,7 +13,8 @@ Portal: GET /federation/credentials?account_id=&role_name= with the
 UnauthorizedException); for account 123456789012 and role toy-role it
 answers with real credentials of that role, assumed in moto (IAM enforced)
 with the source keys given on the command line (else 403
-ForbiddenException).
+ForbiddenException). With --org, ListAccounts (two accounts a page, with
+nextToken) and ListAccountRoles list the accounts and roles of that file.
 
 Every request is appended to --log as a JSON line; prints its port.
 """
@@ -80,6 +81,24 @@ class Stub:
             return 200, None, token
         return 404, "NotFound", {"error": "not_found"}
 
+    def listing(self, path, query, bearer):
+        """ListAccounts (two a page) and ListAccountRoles, from --org."""
+        if bearer not in self.tokens:
+            return 401, "UnauthorizedException", {"message": "Session token not found or invalid"}
+        org = json.load(open(self.org))["accounts"]
+        if path == "/assignment/accounts":
+            start = int(query.get("next_token", "0"))
+            page = org[start:start + 2]
+            answer = {"accountList": [{"accountId": a["accountId"], "accountName": a["accountName"],
+                                       "emailAddress": "x@example.com"} for a in page]}
+            if start + 2 < len(org):
+                answer["nextToken"] = str(start + 2)
+            return 200, None, answer
+        account = next((a for a in org if a["accountId"] == query.get("account_id")), None)
+        if account is None:
+            return 403, "ForbiddenException", {"message": "No access"}
+        return 200, None, {"roleList": [{"roleName": r, "accountId": account["accountId"]} for r in account["roles"]]}
+
     def role_credentials(self, query, bearer):
         if bearer not in self.tokens:
             return 401, "UnauthorizedException", {"message": "Session token not found or invalid"}
@@ -100,11 +119,13 @@ def main():
     parser.add_argument("--start-url", required=True)
     parser.add_argument("--deny", action="store_true")
     parser.add_argument("--moto")
+    parser.add_argument("--org", help="a JSON file of the accounts and roles the portal lists, read on every request")
     parser.add_argument("--source-key-id")
     parser.add_argument("--source-secret")
     parser.add_argument("--log", required=True)
     args = parser.parse_args()
     stub = Stub(args.start_url, args.deny, args.log, args.moto, (args.source_key_id, args.source_secret))
+    stub.org = args.org
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *a):
@@ -127,6 +148,8 @@ def main():
             bearer = self.headers.get("x-amz-sso_bearer_token")
             if url.path == "/federation/credentials":
                 status, error_type, answer = stub.role_credentials(query, bearer)
+            elif url.path in ("/assignment/accounts", "/assignment/roles") and args.org:
+                status, error_type, answer = stub.listing(url.path, query, bearer)
             else:
                 status, error_type, answer = 404, "NotFound", {"message": "not found"}
             with open(args.log, "a") as f:
