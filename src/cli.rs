@@ -603,7 +603,7 @@ pub struct ExecArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum SsoCommand {
-    /// Sign in (device code flow) and keep the token where the AWS CLI v2 keeps it.
+    /// Sign in (in the browser, or with a device code) and keep the token where the AWS CLI v2 keeps it.
     Login(SsoLoginArgs),
     /// Forget the sign-in: remove the cached token (one file for awsprof and the AWS CLI).
     Logout(SsoTarget),
@@ -646,10 +646,10 @@ pub struct SsoTarget {
 pub struct SsoLoginArgs {
     #[command(flatten)]
     pub target: SsoTarget,
-    /// Sign in with a code typed on another device's browser (the only flow awsprof offers yet).
+    /// Sign in with a code confirmed in any browser, on this machine or another (for machines without one).
     #[arg(long)]
     pub use_device_code: bool,
-    /// Do not open the verification page; only print it.
+    /// Do not open the sign-in page; only print it.
     #[arg(long)]
     pub no_browser: bool,
 }

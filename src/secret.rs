@@ -44,6 +44,14 @@ pub fn mask_key_id(id: &str) -> String {
     format!("{MASK}{tail}")
 }
 
+/// `N` bytes from the kernel's generator: tokens, PKCE verifiers, states.
+pub fn random_bytes<const N: usize>() -> std::io::Result<[u8; N]> {
+    use std::io::Read;
+    let mut bytes = [0u8; N];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

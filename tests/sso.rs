@@ -431,3 +431,100 @@ fn populate_writes_each_account_and_role_once_and_prunes_what_the_portal_dropped
         .iter()
         .all(|r| r["bearer"] == token && r["status"] == 200));
 }
+
+/// A "browser": a script that runs `python` with the page's URL as
+/// `sys.argv[1]`, writing what it prints to `page.txt`.
+fn browser(sb: &Sandbox, python: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = sb.dir.path().join("browser");
+    let page = sb.dir.path().join("page.txt");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nexec python3 -c '{python}' \"$1\" > '{}' 2>&1\n",
+            page.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o700)).unwrap();
+    script
+}
+
+#[test]
+fn the_browser_flow_signs_in_through_the_loopback_redirect_with_pkce() {
+    let config = CONFIG.replace(
+        "[sso-session corp]\n",
+        "[sso-session corp]\nsso_registration_scopes = sso:account:access\n",
+    );
+    let sb = Sandbox::new(&config, "");
+    let stub = oidc_stub(false);
+    // Follows the authorize page's redirect to awsprof's loopback server.
+    let follows = browser(
+        &sb,
+        "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
+    );
+    let run = Run::of(
+        sb.command(support::AWSPROF)
+            .args(["sso", "login", "dev"])
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", &stub.endpoint)
+            .env("BROWSER", &follows)
+            .output()
+            .unwrap(),
+    )
+    .ok();
+    let page = std::fs::read_to_string(sb.dir.path().join("page.txt")).unwrap();
+    assert!(
+        page.contains("the sign-in is back in your terminal"),
+        "{page}"
+    );
+    let token = botocore_loads(&sb, CORP_URL, "corp");
+    assert!(token["refreshToken"].is_string(), "{token}");
+    let access = token["accessToken"].as_str().unwrap();
+    assert!(!run.stderr.contains(access) && !run.stdout.contains(access));
+
+    let sent = stub.requests();
+    let paths: Vec<&str> = sent.iter().map(|r| r["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["/client/register", "/authorize", "/token"]);
+    let register = &sent[0]["body"];
+    assert_eq!(
+        register["grantTypes"],
+        serde_json::json!(["authorization_code", "refresh_token"])
+    );
+    assert_eq!(register["issuerUrl"], CORP_URL);
+    let redirect = register["redirectUris"][0].as_str().unwrap();
+    assert!(redirect.starts_with("http://127.0.0.1:") && redirect.ends_with("/oauth/callback"));
+    let authorize = &sent[1]["query"];
+    assert_eq!(authorize["code_challenge_method"], "S256");
+    assert_eq!(authorize["redirect_uri"], redirect);
+    assert_eq!(authorize["state"].as_str().unwrap().len(), 32);
+    assert_eq!(sent[1]["status"], 302);
+    assert_eq!(sent[2]["body"]["grantType"], "authorization_code");
+    assert_eq!(sent[2]["body"]["redirectUri"], redirect);
+    assert_eq!(sent[2]["status"], 200, "the verifier matched the challenge");
+}
+
+#[test]
+fn a_redirect_without_this_logins_state_is_refused() {
+    let sb = Sandbox::new(CONFIG, "");
+    let stub = oidc_stub(false);
+    // Calls awsprof's redirect URI itself, with a code and a forged state.
+    let forges = browser(
+        &sb,
+        "import sys, urllib.parse, urllib.request; q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(sys.argv[1]).query)); print(urllib.request.urlopen(q[\"redirect_uri\"] + \"?code=stolen&state=forged\").read().decode())",
+    );
+    let run = Run::of(
+        sb.command(support::AWSPROF)
+            .args(["sso", "login", "dev"])
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", &stub.endpoint)
+            .env("BROWSER", &forges)
+            .output()
+            .unwrap(),
+    )
+    .code(3);
+    assert!(
+        run.stderr.contains("it was not ours, so it is refused"),
+        "{run:#?}"
+    );
+    assert!(!sb.home().join(".aws/sso/cache").exists());
+    assert!(stub.requests().iter().all(|r| r["path"] != "/token"));
+}

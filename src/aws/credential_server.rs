@@ -84,8 +84,7 @@ pub fn start(refresher: Refresher) -> std::io::Result<Endpoint> {
 
 /// 32 bytes from the kernel's generator, as hex.
 fn random_token() -> std::io::Result<String> {
-    let mut bytes = [0u8; 32];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    let bytes = crate::secret::random_bytes::<32>()?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 

@@ -3,7 +3,7 @@
 //! the other.
 
 use super::{runtime, selected_profile, Context};
-use crate::aws::sso_login::{device_login, SignIn};
+use crate::aws::sso_login::{browser_login, device_login, SignIn};
 use crate::aws::{resolve_settings, sso_cache};
 use crate::cli::{SsoCommand, SsoTarget};
 use crate::error::{Error, Result};
@@ -97,26 +97,35 @@ fn login(ctx: &Context, target: &SsoTarget, device_code: bool, no_browser: bool)
     let (sign_in, what) = sign_in_of(&files, target)?;
     let dir = cache_dir()?;
     crate::store::private_dir::check(&dir)?;
-    if !device_code {
-        crate::errln!("awsprof: signing in with a device code (the browser flow with a loopback redirect is not built yet)");
-    }
-    let token = runtime()?
-        .block_on(device_login(&sign_in, |device| {
-            crate::errln!(
-                "To sign in to {what}, open {} and confirm the code {}",
-                device.verification_uri_complete,
-                device.user_code
-            );
-            if !no_browser {
-                let _ = crate::browser::open(&device.verification_uri_complete);
-            }
-        }))
-        .map_err(|error| {
-            Error::from(crate::aws::RunError {
-                step: format!("sso login ({what})"),
-                error,
-            })
-        })?;
+    let failed = |error| {
+        Error::from(crate::aws::RunError {
+            step: format!("sso login ({what})"),
+            error,
+        })
+    };
+    let token = if device_code {
+        runtime()?
+            .block_on(device_login(&sign_in, |device| {
+                crate::errln!(
+                    "To sign in to {what}, open {} and confirm the code {}",
+                    device.verification_uri_complete,
+                    device.user_code
+                );
+                if !no_browser {
+                    let _ = crate::browser::open(&device.verification_uri_complete);
+                }
+            }))
+            .map_err(failed)?
+    } else {
+        runtime()?
+            .block_on(browser_login(&sign_in, |url| {
+                crate::errln!("To sign in to {what}, allow the request on the page that opens; if none does, open:\n{url}");
+                if !no_browser {
+                    let _ = crate::browser::open(url);
+                }
+            }))
+            .map_err(failed)?
+    };
     let text = crate::aws::sso_login::cache_json(&sign_in, &token);
     sso_cache::write(&dir, &sign_in.key, &text)?;
     crate::errln!(

@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
 """A loopback stub of IAM Identity Center, which moto lacks: the OIDC
 service (sso-oidc) and, with --moto, the portal's GetRoleCredentials, in
-their documented restJson1 shapes. OIDC: RegisterClient
+their documented restJson1 shapes. OIDC, the authorization code flow:
+RegisterClient for the authorization_code grant only with loopback
+redirect URIs and the start URL as issuer; GET /authorize (what the
+browser opens) redirects to the client's redirect URI with a code and the
+state, for S256 challenges only; CreateToken takes the code once, with the
+same redirect URI and the verifier whose SHA-256 is the challenge. The
+device code flow: RegisterClient
 (POST /client/register, public clients only), StartDeviceAuthorization
 (POST /device_authorization, for a registered client with its secret and
 the configured start URL) and CreateToken (POST /token, the device-code
@@ -19,7 +25,10 @@ nextToken) and ListAccountRoles list the accounts and roles of that file.
 Every request is appended to --log as a JSON line; prints its port.
 """
 import argparse
+import base64
+import hashlib
 import json
+import urllib.parse
 import secrets
 import sys
 import time
@@ -36,6 +45,7 @@ class Stub:
         self.moto = moto
         self.source = source
         self.tokens = set()
+        self.codes = {}     # authorization code -> {"client", "challenge", "redirect"}
         self.clients = {}   # id -> {"secret", "scopes"}
         self.devices = {}   # device code -> {"client", "polls"}
 
@@ -44,7 +54,12 @@ class Stub:
             if body.get("clientType") != "public" or not body.get("clientName"):
                 return 400, "InvalidClientMetadataException", {"error": "invalid_client_metadata"}
             n = len(self.clients)
-            client = {"id": f"stub-client-{n}", "secret": secrets.token_hex(16), "scopes": body.get("scopes") or []}
+            client = {"id": f"stub-client-{n}", "secret": secrets.token_hex(16), "scopes": body.get("scopes") or [],
+                      "grants": body.get("grantTypes") or [], "redirects": body.get("redirectUris") or []}
+            if "authorization_code" in client["grants"]:
+                loopback = all(u.startswith("http://127.0.0.1:") for u in client["redirects"])
+                if not client["redirects"] or not loopback or body.get("issuerUrl") != self.start_url:
+                    return 400, "InvalidRedirectUriException", {"error": "invalid_redirect_uri"}
             self.clients[client["id"]] = client
             now = int(time.time())
             return 200, None, {"clientId": client["id"], "clientSecret": client["secret"],
@@ -61,6 +76,14 @@ class Stub:
                                "verificationUri": "https://device.sso.us-east-1.amazonaws.com/",
                                "verificationUriComplete": "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH",
                                "expiresIn": 600, "interval": 1}
+        if path == "/token" and body.get("grantType") == "authorization_code":
+            grant = self.codes.pop(body.get("code"), None)
+            verifier = body.get("codeVerifier", "")
+            challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+            if (not grant or grant["client"] != client["id"] or grant["redirect"] != body.get("redirectUri")
+                    or grant["challenge"] != challenge):
+                return 400, "InvalidGrantException", {"error": "invalid_grant"}
+            return 200, None, self.issue_token(client)
         if path == "/token":
             if body.get("grantType") != DEVICE_GRANT:
                 return 400, "UnsupportedGrantTypeException", {"error": "unsupported_grant_type"}
@@ -74,12 +97,27 @@ class Stub:
                 return 400, "SlowDownException", {"error": "slow_down"}
             if self.deny:
                 return 400, "AccessDeniedException", {"error": "access_denied"}
-            token = {"accessToken": "stub-access-" + secrets.token_hex(16), "tokenType": "Bearer", "expiresIn": 28800}
-            self.tokens.add(token["accessToken"])
-            if client["scopes"]:
-                token["refreshToken"] = "stub-refresh-" + secrets.token_hex(16)
-            return 200, None, token
+            return 200, None, self.issue_token(client)
         return 404, "NotFound", {"error": "not_found"}
+
+    def issue_token(self, client):
+        token = {"accessToken": "stub-access-" + secrets.token_hex(16), "tokenType": "Bearer", "expiresIn": 28800}
+        self.tokens.add(token["accessToken"])
+        if client["scopes"]:
+            token["refreshToken"] = "stub-refresh-" + secrets.token_hex(16)
+        return token
+
+    def authorize(self, query):
+        """The browser's page: a registered client, its own redirect, S256."""
+        client = self.clients.get(query.get("client_id"))
+        if (not client or query.get("response_type") != "code" or query.get("redirect_uri") not in client["redirects"]
+                or query.get("code_challenge_method") != "S256" or not query.get("code_challenge")
+                or not query.get("state")):
+            return None
+        code = "code-" + secrets.token_hex(8)
+        self.codes[code] = {"client": client["id"], "challenge": query["code_challenge"],
+                            "redirect": query["redirect_uri"]}
+        return f"{query['redirect_uri']}?code={code}&state={urllib.parse.quote(query['state'])}"
 
     def listing(self, path, query, bearer):
         """ListAccounts (two a page) and ListAccountRoles, from --org."""
@@ -142,10 +180,21 @@ def main():
             self.wfile.write(data)
 
         def do_GET(self):
-            import urllib.parse
             url = urllib.parse.urlsplit(self.path)
             query = dict(urllib.parse.parse_qsl(url.query))
             bearer = self.headers.get("x-amz-sso_bearer_token")
+            if url.path == "/authorize":
+                location = stub.authorize(query)
+                with open(args.log, "a") as f:
+                    f.write(json.dumps({"path": url.path, "query": query, "status": 302 if location else 400}) + "\n")
+                if location:
+                    self.send_response(302)
+                    self.send_header("Location", location)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                else:
+                    self.respond(400, "InvalidRequestException", {"error": "invalid_request"})
+                return
             if url.path == "/federation/credentials":
                 status, error_type, answer = stub.role_credentials(query, bearer)
             elif url.path in ("/assignment/accounts", "/assignment/roles") and args.org:
