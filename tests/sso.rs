@@ -301,8 +301,56 @@ fn an_sso_profile_signed_in_by_awsprof_reaches_moto_and_is_verified() {
         assert_eq!(request["status"], 200);
     }
 
-    // Signed out: exit 2 again.
-    with_stub(&sb, &stub, &["sso", "logout", "sso-toy"]).ok();
+    // The role's credentials are cached as the AWS CLI v2 caches them: the
+    // next run asks the portal nothing, and neither does botocore.
+    let portal_calls = || {
+        stub.requests()
+            .iter()
+            .filter(|r| r["path"] == "/federation/credentials")
+            .count()
+    };
+    let asked = portal_calls();
+    let again = with_stub(&sb, &stub, &["profile", "whoami", "sso-toy", "-v"]).ok();
+    assert!(
+        again.stderr.contains("sso-toy (SSO): ") && again.stderr.contains("[cached]"),
+        "{again:#?}"
+    );
+    // botocore's own SSO provider with the file cache the AWS CLI v2 gives
+    // it (the v1 CLI installed here keeps SSO credentials in memory only).
+    let script = format!(
+        "import botocore.session\nfrom botocore.credentials import JSONFileCache\ns = botocore.session.Session(profile='sso-toy')\ns.get_component('credential_provider').get_provider('sso').cache = JSONFileCache('{}')\nprint(s.create_client('sts', region_name='us-east-1').get_caller_identity()['Arn'])",
+        sb.home().join(".aws/cli/cache").display()
+    );
+    let aws_cli = || {
+        Run::of(
+            sb.command("python3")
+                .args(["-c", &script])
+                .env("AWS_ENDPOINT_URL_SSO", &stub.endpoint)
+                .env("AWS_ENDPOINT_URL_SSO_OIDC", &stub.endpoint)
+                .output()
+                .unwrap(),
+        )
+    };
+    let cli = aws_cli();
+    assert_eq!(cli.code, 0, "{cli:#?}");
+    assert!(
+        cli.stdout.contains("assumed-role/toy-role/sso-stub"),
+        "{cli:#?}"
+    );
+    assert_eq!(portal_calls(), asked, "awsprof's entry served both");
+    // botocore first: awsprof uses its entry.
+    std::fs::remove_dir_all(sb.home().join(".aws/cli/cache")).unwrap();
+    assert_eq!(aws_cli().code, 0);
+    assert_eq!(portal_calls(), asked + 1);
+    with_stub(&sb, &stub, &["profile", "whoami", "sso-toy"]).ok();
+    assert_eq!(portal_calls(), asked + 1, "botocore's entry served awsprof");
+
+    // Signed out: the token and the role's cached credentials go; exit 2.
+    let out = with_stub(&sb, &stub, &["sso", "logout", "sso-toy"]).ok();
+    assert_eq!(
+        out.stdout,
+        "Signed out of sso-session corp: its cached token is removed, and one role's cached credentials.\n"
+    );
     with_stub(&sb, &stub, &["profile", "whoami", "sso-toy"]).code(2);
 }
 

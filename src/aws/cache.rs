@@ -68,6 +68,78 @@ pub fn cache_key(args: &AssumeRoleArgs) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The AWS CLI's cache key for an SSO role's credentials (botocore's
+/// `SSOCredentialFetcher`): the sha1 of the account, the role and the
+/// sso-session's name (or the legacy start URL), as minified sorted JSON.
+pub fn sso_key(
+    account_id: &str,
+    role_name: &str,
+    session: Option<&str>,
+    start_url: &str,
+) -> String {
+    let s = crate::export::python_json_string;
+    let last = match session {
+        Some(name) => format!("\"sessionName\":{}", s(name)),
+        None => format!("\"startUrl\":{}", s(start_url)),
+    };
+    let args = format!(
+        "{{\"accountId\":{},\"roleName\":{},{last}}}",
+        s(account_id),
+        s(role_name)
+    );
+    let digest = Sha1::digest(args.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An SSO role's cached credentials, while fresh and of STS's shape.
+pub fn read_sso(dir: &Path, key: &str, now: SystemTime) -> Option<Creds> {
+    let bytes = std::fs::read(dir.join(format!("{key}.json"))).ok()?;
+    let body: Value = serde_json::from_slice(&bytes).ok()?;
+    fresh_credentials(body.get("Credentials")?, now)
+}
+
+/// Keeps an SSO role's credentials as botocore does (0600, atomically).
+pub fn write_sso(
+    dir: &Path,
+    key: &str,
+    creds: &Creds,
+    account_id: &str,
+) -> Result<(), crate::store::StoreError> {
+    let body = json!({
+        "ProviderType": "sso",
+        "Credentials": {
+            "AccessKeyId": creds.access_key_id,
+            "SecretAccessKey": creds.secret_access_key.expose(),
+            "SessionToken": creds.session_token.as_ref().map(|t| t.expose()),
+            "Expiration": creds.expiration.map(crate::isotime::format_for_display),
+            "AccountId": account_id,
+        },
+    });
+    crate::store::private_dir::ensure(dir)?;
+    let path = dir.join(format!("{key}.json"));
+    crate::store::write_atomic(&path, body.to_string().as_bytes()).map_err(|source| {
+        crate::store::StoreError::Io {
+            path,
+            action: "write the credential cache entry",
+            source,
+        }
+    })
+}
+
+/// Removes an SSO role's cached credentials; whether there were any.
+pub fn remove_sso(dir: &Path, key: &str) -> Result<bool, crate::store::StoreError> {
+    let path = dir.join(format!("{key}.json"));
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(false);
+    }
+    crate::store::remove_durably(&path).map_err(|source| crate::store::StoreError::Io {
+        path,
+        action: "remove the credential cache entry",
+        source,
+    })?;
+    Ok(true)
+}
+
 /// Refuses a cache directory (this one or awsprof's MFA sessions) someone
 /// else could have planted sessions in (exit 4); a missing one is fine,
 /// it is created 0700 on first write.
@@ -174,6 +246,23 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(cache_key(&b), "2964201f5648c8be5b9460a9cf842d73a266daf2");
+    }
+
+    const SSO_KEY_CORP: &str = "267e3fccca106d9bb8d7ec6055d49a2a746d05e4";
+
+    #[test]
+    fn sso_keys_are_botocores() {
+        // Python: hashlib.sha1(json.dumps({"roleName": "toy-role", "accountId":
+        // "123456789012", "sessionName": "corp"}, sort_keys=True,
+        // separators=(",", ":")).encode()).hexdigest()
+        assert_eq!(
+            sso_key("123456789012", "toy-role", Some("corp"), "https://x"),
+            SSO_KEY_CORP
+        );
+        assert_ne!(
+            sso_key("123456789012", "toy-role", None, "https://x"),
+            SSO_KEY_CORP
+        );
     }
 
     #[test]

@@ -63,7 +63,48 @@ async fn from_provider(provider: impl ProvideCredentials) -> Result<Creds, CallE
         })
 }
 
-async fn base_creds(base: &Base, settings: &Settings) -> Result<Creds, CallError> {
+/// The cache entry of an SSO base's role credentials, shared with the
+/// AWS CLI: its directory and key.
+fn sso_cache_entry(base: &Base, settings: &Settings) -> Option<(std::path::PathBuf, String)> {
+    let BaseSource::Sso {
+        sso_session,
+        start_url,
+        account_id: Some(account_id),
+        role_name: Some(role_name),
+        ..
+    } = &base.source
+    else {
+        return None;
+    };
+    let dir = settings.cache_dir.clone().filter(|_| settings.use_cache)?;
+    let key = cache::sso_key(
+        account_id,
+        role_name,
+        sso_session.as_deref(),
+        start_url.as_deref().unwrap_or_default(),
+    );
+    Some((dir, key))
+}
+
+/// The base's credentials, and whether they came from the cache.
+async fn base_creds(base: &Base, settings: &Settings) -> Result<(Creds, bool), CallError> {
+    let entry = sso_cache_entry(base, settings);
+    if let Some((dir, key)) = &entry {
+        if let Some(creds) = cache::read_sso(dir, key, SystemTime::now()) {
+            return Ok((creds, true));
+        }
+    }
+    let creds = fetch_base_creds(base, settings).await?;
+    if let (Some((dir, key)), BaseSource::Sso { account_id, .. }) = (&entry, &base.source) {
+        let account = account_id.as_deref().unwrap_or_default();
+        if let Err(e) = cache::write_sso(dir, key, &creds, account) {
+            crate::errln!("awsprof: warning: the SSO role's credentials were not cached: {e}");
+        }
+    }
+    Ok((creds, false))
+}
+
+async fn fetch_base_creds(base: &Base, settings: &Settings) -> Result<Creds, CallError> {
     use aws_config::provider_config::ProviderConfig;
     let region = aws_sdk_sts::config::Region::new(settings.region.clone());
     match &base.source {
@@ -289,7 +330,10 @@ pub fn cache_origin(chain: &Chain, at: usize) -> serde_json::Value {
 /// session while it is fresh. Needs no async runtime; a miss is `None`.
 pub fn at_hand(chain: &Chain, settings: &Settings) -> Option<Creds> {
     match chain.hops.last() {
-        None => static_creds(&chain.base.source),
+        None => static_creds(&chain.base.source).or_else(|| {
+            let (dir, key) = sso_cache_entry(&chain.base, settings)?;
+            cache::read_sso(&dir, &key, SystemTime::now())
+        }),
         Some(hop) => {
             let dir = settings
                 .cache_dir
@@ -529,17 +573,18 @@ pub async fn run_chain(
     mut on_step: impl FnMut(&Reached),
 ) -> Result<Vec<Reached>, RunError> {
     let step = base_step(&chain.base);
-    let creds = base_creds(&chain.base, settings)
-        .await
-        .map_err(|error| RunError {
-            step: step.clone(),
-            error,
-        })?;
+    let (creds, from_cache) =
+        base_creds(&chain.base, settings)
+            .await
+            .map_err(|error| RunError {
+                step: step.clone(),
+                error,
+            })?;
     let mut reached = vec![Reached {
         step,
         profile: chain.base.profile.clone(),
         creds,
-        from_cache: false,
+        from_cache,
     }];
     on_step(&reached[0]);
     let mut signer = Signer::Plain;

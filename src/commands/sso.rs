@@ -140,9 +140,41 @@ fn logout(ctx: &Context, target: &SsoTarget) -> Result<()> {
     let files = ctx.load()?;
     let (sign_in, what) = sign_in_of(&files, target)?;
     let removed = sso_cache::remove(&cache_dir()?, &sign_in.key)?;
+    // The role credentials got with that sign-in go too, as the AWS CLI's
+    // logout removes them: signed out means no profile works on it.
+    let settings = resolve_settings(&Default::default(), &files.set, "");
+    let mut roles = 0;
+    if let Some(dir) = &settings.cache_dir {
+        crate::store::private_dir::check(dir)?;
+        for (_, profile) in files.set.profiles.iter() {
+            let session = profile.get(keys::SSO_SESSION);
+            let on_it = match session {
+                Some(name) => name == sign_in.key,
+                None => profile.get(keys::SSO_START_URL) == Some(sign_in.key.as_str()),
+            };
+            let (Some(account), Some(role)) = (
+                profile.get(keys::SSO_ACCOUNT_ID),
+                profile.get(keys::SSO_ROLE_NAME),
+            ) else {
+                continue;
+            };
+            if on_it {
+                let key = crate::aws::cache::sso_key(account, role, session, &sign_in.start_url);
+                roles += usize::from(crate::aws::cache::remove_sso(dir, &key)?);
+            }
+        }
+    }
+    let roles = match roles {
+        0 => String::new(),
+        1 => ", and one role's cached credentials".to_string(),
+        n => format!(", and {n} roles' cached credentials"),
+    };
     match removed {
-        true => crate::outln!("Signed out of {what}: its cached token is removed."),
-        false => crate::outln!("No cached token for {what}: nothing to remove."),
+        true => crate::outln!("Signed out of {what}: its cached token is removed{roles}."),
+        false if roles.is_empty() => {
+            crate::outln!("No cached token for {what}: nothing to remove.")
+        }
+        false => crate::outln!("No cached token for {what}; removed{}.", &roles[5..]),
     }
     Ok(())
 }
