@@ -233,8 +233,9 @@ fn a_denied_sign_in_exits_3_and_keeps_nothing() {
     assert_eq!(stub.requests().len(), 5);
 }
 
-#[test]
-fn an_sso_profile_signed_in_by_awsprof_reaches_moto_and_is_verified() {
+/// The walkthrough's world in moto, the SSO stub handing out toy-role's
+/// credentials, and a sandbox with profile sso-toy on sso-session corp.
+fn sso_toy() -> (support::Moto, support::World, PyStub, Sandbox) {
     let moto = support::Moto::start();
     let world = support::World::build(&moto, &[]);
     let stub = PyStub::start(
@@ -252,6 +253,12 @@ fn an_sso_profile_signed_in_by_awsprof_reaches_moto_and_is_verified() {
     );
     let config = format!("[profile sso-toy]\nsso_session = corp\nsso_account_id = {}\nsso_role_name = toy-role\n[sso-session corp]\nsso_start_url = {CORP_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n", support::ACCOUNT);
     let sb = Sandbox::new(&config, "").with_endpoint(&moto.endpoint);
+    (moto, world, stub, sb)
+}
+
+#[test]
+fn an_sso_profile_signed_in_by_awsprof_reaches_moto_and_is_verified() {
+    let (_moto, _world, stub, sb) = sso_toy();
     // Not signed in: exit 2, naming the login.
     let before = with_stub(&sb, &stub, &["profile", "whoami", "sso-toy"]).code(2);
     assert!(
@@ -575,4 +582,70 @@ fn a_redirect_without_this_logins_state_is_refused() {
     );
     assert!(!sb.home().join(".aws/sso/cache").exists());
     assert!(stub.requests().iter().all(|r| r["path"] != "/token"));
+}
+
+#[test]
+fn an_ended_token_is_refreshed_with_its_refresh_token() {
+    let (_moto, world, stub, sb) = sso_toy();
+    with_stub(
+        &sb,
+        &stub,
+        &["sso", "login", "sso-toy", "--use-device-code"],
+    )
+    .ok();
+    // The token ends; its refresh token and registration are still good.
+    let file = sb
+        .home()
+        .join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json");
+    let mut token: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let old_access = token["accessToken"].clone();
+    token["expiresAt"] = "2020-01-01T00:00:00Z".into();
+    std::fs::write(&file, token.to_string()).unwrap();
+
+    let who = with_stub(&sb, &stub, &["profile", "whoami", "sso-toy"]).ok();
+    assert!(who.stdout.contains(":assumed-role/toy-role/"), "{who:#?}");
+    let sent = stub.requests();
+    let refresh: Vec<&Value> = sent
+        .iter()
+        .filter(|r| r["body"]["grantType"] == "refresh_token")
+        .collect();
+    assert_eq!(refresh.len(), 1, "{sent:#?}");
+    assert_eq!(refresh[0]["status"], 200);
+    // The portal was asked with the new token, not the ended one.
+    let portal: Vec<&Value> = sent
+        .iter()
+        .filter(|r| r["path"] == "/federation/credentials")
+        .collect();
+    assert_eq!(portal.len(), 1);
+    assert_ne!(portal[0]["bearer"], old_access);
+    assert_eq!(portal[0]["status"], 200);
+
+    // An SSO profile is a source_profile like any other: a role assumed
+    // with the SSO role's session (moto needs the trust to name that
+    // session, and the SSO role allowed to assume it).
+    let session = "arn:aws:sts::123456789012:assumed-role/toy-role/sso-stub";
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": session}, "Action": "sts:AssumeRole"}]});
+    let after = world.admin_iam(
+        "create_role",
+        serde_json::json!({"RoleName": "after-sso", "AssumeRolePolicyDocument": trust.to_string()}),
+    );
+    let after_arn = after["Role"]["Arn"].as_str().unwrap().to_string();
+    let allow = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "sts:AssumeRole", "Resource": after_arn}]});
+    world.admin_iam(
+        "put_role_policy",
+        serde_json::json!({"RoleName": "toy-role", "PolicyName": "to-after-sso", "PolicyDocument": allow.to_string()}),
+    );
+    let mut config = sb.read_config();
+    config.push_str(&format!(
+        "[profile after-sso]\nrole_arn = {after_arn}\nsource_profile = sso-toy\n"
+    ));
+    sb.write_config(&config);
+    let chained = with_stub(&sb, &stub, &["profile", "whoami", "after-sso", "-v"]).ok();
+    assert!(
+        chained.stdout.contains(":assumed-role/after-sso/"),
+        "{chained:#?}"
+    );
+    assert!(chained.stderr.contains("sso-toy (SSO): "), "{chained:#?}");
 }

@@ -6,7 +6,9 @@ RegisterClient for the authorization_code grant only with loopback
 redirect URIs and the start URL as issuer; GET /authorize (what the
 browser opens) redirects to the client's redirect URI with a code and the
 state, for S256 challenges only; CreateToken takes the code once, with the
-same redirect URI and the verifier whose SHA-256 is the challenge. The
+same redirect URI and the verifier whose SHA-256 is the challenge; the
+refresh_token grant takes a refresh token it issued to that client, once.
+The
 device code flow: RegisterClient
 (POST /client/register, public clients only), StartDeviceAuthorization
 (POST /device_authorization, for a registered client with its secret and
@@ -45,6 +47,7 @@ class Stub:
         self.moto = moto
         self.source = source
         self.tokens = set()
+        self.refresh_tokens = {}  # client id -> refresh tokens not yet used
         self.codes = {}     # authorization code -> {"client", "challenge", "redirect"}
         self.clients = {}   # id -> {"secret", "scopes"}
         self.devices = {}   # device code -> {"client", "polls"}
@@ -76,6 +79,11 @@ class Stub:
                                "verificationUri": "https://device.sso.us-east-1.amazonaws.com/",
                                "verificationUriComplete": "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH",
                                "expiresIn": 600, "interval": 1}
+        if path == "/token" and body.get("grantType") == "refresh_token":
+            if body.get("refreshToken") not in self.refresh_tokens.get(client["id"], set()):
+                return 400, "InvalidGrantException", {"error": "invalid_grant"}
+            self.refresh_tokens[client["id"]].discard(body["refreshToken"])
+            return 200, None, self.issue_token(client)
         if path == "/token" and body.get("grantType") == "authorization_code":
             grant = self.codes.pop(body.get("code"), None)
             verifier = body.get("codeVerifier", "")
@@ -105,6 +113,7 @@ class Stub:
         self.tokens.add(token["accessToken"])
         if client["scopes"]:
             token["refreshToken"] = "stub-refresh-" + secrets.token_hex(16)
+            self.refresh_tokens.setdefault(client["id"], set()).add(token["refreshToken"])
         return token
 
     def authorize(self, query):
