@@ -113,6 +113,23 @@ pub fn populate(
     let mut warnings = Vec::new();
     let mut taken = std::collections::BTreeSet::new();
     for a in listed {
+        // What the portal says goes into the file: only values of the
+        // shape AWS gives them (no line breaks, no brackets).
+        let shaped = a.account_id.len() == 12
+            && a.account_id.bytes().all(|b| b.is_ascii_digit())
+            && !a.role_name.is_empty()
+            && a.role_name.len() <= 64
+            && a.role_name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
+        if !shaped {
+            warnings.push(format!(
+                "the portal listed account `{}` role `{}`, which are not an AWS account id and role name: skipped",
+                a.account_id.escape_default(),
+                a.role_name.escape_default()
+            ));
+            continue;
+        }
         let name = profile_name(&plan.template, a);
         if name.is_empty() || !taken.insert(name.clone()) {
             warnings.push(format!(
@@ -234,5 +251,39 @@ mod tests {
         assert!(check_template("{role_name}").is_err());
         assert!(check_template("{account_id}").is_err());
         assert!(check_template(DEFAULT_TEMPLATE).is_ok());
+    }
+
+    #[test]
+    fn what_the_portal_lists_is_checked_before_it_reaches_the_file() {
+        use crate::profiles::SourceFile;
+        let config = "[sso-session corp]\nsso_start_url = https://x\nsso_region = us-east-1\n";
+        let source = |kind, text: &str| {
+            SourceFile::from_bytes(kind, std::path::Path::new("f"), text.as_bytes()).unwrap()
+        };
+        let mut files = ProfileFiles::from_sources(
+            source(FileKind::Config, config),
+            source(FileKind::Credentials, ""),
+        )
+        .unwrap();
+        let plan = Populate {
+            session: "corp".into(),
+            template: DEFAULT_TEMPLATE.into(),
+            region: None,
+            prune: false,
+        };
+        let listed = [
+            a(
+                "111111111111",
+                "Dev",
+                "Admin\n[profile evil]\ncredential_process = sh",
+            ),
+            a("11111111111x", "Dev", "Admin"),
+            a("222222222222", "Prod", "Admin"),
+        ];
+        let result = populate(&mut files, &plan, &listed).unwrap();
+        assert_eq!(result.warnings.len(), 2, "{:?}", result.warnings);
+        let text = files.file(FileKind::Config).document().to_string();
+        assert!(!text.contains("evil"), "{text}");
+        assert!(text.contains("[profile Prod-Admin]"), "{text}");
     }
 }
