@@ -9,6 +9,7 @@
 //! down on `slow_down`) until the user approves, denies, or the code ends.
 
 use super::errors::{describe, CallError};
+use crate::export::console::encode;
 use crate::secret::Secret;
 use aws_sdk_ssooidc::config::{BehaviorVersion, Region};
 use std::time::{Duration, SystemTime};
@@ -229,18 +230,6 @@ fn pkce() -> std::io::Result<(String, String)> {
     let verifier = base64url(&crate::secret::random_bytes::<32>()?);
     let challenge = base64url(&sha2::Sha256::digest(verifier.as_bytes()));
     Ok((verifier, challenge))
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 fn decode(text: &str) -> String {

@@ -186,8 +186,9 @@ pub fn federation_name(profile: &str) -> String {
 pub const ALLOW_ALL_POLICY: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
-/// Percent-encoding of everything but RFC 3986's unreserved characters.
-fn encode(text: &str) -> String {
+/// Percent-encoding of everything but RFC 3986's unreserved characters
+/// (query values: the sign-in URLs here, the OIDC authorize page).
+pub fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3);
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
