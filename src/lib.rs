@@ -18,6 +18,7 @@ pub mod document;
 pub mod edits;
 pub mod error;
 pub mod export;
+pub mod hex;
 pub mod isotime;
 pub mod keyinput;
 pub mod lint;

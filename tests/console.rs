@@ -163,12 +163,28 @@ fn a_role_session_opens_in_the_browser_and_reaches_stdout_only_with_print() {
     let signin = stub.signin_requests();
     assert_eq!(signin.len(), 2);
     assert_eq!(signin[1]["query"]["SessionDuration"], "3600");
+    // --output json: the same link in a field, with how it was signed.
+    let as_json = console(
+        &sb,
+        &stub,
+        &browser,
+        &["tanaka", "--print", "--output", "json"],
+    )
+    .ok();
+    let said: Value = serde_json::from_str(&as_json.stdout).unwrap();
+    assert_eq!(said["profile"], "tanaka");
+    assert_eq!(said["signed_in_with"], "the role session");
+    assert!(said["url"]
+        .as_str()
+        .unwrap()
+        .contains("&SigninToken=stub-token-role-"));
+    assert_eq!(stub.signin_requests().len(), 3);
     assert_eq!(signin[1]["status"], 200);
 
     // Longer than a role's console session: refused before any request.
     let too_long = console(&sb, &stub, &browser, &["tanaka", "--duration", "50000"]).code(2);
     assert!(too_long.stderr.contains("at most 43200 s"), "{too_long:#?}");
-    assert_eq!(stub.signin_requests().len(), 2);
+    assert_eq!(stub.signin_requests().len(), 3);
 
     // A landing page off the console is refused before any request.
     let elsewhere = console(
@@ -186,7 +202,21 @@ fn a_role_session_opens_in_the_browser_and_reaches_stdout_only_with_print() {
         elsewhere.stderr.contains("is not a page of the console"),
         "{elsewhere:#?}"
     );
-    assert_eq!(stub.signin_requests().len(), 2);
+    assert_eq!(stub.signin_requests().len(), 3);
+
+    // Opened with --output json: how, and with what; the link stays off stdout.
+    let opened = console(&sb, &stub, &browser, &["tanaka", "--output", "json"]).ok();
+    let said: Value = serde_json::from_str(&opened.stdout).unwrap();
+    let mut fields: Vec<&str> = said
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort();
+    assert_eq!(fields, ["opened_with", "profile", "signed_in_with"]);
+    assert!(!opened.stdout.contains("stub-token"), "{opened:#?}");
+    assert!(browser.url().contains("&SigninToken=stub-token-role-"));
 
     // No browser to open: exit 2, pointing at --print, the URL shown nowhere.
     let no_browser = Run::of(

@@ -213,6 +213,16 @@ fn device_login_fills_the_aws_clis_token_cache_and_logout_empties_it() {
     assert!(!file.exists());
     let again = sso(&sb, &stub, &["logout", "--sso-session", "corp"]).ok();
     assert!(again.stdout.starts_with("No cached token"), "{again:#?}");
+    let as_json = sso(
+        &sb,
+        &stub,
+        &["logout", "--sso-session", "corp", "--output", "json"],
+    )
+    .ok();
+    assert_eq!(
+        serde_json::from_str::<Value>(&as_json.stdout).unwrap(),
+        serde_json::json!({"signed_out": "sso-session corp", "token_removed": false, "role_credentials_removed": 0})
+    );
 }
 
 #[test]
@@ -268,12 +278,33 @@ fn an_sso_profile_signed_in_by_awsprof_reaches_moto_and_is_verified() {
         "{before:#?}"
     );
 
-    with_stub(
+    let login = with_stub(
         &sb,
         &stub,
-        &["sso", "login", "sso-toy", "--use-device-code"],
+        &[
+            "sso",
+            "login",
+            "sso-toy",
+            "--use-device-code",
+            "--output",
+            "json",
+        ],
     )
     .ok();
+    // --output json: what was signed in to, until when, and where it is kept.
+    let said: Value = serde_json::from_str(&login.stdout).unwrap();
+    let file = sb
+        .home()
+        .join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json");
+    let kept: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(
+        said,
+        serde_json::json!({
+            "signed_in": "sso-session corp",
+            "expires_at": kept["expiresAt"],
+            "token_file": file.display().to_string(),
+        })
+    );
     let who = with_stub(&sb, &stub, &["profile", "whoami", "sso-toy"]).ok();
     assert!(
         who.stdout.contains(":assumed-role/toy-role/sso-stub"),

@@ -65,7 +65,7 @@ pub fn cache_key(args: &AssumeRoleArgs) -> String {
     }
     let digest = Sha1::digest(python_json(&map).as_bytes());
     // botocore makes the key file-safe by replacing ':' and '/'; a hex digest has neither.
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::lower(&digest)
 }
 
 /// The AWS CLI's cache key for an SSO role's credentials (botocore's
@@ -88,7 +88,7 @@ pub fn sso_key(
         s(role_name)
     );
     let digest = Sha1::digest(args.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::lower(&digest)
 }
 
 /// An SSO role's cached credentials, while fresh and of STS's shape.
@@ -129,15 +129,11 @@ pub fn write_sso(
 /// Removes an SSO role's cached credentials; whether there were any.
 pub fn remove_sso(dir: &Path, key: &str) -> Result<bool, crate::store::StoreError> {
     let path = dir.join(format!("{key}.json"));
-    if std::fs::symlink_metadata(&path).is_err() {
-        return Ok(false);
-    }
-    crate::store::remove_durably(&path).map_err(|source| crate::store::StoreError::Io {
+    crate::store::remove_if_present(&path).map_err(|source| crate::store::StoreError::Io {
         path,
         action: "remove the credential cache entry",
         source,
-    })?;
-    Ok(true)
+    })
 }
 
 /// Refuses a cache directory (this one or awsprof's MFA sessions) someone

@@ -85,7 +85,7 @@ pub fn start(refresher: Refresher) -> std::io::Result<Endpoint> {
 /// 32 bytes from the kernel's generator, as hex.
 fn random_token() -> std::io::Result<String> {
     let bytes = crate::secret::random_bytes::<32>()?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::hex::lower(&bytes))
 }
 
 fn serve_one(mut stream: TcpStream, token: &str, shared: &Mutex<Refresher>) {

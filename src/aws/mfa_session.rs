@@ -36,7 +36,7 @@ pub fn dir(settings: &Settings) -> Option<&Path> {
 
 fn path(dir: &Path, key_id: &str, serial: &str) -> PathBuf {
     let digest = Sha1::digest(format!("{key_id}\n{serial}").as_bytes());
-    let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let name = crate::hex::lower(&digest);
     dir.join(format!("{name}.json"))
 }
 

@@ -15,7 +15,7 @@ pub fn cache_dir() -> Option<PathBuf> {
 /// The cache file of a session name, or of a legacy start URL.
 pub fn token_path(dir: &Path, key: &str) -> PathBuf {
     let digest = Sha1::digest(key.as_bytes());
-    let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let name = crate::hex::lower(&digest);
     dir.join(format!("{name}.json"))
 }
 
@@ -36,15 +36,11 @@ pub fn write(dir: &Path, key: &str, text: &str) -> Result<(), crate::store::Stor
 /// Removes the token of `key`; whether there was one.
 pub fn remove(dir: &Path, key: &str) -> Result<bool, crate::store::StoreError> {
     let path = token_path(dir, key);
-    if std::fs::symlink_metadata(&path).is_err() {
-        return Ok(false);
-    }
-    crate::store::remove_durably(&path).map_err(|source| crate::store::StoreError::Io {
+    crate::store::remove_if_present(&path).map_err(|source| crate::store::StoreError::Io {
         path,
         action: "remove the SSO token",
         source,
-    })?;
-    Ok(true)
+    })
 }
 
 /// The cached access token of `key` while it has not ended.

@@ -316,11 +316,8 @@ pub async fn browser_login(sign_in: &SignIn, open: impl FnOnce(&str)) -> Result<
     let registered = register(asked, sign_in).await?;
     let (client_id, client_secret) = (registered.id.as_str(), registered.secret.as_str());
     let (verifier, challenge) = pkce().map_err(|e| local(e.to_string()))?;
-    let state: String = crate::secret::random_bytes::<16>()
-        .map_err(|e| local(e.to_string()))?
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let state =
+        crate::hex::lower(&crate::secret::random_bytes::<16>().map_err(|e| local(e.to_string()))?);
     let base = sign_in
         .endpoint
         .clone()

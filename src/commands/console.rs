@@ -54,10 +54,25 @@ pub fn run(ctx: &Context, args: ConsoleArgs) -> Result<()> {
             }
         })?;
     if args.print {
-        crate::outln!("{}", signed.url);
+        match ctx.json() {
+            true => super::print_json(&serde_json::json!({
+                "profile": profile,
+                "signed_in_with": signed.how,
+                "url": signed.url,
+            })),
+            false => crate::outln!("{}", signed.url),
+        }
         return Ok(());
     }
     match crate::browser::open(&signed.url) {
+        Ok(opener) if ctx.json() => {
+            super::print_json(&serde_json::json!({
+                "profile": profile,
+                "signed_in_with": signed.how,
+                "opened_with": opener,
+            }));
+            Ok(())
+        }
         Ok(opener) => {
             crate::errln!(
                 "awsprof: opened the console for profile {profile} ({}) with {opener}; the sign-in link works for 15 minutes",

@@ -8,6 +8,7 @@ pub mod carry;
 pub mod iam;
 pub mod rotate;
 pub mod scrub;
+pub mod sso;
 pub mod vault;
 
 use crate::error::Result;

@@ -162,6 +162,17 @@ pub fn remove_stale_temps(target: &Path) -> io::Result<usize> {
     Ok(removed)
 }
 
+/// Removes one of awsprof's own state files (a cache entry, a token) if
+/// it is there, durably; whether it was. A symlink is removed itself,
+/// never what it points at.
+pub fn remove_if_present(path: &Path) -> io::Result<bool> {
+    match fs::remove_file(path) {
+        Ok(()) => sync_dir(parent_dir(path)).map(|()| true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// Removes `target` (through symlinks) and makes the removal durable.
 pub fn remove_durably(target: &Path) -> io::Result<()> {
     let real = real_path(target)?;
@@ -251,5 +262,23 @@ mod tests {
         assert!(fs::symlink_metadata(&link).unwrap().is_file());
         assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
         assert_eq!(fs::read_to_string(&link).unwrap(), "secret");
+    }
+
+    #[test]
+    fn removing_state_says_whether_it_was_there_and_never_follows_a_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let entry = tmp.path().join("entry.json");
+        fs::write(&entry, "{}").unwrap();
+        assert!(remove_if_present(&entry).unwrap());
+        assert!(fs::symlink_metadata(&entry).is_err());
+        assert!(!remove_if_present(&entry).unwrap());
+
+        let victim = tmp.path().join("victim");
+        fs::write(&victim, "keep").unwrap();
+        let link = tmp.path().join("planted.json");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        assert!(remove_if_present(&link).unwrap());
+        assert!(fs::symlink_metadata(&link).is_err());
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
     }
 }

@@ -9,8 +9,8 @@ pub mod private_dir;
 mod restore;
 
 pub use atomic::{
-    real_path, remove_durably, remove_stale_temps, write_atomic, write_private, StagedWrite,
-    NEW_FILE_MODE,
+    real_path, remove_durably, remove_if_present, remove_stale_temps, write_atomic, write_private,
+    StagedWrite, NEW_FILE_MODE,
 };
 pub use backup::{BackupStore, Manifest};
 pub use journal::Journal;
