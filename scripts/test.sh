@@ -12,11 +12,13 @@ missing=()
 command -v dbus-run-session >/dev/null 2>&1 || missing+=(dbus)
 command -v gnome-keyring-daemon >/dev/null 2>&1 || missing+=(gnome-keyring)
 command -v secret-tool >/dev/null 2>&1 || missing+=(libsecret-tools)
+# tests/durability.rs watches the write path's fsyncs and renames.
+command -v strace >/dev/null 2>&1 || missing+=(strace)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "scripts/test.sh: the vault tests need ${missing[*]}: sudo apt-get install ${missing[*]}" >&2
+    echo "scripts/test.sh: the tests need ${missing[*]}: sudo apt-get install ${missing[*]}" >&2
     exit 1
   fi
 fi

@@ -208,6 +208,9 @@ impl BackupStore {
         let manifest_path = dir.join(MANIFEST);
         write_atomic(&manifest_path, &json)
             .map_err(self.io(&manifest_path, "write the backup manifest"))?;
+        // The backup's own entry in the backup directory: without this a
+        // power cut could keep the edit and lose the backup taken for it.
+        super::atomic::sync_dir(&self.dir).map_err(self.io(&self.dir, "write the backup"))?;
         self.pin_if_first(&manifest)?;
         self.retain()?;
         Ok(manifest)
