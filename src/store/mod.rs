@@ -357,3 +357,6 @@ fn pause_for_tests() {
         std::thread::sleep(Duration::from_millis(ms));
     }
 }
+
+#[cfg(test)]
+mod tests;
