@@ -254,3 +254,65 @@ fn an_mfa_session_is_planned_for_long_term_keys_and_a_first_role_with_a_device()
     let later = format!("[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = tanaka\n[profile b]\nrole_arn = arn:aws:iam::123456789012:role/b\nsource_profile = a\nmfa_serial = {SERIAL}\n");
     assert_eq!(resolve(&set(&later, keys), "b").unwrap().mfa_session, None);
 }
+
+#[test]
+fn every_base_has_its_stable_json_kind() {
+    let s = set(
+        "[profile keys]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n\
+         [profile env]\nrole_arn = r\ncredential_source = Environment\n\
+         [profile imds]\nrole_arn = r\ncredential_source = Ec2InstanceMetadata\n\
+         [profile ecs]\nrole_arn = r\ncredential_source = EcsContainer\n\
+         [profile process]\ncredential_process = /bin/get-creds\n\
+         [profile vaulted]\ncredential_process = awsprof vault get tanaka\n\
+         [profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = R\n\
+         [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\
+         [profile web]\nrole_arn = arn:aws:iam::123456789012:role/w\nweb_identity_token_file = /t\n",
+        "",
+    );
+    for (profile, kind) in [
+        ("keys", "static"),
+        ("env", "environment"),
+        ("imds", "ec2-instance-metadata"),
+        ("ecs", "ecs-container"),
+        ("process", "credential-process"),
+        ("vaulted", "vault"),
+        ("sso", "sso"),
+        ("web", "web-identity"),
+    ] {
+        let chain = resolve(&s, profile).unwrap();
+        assert_eq!(chain.base.source.kind(), kind, "{profile}");
+    }
+}
+
+#[test]
+fn named_sources_round_trip_through_their_names() {
+    let names: Vec<&str> = NamedSource::ALL.iter().map(|s| s.name()).collect();
+    assert_eq!(names, ["Environment", "Ec2InstanceMetadata", "EcsContainer"]);
+    for source in NamedSource::ALL {
+        assert_eq!(NamedSource::parse(source.name()), Some(source));
+    }
+    assert_eq!(NamedSource::parse("environment"), None);
+    assert_eq!(NamedSource::parse(""), None);
+}
+
+#[test]
+fn credential_settings_are_keys_or_any_way_of_getting_them() {
+    let s = set(
+        "[profile region-only]\nregion = eu-west-1\noutput = json\n\
+         [profile key-id]\naws_access_key_id = AKIA1\n\
+         [profile role]\nrole_arn = r\n\
+         [profile sso-name]\nsso_role_name = R\n",
+        "",
+    );
+    let holds = |name: &str| holds_credential_settings(s.profile(name).unwrap());
+    assert!(!holds("region-only"));
+    assert!(holds("key-id"), "a credential key");
+    assert!(holds("role"), "a way of getting credentials");
+    assert!(holds("sso-name"));
+}
+
+#[test]
+fn the_default_mfa_session_is_get_session_tokens_own_default() {
+    // GetSessionToken's documented default for an IAM user: 43,200 s (12 h).
+    assert_eq!(DEFAULT_MFA_SESSION_SECONDS, 43_200);
+}
