@@ -42,18 +42,8 @@ pub fn process_loop(
 
 /// `a -> b -> a`, its middle cut on a long loop as chain loops are.
 pub fn loop_text(path: &[String]) -> String {
-    if path.len() <= 5 {
-        return path.join(" -> ");
-    }
-    let n = path.len();
-    format!(
-        "{} -> {} -> … {} more … -> {} -> {}",
-        path[0],
-        path[1],
-        n - 4,
-        path[n - 2],
-        path[n - 1]
-    )
+    let (cycle, omitted) = super::resolve::by_its_ends(path.to_vec());
+    super::resolve::loop_text(&cycle, omitted)
 }
 
 #[cfg(test)]
@@ -79,5 +69,17 @@ mod tests {
         assert_eq!(check("r").unwrap_err().join(" -> "), "r -> b -> a -> b");
         assert_eq!(check("c"), Ok(()));
         assert_eq!(check("tanaka"), Ok(()));
+    }
+
+    #[test]
+    fn a_long_loop_is_named_by_its_ends() {
+        let names = |n: usize| -> Vec<String> { (0..n).map(|i| format!("p{i}")).collect() };
+        assert_eq!(loop_text(&names(3)), "p0 -> p1 -> p2");
+        assert_eq!(loop_text(&names(5)), "p0 -> p1 -> p2 -> p3 -> p4");
+        assert_eq!(loop_text(&names(6)), "p0 -> p1 -> … 2 more … -> p4 -> p5");
+        assert_eq!(
+            loop_text(&names(40)),
+            "p0 -> p1 -> … 36 more … -> p38 -> p39"
+        );
     }
 }

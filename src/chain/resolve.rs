@@ -62,36 +62,32 @@ pub enum ChainErrorKind {
 }
 
 /// `a -> b -> … 9996 more … -> y -> a`
-fn loop_text(cycle: &[String], omitted: usize) -> String {
-    if omitted == 0 || cycle.len() < 4 {
-        return cycle.join(" -> ");
+pub(super) fn loop_text(cycle: &[String], omitted: usize) -> String {
+    match cycle {
+        [first, second, before, last] if omitted > 0 => {
+            format!("{first} -> {second} -> … {omitted} more … -> {before} -> {last}")
+        }
+        _ => cycle.join(" -> "),
     }
-    let (head, tail) = cycle.split_at(cycle.len() - 2);
-    format!(
-        "{} -> … {omitted} more … -> {}",
-        head.join(" -> "),
-        tail.join(" -> ")
-    )
 }
 
 /// A loop's error from the full path: named by its ends.
 fn shortened_loop(path: Vec<String>) -> ChainErrorKind {
-    if path.len() <= 5 {
-        return ChainErrorKind::Loop {
-            cycle: path,
-            omitted: 0,
-        };
-    }
+    let (cycle, omitted) = by_its_ends(path);
+    ChainErrorKind::Loop { cycle, omitted }
+}
+
+/// A loop's path as shown: up to five profiles whole, a longer one by its
+/// first two and last two, with how many are left out.
+pub(super) fn by_its_ends(mut path: Vec<String>) -> (Vec<String>, usize) {
     let n = path.len();
-    ChainErrorKind::Loop {
-        omitted: n - 4,
-        cycle: vec![
-            path[0].clone(),
-            path[1].clone(),
-            path[n - 2].clone(),
-            path[n - 1].clone(),
-        ],
+    if n <= 5 {
+        return (path, 0);
     }
+    let last_two = path.split_off(n - 2);
+    path.truncate(2);
+    path.extend(last_two);
+    (path, n - 4)
 }
 
 /// `from`'s `source_profile` names a profile that does not exist.

@@ -287,7 +287,10 @@ fn every_base_has_its_stable_json_kind() {
 #[test]
 fn named_sources_round_trip_through_their_names() {
     let names: Vec<&str> = NamedSource::ALL.iter().map(|s| s.name()).collect();
-    assert_eq!(names, ["Environment", "Ec2InstanceMetadata", "EcsContainer"]);
+    assert_eq!(
+        names,
+        ["Environment", "Ec2InstanceMetadata", "EcsContainer"]
+    );
     for source in NamedSource::ALL {
         assert_eq!(NamedSource::parse(source.name()), Some(source));
     }
