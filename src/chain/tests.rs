@@ -319,3 +319,48 @@ fn the_default_mfa_session_is_get_session_tokens_own_default() {
     // GetSessionToken's documented default for an IAM user: 43,200 s (12 h).
     assert_eq!(DEFAULT_MFA_SESSION_SECONDS, 43_200);
 }
+
+#[test]
+fn an_sso_profile_agrees_with_its_session_and_names_account_and_role_together() {
+    let session = "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n";
+    let sso = |lines: &str| {
+        let s = set(
+            &format!("[profile p]\nsso_session = corp\n{lines}{session}"),
+            "",
+        );
+        resolve(&s, "p")
+            .map(|c| c.base.source)
+            .map_err(|e| e.to_string())
+    };
+    let agreed = sso("sso_account_id = 123456789012\nsso_role_name = R\nsso_region = us-east-1\nsso_start_url = https://corp.awsapps.com/start\n").unwrap();
+    assert_eq!(
+        agreed,
+        BaseSource::Sso {
+            sso_session: Some("corp".into()),
+            start_url: Some("https://corp.awsapps.com/start".into()),
+            region: Some("us-east-1".into()),
+            account_id: Some("123456789012".into()),
+            role_name: Some("R".into()),
+        }
+    );
+    let refused = |lines: &str, why: &str| {
+        let err = sso(lines).unwrap_err();
+        assert!(err.contains(why), "{lines}: {err}");
+    };
+    refused(
+        "sso_region = eu-west-1\n",
+        "`sso_region` can only be specified",
+    );
+    refused(
+        "sso_start_url = https://other.awsapps.com/start\n",
+        "`sso_start_url` can only be specified",
+    );
+    refused(
+        "sso_role_name = R\n",
+        "if `sso_role_name` is set, then `sso_account_id` must also be set",
+    );
+    refused(
+        "sso_account_id = 123456789012\n",
+        "if `sso_account_id` is set, then `sso_role_name` must also be set",
+    );
+}
