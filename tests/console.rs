@@ -91,6 +91,18 @@ fn session_of(request: &Value) -> Value {
     serde_json::from_str(request["query"]["Session"].as_str().unwrap()).unwrap()
 }
 
+/// A JSON object's field names, sorted.
+fn field_names(object: &Value) -> Vec<&str> {
+    let mut names: Vec<&str> = object
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn a_role_session_opens_in_the_browser_and_reaches_stdout_only_with_print() {
     let moto = Moto::start();
@@ -122,24 +134,18 @@ fn a_role_session_opens_in_the_browser_and_reaches_stdout_only_with_print() {
 
     let signin = stub.signin_requests();
     assert_eq!(signin.len(), 1);
-    let query = signin[0]["query"].as_object().unwrap();
-    let mut names: Vec<&str> = query.keys().map(String::as_str).collect();
-    names.sort();
+    let query = &signin[0]["query"];
     assert_eq!(
-        names,
+        field_names(query),
         ["Action", "Session"],
         "no SessionDuration unless asked"
     );
     assert_eq!(query["Action"], "getSigninToken");
     let session = session_of(&signin[0]);
-    let mut fields: Vec<&str> = session
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    fields.sort();
-    assert_eq!(fields, ["sessionId", "sessionKey", "sessionToken"]);
+    assert_eq!(
+        field_names(&session),
+        ["sessionId", "sessionKey", "sessionToken"]
+    );
     assert!(session["sessionId"].as_str().unwrap().starts_with("ASIA"));
     assert_eq!(signin[0]["status"], 200);
 
@@ -207,14 +213,10 @@ fn a_role_session_opens_in_the_browser_and_reaches_stdout_only_with_print() {
     // Opened with --output json: how, and with what; the link stays off stdout.
     let opened = console(&sb, &stub, &browser, &["tanaka", "--output", "json"]).ok();
     let said: Value = serde_json::from_str(&opened.stdout).unwrap();
-    let mut fields: Vec<&str> = said
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    fields.sort();
-    assert_eq!(fields, ["opened_with", "profile", "signed_in_with"]);
+    assert_eq!(
+        field_names(&said),
+        ["opened_with", "profile", "signed_in_with"]
+    );
     assert!(!opened.stdout.contains("stub-token"), "{opened:#?}");
     assert!(browser.url().contains("&SigninToken=stub-token-role-"));
 
