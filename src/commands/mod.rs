@@ -136,6 +136,7 @@ impl Context {
         Store {
             backups: self.backups(),
             command: self.command_line.clone(),
+            state_root: crate::store::private_dir::state_root(),
         }
     }
 }

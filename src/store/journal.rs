@@ -88,4 +88,28 @@ mod tests {
             "a journal others can write is not read"
         );
     }
+
+    #[test]
+    fn records_are_named_files_in_the_state_directory() {
+        assert_eq!(
+            Journal::locate().dir,
+            private_dir::state_root().join("journal")
+        );
+        let journal = Journal { dir: "/j".into() };
+        assert_eq!(journal.path("rotate-x"), PathBuf::from("/j/rotate-x.json"));
+    }
+
+    #[test]
+    fn a_record_that_cannot_be_read_is_an_error_not_absent() {
+        let tmp = tempfile::tempdir().unwrap();
+        let journal = Journal {
+            dir: tmp.path().join("journal"),
+        };
+        private_dir::ensure(&journal.dir).unwrap();
+        std::fs::create_dir(journal.path("k")).unwrap();
+        assert!(journal.read("k").is_err());
+        std::fs::remove_dir(journal.path("k")).unwrap();
+        std::fs::write(journal.path("k"), "{ not json").unwrap();
+        assert!(journal.read("k").is_err());
+    }
 }

@@ -52,13 +52,17 @@ pub fn lock_path_in(state_root: &Path, real_target: &Path) -> PathBuf {
         .join(format!("{name}-{}.lock", &hash[..16]))
 }
 
-/// [`lock_path_in`] awsprof's state directory.
-pub fn lock_path(real_target: &Path) -> PathBuf {
-    lock_path_in(&private_dir::state_root(), real_target)
-}
+/// How often a held lock is tried again.
+const POLL: Duration = Duration::from_millis(20);
 
-pub fn acquire(real_target: &Path, wait: Duration) -> Result<FileLock, StoreError> {
-    let path = lock_path(real_target);
+/// Locks `real_target` through its lock file under `state_root`, waiting
+/// up to `wait` for another holder to let go.
+pub fn acquire(
+    state_root: &Path,
+    real_target: &Path,
+    wait: Duration,
+) -> Result<FileLock, StoreError> {
+    let path = lock_path_in(state_root, real_target);
     let io_err = |source| StoreError::Io {
         path: path.clone(),
         action: "create the lock file",
@@ -73,7 +77,8 @@ pub fn acquire(real_target: &Path, wait: Duration) -> Result<FileLock, StoreErro
         .create(true)
         .truncate(false)
         .mode(NEW_FILE_MODE)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        // (std opens every file close-on-exec already.)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(&path)
         .map_err(io_err)?;
     let meta = file.metadata().map_err(io_err)?;
@@ -87,14 +92,16 @@ pub fn acquire(real_target: &Path, wait: Duration) -> Result<FileLock, StoreErro
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(FileLock { _file: file, path }),
-            Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(20));
-            }
             Err(TryLockError::WouldBlock) => {
-                return Err(StoreError::LockTimeout {
-                    path,
-                    seconds: wait.as_secs(),
-                })
+                match deadline.checked_duration_since(Instant::now()) {
+                    Some(left) => std::thread::sleep(left.min(POLL)),
+                    None => {
+                        return Err(StoreError::LockTimeout {
+                            path,
+                            seconds: wait.as_secs(),
+                        })
+                    }
+                }
             }
             Err(TryLockError::Error(source)) => {
                 return Err(StoreError::Io {
@@ -122,5 +129,105 @@ mod tests {
         assert_eq!(a, b);
         assert!(a.starts_with(state.join("locks")));
         assert_ne!(a, lock_path_in(&state, &dir.join("config")));
+        let name = a.file_name().unwrap().to_str().unwrap();
+        assert!(
+            name.starts_with("credentials-") && name.ends_with(".lock"),
+            "{name}"
+        );
+        // Relative to the working directory, the same file as its absolute path.
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            lock_path_in(&state, Path::new("credentials")),
+            lock_path_in(&state, &cwd.join("credentials"))
+        );
+    }
+
+    #[test]
+    fn the_lock_file_name_keeps_only_plain_characters_of_the_file_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = lock_path_in(tmp.path(), &tmp.path().join("my creds é.x-y_z"));
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let (kept, hash) = name
+            .strip_suffix(".lock")
+            .unwrap()
+            .rsplit_once('-')
+            .unwrap();
+        assert_eq!(kept, "mycreds.x-y_z");
+        assert_eq!(hash.len(), 16);
+        let long = lock_path_in(tmp.path(), &tmp.path().join("c".repeat(100)));
+        let name = long.file_name().unwrap().to_str().unwrap();
+        assert_eq!(name.len(), 64 + "-".len() + 16 + ".lock".len());
+    }
+
+    fn target(tmp: &tempfile::TempDir) -> (PathBuf, PathBuf) {
+        let state = tmp.path().join("state");
+        let credentials = tmp.path().join("credentials");
+        (state, credentials)
+    }
+
+    #[test]
+    fn a_held_lock_is_waited_for_and_then_taken() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, credentials) = target(&tmp);
+        let held = acquire(&state, &credentials, Duration::ZERO).unwrap();
+        assert_eq!(held.path, lock_path_in(&state, &credentials));
+        let mode = std::fs::metadata(&held.path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+
+        let started = Instant::now();
+        let err = acquire(&state, &credentials, Duration::from_millis(100)).unwrap_err();
+        assert!(
+            matches!(&err, StoreError::LockTimeout { path, .. } if *path == held.path),
+            "{err}"
+        );
+        assert!(started.elapsed() >= Duration::from_millis(100));
+
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(150));
+            drop(held);
+        });
+        let started = Instant::now();
+        let taken = acquire(&state, &credentials, Duration::from_secs(10)).unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(100));
+        release.join().unwrap();
+        drop(taken);
+    }
+
+    #[test]
+    fn a_lock_file_that_is_a_link_a_fifo_or_someone_elses_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, credentials) = target(&tmp);
+        let path = lock_path_in(&state, &credentials);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::write(&elsewhere, "").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        let err = acquire(&state, &credentials, Duration::ZERO).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Io {
+                    action: "create the lock file",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        std::fs::remove_file(&path).unwrap();
+
+        let fifo = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        let err = acquire(&state, &credentials, Duration::ZERO).unwrap_err();
+        assert!(matches!(err, StoreError::UnsafeDir { .. }), "{err}");
+        std::fs::remove_file(&path).unwrap();
+
+        std::fs::write(&path, "").unwrap();
+        if std::os::unix::fs::chown(&path, Some(private_dir::own_uid() + 1), None).is_ok() {
+            let err = acquire(&state, &credentials, Duration::ZERO).unwrap_err();
+            assert!(matches!(err, StoreError::UnsafeDir { .. }), "{err}");
+        }
     }
 }

@@ -14,7 +14,7 @@ pub use atomic::{
 };
 pub use backup::{BackupStore, Manifest};
 pub use journal::Journal;
-pub use lock::{lock_path, lock_path_in};
+pub use lock::lock_path_in;
 pub use restore::{moved_paths, Restored};
 
 use crate::profiles::{FileKind, Locations, ProfileFiles, SourceFile};
@@ -90,6 +90,9 @@ pub struct Store {
     pub backups: BackupStore,
     /// The command line that makes a change, recorded in its backup.
     pub command: String,
+    /// awsprof's state directory, which holds the lock files
+    /// ([`private_dir::state_root`]).
+    pub state_root: PathBuf,
 }
 
 /// Whether a transaction writes what it changed, or only shows it.
@@ -243,7 +246,7 @@ impl Store {
         reals.dedup();
         reals
             .iter()
-            .map(|real| lock::acquire(real, LOCK_WAIT))
+            .map(|real| lock::acquire(&self.state_root, real, LOCK_WAIT))
             .collect()
     }
 

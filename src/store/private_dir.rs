@@ -11,11 +11,24 @@ use std::path::{Path, PathBuf};
 /// awsprof's state directory: `$AWSPROF_STATE_DIR`, else the user's
 /// state directory (`$XDG_STATE_HOME`, `~/.local/state`) + `awsprof`.
 pub fn state_root() -> PathBuf {
-    std::env::var_os("AWSPROF_STATE_DIR")
+    state_root_of(
+        std::env::var_os("AWSPROF_STATE_DIR"),
+        dirs::state_dir(),
+        dirs::data_local_dir(),
+    )
+}
+
+/// [`state_root`] from the variable and the user's directories as given.
+fn state_root_of(
+    variable: Option<std::ffi::OsString>,
+    state_dir: Option<PathBuf>,
+    data_local_dir: Option<PathBuf>,
+) -> PathBuf {
+    variable
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .or_else(|| dirs::state_dir().map(|d| d.join("awsprof")))
-        .or_else(|| dirs::data_local_dir().map(|d| d.join("awsprof")))
+        .or_else(|| state_dir.map(|d| d.join("awsprof")))
+        .or_else(|| data_local_dir.map(|d| d.join("awsprof")))
         .unwrap_or_else(|| PathBuf::from(".awsprof-state"))
 }
 
@@ -112,6 +125,54 @@ mod tests {
         let err = check(&link).unwrap_err().to_string();
         assert!(err.contains("symbolic link"), "{err}");
         assert!(ensure(&link).is_err());
+    }
+
+    #[test]
+    fn the_state_root_is_the_variable_else_the_users_state_directory() {
+        let some = |p: &str| Some(PathBuf::from(p));
+        assert_eq!(
+            state_root_of(Some("/v".into()), some("/s"), some("/d")),
+            PathBuf::from("/v")
+        );
+        assert_eq!(
+            state_root_of(Some("".into()), some("/s"), some("/d")),
+            PathBuf::from("/s/awsprof"),
+            "an empty variable is unset"
+        );
+        assert_eq!(
+            state_root_of(None, None, some("/d")),
+            PathBuf::from("/d/awsprof")
+        );
+        assert_eq!(
+            state_root_of(None, None, None),
+            PathBuf::from(".awsprof-state")
+        );
+        assert_eq!(
+            state_root(),
+            state_root_of(
+                std::env::var_os("AWSPROF_STATE_DIR"),
+                dirs::state_dir(),
+                dirs::data_local_dir()
+            )
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_directory_is_refused_and_other_failures_are_errors() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("file");
+        fs::write(&file, "").unwrap();
+        let err = check(&file).unwrap_err().to_string();
+        assert!(err.contains("it is not a directory"), "{err}");
+        let err = ensure(&file).unwrap_err().to_string();
+        assert!(err.contains("it is not a directory"), "{err}");
+        // Below a file: neither missing nor creatable, an error that says
+        // it could not look.
+        let below = file.join("dir");
+        let err = check(&below).unwrap_err().to_string();
+        assert!(err.contains("cannot inspect the directory"), "{err}");
+        let err = ensure(&below).unwrap_err().to_string();
+        assert!(err.contains("cannot inspect the directory"), "{err}");
     }
 
     #[test]
