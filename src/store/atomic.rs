@@ -19,9 +19,10 @@ pub fn real_path(path: &Path) -> io::Result<PathBuf> {
         match fs::symlink_metadata(&current) {
             Ok(meta) if meta.file_type().is_symlink() => {
                 let target = fs::read_link(&current)?;
+                // (Joined to an absolute target, the parent drops out.)
                 current = match current.parent() {
-                    Some(parent) if target.is_relative() => parent.join(target),
-                    _ => target,
+                    Some(parent) => parent.join(target),
+                    None => target,
                 };
             }
             Ok(_) => return Ok(current),
@@ -205,6 +206,133 @@ fn is_root() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn mode(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[test]
+    fn the_real_path_follows_links_relative_absolute_and_dangling() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        fs::create_dir_all(&a).unwrap();
+        fs::create_dir_all(&b).unwrap();
+        let file = b.join("credentials");
+        fs::write(&file, "x").unwrap();
+        assert_eq!(real_path(&file).unwrap(), file);
+
+        std::os::unix::fs::symlink("../b/credentials", a.join("relative")).unwrap();
+        assert_eq!(
+            real_path(&a.join("relative")).unwrap(),
+            a.join("../b/credentials")
+        );
+        std::os::unix::fs::symlink(&file, a.join("absolute")).unwrap();
+        assert_eq!(real_path(&a.join("absolute")).unwrap(), file);
+        // A link to a link, and a link to what does not exist yet.
+        std::os::unix::fs::symlink("absolute", a.join("twice")).unwrap();
+        assert_eq!(real_path(&a.join("twice")).unwrap(), file);
+        std::os::unix::fs::symlink("new", a.join("dangling")).unwrap();
+        assert_eq!(real_path(&a.join("dangling")).unwrap(), a.join("new"));
+        assert_eq!(real_path(&a.join("missing")).unwrap(), a.join("missing"));
+
+        std::os::unix::fs::symlink("loop", a.join("loop")).unwrap();
+        let err = real_path(&a.join("loop")).unwrap_err().to_string();
+        assert!(
+            err.ends_with("loop: too many levels of symbolic links"),
+            "{err}"
+        );
+        assert!(real_path(&file.join("below")).is_err(), "below a file");
+    }
+
+    #[test]
+    fn a_replaced_file_keeps_its_mode_and_a_new_one_is_private() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("new/dir/credentials");
+        write_atomic(&target, b"one").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "one");
+        assert_eq!(mode(&target), NEW_FILE_MODE);
+        assert_eq!(mode(target.parent().unwrap()), NEW_DIR_MODE);
+
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&target, b"two").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "two");
+        assert_eq!(mode(&target), 0o640);
+
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_atomic(&link, b"three").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "three");
+    }
+
+    #[test]
+    fn run_as_root_a_replaced_file_keeps_its_owner_and_group() {
+        if !is_root() {
+            // Only root can hand a file to someone else (checked below).
+            assert_ne!(fs::metadata("/proc/self").unwrap().uid(), 0);
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("credentials");
+        for (uid, gid) in [(4321, 0), (0, 4321), (4321, 4322)] {
+            fs::write(&target, "x").unwrap();
+            std::os::unix::fs::chown(&target, Some(uid), Some(gid)).unwrap();
+            write_atomic(&target, b"y").unwrap();
+            let meta = fs::metadata(&target).unwrap();
+            assert_eq!((meta.uid(), meta.gid()), (uid, gid));
+        }
+    }
+
+    #[test]
+    fn a_staged_write_dropped_uncommitted_leaves_the_file_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("config");
+        fs::write(&target, "old").unwrap();
+        drop(StagedWrite::prepare(&target, b"new").unwrap());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+        StagedWrite::prepare(&target, b"new")
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+    }
+
+    #[test]
+    fn removals_tolerate_absence_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("credentials");
+        fs::write(&file, "x").unwrap();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        remove_durably(&link).unwrap();
+        assert!(!file.exists(), "removed through the link");
+        remove_durably(&file).unwrap();
+        let dir = tmp.path().join("dir");
+        fs::create_dir(&dir).unwrap();
+        assert!(remove_durably(&dir).is_err());
+        assert!(remove_if_present(&dir).is_err());
+        assert!(dir.exists());
+    }
+
+    #[test]
+    fn stale_temps_beside_a_missing_directory_are_none() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(
+            remove_stale_temps(&tmp.path().join("no/credentials")).unwrap(),
+            0
+        );
+    }
+
+    #[test]
+    fn a_bare_file_name_is_in_the_working_directory() {
+        assert_eq!(parent_dir(Path::new("credentials")), Path::new("."));
+        assert_eq!(parent_dir(Path::new("/a/credentials")), Path::new("/a"));
+        assert_eq!(parent_dir(Path::new("a/credentials")), Path::new("a"));
+    }
 
     #[test]
     fn only_awsprofs_exact_temp_names_are_stale() {
