@@ -108,6 +108,20 @@ fn is_backup_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// [`BackupStore::locate`] from the flag, the variable and the user's
+/// directories as given.
+fn backup_dir_of(
+    flag: Option<PathBuf>,
+    variable: Option<std::ffi::OsString>,
+    state_dir: Option<PathBuf>,
+    data_local_dir: Option<PathBuf>,
+) -> PathBuf {
+    flag.or_else(|| variable.filter(|v| !v.is_empty()).map(PathBuf::from))
+        .or_else(|| state_dir.map(|d| d.join("awsprof").join("backups")))
+        .or_else(|| data_local_dir.map(|d| d.join("awsprof").join("backups")))
+        .unwrap_or_else(|| PathBuf::from(".awsprof-backups"))
+}
+
 impl BackedUpFile {
     pub fn file_kind(&self) -> Option<FileKind> {
         match self.kind.as_str() {
@@ -139,16 +153,14 @@ impl BackupStore {
     /// `--backup-dir`, else `AWSPROF_BACKUP_DIR`, else the user's state
     /// directory.
     pub fn locate(flag: Option<PathBuf>) -> BackupStore {
-        let dir = flag
-            .or_else(|| {
-                std::env::var_os("AWSPROF_BACKUP_DIR")
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from)
-            })
-            .or_else(|| dirs::state_dir().map(|d| d.join("awsprof").join("backups")))
-            .or_else(|| dirs::data_local_dir().map(|d| d.join("awsprof").join("backups")))
-            .unwrap_or_else(|| PathBuf::from(".awsprof-backups"));
-        BackupStore { dir }
+        BackupStore {
+            dir: backup_dir_of(
+                flag,
+                std::env::var_os("AWSPROF_BACKUP_DIR"),
+                dirs::state_dir(),
+                dirs::data_local_dir(),
+            ),
+        }
     }
 
     fn io(&self, path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> StoreError {
@@ -388,11 +400,9 @@ impl BackupStore {
         if !private_dir::check(&self.dir)? {
             return Ok(Vec::new());
         }
-        match fs::read_dir(&self.dir) {
-            Ok(entries) => Ok(entries.filter_map(Result::ok).collect()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(self.io(&self.dir, "read the backup directory")(e)),
-        }
+        let entries =
+            fs::read_dir(&self.dir).map_err(self.io(&self.dir, "read the backup directory"))?;
+        Ok(entries.filter_map(Result::ok).collect())
     }
 
     /// The manifest in folder `id`, checked (`None`: no such backup).
@@ -484,3 +494,6 @@ impl BackupStore {
         Ok(ids)
     }
 }
+
+#[cfg(test)]
+mod tests;
