@@ -112,3 +112,308 @@ fn dry_run_is_chosen_by_its_flag() {
     assert_eq!(Commit::dry_run(true), Commit::DryRun);
     assert_eq!(Commit::dry_run(false), Commit::Write);
 }
+
+/// A store whose backups and locks live in `tmp`, and the two files beside them.
+fn store_in(tmp: &Path) -> (Store, Locations) {
+    let store = Store {
+        backups: BackupStore {
+            dir: tmp.join("backups"),
+        },
+        command: "awsprof test".into(),
+        state_root: tmp.join("state"),
+    };
+    let aws = tmp.join("aws");
+    std::fs::create_dir_all(&aws).unwrap();
+    let locations = Locations {
+        config: aws.join("config"),
+        credentials: aws.join("credentials"),
+    };
+    (store, locations)
+}
+
+#[test]
+fn a_restore_puts_back_what_differs_after_backing_up_the_present() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.config, "[profile a]\n").unwrap();
+    let before = store.backup(&locations).unwrap();
+
+    let unchanged = store.restore(&before, &locations, false).unwrap();
+    assert!(unchanged.files.is_empty() && unchanged.previous.is_none());
+
+    std::fs::write(&locations.config, "[profile b]\n").unwrap();
+    std::fs::write(&locations.credentials, "[b]\n").unwrap();
+    let restored = store.restore(&before, &locations, false).unwrap();
+    assert_eq!(
+        restored.files,
+        vec![locations.config.clone(), locations.credentials.clone()]
+    );
+    assert_eq!(
+        std::fs::read_to_string(&locations.config).unwrap(),
+        "[profile a]\n"
+    );
+    assert!(
+        !locations.credentials.exists(),
+        "absent when backed up, so removed"
+    );
+    let previous = restored.previous.expect("the state before the restore");
+    let undone = store.restore(&previous, &locations, false).unwrap();
+    assert_eq!(undone.files.len(), 2);
+    assert_eq!(
+        std::fs::read_to_string(&locations.credentials).unwrap(),
+        "[b]\n"
+    );
+}
+
+#[test]
+fn a_backup_of_other_paths_is_restored_only_when_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.config, "[profile a]\n").unwrap();
+    let manifest = store.backup(&locations).unwrap();
+    assert!(moved_paths(&manifest, &locations).is_empty());
+
+    // The same files through links to them have not moved.
+    let spelled = Locations {
+        config: tmp.path().join("config-link"),
+        credentials: tmp.path().join("credentials-link"),
+    };
+    std::os::unix::fs::symlink(&locations.config, &spelled.config).unwrap();
+    std::os::unix::fs::symlink(&locations.credentials, &spelled.credentials).unwrap();
+    assert!(moved_paths(&manifest, &spelled).is_empty());
+
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let other = Locations {
+        config: elsewhere.join("config"),
+        credentials: locations.credentials.clone(),
+    };
+    assert_eq!(
+        moved_paths(&manifest, &other),
+        vec![(
+            FileKind::Config,
+            locations.config.clone(),
+            other.config.clone()
+        )]
+    );
+    let err = store.restore(&manifest, &other, false).unwrap_err();
+    assert!(matches!(err, StoreError::OtherPaths { .. }), "{err}");
+    assert!(!other.config.exists(), "nothing written when refused");
+    let forced = store.restore(&manifest, &other, true).unwrap();
+    assert_eq!(forced.files, vec![other.config.clone()]);
+    assert_eq!(
+        std::fs::read_to_string(&other.config).unwrap(),
+        "[profile a]\n"
+    );
+}
+
+#[test]
+fn a_mode_change_is_backed_up_and_skipped_when_already_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.credentials, "[a]\n").unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    std::fs::set_permissions(
+        &locations.credentials,
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let backup = store
+        .set_mode(&locations, &locations.credentials, 0o600)
+        .unwrap()
+        .expect("a change, backed up");
+    assert_eq!(mode(&locations.credentials), 0o600);
+    let kept = backup.file(FileKind::Credentials).unwrap();
+    assert_eq!(kept.mode, Some(0o644));
+    assert!(store
+        .set_mode(&locations, &locations.credentials, 0o600)
+        .unwrap()
+        .is_none());
+    assert_eq!(store.backups.list().unwrap().len(), 1);
+}
+
+type EditResult = Result<(), crate::error::Error>;
+
+fn set_region(files: &mut ProfileFiles, region: &str) {
+    files.set_property(FileKind::Config, "a", "region", region);
+}
+
+#[test]
+fn an_update_writes_the_edit_after_backing_up_both_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.config, "[profile a]\nregion = us-east-1\n").unwrap();
+    std::fs::write(&locations.credentials, "[a]\n").unwrap();
+    let ((), written, _) = store
+        .update(&locations, None, |files| -> EditResult {
+            for path in [&locations.config, &locations.credentials] {
+                let taken = lock::acquire(&store.state_root, path, Duration::ZERO);
+                assert!(
+                    matches!(taken, Err(StoreError::LockTimeout { .. })),
+                    "{} is locked during the edit",
+                    path.display()
+                );
+            }
+            set_region(files, "eu-west-1");
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(written.changed, vec![FileKind::Config]);
+    assert_eq!(
+        std::fs::read_to_string(&locations.config).unwrap(),
+        "[profile a]\nregion = eu-west-1\n"
+    );
+    let backup = written.backup.expect("backed up");
+    assert_eq!(store.backups.list().unwrap(), vec![backup.clone()]);
+    let config = backup.file(FileKind::Config).unwrap();
+    assert_eq!(
+        store.backups.content(&backup, config).unwrap().as_deref(),
+        Some(&b"[profile a]\nregion = us-east-1\n"[..])
+    );
+
+    // Nothing to change: nothing written, no backup.
+    let ((), written, _) = store
+        .update(&locations, None, |files| -> EditResult {
+            set_region(files, "eu-west-1");
+            Ok(())
+        })
+        .unwrap();
+    assert!(written.changed.is_empty() && written.backup.is_none());
+    assert_eq!(store.backups.list().unwrap().len(), 1);
+}
+
+#[test]
+fn a_dry_run_says_what_would_change_and_touches_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    let text = "[profile a]\nregion = us-east-1\n";
+    std::fs::write(&locations.config, text).unwrap();
+    let ((), written, files) = store
+        .transact(&locations, None, Commit::DryRun, |files| -> EditResult {
+            set_region(files, "eu-west-1");
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(written.changed, vec![FileKind::Config]);
+    assert!(written.backup.is_none());
+    assert_eq!(
+        files.config.changed_bytes().unwrap(),
+        b"[profile a]\nregion = eu-west-1\n"
+    );
+    assert_eq!(std::fs::read_to_string(&locations.config).unwrap(), text);
+    assert!(!store.backups.dir.exists() && !store.state_root.exists());
+}
+
+/// An edit during which another program changes `changed_meanwhile`
+/// (once): the edit must be redone on the new content, keeping that change.
+fn redone_after_a_foreign_change(changed_meanwhile: FileKind) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.config, "[profile a]\nregion = us-east-1\n").unwrap();
+    std::fs::write(&locations.credentials, "[a]\n").unwrap();
+    let mut attempts = 0;
+    store
+        .update(&locations, None, |files| -> EditResult {
+            attempts += 1;
+            if attempts == 1 {
+                let (path, text) = match changed_meanwhile {
+                    FileKind::Config => (
+                        &locations.config,
+                        "[profile a]\nregion = us-east-1\noutput = json\n",
+                    ),
+                    FileKind::Credentials => (&locations.credentials, "[a]\n# theirs\n"),
+                };
+                std::fs::write(path, text).unwrap();
+            }
+            set_region(files, "eu-west-1");
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(attempts, 2, "{changed_meanwhile:?}");
+    let config = std::fs::read_to_string(&locations.config).unwrap();
+    let credentials = std::fs::read_to_string(&locations.credentials).unwrap();
+    match changed_meanwhile {
+        FileKind::Config => {
+            assert_eq!(config, "[profile a]\nregion = eu-west-1\noutput = json\n")
+        }
+        FileKind::Credentials => {
+            assert_eq!(config, "[profile a]\nregion = eu-west-1\n");
+            assert_eq!(credentials, "[a]\n# theirs\n");
+        }
+    }
+}
+
+#[test]
+fn a_change_made_meanwhile_to_either_file_is_kept() {
+    redone_after_a_foreign_change(FileKind::Config);
+    redone_after_a_foreign_change(FileKind::Credentials);
+}
+
+#[test]
+fn files_that_keep_changing_are_given_up_on_without_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.config, "[profile a]\n").unwrap();
+    let mut attempts = 0;
+    let err = store
+        .update(&locations, None, |files| -> EditResult {
+            attempts += 1;
+            std::fs::write(&locations.config, format!("[profile a]\n# {attempts}\n")).unwrap();
+            set_region(files, "eu-west-1");
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(
+        matches!(err, crate::error::Error::Store(StoreError::KeptChanging)),
+        "{err}"
+    );
+    assert_eq!(attempts, ATTEMPTS);
+    assert!(store.backups.list().unwrap().is_empty());
+}
+
+#[test]
+fn leftovers_of_a_killed_writer_are_cleared() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.config, "[profile a]\n").unwrap();
+    // A staged write never committed nor dropped: what a kill leaves.
+    std::mem::forget(StagedWrite::prepare(&locations.config, b"x").unwrap());
+    let entries = || {
+        std::fs::read_dir(locations.config.parent().unwrap())
+            .unwrap()
+            .count()
+    };
+    assert_eq!(entries(), 2);
+    store.clear_leftovers(&locations).unwrap();
+    assert_eq!(entries(), 1, "only the config itself is left");
+}
+
+#[test]
+fn a_backup_keeps_each_files_bytes_and_permission_bits() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.credentials, "[a]\n").unwrap();
+    std::fs::set_permissions(
+        &locations.credentials,
+        std::fs::Permissions::from_mode(0o4640),
+    )
+    .unwrap();
+    let manifest = store.backup(&locations).unwrap();
+    let credentials = manifest.file(FileKind::Credentials).unwrap();
+    assert_eq!(credentials.mode, Some(0o4640));
+    assert!(credentials.existed);
+    let config = manifest.file(FileKind::Config).unwrap();
+    assert!(!config.existed && config.mode.is_none());
+}
+
+#[test]
+fn two_names_for_one_file_take_its_lock_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.config, "[profile a]\n").unwrap();
+    std::os::unix::fs::symlink(&locations.config, &locations.credentials).unwrap();
+    let locks = store.lock(&locations).unwrap();
+    assert_eq!(locks.len(), 1);
+}
