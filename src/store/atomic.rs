@@ -36,6 +36,15 @@ pub fn real_path(path: &Path) -> io::Result<PathBuf> {
     )))
 }
 
+/// `Ok(None)` where the file is not there; any other failure stays an error.
+pub fn if_exists<T>(result: io::Result<T>) -> io::Result<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     fs::DirBuilder::new()
         .recursive(true)
@@ -83,11 +92,7 @@ impl StagedWrite {
         if !dir.exists() {
             create_private_dir(dir)?;
         }
-        let existing = match fs::metadata(&real) {
-            Ok(meta) => Some(meta),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e),
-        };
+        let existing = if_exists(fs::metadata(&real))?;
         let file_name = real
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -142,10 +147,8 @@ pub fn remove_stale_temps(target: &Path) -> io::Result<usize> {
     let Some(name) = real.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return Ok(0);
     };
-    let entries = match fs::read_dir(parent_dir(&real)) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(e),
+    let Some(entries) = if_exists(fs::read_dir(parent_dir(&real)))? else {
+        return Ok(0);
     };
     let mut removed = 0;
     for entry in entries.filter_map(Result::ok) {
@@ -167,21 +170,16 @@ pub fn remove_stale_temps(target: &Path) -> io::Result<usize> {
 /// it is there, durably; whether it was. A symlink is removed itself,
 /// never what it points at.
 pub fn remove_if_present(path: &Path) -> io::Result<bool> {
-    match fs::remove_file(path) {
-        Ok(()) => sync_dir(parent_dir(path)).map(|()| true),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e),
+    let removed = if_exists(fs::remove_file(path))?.is_some();
+    if removed {
+        sync_dir(parent_dir(path))?;
     }
+    Ok(removed)
 }
 
 /// Removes `target` (through symlinks) and makes the removal durable.
 pub fn remove_durably(target: &Path) -> io::Result<()> {
-    let real = real_path(target)?;
-    match fs::remove_file(&real) {
-        Ok(()) => sync_dir(parent_dir(&real)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
-    }
+    remove_if_present(&real_path(target)?).map(|_| ())
 }
 
 fn parent_dir(path: &Path) -> &Path {
@@ -316,6 +314,13 @@ mod tests {
         assert!(remove_durably(&dir).is_err());
         assert!(remove_if_present(&dir).is_err());
         assert!(dir.exists());
+    }
+
+    #[test]
+    fn a_directory_that_cannot_be_opened_is_never_taken_as_synced() {
+        let tmp = tempfile::tempdir().unwrap();
+        sync_dir(tmp.path()).unwrap();
+        assert!(sync_dir(&tmp.path().join("gone")).is_err());
     }
 
     #[test]

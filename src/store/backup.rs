@@ -7,7 +7,7 @@ use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use super::atomic::{write_atomic, NEW_FILE_MODE};
+use super::atomic::{if_exists, write_atomic, NEW_FILE_MODE};
 use super::{private_dir, StoreError};
 use crate::profiles::FileKind;
 
@@ -66,16 +66,11 @@ impl Manifest {
                 crate::terminal::escape_controls(&self.id)
             )));
         }
-        let count = |kind: FileKind| {
-            self.files
-                .iter()
-                .filter(|f| f.file_kind() == Some(kind))
-                .count()
-        };
-        if self.files.len() != 2
-            || count(FileKind::Config) != 1
-            || count(FileKind::Credentials) != 1
-        {
+        let kinds: Vec<&str> = self.files.iter().map(|f| f.kind.as_str()).collect();
+        if !matches!(
+            kinds[..],
+            ["config", "credentials"] | ["credentials", "config"]
+        ) {
             return Err(tampered(
                 "its manifest must name exactly one config and one credentials file".into(),
             ));
@@ -262,12 +257,17 @@ impl BackupStore {
     /// [`RETAINED`], every backup younger than [`RETAINED_DAYS`], and the
     /// pinned ones.
     fn retain(&self) -> Result<Vec<String>, StoreError> {
+        self.retain_at(time::OffsetDateTime::now_utc())
+    }
+
+    /// [`BackupStore::retain`] as of `now`.
+    fn retain_at(&self, now: time::OffsetDateTime) -> Result<Vec<String>, StoreError> {
         let ids = self.complete_ids()?;
         if ids.len() <= RETAINED {
             return Ok(Vec::new());
         }
         let pinned = self.pinned()?;
-        let cutoff = time::OffsetDateTime::now_utc() - time::Duration::days(RETAINED_DAYS);
+        let cutoff = now - time::Duration::days(RETAINED_DAYS);
         let old: Vec<String> = ids[..ids.len() - RETAINED]
             .iter()
             .filter(|id| !pinned.contains(*id))
@@ -411,10 +411,10 @@ impl BackupStore {
             return Ok(None);
         }
         let path = self.dir.join(id).join(MANIFEST);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(self.io(&path, "read the backup manifest")(e)),
+        let Some(bytes) =
+            if_exists(fs::read(&path)).map_err(self.io(&path, "read the backup manifest"))?
+        else {
+            return Ok(None);
         };
         let manifest: Manifest =
             serde_json::from_slice(&bytes).map_err(|e| StoreError::BadBackup {

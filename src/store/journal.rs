@@ -3,7 +3,7 @@
 //! In `$AWSPROF_STATE_DIR`, else the user's state directory; files 0600 in
 //! a 0700 directory, written atomically.
 
-use super::atomic::{remove_durably, write_atomic};
+use super::atomic::{if_exists, remove_durably, write_atomic};
 use super::{private_dir, StoreError};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -48,13 +48,14 @@ impl Journal {
         if !private_dir::check(&self.dir)? {
             return Ok(None);
         }
-        match std::fs::read(self.path(name)) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-                self.io(name, "read")(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(self.io(name, "read")(e)),
-        }
+        let Some(bytes) =
+            if_exists(std::fs::read(self.path(name))).map_err(self.io(name, "read"))?
+        else {
+            return Ok(None);
+        };
+        serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            self.io(name, "read")(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        })
     }
 
     pub fn remove(&self, name: &str) -> Result<(), StoreError> {

@@ -9,8 +9,8 @@ pub mod private_dir;
 mod restore;
 
 pub use atomic::{
-    real_path, remove_durably, remove_if_present, remove_stale_temps, write_atomic, write_private,
-    StagedWrite, NEW_FILE_MODE,
+    if_exists, real_path, remove_durably, remove_if_present, remove_stale_temps, write_atomic,
+    write_private, StagedWrite, NEW_FILE_MODE,
 };
 pub use backup::{BackupStore, Manifest};
 pub use journal::Journal;
@@ -290,14 +290,12 @@ struct RawFiles {
 
 impl RawFiles {
     fn read(locations: &Locations) -> Result<RawFiles, StoreError> {
-        let read = |path: &PathBuf| match std::fs::read(path) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(StoreError::Io {
+        let read = |path: &PathBuf| {
+            if_exists(std::fs::read(path)).map_err(|source| StoreError::Io {
                 path: path.clone(),
                 action: "read",
                 source,
-            }),
+            })
         };
         Ok(RawFiles {
             config: read(&locations.config)?,
@@ -313,6 +311,9 @@ impl RawFiles {
     }
 }
 
+/// How much of a file [`unchanged_on_disk`] compares at a time.
+const CHUNK: u64 = 64 * 1024;
+
 /// Whether the file on disk still holds what `file` was read from.
 /// Compares in chunks: the file may be megabytes.
 fn unchanged_on_disk(file: &SourceFile) -> Result<bool, StoreError> {
@@ -321,26 +322,25 @@ fn unchanged_on_disk(file: &SourceFile) -> Result<bool, StoreError> {
         action: "read",
         source,
     };
-    let mut disk = match std::fs::File::open(&file.path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(!file.exists),
-        Err(e) => return Err(io(e)),
+    let Some(mut disk) = if_exists(std::fs::File::open(&file.path)).map_err(io)? else {
+        return Ok(!file.exists);
     };
     if !file.exists {
         return Ok(false);
     }
     let mut expected = file.original().as_bytes();
-    let mut chunk = vec![0u8; 64 * 1024];
+    let mut chunk = Vec::with_capacity(CHUNK as usize);
     loop {
-        let n = match disk.read(&mut chunk) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io(e)),
-        };
+        chunk.clear();
+        // (read_to_end retries a read a signal interrupted.)
+        let n = (&mut disk)
+            .take(CHUNK)
+            .read_to_end(&mut chunk)
+            .map_err(io)?;
         if n == 0 {
             return Ok(expected.is_empty());
         }
-        if n > expected.len() || chunk[..n] != expected[..n] {
+        if n > expected.len() || chunk[..] != expected[..n] {
             return Ok(false);
         }
         expected = &expected[n..];

@@ -45,6 +45,9 @@ fn a_missing_file_is_unchanged_only_if_it_was_missing() {
     std::fs::write(&path, "").unwrap();
     let inside = read_as(&not_a_dir, b"");
     assert!(unchanged_on_disk(&inside).is_err());
+    // Opened, but a directory cannot be read: an error too.
+    let directory = read_as(tmp.path(), b"");
+    assert!(unchanged_on_disk(&directory).is_err());
 }
 
 #[test]

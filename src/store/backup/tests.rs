@@ -83,6 +83,7 @@ fn a_manifest_must_name_its_folder_and_exactly_one_of_each_file() {
     ));
     for kinds in [
         &["config", "credentials", "config"][..],
+        &["credentials", "config", "config"],
         &["config", "other"],
         &["other", "credentials"],
         &["config", "config"],
@@ -251,6 +252,27 @@ fn retention_keeps_the_newest_the_young_and_the_pinned() {
     kept.extend(ids[5..].iter().cloned());
     kept.push(newest.id);
     assert_eq!(store.complete_ids().unwrap(), kept);
+}
+
+#[test]
+fn a_backup_exactly_as_old_as_the_retention_period_is_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(&tmp);
+    let now = time::macros::datetime!(2026-12-02 12:00:00 UTC);
+    let cutoff = now - time::Duration::days(RETAINED_DAYS);
+    let ids: Vec<String> = [
+        cutoff - time::Duration::seconds(1),
+        cutoff,
+        cutoff + time::Duration::seconds(1),
+    ]
+    .into_iter()
+    .chain((0..RETAINED).map(|n| now + time::Duration::seconds(n as i64)))
+    .map(|at| id_at(at, 1))
+    .collect();
+    for id in &ids {
+        plant(&store, id);
+    }
+    assert_eq!(store.retain_at(now).unwrap(), vec![ids[0].clone()]);
 }
 
 #[test]
