@@ -312,7 +312,7 @@ impl RawFiles {
 }
 
 /// How much of a file [`unchanged_on_disk`] compares at a time.
-const CHUNK: u64 = 64 * 1024;
+const CHUNK: u64 = 65_536; // 64 KiB
 
 /// Whether the file on disk still holds what `file` was read from.
 /// Compares in chunks: the file may be megabytes.

@@ -420,3 +420,60 @@ fn two_names_for_one_file_take_its_lock_once() {
     let locks = store.lock(&locations).unwrap();
     assert_eq!(locks.len(), 1);
 }
+
+/// Tests whose checks of "the user's own" cannot fail when run as root
+/// (CI runs as root): `the_store_tests_pass_for_a_user_other_than_root`
+/// runs them again as `nobody`.
+const AS_ANOTHER_USER: &[&str] = &[
+    "store::private_dir::tests::created_private_and_refused_when_shared_or_linked",
+    "store::private_dir::tests::someone_elses_directory_is_refused",
+    "store::private_dir::tests::what_is_not_a_directory_is_refused_and_other_failures_are_errors",
+    "store::lock::tests::a_held_lock_is_waited_for_and_then_taken",
+    "store::lock::tests::a_lock_file_that_is_a_link_a_fifo_or_someone_elses_is_refused",
+    "store::atomic::tests::a_replaced_file_keeps_its_mode_and_a_new_one_is_private",
+    "store::atomic::tests::run_as_root_a_replaced_file_keeps_its_owner_and_group",
+    "store::atomic::tests::a_planted_link_with_the_temp_name_is_left_alone",
+    "store::journal::tests::records_are_private_and_survive_until_removed",
+    "store::backup::tests::a_backup_holds_each_file_privately_with_its_hash_and_reads_back_checked",
+    "store::tests::an_update_writes_the_edit_after_backing_up_both_files",
+];
+
+#[test]
+fn the_store_tests_pass_for_a_user_other_than_root() {
+    use std::os::unix::process::CommandExt;
+    if private_dir::own_uid() != 0 {
+        // Every test here already runs as an ordinary user.
+        return;
+    }
+    const NOBODY: u32 = 65534;
+    let tmp = tempfile::tempdir().unwrap();
+    std::os::unix::fs::chown(tmp.path(), Some(NOBODY), Some(NOBODY)).unwrap();
+    let run = |exe: &Path| {
+        // (std drops root's supplementary groups along with its uid.)
+        std::process::Command::new(exe)
+            .args(AS_ANOTHER_USER)
+            .args(["--exact", "--test-threads=1", "-q"])
+            .env("TMPDIR", tmp.path())
+            .env("HOME", tmp.path())
+            .current_dir(tmp.path())
+            .gid(NOBODY)
+            .uid(NOBODY)
+            .output()
+    };
+    let exe = std::env::current_exe().unwrap();
+    let output = match run(&exe) {
+        // The build directory is not open to other users: run a copy.
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            let copy = tmp.path().join("store-tests");
+            std::fs::copy(&exe, &copy).unwrap();
+            run(&copy)
+        }
+        other => other,
+    }
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    let passed = format!("{} passed; 0 failed", AS_ANOTHER_USER.len());
+    assert!(stdout.contains(&passed), "{stdout}");
+}
