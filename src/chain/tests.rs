@@ -364,3 +364,22 @@ fn an_sso_profile_agrees_with_its_session_and_names_account_and_role_together() 
         "if `sso_account_id` is set, then `sso_role_name` must also be set",
     );
 }
+
+#[test]
+fn a_session_token_alone_is_a_partial_key_pair_not_no_credentials() {
+    let s = set("", "[a]\naws_session_token = t\n[b]\nregion = x\n");
+    let err = resolve(&s, "a").unwrap_err();
+    assert!(
+        matches!(
+            &err.kind,
+            ChainErrorKind::PartialKeys { profile, key }
+                if profile == "a" && *key == crate::profiles::keys::AWS_ACCESS_KEY_ID
+        ),
+        "{err}"
+    );
+    let err = resolve(&s, "b").unwrap_err();
+    assert!(
+        matches!(&err.kind, ChainErrorKind::NoCredentials(profile) if profile == "b"),
+        "{err}"
+    );
+}
