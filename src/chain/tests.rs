@@ -193,6 +193,21 @@ mod verdicts_agree_with_resolve {
                 .to_string(),
             text
         );
+        // A ring: every profile is in the loop, each sees it from itself.
+        let ring: String = (0..50)
+            .map(|i| format!("[profile p{i}]\n{ROLE}source_profile = p{}\n", (i + 1) % 50))
+            .collect();
+        let s = set(&ring, "");
+        let all = verdicts(&s);
+        for i in [0, 1, 25, 48, 49] {
+            let name = format!("p{i}");
+            let want = resolve(&s, &name).unwrap_err().to_string();
+            assert!(want.contains("… 47 more …"), "{want}");
+            assert_eq!(
+                all[name.as_str()].result.as_ref().unwrap_err().to_string(),
+                want
+            );
+        }
         let short = format!("[profile a]\n{ROLE}source_profile = b\n[profile b]\n{ROLE}source_profile = c\n[profile c]\n{ROLE}source_profile = b\n");
         let s = set(&short, "");
         for name in ["a", "b", "c"] {
