@@ -193,6 +193,26 @@ mod verdicts_agree_with_resolve {
                 .to_string(),
             text
         );
+        // A tail of profiles before a ring: each sees the whole way in.
+        let tail = format!(
+            "[profile t0]\n{ROLE}source_profile = t1\n[profile t1]\n{ROLE}source_profile = t2\n\
+             [profile t2]\n{ROLE}source_profile = r0\n{}",
+            (0..5)
+                .map(|i| format!("[profile r{i}]\n{ROLE}source_profile = r{}\n", (i + 1) % 5))
+                .collect::<String>()
+        );
+        let s = set(&tail, "");
+        let all = verdicts(&s);
+        for name in ["t0", "t1", "t2", "r0", "r3"] {
+            let want = resolve(&s, name).unwrap_err().to_string();
+            assert_eq!(
+                all[name].result.as_ref().unwrap_err().to_string(),
+                want,
+                "{name}"
+            );
+        }
+        let t0 = resolve(&s, "t0").unwrap_err().to_string();
+        assert!(t0.contains("t0 -> t1 -> … 5 more … -> r4 -> r0"), "{t0}");
         // A ring: every profile is in the loop, each sees it from itself.
         let ring: String = (0..50)
             .map(|i| format!("[profile p{i}]\n{ROLE}source_profile = p{}\n", (i + 1) % 50))
