@@ -213,6 +213,22 @@ mod verdicts_agree_with_resolve {
         }
         let t0 = resolve(&s, "t0").unwrap_err().to_string();
         assert!(t0.contains("t0 -> t1 -> … 5 more … -> r4 -> r0"), "{t0}");
+        // Keys at the start of a loop back to it: refused all the same.
+        let back: String = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "a"])
+            .map(|(name, source)| {
+                let keys = if *name == "a" { KEYS } else { "" };
+                format!("[profile {name}]\n{keys}{ROLE}source_profile = {source}\n")
+            })
+            .collect();
+        let s = set(&back, "");
+        let want = resolve(&s, "a").unwrap_err().to_string();
+        assert!(want.contains("a -> b -> … 3 more … -> f -> a"), "{want}");
+        assert_eq!(
+            verdicts(&s)["a"].result.as_ref().unwrap_err().to_string(),
+            want
+        );
         // A ring: every profile is in the loop, each sees it from itself.
         let ring: String = (0..50)
             .map(|i| format!("[profile p{i}]\n{ROLE}source_profile = p{}\n", (i + 1) % 50))
