@@ -205,10 +205,10 @@ impl KeyStore for FileStore {
 
     fn get_text(&self, item: &str) -> Result<Option<String>, VaultError> {
         let path = self.path(item);
-        let sealed = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(io(&path, "read")(e)),
+        let Some(sealed) =
+            crate::store::if_exists(std::fs::read(&path)).map_err(io(&path, "read"))?
+        else {
+            return Ok(None);
         };
         let corrupt = |why: String| VaultError::Corrupt(format!("{}: {why}", path.display()));
         let decryptor = age::Decryptor::new(&sealed[..]).map_err(|e| corrupt(e.to_string()))?;

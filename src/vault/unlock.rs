@@ -51,10 +51,10 @@ pub fn read(vault_dir: &Path, now: SystemTime) -> Result<Option<Identity>, Vault
     if !crate::store::private_dir::check(parent).map_err(|e| VaultError::Corrupt(e.to_string()))? {
         return Ok(None);
     }
-    let meta = match std::fs::symlink_metadata(&path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(VaultError::Unavailable(format!("{}: {e}", path.display()))),
+    let Some(meta) = crate::store::if_exists(std::fs::symlink_metadata(&path))
+        .map_err(|e| VaultError::Unavailable(format!("{}: {e}", path.display())))?
+    else {
+        return Ok(None);
     };
     if !meta.is_file() {
         return Err(not_private(&path, "it is not a regular file"));
