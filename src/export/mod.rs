@@ -183,6 +183,8 @@ pub fn python_json_string(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
             c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
@@ -327,6 +329,24 @@ mod tests {
             expiration: None,
         };
         let shown = format!("{creds:?}");
-        assert!(!shown.contains("very-secret") && !shown.contains("session-tok"));
+        let mask = crate::secret::MASK;
+        assert_eq!(
+            shown,
+            format!(
+                "Exported {{ access_key_id: \"AKIA\", secret_access_key: {mask:?}, \
+                 session_token: Some({mask:?}), expiration: None }}"
+            )
+        );
+    }
+
+    #[test]
+    fn json_strings_are_escaped_as_pythons_json_dumps_escapes_them() {
+        // python3 -c 'import json; print(json.dumps("\x1f \x08\x0c~\x7f\xe9\U0001F600\"\\\n\r\t"))'
+        // Space and `~` are the ends of what ensure_ascii leaves as it is.
+        assert_eq!(
+            python_json_string("\u{1f} \u{8}\u{c}~\u{7f}\u{e9}\u{1F600}\"\\\n\r\t"),
+            r#""\u001f \b\f~\u007f\u00e9\ud83d\ude00\"\\\n\r\t""#
+        );
+        assert_eq!(python_json_string("AKIA/+="), r#""AKIA/+=""#);
     }
 }
