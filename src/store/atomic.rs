@@ -201,9 +201,17 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
+/// Where a test run as `nobody` finds a file another user owns.
+#[cfg(test)]
+pub(crate) const FOREIGN_FILE_VARIABLE: &str = "AWSPROF_TEST_FOREIGN_FILE";
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn own_uid() -> u32 {
+        fs::metadata("/proc/self").unwrap().uid()
+    }
 
     fn mode(path: &Path) -> u32 {
         fs::metadata(path).unwrap().permissions().mode() & 0o7777
@@ -269,8 +277,19 @@ mod tests {
     #[test]
     fn run_as_root_a_replaced_file_keeps_its_owner_and_group() {
         if !is_root() {
-            // Only root can hand a file to someone else (checked below).
-            assert_ne!(fs::metadata("/proc/self").unwrap().uid(), 0);
+            assert_ne!(own_uid(), 0);
+            // Only root can hand a file to someone else: an ordinary user
+            // rewriting a file another user owns (and lets others write)
+            // must not try, or the rewrite is refused. Such a file is
+            // planted by the_store_tests_pass_for_a_user_other_than_root,
+            // which runs this test as `nobody`.
+            if let Some(foreign) = std::env::var_os(FOREIGN_FILE_VARIABLE) {
+                let foreign = Path::new(&foreign);
+                assert_ne!(fs::metadata(foreign).unwrap().uid(), own_uid());
+                write_atomic(foreign, b"y").unwrap();
+                assert_eq!(fs::read_to_string(foreign).unwrap(), "y");
+                assert_eq!(fs::metadata(foreign).unwrap().uid(), own_uid());
+            }
             return;
         }
         let tmp = tempfile::tempdir().unwrap();

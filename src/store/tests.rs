@@ -448,6 +448,11 @@ fn the_store_tests_pass_for_a_user_other_than_root() {
     const NOBODY: u32 = 65534;
     let tmp = tempfile::tempdir().unwrap();
     std::os::unix::fs::chown(tmp.path(), Some(NOBODY), Some(NOBODY)).unwrap();
+    // Someone else's file that others may write, for the atomic write test.
+    let foreign = tmp.path().join("foreign-credentials");
+    std::fs::write(&foreign, "x").unwrap();
+    std::fs::set_permissions(&foreign, std::fs::Permissions::from_mode(0o666)).unwrap();
+    std::os::unix::fs::chown(&foreign, Some(4321), Some(4321)).unwrap();
     let run = |exe: &Path| {
         // (std drops root's supplementary groups along with its uid.)
         std::process::Command::new(exe)
@@ -455,6 +460,7 @@ fn the_store_tests_pass_for_a_user_other_than_root() {
             .args(["--exact", "--test-threads=1", "-q"])
             .env("TMPDIR", tmp.path())
             .env("HOME", tmp.path())
+            .env(super::atomic::FOREIGN_FILE_VARIABLE, &foreign)
             .current_dir(tmp.path())
             .gid(NOBODY)
             .uid(NOBODY)
@@ -476,4 +482,9 @@ fn the_store_tests_pass_for_a_user_other_than_root() {
     assert!(output.status.success(), "{stdout}{stderr}");
     let passed = format!("{} passed; 0 failed", AS_ANOTHER_USER.len());
     assert!(stdout.contains(&passed), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(&foreign).unwrap(),
+        "y",
+        "rewritten by nobody"
+    );
 }
