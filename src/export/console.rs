@@ -330,6 +330,12 @@ mod tests {
         assert_eq!(signin_token(r#"{"SigninToken":""}"#), None);
         assert_eq!(signin_token(r#"{"Other":"abc"}"#), None);
         assert_eq!(signin_token("<html>"), None);
+        // Up to 16 KiB of ASCII: real tokens are about 1 KiB.
+        let answer = |token: &str| format!(r#"{{"SigninToken":"{token}"}}"#);
+        let longest = "t".repeat(16 * 1024);
+        assert_eq!(signin_token(&answer(&longest)), Some(longest.clone()));
+        assert_eq!(signin_token(&answer(&format!("{longest}t"))), None);
+        assert_eq!(signin_token(&answer(r"t\u00e9")), None);
     }
 
     #[test]
