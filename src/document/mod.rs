@@ -57,14 +57,6 @@ pub struct Line {
     kind: LineKind,
 }
 
-impl PartialEq for Line {
-    fn eq(&self, other: &Line) -> bool {
-        self.ending == other.ending && self.text() == other.text()
-    }
-}
-
-impl Eq for Line {}
-
 impl fmt::Debug for Line {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Line")
@@ -155,7 +147,7 @@ impl Line {
 }
 
 /// A whole file, kept byte for byte.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Document {
     bom: bool,
     lines: Vec<Line>,
