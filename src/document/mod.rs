@@ -98,12 +98,6 @@ impl Line {
         }
     }
 
-    /// A span of this line's text that shares the file's buffer.
-    pub fn slice(&self, span: Span) -> SharedStr {
-        let base = self.start as usize;
-        SharedStr::slice_of(&self.buffer, base + span.start(), base + span.end())
-    }
-
     pub fn ending(&self) -> LineEnding {
         self.ending
     }

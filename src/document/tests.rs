@@ -33,6 +33,18 @@ fn keeps_bom_crlf_and_missing_final_newline() {
 }
 
 #[test]
+fn a_lines_debug_shows_that_line_not_the_whole_shared_buffer() {
+    let d = doc("[default]\nregion = eu-west-1\r\n");
+    let second = &d.lines()[1];
+    let kind = *second.kind();
+    assert_eq!(
+        format!("{second:?}"),
+        format!("Line {{ text: \"region = eu-west-1\", ending: CrLf, kind: {kind:?} }}")
+    );
+    assert!(matches!(kind, LineKind::Property { .. }));
+}
+
+#[test]
 fn rejects_invalid_utf8_with_offset() {
     let err = Document::parse(b"[default]\nk = \xff\n").unwrap_err();
     assert_eq!(err.offset, 14);
