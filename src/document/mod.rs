@@ -221,10 +221,6 @@ impl Document {
         &self.lines
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty() && !self.bom
-    }
-
     pub fn to_bytes(&self) -> Vec<u8> {
         let len = self
             .lines

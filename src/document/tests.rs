@@ -45,6 +45,16 @@ fn a_lines_debug_shows_that_line_not_the_whole_shared_buffer() {
 }
 
 #[test]
+fn the_byte_order_mark_is_dropped_or_added_and_nothing_else_changes() {
+    let mut d = doc("\u{feff}[default]\r\n");
+    d.set_bom(false);
+    assert!(!d.has_bom());
+    assert_eq!(d.to_bytes(), b"[default]\r\n");
+    d.set_bom(true);
+    assert_eq!(d.to_string(), "\u{feff}[default]\r\n");
+}
+
+#[test]
 fn rejects_invalid_utf8_with_offset() {
     let err = Document::parse(b"[default]\nk = \xff\n").unwrap_err();
     assert_eq!(err.offset, 14);
