@@ -55,6 +55,26 @@ fn the_byte_order_mark_is_dropped_or_added_and_nothing_else_changes() {
 }
 
 #[test]
+fn the_dominant_line_ending_is_the_one_most_lines_use_and_lf_on_a_tie() {
+    assert_eq!(doc("[a]\r\nk = v\r\nx = y\n").dominant_ending(), LineEnding::CrLf);
+    assert_eq!(doc("[a]\r\nk = v\n").dominant_ending(), LineEnding::Lf);
+    assert_eq!(doc("[a]\nk = v\nx = y\r\n").dominant_ending(), LineEnding::Lf);
+    assert_eq!(doc("[a]").dominant_ending(), LineEnding::Lf);
+    let mut d = doc("[a]\r\nk = v\r\n[b]\n");
+    d.append_section("c", &[("n", "m")]);
+    assert!(d.to_string().ends_with("[c]\r\nn = m\r\n"), "{d}");
+}
+
+#[test]
+fn bytes_are_written_into_one_buffer_of_exactly_their_size() {
+    for input in ["\u{feff}[a]\r\nk = v\nlast", "[a]\nk = v\n", ""] {
+        let bytes = doc(input).to_bytes();
+        assert_eq!(bytes, input.as_bytes());
+        assert_eq!(bytes.capacity(), bytes.len(), "{input:?}");
+    }
+}
+
+#[test]
 fn rejects_invalid_utf8_with_offset() {
     let err = Document::parse(b"[default]\nk = \xff\n").unwrap_err();
     assert_eq!(err.offset, 14);
