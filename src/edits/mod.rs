@@ -160,9 +160,41 @@ pub fn check_key_name(key: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::profiles::{FileKind, SourceFile};
+    use std::path::Path;
+
+    pub(crate) fn load(config: &str, credentials: &str) -> ProfileFiles {
+        let file = |kind, name, text: &str| {
+            SourceFile::from_bytes(kind, Path::new(name), text.as_bytes()).unwrap()
+        };
+        ProfileFiles::from_sources(
+            file(FileKind::Config, "config", config),
+            file(FileKind::Credentials, "credentials", credentials),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_new_profile_is_announced_and_a_likely_typo_needs_create() {
+        let files = load("[profile tanaka]\nregion = eu-west-1\n", "");
+        assert_eq!(gate_new_profile(&files, "tanaka", false).unwrap(), None);
+        assert_eq!(
+            gate_new_profile(&files, "suzuki", false).unwrap().as_deref(),
+            Some("new profile [suzuki]")
+        );
+        let refused = gate_new_profile(&files, "tanak", false).unwrap_err();
+        assert!(matches!(refused, Error::Usage(_)));
+        assert!(refused.to_string().contains("did you mean tanaka?"), "{refused}");
+        assert_eq!(
+            gate_new_profile(&files, "tanak", true).unwrap().as_deref(),
+            Some("new profile [tanak]")
+        );
+    }
+
     #[test]
     fn typos_are_slips_not_families() {
-        use super::is_likely_typo as typo;
+        use is_likely_typo as typo;
         assert!(typo("tanak", "tanaka"));
         assert!(typo("tanakaa", "tanaka"));
         assert!(typo("tnaaka", "tanaka"));
