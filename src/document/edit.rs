@@ -131,7 +131,7 @@ impl Document {
     fn separator_style(&self, header: usize) -> String {
         let section = header + 1..self.section_end(header);
         let from_line = |line: &Line| match line.kind {
-            LineKind::Property { key, value } if value.start() > key.end() => {
+            LineKind::Property { key, value } => {
                 let sep = &line.text()[key.end()..value.start()];
                 // An empty value's span sits right after `=`; keep a space after it.
                 Some(if sep.ends_with('=') && value.start() == value.end() {

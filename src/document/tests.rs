@@ -75,6 +75,14 @@ fn bytes_are_written_into_one_buffer_of_exactly_their_size() {
 }
 
 #[test]
+fn a_replaced_value_takes_only_its_own_continuation_lines() {
+    let mut d = doc("[a]\nfirst =\n  x = 1\nsecond = old\n  more\nthird = t\n");
+    assert!(d.replace_value(3, "new"));
+    assert_eq!(d.to_string(), "[a]\nfirst =\n  x = 1\nsecond = new\nthird = t\n");
+    assert!(!d.replace_value(0, "header"), "not a property");
+}
+
+#[test]
 fn rejects_invalid_utf8_with_offset() {
     let err = Document::parse(b"[default]\nk = \xff\n").unwrap_err();
     assert_eq!(err.offset, 14);
