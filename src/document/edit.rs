@@ -234,7 +234,7 @@ impl Document {
             .lines
             .iter()
             .find_map(|l| match l.kind {
-                LineKind::Property { key, value } if value.start() > key.end() => {
+                LineKind::Property { key, value } => {
                     Some(l.text()[key.end()..value.start()].to_string())
                 }
                 _ => None,

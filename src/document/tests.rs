@@ -83,6 +83,39 @@ fn a_replaced_value_takes_only_its_own_continuation_lines() {
 }
 
 #[test]
+fn sub_properties_belong_to_their_own_block_only() {
+    let mut d = doc("[a]\ns3 =\n  a = 1\nsts =\n  b = 2\n  c = 3\nregion = x\n");
+    assert_eq!(d.sub_properties(3), vec![(4, "b", "2"), (5, "c", "3")]);
+    assert_eq!(d.sub_properties(1), vec![(2, "a", "1")]);
+    // Removing one of two keeps the block; removing the last takes it.
+    assert!(d.remove_sub_property(3, "B"));
+    assert_eq!(d.to_string(), "[a]\ns3 =\n  a = 1\nsts =\n  c = 3\nregion = x\n");
+    assert!(!d.remove_sub_property(3, "a"), "a is s3's");
+    assert!(d.remove_sub_property(3, "c"));
+    assert_eq!(d.to_string(), "[a]\ns3 =\n  a = 1\nregion = x\n");
+}
+
+#[test]
+fn a_first_sub_property_goes_under_its_block_with_four_spaces() {
+    let mut d = doc("[a]\nregion = x\ns3 =\nz = 1\n");
+    d.set_sub_property(2, "addressing_style", "path");
+    assert_eq!(d.to_string(), "[a]\nregion = x\ns3 =\n    addressing_style = path\nz = 1\n");
+    d.set_sub_property(2, "ADDRESSING_STYLE", "virtual");
+    assert_eq!(d.to_string(), "[a]\nregion = x\ns3 =\n    ADDRESSING_STYLE = virtual\nz = 1\n");
+}
+
+#[test]
+fn an_appended_section_names_the_index_of_its_header() {
+    let mut d = doc("[a]\nk=v\n");
+    let header = d.append_section("b", &[("n", "m")]);
+    assert_eq!(header, 3);
+    assert_eq!(d.lines()[header].header_name(), Some("b"));
+    assert_eq!(d.to_string(), "[a]\nk=v\n\n[b]\nn=m\n");
+    let header = d.append_section_lines("c", vec![]);
+    assert_eq!((header, d.lines()[header].header_name()), (6, Some("c")));
+}
+
+#[test]
 fn rejects_invalid_utf8_with_offset() {
     let err = Document::parse(b"[default]\nk = \xff\n").unwrap_err();
     assert_eq!(err.offset, 14);
