@@ -56,9 +56,15 @@ fn the_byte_order_mark_is_dropped_or_added_and_nothing_else_changes() {
 
 #[test]
 fn the_dominant_line_ending_is_the_one_most_lines_use_and_lf_on_a_tie() {
-    assert_eq!(doc("[a]\r\nk = v\r\nx = y\n").dominant_ending(), LineEnding::CrLf);
+    assert_eq!(
+        doc("[a]\r\nk = v\r\nx = y\n").dominant_ending(),
+        LineEnding::CrLf
+    );
     assert_eq!(doc("[a]\r\nk = v\n").dominant_ending(), LineEnding::Lf);
-    assert_eq!(doc("[a]\nk = v\nx = y\r\n").dominant_ending(), LineEnding::Lf);
+    assert_eq!(
+        doc("[a]\nk = v\nx = y\r\n").dominant_ending(),
+        LineEnding::Lf
+    );
     assert_eq!(doc("[a]").dominant_ending(), LineEnding::Lf);
     let mut d = doc("[a]\r\nk = v\r\n[b]\n");
     d.append_section("c", &[("n", "m")]);
@@ -78,7 +84,10 @@ fn bytes_are_written_into_one_buffer_of_exactly_their_size() {
 fn a_replaced_value_takes_only_its_own_continuation_lines() {
     let mut d = doc("[a]\nfirst =\n  x = 1\nsecond = old\n  more\nthird = t\n");
     assert!(d.replace_value(3, "new"));
-    assert_eq!(d.to_string(), "[a]\nfirst =\n  x = 1\nsecond = new\nthird = t\n");
+    assert_eq!(
+        d.to_string(),
+        "[a]\nfirst =\n  x = 1\nsecond = new\nthird = t\n"
+    );
     assert!(!d.replace_value(0, "header"), "not a property");
 }
 
@@ -89,7 +98,10 @@ fn sub_properties_belong_to_their_own_block_only() {
     assert_eq!(d.sub_properties(1), vec![(2, "a", "1")]);
     // Removing one of two keeps the block; removing the last takes it.
     assert!(d.remove_sub_property(3, "B"));
-    assert_eq!(d.to_string(), "[a]\ns3 =\n  a = 1\nsts =\n  c = 3\nregion = x\n");
+    assert_eq!(
+        d.to_string(),
+        "[a]\ns3 =\n  a = 1\nsts =\n  c = 3\nregion = x\n"
+    );
     assert!(!d.remove_sub_property(3, "a"), "a is s3's");
     assert!(d.remove_sub_property(3, "c"));
     assert_eq!(d.to_string(), "[a]\ns3 =\n  a = 1\nregion = x\n");
@@ -99,9 +111,15 @@ fn sub_properties_belong_to_their_own_block_only() {
 fn a_first_sub_property_goes_under_its_block_with_four_spaces() {
     let mut d = doc("[a]\nregion = x\ns3 =\nz = 1\n");
     d.set_sub_property(2, "addressing_style", "path");
-    assert_eq!(d.to_string(), "[a]\nregion = x\ns3 =\n    addressing_style = path\nz = 1\n");
+    assert_eq!(
+        d.to_string(),
+        "[a]\nregion = x\ns3 =\n    addressing_style = path\nz = 1\n"
+    );
     d.set_sub_property(2, "ADDRESSING_STYLE", "virtual");
-    assert_eq!(d.to_string(), "[a]\nregion = x\ns3 =\n    ADDRESSING_STYLE = virtual\nz = 1\n");
+    assert_eq!(
+        d.to_string(),
+        "[a]\nregion = x\ns3 =\n    ADDRESSING_STYLE = virtual\nz = 1\n"
+    );
 }
 
 #[test]

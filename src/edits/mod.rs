@@ -180,12 +180,17 @@ mod tests {
         let files = load("[profile tanaka]\nregion = eu-west-1\n", "");
         assert_eq!(gate_new_profile(&files, "tanaka", false).unwrap(), None);
         assert_eq!(
-            gate_new_profile(&files, "suzuki", false).unwrap().as_deref(),
+            gate_new_profile(&files, "suzuki", false)
+                .unwrap()
+                .as_deref(),
             Some("new profile [suzuki]")
         );
         let refused = gate_new_profile(&files, "tanak", false).unwrap_err();
         assert!(matches!(refused, Error::Usage(_)));
-        assert!(refused.to_string().contains("did you mean tanaka?"), "{refused}");
+        assert!(
+            refused.to_string().contains("did you mean tanaka?"),
+            "{refused}"
+        );
         assert_eq!(
             gate_new_profile(&files, "tanak", true).unwrap().as_deref(),
             Some("new profile [tanak]")
