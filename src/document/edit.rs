@@ -281,7 +281,8 @@ impl Document {
         }
         let mut end = self.section_end(header);
         if end < self.lines.len() {
-            while end > header + 1 && is_comment(end - 1) {
+            // Stops at the header at the latest: it is not a comment.
+            while is_comment(end - 1) {
                 end -= 1;
             }
         }

@@ -231,6 +231,23 @@ fn remove_section_removes_only_that_section() {
     let b = d.sections()[1].header;
     d.remove_section_whole(b);
     assert_eq!(d.to_string(), "[a]\nk=v\n");
+    // The last section's closing comment is its own; so is the first's,
+    // which starts the file.
+    let mut d = doc("[a]\nk=v\n\n[b]\nx=y\n# end of b\n");
+    d.remove_section_whole(3);
+    assert_eq!(d.to_string(), "[a]\nk=v\n");
+    let mut d = doc("[a]\n# about b\n[b]\n");
+    assert_eq!(d.section_span(0), (0, 1));
+    d.remove_section_whole(0);
+    assert_eq!(d.to_string(), "# about b\n[b]\n");
+}
+
+#[test]
+fn only_empty_sections_are_removed_and_counted() {
+    let mut d = doc("[a]\n\n[b]\nk = v\n[c]\n# kept\n[d]\n");
+    assert_eq!(d.remove_empty(vec![6, 0, 2, 4]), 2);
+    assert_eq!(d.to_string(), "[b]\nk = v\n[c]\n# kept\n");
+    assert!(!d.remove_if_empty(0));
 }
 
 #[test]
