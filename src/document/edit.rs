@@ -290,12 +290,13 @@ impl Document {
     }
 
     /// Removes a section with the comments above it (see `section_span`),
-    /// and the blank line that separated it when nothing follows it or a
-    /// blank line already does: no stray blank lines are left.
+    /// and the blank line that separated it when it was last: no stray
+    /// blank line is left at the end.
     pub fn remove_section_whole(&mut self, header: usize) {
         let (mut start, end) = self.section_span(header);
         let blank = |idx: usize| self.lines[idx].kind == LineKind::Blank;
-        if start > 0 && blank(start - 1) && (end == self.lines.len() || blank(end)) {
+        // What follows a section is a header or the comments above one.
+        if start > 0 && blank(start - 1) && end == self.lines.len() {
             start -= 1;
         }
         self.remove_lines(start, end);
@@ -303,8 +304,8 @@ impl Document {
 
     /// Removes the section at `header` when nothing but blank lines
     /// follows it up to the next section (no property, no comment), with
-    /// the blank line that separated it when nothing or a blank line
-    /// follows. Comments above the header stay: they are the user's words.
+    /// the blank line that separated it when it was last. Comments above
+    /// the header stay: they are the user's words.
     /// Returns whether it was removed.
     pub fn remove_if_empty(&mut self, header: usize) -> bool {
         let end = self.section_end(header);
@@ -313,7 +314,7 @@ impl Document {
             return false;
         }
         let mut start = header;
-        if start > 0 && blank(start - 1) && (end == self.lines.len() || blank(end)) {
+        if start > 0 && blank(start - 1) && end == self.lines.len() {
             start -= 1;
         }
         self.remove_lines(start, end);

@@ -248,6 +248,16 @@ fn only_empty_sections_are_removed_and_counted() {
     assert_eq!(d.remove_empty(vec![6, 0, 2, 4]), 2);
     assert_eq!(d.to_string(), "[b]\nk = v\n[c]\n# kept\n");
     assert!(!d.remove_if_empty(0));
+    // The blank line above goes with the last section, not with one that
+    // another section follows.
+    let mut d = doc("[a]\nk=v\n\n[b]\n\n[c]\n\n");
+    assert!(d.remove_if_empty(5));
+    assert_eq!(d.to_string(), "[a]\nk=v\n\n[b]\n");
+    assert!(d.remove_if_empty(3));
+    assert_eq!(d.to_string(), "[a]\nk=v\n");
+    let mut d = doc("[a]\nk=v\n\n[b]\n\n[c]\n");
+    assert!(d.remove_if_empty(3));
+    assert_eq!(d.to_string(), "[a]\nk=v\n\n[c]\n");
 }
 
 #[test]
