@@ -134,6 +134,16 @@ fn an_appended_section_names_the_index_of_its_header() {
 }
 
 #[test]
+fn every_line_of_an_unterminated_file_can_be_removed() {
+    let mut d = doc("[a]\nk = v");
+    d.remove_lines(1, 2);
+    assert_eq!(d.to_string(), "[a]");
+    d.remove_lines(0, 1);
+    assert_eq!(d.to_string(), "");
+    assert!(d.sections().is_empty());
+}
+
+#[test]
 fn rejects_invalid_utf8_with_offset() {
     let err = Document::parse(b"[default]\nk = \xff\n").unwrap_err();
     assert_eq!(err.offset, 14);
