@@ -103,3 +103,29 @@ impl fmt::Debug for SharedStr {
         fmt::Debug::fmt(self.as_str(), f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_inside_shares_the_buffer_and_one_elsewhere_is_copied() {
+        let buffer = Arc::new("[profile a]\nregion = eu-west-1\n".to_string());
+        let value = SharedStr::slice_of(&buffer, 21, 30);
+        assert_eq!(value.as_str(), "eu-west-1");
+        for (part, at) in [("west", 3), ("eu-west-1", 0), ("", 9), ("1", 8)] {
+            let inside = &value.as_str()[at..at + part.len()];
+            let sub = value.sub(inside);
+            assert_eq!(sub.as_str(), part);
+            assert_eq!(sub.as_ptr(), inside.as_ptr(), "{part:?} shares the buffer");
+        }
+        // Starting inside but running past the end, or lying elsewhere.
+        let longer = &buffer[25..31];
+        let elsewhere = "west".to_string();
+        for part in [longer, elsewhere.as_str(), &buffer[0..8]] {
+            let sub = value.sub(part);
+            assert_eq!(sub.as_str(), part);
+            assert_ne!(sub.as_ptr(), part.as_ptr(), "{part:?} is a copy");
+        }
+    }
+}
