@@ -80,18 +80,6 @@ impl PartialEq for SharedStr {
 
 impl Eq for SharedStr {}
 
-impl PartialEq<str> for SharedStr {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<String> for SharedStr {
-    fn eq(&self, other: &String) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
 impl fmt::Display for SharedStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -113,6 +101,8 @@ mod tests {
         let buffer = Arc::new("[profile a]\nregion = eu-west-1\n".to_string());
         let value = SharedStr::slice_of(&buffer, 21, 30);
         assert_eq!(value.as_str(), "eu-west-1");
+        // Debug and Display show the part, not the whole buffer.
+        assert_eq!(format!("{value:?} {value}"), "\"eu-west-1\" eu-west-1");
         for (part, at) in [("west", 3), ("eu-west-1", 0), ("", 9), ("1", 8)] {
             let inside = &value.as_str()[at..at + part.len()];
             let sub = value.sub(inside);
