@@ -144,6 +144,35 @@ fn every_line_of_an_unterminated_file_can_be_removed() {
 }
 
 #[test]
+fn sections_found_by_search_are_the_headers_a_full_read_finds() {
+    let texts = [
+        "[a]\n",
+        "x = a\r\n[profile a]\r\n[b]\r\n[a] # a\r\n",
+        "[b]\n[a]\r",
+        "[b]\n[a]\r\r\n",
+        "\u{feff}[a]\nk = a\n [a]\n[a",
+        "# a\n[ a ] ; a\n\n\n[aa]",
+    ];
+    for text in texts {
+        let buffer = std::sync::Arc::new(text.to_string());
+        let mut expected = Vec::new();
+        for (idx, line) in lines_of(&buffer).enumerate() {
+            if let LineKind::Header { name } = *line.kind() {
+                if line.text().contains('a') {
+                    let start = line.text().as_ptr() as usize - buffer.as_ptr() as usize;
+                    expected.push((start, idx + 1, name.of(line.text())));
+                }
+            }
+        }
+        assert_eq!(sections_mentioning(&buffer, "a"), expected, "{text:?}");
+    }
+    // A needle that begins with a line's newline is searched past, not
+    // found again forever; the line where it starts is the one named.
+    let buffer = std::sync::Arc::new("[a]\n[b]\n".to_string());
+    assert_eq!(sections_mentioning(&buffer, "\n[b"), vec![(0, 1, "a")]);
+}
+
+#[test]
 fn rejects_invalid_utf8_with_offset() {
     let err = Document::parse(b"[default]\nk = \xff\n").unwrap_err();
     assert_eq!(err.offset, 14);
