@@ -173,6 +173,22 @@ fn sections_found_by_search_are_the_headers_a_full_read_finds() {
 }
 
 #[test]
+fn a_sections_lines_run_to_the_next_header_only() {
+    let buffer = std::sync::Arc::new("x\n[a]\n[b]\nk = v\n\n[c]\nz".to_string());
+    let read = |start, number| -> Vec<(usize, String)> {
+        section_lines(&buffer, start, number)
+            .map(|(n, line)| (n, line.text().to_string()))
+            .collect()
+    };
+    assert_eq!(read(2, 2), vec![(2, "[a]".to_string())]);
+    assert_eq!(
+        read(6, 3),
+        vec![(3, "[b]".into()), (4, "k = v".into()), (5, String::new())]
+    );
+    assert_eq!(read(17, 6), vec![(6, "[c]".into()), (7, "z".into())]);
+}
+
+#[test]
 fn rejects_invalid_utf8_with_offset() {
     let err = Document::parse(b"[default]\nk = \xff\n").unwrap_err();
     assert_eq!(err.offset, 14);

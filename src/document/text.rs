@@ -151,17 +151,14 @@ pub fn section_lines(
     number: usize,
 ) -> impl Iterator<Item = (usize, LineView<'_>)> {
     let text = buffer.as_str();
-    let header_end = text[start..]
-        .find('\n')
-        .map_or(text.len(), |i| start + i + 1);
-    let end = text[header_end..]
-        .find("\n[")
-        .map_or(text.len(), |i| header_end + i + 1);
-    let end = if text[header_end..].starts_with('[') {
-        header_end
-    } else {
-        end
-    };
+    // From the header's own newline, so that a header on the next line
+    // is found by the same search.
+    let end = text[start..].find('\n').map_or(text.len(), |i| {
+        let newline = start + i;
+        text[newline..]
+            .find("\n[")
+            .map_or(text.len(), |j| newline + j + 1)
+    });
     split_range(text, start, end)
         .zip(number..)
         .map(move |((start, end, _), n)| {
