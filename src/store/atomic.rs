@@ -209,10 +209,6 @@ pub(crate) const FOREIGN_FILE_VARIABLE: &str = "AWSPROF_TEST_FOREIGN_FILE";
 mod tests {
     use super::*;
 
-    fn own_uid() -> u32 {
-        fs::metadata("/proc/self").unwrap().uid()
-    }
-
     fn mode(path: &Path) -> u32 {
         fs::metadata(path).unwrap().permissions().mode() & 0o7777
     }
@@ -276,6 +272,7 @@ mod tests {
 
     #[test]
     fn run_as_root_a_replaced_file_keeps_its_owner_and_group() {
+        use crate::store::private_dir::own_uid;
         if !is_root() {
             assert_ne!(own_uid(), 0);
             // Only root can hand a file to someone else: an ordinary user
