@@ -293,13 +293,8 @@ impl Document {
     /// and the blank line that separated it when it was last: no stray
     /// blank line is left at the end.
     pub fn remove_section_whole(&mut self, header: usize) {
-        let (mut start, end) = self.section_span(header);
-        let blank = |idx: usize| self.lines[idx].kind == LineKind::Blank;
-        // What follows a section is a header or the comments above one.
-        if start > 0 && blank(start - 1) && end == self.lines.len() {
-            start -= 1;
-        }
-        self.remove_lines(start, end);
+        let (start, end) = self.section_span(header);
+        self.remove_lines(self.with_blank_above_when_last(start, end), end);
     }
 
     /// Removes the section at `header` when nothing but blank lines
@@ -313,12 +308,21 @@ impl Document {
         if !(header + 1..end).all(blank) {
             return false;
         }
-        let mut start = header;
-        if start > 0 && blank(start - 1) && end == self.lines.len() {
-            start -= 1;
-        }
-        self.remove_lines(start, end);
+        self.remove_lines(self.with_blank_above_when_last(header, end), end);
         true
+    }
+
+    /// Where removing `[start, end)` starts: one line earlier when the
+    /// removed lines end the file and a blank line separated them (what
+    /// follows a section is a header or the comments above one, so only
+    /// at the end can that blank line be left stray).
+    fn with_blank_above_when_last(&self, start: usize, end: usize) -> usize {
+        let blank_above = start > 0 && self.lines[start - 1].kind == LineKind::Blank;
+        if blank_above && end == self.lines.len() {
+            start - 1
+        } else {
+            start
+        }
     }
 
     /// [`Document::remove_if_empty`] for each of `headers` (last first,
