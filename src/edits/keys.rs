@@ -166,3 +166,189 @@ pub fn import_key(
     result.warnings = super::resolve_warnings(files, profile);
     Ok(result)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edits::tests::load;
+
+    const OLD: &str = "AKIAOLDOLDOLDOLDOLD0";
+    const NEW: &str = "AKIANEWNEWNEWNEWNEW0";
+    const SECRET: &str = "new/secret+40+characters+long+abcdefghij";
+
+    fn credentials(files: &ProfileFiles) -> String {
+        files.file(FileKind::Credentials).document().to_string()
+    }
+
+    fn summary(result: &EditResult) -> Vec<String> {
+        result
+            .changes
+            .iter()
+            .map(|c| format!("{} {:?} {}", c.action.as_str(), c.file, c.key))
+            .collect()
+    }
+
+    #[test]
+    fn a_key_goes_into_the_credentials_file_and_a_stale_session_token_goes() {
+        let mut files = load(
+            "",
+            "[tanaka]\naws_access_key_id = ASIATEMPTEMPTEMPTEMP\naws_secret_access_key = s\naws_session_token = t\naws_security_token = t\n",
+        );
+        let refused = store_key(&mut files, "tanaka", NEW, SECRET, false).unwrap_err();
+        assert!(matches!(refused, Error::Usage(_)));
+        assert!(refused.to_string().contains("pass --force"), "{refused}");
+        assert!(
+            !refused.to_string().contains("ASIATEMPTEMPTEMPTEMP"),
+            "{refused}"
+        );
+        let stored = store_key(&mut files, "tanaka", NEW, SECRET, true).unwrap();
+        assert_eq!(
+            summary(&stored),
+            [
+                "replaced Credentials aws_access_key_id",
+                "replaced Credentials aws_secret_access_key",
+                "removed Credentials aws_session_token",
+                "removed Credentials aws_security_token",
+            ]
+        );
+        assert_eq!(
+            credentials(&files),
+            format!("[tanaka]\naws_access_key_id = {NEW}\naws_secret_access_key = {SECRET}\n")
+        );
+        let again = store_key(&mut files, "tanaka", NEW, SECRET, false).unwrap();
+        assert!(again.changes.is_empty());
+        assert!(again.unchanged_because.is_some());
+        // The same id with another secret is a change, needing no --force.
+        let resecret =
+            store_key(&mut files, "tanaka", NEW, &SECRET.replace('a', "b"), false).unwrap();
+        assert_eq!(
+            summary(&resecret),
+            ["replaced Credentials aws_secret_access_key"]
+        );
+    }
+
+    #[test]
+    fn a_new_profile_gets_a_credentials_section_and_bad_keys_are_refused() {
+        let mut files = load("", "");
+        let stored = store_key(&mut files, "suzuki", NEW, SECRET, false).unwrap();
+        assert_eq!(
+            summary(&stored),
+            [
+                "added Credentials aws_access_key_id",
+                "added Credentials aws_secret_access_key"
+            ]
+        );
+        assert_eq!(
+            credentials(&files),
+            format!("[suzuki]\naws_access_key_id = {NEW}\naws_secret_access_key = {SECRET}\n")
+        );
+        for (id, secret) in [("AKIA-BAD", SECRET), (NEW, "two\nlines")] {
+            let mut files = load("", "");
+            assert!(matches!(
+                store_key(&mut files, "suzuki", id, secret, false),
+                Err(Error::Usage(_))
+            ));
+            assert_eq!(credentials(&files), "");
+        }
+        assert!(store_key(&mut load("", ""), "bad name", NEW, SECRET, false).is_err());
+    }
+
+    #[test]
+    fn a_key_is_replaced_wherever_it_is_held_and_only_there() {
+        let mut files = load(
+            "[profile b]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\n",
+            "[a]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\n\n[c]\naws_access_key_id = AKIAOTHEROTHEROTHER0\naws_secret_access_key = s\n",
+        );
+        assert_eq!(holders(&files, OLD), ["a", "b"]);
+        let (result, profiles) = replace_key(&mut files, OLD, NEW, SECRET).unwrap();
+        assert_eq!(profiles, ["a", "b"]);
+        assert_eq!(
+            summary(&result),
+            [
+                "replaced Credentials aws_access_key_id",
+                "replaced Credentials aws_secret_access_key",
+                "replaced Config aws_access_key_id",
+                "replaced Config aws_secret_access_key",
+            ]
+        );
+        assert!(holders(&files, OLD).is_empty());
+        assert_eq!(holders(&files, NEW), ["a", "b"]);
+        assert!(credentials(&files).contains("[c]\naws_access_key_id = AKIAOTHEROTHEROTHER0\n"));
+        assert!(replace_key(&mut files, NEW, "short", SECRET).is_err());
+        assert_eq!(holders(&files, NEW), ["a", "b"]);
+    }
+
+    #[test]
+    fn removing_keys_takes_tokens_too_and_says_when_there_were_none() {
+        let mut files = load(
+            "[profile a]\nregion = x\n",
+            "[a]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\naws_session_token = t\n",
+        );
+        let removed = remove_keys(&mut files, "a").unwrap();
+        assert_eq!(
+            summary(&removed),
+            [
+                "removed Credentials aws_access_key_id",
+                "removed Credentials aws_secret_access_key",
+                "removed Credentials aws_session_token",
+            ]
+        );
+        assert!(removed.warnings.is_empty(), "{:?}", removed.warnings);
+        assert!(!credentials(&files).contains("aws_"));
+        let none = remove_keys(&mut files, "a").unwrap();
+        assert!(none.changes.is_empty());
+        assert_eq!(
+            none.unchanged_because.as_deref(),
+            Some("profile `a` holds no keys")
+        );
+    }
+
+    #[test]
+    fn an_import_writes_the_key_and_the_settings_as_one_edit() {
+        let mut files = load("", "");
+        let result = import_key(
+            &mut files,
+            "tanaka",
+            Some((NEW, SECRET)),
+            false,
+            &[("region", "eu-west-1")],
+        )
+        .unwrap();
+        assert_eq!(
+            summary(&result),
+            [
+                "added Credentials aws_access_key_id",
+                "added Credentials aws_secret_access_key",
+                "added Config region",
+            ]
+        );
+        assert!(result.unchanged_because.is_none());
+        assert!(result.warnings.is_empty(), "{:?}", result.warnings);
+        assert_eq!(
+            files.file(FileKind::Config).document().to_string(),
+            "[profile tanaka]\nregion = eu-west-1\n"
+        );
+
+        let settings_only =
+            import_key(&mut files, "tanaka", None, false, &[("output", "json")]).unwrap();
+        assert_eq!(summary(&settings_only), ["added Config output"]);
+        assert!(settings_only.unchanged_because.is_none());
+        let nothing = import_key(&mut files, "tanaka", None, false, &[("output", "json")]).unwrap();
+        assert!(nothing.changes.is_empty());
+        assert!(nothing.unchanged_because.is_some());
+
+        // Settings for a profile with no credentials: the warning says so.
+        let mut bare = load("", "");
+        let warned = import_key(
+            &mut bare,
+            "x",
+            None,
+            false,
+            &[("role_arn", "arn:aws:iam::123456789012:role/r")],
+        );
+        assert_eq!(
+            warned.unwrap().warnings,
+            ["profile `x` does not resolve to credentials: profile `x` has role_arn but neither source_profile nor credential_source: a role profile must contain `source_profile` or `credential_source`"]
+        );
+    }
+}

@@ -286,4 +286,226 @@ mod tests {
         assert!(!text.contains("evil"), "{text}");
         assert!(text.contains("[profile Prod-Admin]"), "{text}");
     }
+
+    const SESSION: &str = "[sso-session corp]\nsso_start_url = https://x\nsso_region = us-east-1\n";
+
+    fn plan(prune: bool, region: Option<&str>) -> Populate {
+        Populate {
+            session: "corp".into(),
+            template: DEFAULT_TEMPLATE.into(),
+            region: region.map(str::to_string),
+            prune,
+        }
+    }
+
+    fn config(files: &ProfileFiles) -> String {
+        files.file(FileKind::Config).document().to_string()
+    }
+
+    fn summary(result: &EditResult) -> Vec<String> {
+        result
+            .changes
+            .iter()
+            .map(|c| format!("{} {} {:?}", c.action.as_str(), c.key, c.value))
+            .collect()
+    }
+
+    #[test]
+    fn profiles_are_written_marked_and_a_second_run_changes_nothing() {
+        let mut files = crate::edits::tests::load(SESSION, "");
+        let listed = [
+            a("111111111111", "Dev", "Admin"),
+            a("222222222222", "Prod", "ReadOnly"),
+        ];
+        let first = populate(&mut files, &plan(false, Some("eu-west-1")), &listed).unwrap();
+        assert_eq!(
+            summary(&first),
+            [
+                "added [profile Dev-Admin] None",
+                "added [profile Prod-ReadOnly] None"
+            ]
+        );
+        assert!(first.warnings.is_empty(), "{:?}", first.warnings);
+        let written = config(&files);
+        assert_eq!(
+            written,
+            format!(
+                "{SESSION}\n[profile Dev-Admin]\n{m}\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\nregion = eu-west-1\n\n[profile Prod-ReadOnly]\n{m}\nsso_session = corp\nsso_account_id = 222222222222\nsso_role_name = ReadOnly\nregion = eu-west-1\n",
+                m = marker("corp")
+            )
+        );
+        let again = populate(&mut files, &plan(false, Some("eu-west-1")), &listed).unwrap();
+        assert!(again.changes.is_empty());
+        assert_eq!(
+            again.unchanged_because.as_deref(),
+            Some("every profile of sso-session corp is as populate would write it")
+        );
+        assert_eq!(config(&files), written);
+    }
+
+    #[test]
+    fn a_populated_profile_is_updated_in_place_and_only_where_it_differs() {
+        let mut files = crate::edits::tests::load(SESSION, "");
+        let listed = [a("111111111111", "Dev", "Admin")];
+        populate(&mut files, &plan(false, Some("eu-west-1")), &listed).unwrap();
+        let updated = populate(&mut files, &plan(false, Some("us-east-2")), &listed).unwrap();
+        assert_eq!(
+            summary(&updated),
+            ["replaced Dev-Admin.region Some(\"us-east-2\")"]
+        );
+        let text = config(&files);
+        assert!(
+            text.ends_with("sso_role_name = Admin\nregion = us-east-2\n"),
+            "{text}"
+        );
+        assert_eq!(text.matches("[profile Dev-Admin]").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn a_profile_the_user_wrote_is_never_touched() {
+        let mine = "[profile Dev-Admin]\nsso_session = corp\nsso_account_id = 999999999999\nsso_role_name = Admin\n";
+        let original = format!("{SESSION}{mine}");
+        let mut files = crate::edits::tests::load(&original, "");
+        // Marked for another session: not populate's for this one either.
+        let listed = [a("111111111111", "Dev", "Admin")];
+        let result = populate(&mut files, &plan(true, None), &listed).unwrap();
+        assert!(result.changes.is_empty());
+        assert_eq!(result.warnings.len(), 1, "{:?}", result.warnings);
+        assert!(
+            result.warnings[0]
+                .starts_with("profile `Dev-Admin` exists and was not written by populate"),
+            "{:?}",
+            result.warnings
+        );
+        assert_eq!(config(&files), original);
+
+        let other = format!(
+            "{SESSION}[profile Dev-Admin]\n{}\nsso_session = other\nsso_account_id = 999999999999\nsso_role_name = Admin\n",
+            marker("other")
+        );
+        let mut files = crate::edits::tests::load(&other, "");
+        let result = populate(&mut files, &plan(true, None), &listed).unwrap();
+        assert!(result.changes.is_empty());
+        assert_eq!(config(&files), other);
+    }
+
+    #[test]
+    fn gone_assignments_are_reported_and_removed_only_with_prune() {
+        let mut files = crate::edits::tests::load(SESSION, "[default]\nregion = x\n");
+        let both = [
+            a("111111111111", "Dev", "Admin"),
+            a("222222222222", "Prod", "ReadOnly"),
+            a("333333333333", "Test", "Admin"),
+        ];
+        populate(&mut files, &plan(false, None), &both).unwrap();
+        let left = [a("222222222222", "Prod", "ReadOnly")];
+        assert_eq!(
+            stale(&files, &plan(false, None), &left),
+            ["Dev-Admin", "Test-Admin"]
+        );
+        // Same account, other role: still gone.
+        assert_eq!(
+            stale(
+                &files,
+                &plan(false, None),
+                &[a("111111111111", "Dev", "ReadOnly")]
+            ),
+            ["Dev-Admin", "Prod-ReadOnly", "Test-Admin"]
+        );
+        let before = config(&files);
+        let kept = populate(&mut files, &plan(false, None), &left).unwrap();
+        assert!(kept.changes.is_empty());
+        assert_eq!(
+            kept.warnings,
+            ["the portal no longer lists these populated profiles: Dev-Admin, Test-Admin; --prune removes them"]
+        );
+        assert_eq!(config(&files), before);
+
+        let pruned = populate(&mut files, &plan(true, None), &left).unwrap();
+        assert_eq!(
+            summary(&pruned),
+            [
+                "removed [profile Test-Admin] None",
+                "removed [profile Dev-Admin] None"
+            ]
+        );
+        assert!(pruned.warnings.is_empty(), "{:?}", pruned.warnings);
+        assert_eq!(
+            config(&files),
+            format!(
+                "{SESSION}\n[profile Prod-ReadOnly]\n{}\nsso_session = corp\nsso_account_id = 222222222222\nsso_role_name = ReadOnly\n",
+                marker("corp")
+            )
+        );
+        assert!(files.set.profile("Dev-Admin").is_none());
+        assert!(files.set.profile("Prod-ReadOnly").is_some());
+    }
+
+    #[test]
+    fn two_assignments_the_template_names_alike_get_one_profile_and_a_warning() {
+        let mut files = crate::edits::tests::load(SESSION, "");
+        let listed = [
+            a("111111111111", "Dev", "Admin"),
+            a("222222222222", "Dev", "Admin"),
+            a("333333333333", "!!!", "Admin"),
+        ];
+        let mut by_name = plan(false, None);
+        by_name.template = "{account_name}".into();
+        let result = populate(&mut files, &by_name, &listed).unwrap();
+        assert_eq!(summary(&result), ["added [profile Dev] None"]);
+        assert_eq!(
+            result.warnings,
+            [
+                "account 222222222222 role Admin gets no profile: the template gives it the name `Dev`, which another takes",
+                "account 333333333333 role Admin gets no profile: the template gives it the name ``, which another takes",
+            ]
+        );
+        assert_eq!(
+            files.set.profile("Dev").unwrap().get(keys::SSO_ACCOUNT_ID),
+            Some("111111111111")
+        );
+    }
+
+    #[test]
+    fn role_names_are_checked_against_the_iam_shape() {
+        let mut files = crate::edits::tests::load(SESSION, "");
+        let long = "R".repeat(64);
+        let too_long = "R".repeat(65);
+        let listed = [
+            a("111111111111", "A", &long),
+            a("222222222222", "B", &too_long),
+            a("333333333333", "C", ""),
+            a("444444444444", "D", "Role_+=,.@-x"),
+            a("555555555555", "E", "Role/x"),
+            a("6666666666666", "F", "Admin"),
+        ];
+        let result = populate(&mut files, &plan(false, None), &listed).unwrap();
+        assert_eq!(
+            summary(&result),
+            [
+                format!("added [profile A-{long}] None"),
+                "added [profile D-Role_+-.@-x] None".to_string()
+            ]
+        );
+        assert_eq!(result.warnings.len(), 4, "{:?}", result.warnings);
+    }
+
+    #[test]
+    fn a_marker_must_be_the_line_right_after_the_header() {
+        let text = format!(
+            "{SESSION}[profile Dev-Admin]\nsso_session = corp\n{}\nsso_account_id = 111111111111\nsso_role_name = Admin\n",
+            marker("corp")
+        );
+        let files = crate::edits::tests::load(&text, "");
+        assert!(stale(&files, &plan(false, None), &[]).is_empty());
+        let marked = format!(
+            "{SESSION}[profile Dev-Admin]\n{}\nsso_session = corp\n",
+            marker("corp")
+        );
+        let files = crate::edits::tests::load(&marked, "[Dev-Admin]\nregion = x\n");
+        assert_eq!(stale(&files, &plan(false, None), &[]), ["Dev-Admin"]);
+        let only_credentials =
+            crate::edits::tests::load(SESSION, &format!("[Dev-Admin]\n{}\n", marker("corp")));
+        assert!(stale(&only_credentials, &plan(false, None), &[]).is_empty());
+    }
 }
