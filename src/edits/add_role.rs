@@ -175,3 +175,87 @@ fn add_role_to(files: &mut ProfileFiles, args: &AddRole) -> Result<EditResult> {
     let warnings = check_result(files, name, &expected, true)?;
     Ok(EditResult::changed(changes, warnings))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edits::tests::load;
+
+    const ROLE: &str = "arn:aws:iam::123456789012:role/toy-role";
+    const KEYS: &str =
+        "[tanaka]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\n";
+
+    fn args(name: &str) -> AddRole {
+        AddRole {
+            name: name.into(),
+            role_arn: ROLE.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn without_a_source_the_profiles_own_keys_are_the_source_when_it_has_both() {
+        let mut files = load("", KEYS);
+        add_role(&mut files, &args("tanaka")).unwrap();
+        assert_eq!(
+            files.file(FileKind::Credentials).document().to_string(),
+            format!("{KEYS}role_arn = {ROLE}\nsource_profile = tanaka\n")
+        );
+
+        let half = "[tanaka]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\n";
+        let mut files = load("", half);
+        let refused = add_role(&mut files, &args("tanaka")).unwrap_err();
+        assert!(matches!(refused, Error::Usage(_)), "{refused:?}");
+        assert!(
+            refused.to_string().contains("holds no static keys"),
+            "{refused}"
+        );
+        assert_eq!(
+            files.file(FileKind::Credentials).document().to_string(),
+            half
+        );
+    }
+
+    #[test]
+    fn the_file_asked_for_wins_over_where_the_profile_is() {
+        let mut files = load("[profile tanaka]\nregion = eu-west-1\n", KEYS);
+        let mut into_credentials = args("tanaka");
+        into_credentials.file = Some(FileKind::Credentials);
+        into_credentials.source_profile = Some("tanaka".into());
+        let result = add_role(&mut files, &into_credentials).unwrap();
+        assert!(result
+            .changes
+            .iter()
+            .all(|c| c.file == FileKind::Credentials));
+        assert_eq!(
+            files.file(FileKind::Config).document().to_string(),
+            "[profile tanaka]\nregion = eu-west-1\n"
+        );
+    }
+
+    #[test]
+    fn an_unknown_source_profile_is_a_usage_error_naming_it() {
+        let mut files = load("", KEYS);
+        let mut other = args("toy");
+        other.source_profile = Some("tanak".into());
+        other.create = true;
+        let refused = add_role(&mut files, &other).unwrap_err();
+        assert!(matches!(refused, Error::Usage(_)), "{refused:?}");
+        assert!(
+            refused
+                .to_string()
+                .starts_with("source profile `tanak` not found"),
+            "{refused}"
+        );
+        assert!(
+            refused.to_string().contains("did you mean tanaka?"),
+            "{refused}"
+        );
+        other.source_profile = Some("tanaka".into());
+        add_role(&mut files, &other).unwrap();
+        assert_eq!(
+            files.set.profile("toy").unwrap().get(keys::SOURCE_PROFILE),
+            Some("tanaka")
+        );
+    }
+}

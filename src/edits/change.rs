@@ -198,3 +198,54 @@ fn warning_for(
         "profile `{profile}` does not resolve to credentials: {e}"
     )]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_shaped_value_is_masked_where_it_is_in_the_credentials_file() {
+        let secret_like = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        let change = |file, key: &str| Change {
+            file,
+            key: key.into(),
+            value: Some(secret_like.into()),
+            action: Action::Added,
+        };
+        assert_eq!(
+            change(FileKind::Credentials, "note")
+                .shown_value()
+                .as_deref(),
+            Some(MASK)
+        );
+        assert_eq!(
+            change(FileKind::Config, "note").shown_value().as_deref(),
+            Some(secret_like)
+        );
+        assert_eq!(
+            change(FileKind::Config, "aws_secret_access_key")
+                .shown_value()
+                .as_deref(),
+            Some(MASK)
+        );
+        let removed = Change {
+            value: None,
+            ..change(FileKind::Credentials, "note")
+        };
+        assert_eq!(removed.shown_value(), None);
+    }
+
+    #[test]
+    fn actions_read_as_words() {
+        let words: Vec<_> = [
+            Action::Added,
+            Action::Replaced,
+            Action::Removed,
+            Action::Renamed,
+        ]
+        .iter()
+        .map(Action::as_str)
+        .collect();
+        assert_eq!(words, ["added", "replaced", "removed", "renamed"]);
+    }
+}

@@ -198,6 +198,42 @@ mod tests {
     }
 
     #[test]
+    fn names_are_checked_as_the_sdks_read_them() {
+        for good in ["tanaka", "a/b.c%d@e:f+g_h-i"] {
+            assert!(check_profile_name(good).is_ok(), "{good}");
+            assert!(check_key_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "two words", "x]", "a=b", "#c"] {
+            let profile = check_profile_name(bad).unwrap_err();
+            assert!(matches!(profile, Error::Usage(_)), "{bad}");
+            assert!(
+                profile.to_string().contains("is not a valid profile name"),
+                "{profile}"
+            );
+            let key = check_key_name(bad).unwrap_err();
+            assert!(key.to_string().contains("is not a valid key"), "{key}");
+        }
+    }
+
+    #[test]
+    fn a_key_no_tool_reads_is_refused_when_it_looks_like_a_typo_and_noted_otherwise() {
+        assert_eq!(gate_key("region", false).unwrap(), None);
+        assert_eq!(gate_key("Region", true).unwrap(), None);
+        let typo = gate_key("regoin", false).unwrap_err();
+        assert!(matches!(typo, Error::Usage(_)));
+        assert!(
+            typo.to_string().contains("did you mean `region`?"),
+            "{typo}"
+        );
+        let noted = "`regoin` is not a key the AWS CLI or SDKs read; written as asked";
+        assert_eq!(gate_key("regoin", true).unwrap().as_deref(), Some(noted));
+        assert_eq!(
+            gate_key("team_tag", false).unwrap().as_deref(),
+            Some("`team_tag` is not a key the AWS CLI or SDKs read; written as asked")
+        );
+    }
+
+    #[test]
     fn typos_are_slips_not_families() {
         use is_likely_typo as typo;
         assert!(typo("tanak", "tanaka"));
