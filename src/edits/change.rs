@@ -133,10 +133,11 @@ pub fn check_result(
 ) -> Result<Vec<String>> {
     files.reread_profile(profile)?;
     match verdict(files, profile, expected, must_resolve) {
-        Ok(warnings) if warnings.is_empty() => Ok(warnings),
-        // Read everything again, so that what is reported names the
-        // lines as they are after the edit.
-        _ => {
+        // A warning names profiles, never lines: it stands as it is.
+        Ok(warnings) => Ok(warnings),
+        // An error names lines: read everything again, so that they are
+        // the lines as they are after the edit.
+        Err(_) => {
             files.reparse()?;
             verdict(files, profile, expected, must_resolve)
         }
@@ -233,6 +234,26 @@ mod tests {
             ..change(FileKind::Credentials, "note")
         };
         assert_eq!(removed.shown_value(), None);
+    }
+
+    #[test]
+    fn a_profile_with_settings_only_draws_no_warning_and_a_broken_chain_does() {
+        let files = crate::edits::tests::load(
+            "[profile settings]\nregion = eu-west-1\n\n[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\n\n[profile half]\nsource_profile = keys\n",
+            "[keys]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\n",
+        );
+        assert!(resolve_warnings(&files, "keys").is_empty());
+        assert!(resolve_warnings(&files, "settings").is_empty());
+        assert_eq!(
+            resolve_warnings(&files, "role"),
+            ["profile `role` does not resolve to credentials: profile `role` has role_arn but neither source_profile nor credential_source: a role profile must contain `source_profile` or `credential_source`"]
+        );
+        // source_profile alone is a credential setting, so not "settings
+        // only": that it leads nowhere is worth a warning.
+        assert_eq!(
+            resolve_warnings(&files, "half"),
+            ["profile `half` does not resolve to credentials: profile `half` did not contain credential information; add aws_access_key_id and aws_secret_access_key, or a role_arn with a source"]
+        );
     }
 
     #[test]
