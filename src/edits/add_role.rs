@@ -194,6 +194,97 @@ mod tests {
     }
 
     #[test]
+    fn every_value_is_checked_before_a_file_is_read() {
+        assert!(args("toy").check().is_ok());
+        let bad_name = args("two words").check().unwrap_err();
+        assert!(
+            bad_name.to_string().contains("is not a valid profile name"),
+            "{bad_name}"
+        );
+        let mut bad_arn = args("toy");
+        bad_arn.role_arn = "toy-role".into();
+        assert!(matches!(bad_arn.check().unwrap_err(), Error::Usage(_)));
+        let mut bad_duration = args("toy");
+        bad_duration.duration_seconds = Some(60);
+        let refused = bad_duration.check().unwrap_err();
+        assert!(matches!(refused, Error::Usage(_)));
+        assert!(refused.to_string().contains("900"), "{refused}");
+        let mut bad_region = args("toy");
+        bad_region.region = Some("eu west 1".into());
+        assert!(matches!(bad_region.check().unwrap_err(), Error::Usage(_)));
+    }
+
+    #[test]
+    fn the_edit_reads_the_profile_and_its_source_by_name() {
+        assert_eq!(args("toy").profiles(), ["toy"]);
+        let mut sourced = args("toy");
+        sourced.source_profile = Some("tanaka".into());
+        assert_eq!(sourced.profiles(), ["toy", "tanaka"]);
+    }
+
+    #[test]
+    fn the_role_goes_where_the_profile_is_and_to_config_when_it_is_in_both() {
+        let mut a = args("toy");
+        a.source_profile = Some("tanaka".into());
+        a.create = true;
+        for (config, credentials, expected) in [
+            (
+                "[profile toy]\nregion = eu-west-1\n",
+                KEYS.to_string(),
+                FileKind::Config,
+            ),
+            (
+                "[profile toy]\nregion = eu-west-1\n",
+                format!("{KEYS}[toy]\nregion = eu-west-1\n"),
+                FileKind::Config,
+            ),
+            (
+                "",
+                format!("{KEYS}[toy]\nregion = eu-west-1\n"),
+                FileKind::Credentials,
+            ),
+            ("", KEYS.to_string(), FileKind::Config),
+        ] {
+            let mut files = load(config, &credentials);
+            let result = add_role(&mut files, &a).unwrap();
+            assert!(!result.changes.is_empty());
+            assert!(
+                result.changes.iter().all(|c| c.file == expected),
+                "{config:?} {credentials:?}: {:?}",
+                result.changes
+            );
+        }
+    }
+
+    #[test]
+    fn a_different_role_already_there_is_replaced_only_with_force() {
+        let other = "arn:aws:iam::123456789012:role/other";
+        let config = format!("[profile toy]\nrole_arn = {other}\nsource_profile = tanaka\n");
+        let mut files = load(&config, KEYS);
+        let mut a = args("toy");
+        a.source_profile = Some("tanaka".into());
+        let refused = add_role(&mut files, &a).unwrap_err();
+        assert!(matches!(refused, Error::Usage(_)));
+        assert!(
+            refused.to_string().starts_with(&format!(
+                "profile `toy` already has role_arn = {other} (config"
+            )),
+            "{refused}"
+        );
+        assert!(
+            !refused.to_string().contains("source_profile = tanaka"),
+            "the same value is no conflict: {refused}"
+        );
+        assert_eq!(files.file(FileKind::Config).document().to_string(), config);
+        a.force = true;
+        add_role(&mut files, &a).unwrap();
+        assert_eq!(
+            files.file(FileKind::Config).document().to_string(),
+            format!("[profile toy]\nrole_arn = {ROLE}\nsource_profile = tanaka\n")
+        );
+    }
+
+    #[test]
     fn without_a_source_the_profiles_own_keys_are_the_source_when_it_has_both() {
         let mut files = load("", KEYS);
         add_role(&mut files, &args("tanaka")).unwrap();

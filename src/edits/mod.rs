@@ -234,6 +234,50 @@ mod tests {
     }
 
     #[test]
+    fn a_profile_is_required_by_name_with_the_close_ones_suggested() {
+        let files = load("[profile tanaka]\nregion = eu-west-1\n", "");
+        let found = require_profile(&files, "tanaka").unwrap();
+        assert_eq!(found.get("region"), Some("eu-west-1"));
+        let missing = require_profile(&files, "tanak").unwrap_err();
+        assert!(matches!(missing, Error::Usage(_)));
+        assert!(missing.to_string().contains("tanaka"), "{missing}");
+    }
+
+    #[test]
+    fn a_profile_only_quoted_is_refused_in_its_own_file_and_kind() {
+        let config = "[profile \"team\"]\nregion = eu-west-1\n";
+        let files = load(config, "");
+        let refused = check_not_only_quoted(&files, "team").unwrap_err();
+        assert!(matches!(refused, Error::Usage(_)));
+        assert!(
+            refused.to_string().starts_with(
+                "config:1: [profile \"team\"] is read by the AWS CLI as profile `team`"
+            ),
+            "{refused}"
+        );
+        assert!(check_not_only_quoted(&files, "other").is_ok());
+        let credentials = load("", "[x]\nregion = a\n\n[\"team\"]\nregion = b\n");
+        let refused = check_not_only_quoted(&credentials, "team").unwrap_err();
+        assert!(
+            refused.to_string().starts_with("credentials:4: "),
+            "{refused}"
+        );
+        // The wrong prefix for the file is another finding, not this one.
+        for (config, credentials) in [
+            ("[\"team\"]\nregion = a\n", ""),
+            ("", "[profile \"team\"]\nregion = a\n"),
+        ] {
+            assert!(check_not_only_quoted(&load(config, credentials), "team").is_ok());
+        }
+        // An existing profile of that name is edited as it is.
+        let both = load(
+            "[profile \"team\"]\nregion = a\n[profile team]\nregion = b\n",
+            "",
+        );
+        assert!(check_not_only_quoted(&both, "team").is_ok());
+    }
+
+    #[test]
     fn typos_are_slips_not_families() {
         use is_likely_typo as typo;
         assert!(typo("tanak", "tanaka"));
