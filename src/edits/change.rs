@@ -257,6 +257,47 @@ mod tests {
     }
 
     #[test]
+    fn a_result_is_read_back_and_its_chain_judged() {
+        let mut files = crate::edits::tests::load(
+            "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\n",
+            "[keys]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\n",
+        );
+        assert!(check_result(
+            &mut files,
+            "keys",
+            &[("aws_access_key_id", Some("AKIAOLDOLDOLDOLDOLD0"))],
+            true
+        )
+        .unwrap()
+        .is_empty());
+        let wrong = check_result(
+            &mut files,
+            "keys",
+            &[("aws_secret_access_key", Some("t"))],
+            true,
+        )
+        .unwrap_err();
+        assert!(matches!(wrong, Error::Config(_)));
+        assert_eq!(
+            wrong.to_string(),
+            "after the edit, aws_secret_access_key of profile `keys` would read back as Some(\"****\") instead of Some(\"****\"); nothing was written"
+        );
+        let warned = check_result(&mut files, "role", &[("region", None)], false).unwrap();
+        assert_eq!(warned.len(), 1);
+        assert!(
+            warned[0].starts_with("profile `role` does not resolve to credentials"),
+            "{warned:?}"
+        );
+        let refused = check_result(&mut files, "role", &[], true).unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .starts_with("after the edit, profile `role` would not resolve: "),
+            "{refused}"
+        );
+    }
+
+    #[test]
     fn actions_read_as_words() {
         let words: Vec<_> = [
             Action::Added,
