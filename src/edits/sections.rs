@@ -445,3 +445,257 @@ pub fn delete_sso_session(files: &mut ProfileFiles, name: &str, force: bool) -> 
         .collect();
     Ok(EditResult::changed(changes, warnings))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edits::tests::load;
+
+    const KEYS: &str =
+        "[tanaka]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\n";
+    const ROLE: &str = "role_arn = arn:aws:iam::123456789012:role/r";
+
+    fn text(files: &ProfileFiles, kind: FileKind) -> String {
+        files.file(kind).document().to_string()
+    }
+
+    #[test]
+    fn a_header_keeps_its_spelling_and_only_the_name_changes() {
+        use FileKind::{Config, Credentials};
+        assert_eq!(
+            renamed_inner("profile  old ", Config, "old", "new"),
+            "profile  new "
+        );
+        assert_eq!(renamed_inner("old", Credentials, "old", "new"), "new");
+        // default has no prefix in the config file, and a name without
+        // one gets it there.
+        assert_eq!(
+            renamed_inner("profile old", Config, "old", "default"),
+            "default"
+        );
+        assert_eq!(
+            renamed_inner("default", Config, "default", "new"),
+            "profile new"
+        );
+        assert_eq!(
+            renamed_inner("default", Credentials, "default", "new"),
+            "new"
+        );
+        // A spelling that does not end in the old name is written anew.
+        assert_eq!(
+            renamed_inner("profile \"old\"", Config, "old", "new"),
+            "profile new"
+        );
+    }
+
+    #[test]
+    fn a_rename_repoints_every_reference_and_keeps_the_rest() {
+        let config = format!(
+            "# team\n[profile  tanaka]\nregion = eu-west-1\n\n[profile toy]\n{ROLE}\nsource_profile = tanaka\n\n[profile proc]\ncredential_process = awsprof credential-process tanaka\n\n[profile other]\nsource_profile = tanakax\n"
+        );
+        let mut files = load(&config, KEYS);
+        let result = rename(&mut files, "tanaka", "suzuki").unwrap();
+        assert_eq!(
+            text(&files, FileKind::Config),
+            format!(
+                "# team\n[profile  suzuki]\nregion = eu-west-1\n\n[profile toy]\n{ROLE}\nsource_profile = suzuki\n\n[profile proc]\ncredential_process = awsprof credential-process suzuki\n\n[profile other]\nsource_profile = tanakax\n"
+            )
+        );
+        assert_eq!(
+            text(&files, FileKind::Credentials),
+            KEYS.replace("[tanaka]", "[suzuki]")
+        );
+        let shown: Vec<(FileKind, &str, Option<&str>, &str)> = result
+            .changes
+            .iter()
+            .map(|c| {
+                (
+                    c.file,
+                    c.key.as_str(),
+                    c.value.as_deref(),
+                    c.action.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    FileKind::Config,
+                    "source_profile",
+                    Some("suzuki"),
+                    "replaced"
+                ),
+                (
+                    FileKind::Config,
+                    "credential_process",
+                    Some("awsprof credential-process suzuki"),
+                    "replaced"
+                ),
+                (
+                    FileKind::Config,
+                    "[profile  tanaka]",
+                    Some("[profile  suzuki]"),
+                    "renamed"
+                ),
+                (
+                    FileKind::Credentials,
+                    "[tanaka]",
+                    Some("[suzuki]"),
+                    "renamed"
+                ),
+            ]
+        );
+        assert!(result.warnings.is_empty(), "{:?}", result.warnings);
+    }
+
+    #[test]
+    fn a_rename_is_refused_onto_an_existing_name_or_from_a_missing_one() {
+        let mut files = load("[profile toy]\nregion = a\n", KEYS);
+        let taken = rename(&mut files, "toy", "tanaka").unwrap_err();
+        assert_eq!(
+            taken.to_string(),
+            "profile `tanaka` exists already; pick another name or delete it first"
+        );
+        assert!(matches!(
+            rename(&mut files, "nobody", "x"),
+            Err(Error::Usage(_))
+        ));
+        assert!(matches!(
+            rename(&mut files, "toy", "two words"),
+            Err(Error::Usage(_))
+        ));
+        let renamed_default = {
+            let mut files = load("[default]\nregion = a\n", "");
+            rename(&mut files, "default", "main").unwrap()
+        };
+        assert_eq!(
+            renamed_default.warnings,
+            ["renamed `default`: tools that use the default profile will not find it"]
+        );
+    }
+
+    #[test]
+    fn who_names_a_profile_and_who_stands_on_it() {
+        let config = format!(
+            "[profile a]\n{ROLE}\nsource_profile = tanaka\n\n[profile b]\n{ROLE}\nsource_profile = a\n\n[profile p]\ncredential_process = awsprof credential-process a\n\n[profile self]\n{ROLE}\nsource_profile = self\naws_access_key_id = AKIAOLDOLDOLDOLDOLD1\naws_secret_access_key = t\n\n[profile alone]\nregion = a\n"
+        );
+        let files = load(&config, KEYS);
+        assert_eq!(dependents(&files, "tanaka"), ["a"]);
+        assert_eq!(dependents(&files, "a"), ["b", "p"]);
+        assert!(dependents(&files, "self").is_empty());
+        assert!(dependents(&files, "alone").is_empty());
+        // b stands on tanaka through a: it is a hop of b's chain.
+        assert_eq!(standing_on(&files, "tanaka"), ["a", "b"]);
+        assert_eq!(standing_on(&files, "a"), ["b", "p"]);
+        assert!(standing_on(&files, "self").is_empty());
+        assert!(standing_on(&files, "b").is_empty());
+    }
+
+    #[test]
+    fn a_list_of_names_shows_ten_then_how_many_more() {
+        let names: Vec<String> = (1..=12).map(|i| format!("p{i}")).collect();
+        assert_eq!(name_list(&names[..2]), "p1, p2");
+        assert_eq!(name_list(&names[..10]), names[..10].join(", "));
+        assert_eq!(
+            name_list(&names),
+            "p1, p2, p3, p4, p5, p6, p7, p8, p9, p10 and 2 more"
+        );
+    }
+
+    #[test]
+    fn a_delete_needs_force_while_others_stand_on_the_profile() {
+        let config = format!("[profile toy]\n{ROLE}\nsource_profile = tanaka\n");
+        let mut files = load(&config, &format!("# keys\n{KEYS}\n[other]\nregion = a\n"));
+        let refused = delete(&mut files, "tanaka", false).unwrap_err();
+        assert!(matches!(refused, Error::Usage(_)));
+        assert!(
+            refused
+                .to_string()
+                .starts_with("profiles toy stand on `tanaka`"),
+            "{refused}"
+        );
+        let result = delete(&mut files, "tanaka", true).unwrap();
+        assert_eq!(text(&files, FileKind::Credentials), "[other]\nregion = a\n");
+        assert_eq!(result.changes.len(), 1);
+        assert_eq!(result.changes[0].key, "[tanaka]");
+        assert_eq!(result.changes[0].action.as_str(), "removed");
+        assert_eq!(
+            result.warnings,
+            ["these profiles stood on `tanaka` and no longer resolve: toy"]
+        );
+        let mut files = load("[profile a]\nregion = a\n\n[profile b]\nregion = b\n", "");
+        let result = delete(&mut files, "a", false).unwrap();
+        assert!(result.warnings.is_empty());
+        assert_eq!(text(&files, FileKind::Config), "[profile b]\nregion = b\n");
+    }
+
+    #[test]
+    fn a_copy_points_a_self_reference_at_itself_and_leaves_keys_when_asked() {
+        let own = "[tanaka]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = tanaka\n";
+        let mut files = load("", own);
+        copy(&mut files, "tanaka", "copy", false).unwrap();
+        assert_eq!(
+            text(&files, FileKind::Credentials),
+            format!("{own}\n[copy]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = copy\n")
+        );
+        let mut files = load("", own);
+        let result = copy(&mut files, "tanaka", "bare", true).unwrap();
+        assert_eq!(
+            text(&files, FileKind::Credentials),
+            format!("{own}\n[bare]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = tanaka\n")
+        );
+        assert!(result.warnings.is_empty(), "{:?}", result.warnings);
+        let mut files = load(
+            "[profile vaulted]\ncredential_process = awsprof vault get vaulted\nregion = a\n",
+            "",
+        );
+        let result = copy(&mut files, "vaulted", "bare", true).unwrap();
+        assert!(text(&files, FileKind::Config).ends_with("[profile bare]\nregion = a\n"));
+        assert_eq!(result.warnings.len(), 1, "{:?}", result.warnings);
+        assert!(
+            result.warnings[0].starts_with("profile `bare` does not resolve to credentials yet")
+        );
+        assert!(matches!(
+            copy(&mut files, "vaulted", "bare", false),
+            Err(Error::Usage(_))
+        ));
+    }
+
+    #[test]
+    fn an_sso_session_renamed_or_deleted_takes_its_users_along() {
+        let config = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\n[sso-session spare]\nsso_start_url = https://spare.awsapps.com/start\nsso_region = eu-west-1\n";
+        let mut files = load(config, "");
+        assert!(matches!(
+            rename_sso_session(&mut files, "corp", "spare"),
+            Err(Error::Usage(_))
+        ));
+        let missing = rename_sso_session(&mut files, "crop", "x").unwrap_err();
+        assert!(missing.to_string().contains("corp"), "{missing}");
+        rename_sso_session(&mut files, "corp", "main").unwrap();
+        assert_eq!(
+            text(&files, FileKind::Config),
+            config
+                .replace("corp\n", "main\n")
+                .replace("[sso-session corp]", "[sso-session main]")
+        );
+        let refused = delete_sso_session(&mut files, "main", false).unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .starts_with("profiles dev use sso_session = main"),
+            "{refused}"
+        );
+        let result = delete_sso_session(&mut files, "main", true).unwrap();
+        assert!(!text(&files, FileKind::Config).contains("[sso-session main]"));
+        assert_eq!(
+            result.warnings,
+            ["profile `dev` used sso_session = main and no longer resolves"]
+        );
+        assert!(delete_sso_session(&mut files, "spare", false)
+            .unwrap()
+            .warnings
+            .is_empty());
+        assert!(!text(&files, FileKind::Config).contains("spare"));
+    }
+}
