@@ -351,3 +351,330 @@ pub fn remove_role(files: &mut ProfileFiles, profile: &str) -> Result<EditResult
     let warnings = finish_removal(files, profile, &mut changes, &expected)?;
     Ok(EditResult::changed(changes, warnings))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edits::tests::load;
+
+    const KEYS: &str =
+        "[tanaka]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\n";
+    const ROLE: &str = "arn:aws:iam::123456789012:role/r";
+
+    fn text(files: &ProfileFiles, kind: FileKind) -> String {
+        files.file(kind).document().to_string()
+    }
+
+    fn summary(result: &EditResult) -> Vec<(FileKind, String, &'static str)> {
+        result
+            .changes
+            .iter()
+            .map(|c| (c.file, c.key.clone(), c.action.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_nested_key_needs_both_halves() {
+        assert_eq!(
+            split_nested("s3.addressing_style"),
+            Some(("s3", "addressing_style"))
+        );
+        assert_eq!(split_nested("region"), None);
+        assert_eq!(split_nested(".x"), None);
+        assert_eq!(split_nested("s3."), None);
+    }
+
+    #[test]
+    fn a_key_is_set_where_it_is_else_where_the_aws_cli_writes_it() {
+        let mut files = load("[profile tanaka]\nregion = eu-west-1\n", KEYS);
+        let result = set(&mut files, "tanaka", "region", "us-east-1", None).unwrap();
+        assert_eq!(
+            summary(&result),
+            [(FileKind::Config, "region".into(), "replaced")]
+        );
+        let result = set(&mut files, "tanaka", "aws_session_token", "tok", None).unwrap();
+        assert_eq!(
+            summary(&result),
+            [(FileKind::Credentials, "aws_session_token".into(), "added")]
+        );
+        let result = set(
+            &mut files,
+            "tanaka",
+            "output",
+            "json",
+            Some(FileKind::Credentials),
+        )
+        .unwrap();
+        assert_eq!(
+            summary(&result),
+            [(FileKind::Credentials, "output".into(), "added")]
+        );
+        assert_eq!(
+            text(&files, FileKind::Config),
+            "[profile tanaka]\nregion = us-east-1\n"
+        );
+        assert_eq!(
+            text(&files, FileKind::Credentials),
+            format!("{KEYS}aws_session_token = tok\noutput = json\n")
+        );
+        let same = set(&mut files, "tanaka", "region", "us-east-1", None).unwrap();
+        assert!(same.changes.is_empty());
+        assert_eq!(
+            same.unchanged_because.as_deref(),
+            Some("region of profile `tanaka` is already set to that value")
+        );
+    }
+
+    #[test]
+    fn a_source_profile_must_exist_unless_it_is_the_profile_itself() {
+        let mut files = load("", KEYS);
+        let refused = set(&mut files, "toy", "source_profile", "nobody", None).unwrap_err();
+        assert!(matches!(refused, Error::Usage(_)));
+        assert!(refused
+            .to_string()
+            .starts_with("source profile `nobody` does not exist"));
+        set(&mut files, "tanaka", "source_profile", "tanaka", None).unwrap();
+        let result = set(&mut files, "toy", "source_profile", "tanaka", None).unwrap();
+        assert_eq!(
+            summary(&result),
+            [(FileKind::Config, "source_profile".into(), "added")]
+        );
+    }
+
+    #[test]
+    fn a_change_that_breaks_a_resolving_chain_is_refused_and_a_broken_one_only_warned() {
+        let config = format!("[profile toy]\nrole_arn = {ROLE}\nsource_profile = tanaka\n");
+        let mut files = load(&config, KEYS);
+        let refused = set(&mut files, "toy", "source_profile", "toy", None).unwrap_err();
+        assert!(
+            refused.to_string().contains("would not resolve"),
+            "{refused}"
+        );
+        let mut files = load(&format!("[profile toy]\nrole_arn = {ROLE}\n"), KEYS);
+        let result = set(&mut files, "toy", "region", "eu-west-1", None).unwrap();
+        assert_eq!(result.warnings.len(), 1, "{:?}", result.warnings);
+        assert!(result.warnings[0].starts_with("profile `toy` does not resolve"));
+        let refused = set(&mut files, "tanaka", "role_arn", ROLE, None).unwrap_err();
+        assert!(
+            refused.to_string().contains("would not resolve"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_is_written_with_a_note_and_a_block_is_not_overwritten() {
+        let mut files = load("[profile tanaka]\ns3 =\n  addressing_style = path\n", KEYS);
+        let result = set(&mut files, "tanaka", "team_tag", "blue", None).unwrap();
+        assert_eq!(
+            result.warnings,
+            ["`team_tag` is not a key the AWS CLI or SDKs read; written as asked"]
+        );
+        let refused = set(&mut files, "tanaka", "s3", "flat", None).unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .starts_with("`s3` of profile `tanaka` holds sub-properties"),
+            "{refused}"
+        );
+        let guarded = Guard {
+            create: false,
+            force: false,
+        };
+        let typo = set_checked(&mut files, "tanaka", "regoin", "x", None, &guarded).unwrap_err();
+        assert!(
+            typo.to_string().contains("did you mean `region`?"),
+            "{typo}"
+        );
+    }
+
+    #[test]
+    fn sub_properties_are_set_and_unset_inside_their_block() {
+        let config = "[profile tanaka]\ns3 =\n  addressing_style = path\n";
+        let mut files = load(config, KEYS);
+        let result = set(
+            &mut files,
+            "tanaka",
+            "s3.max_concurrent_requests",
+            "20",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            summary(&result),
+            [(
+                FileKind::Config,
+                "s3.max_concurrent_requests".into(),
+                "added"
+            )]
+        );
+        let result = set(&mut files, "tanaka", "s3.addressing_style", "virtual", None).unwrap();
+        assert_eq!(
+            summary(&result),
+            [(FileKind::Config, "s3.addressing_style".into(), "replaced")]
+        );
+        assert_eq!(
+            text(&files, FileKind::Config),
+            "[profile tanaka]\ns3 =\n  addressing_style = virtual\n  max_concurrent_requests = 20\n"
+        );
+        let same = set(&mut files, "tanaka", "s3.addressing_style", "virtual", None).unwrap();
+        assert_eq!(
+            same.unchanged_because.as_deref(),
+            Some("s3.addressing_style of profile `tanaka` is already set to that value")
+        );
+        let result = unset(&mut files, "tanaka", "S3.addressing_style").unwrap();
+        assert_eq!(
+            summary(&result),
+            [(FileKind::Config, "s3.addressing_style".into(), "removed")]
+        );
+        let absent = unset(&mut files, "tanaka", "s3.addressing_style").unwrap();
+        assert_eq!(
+            absent.unchanged_because.as_deref(),
+            Some("s3.addressing_style is not set in profile `tanaka`")
+        );
+        // A new block goes where the file says.
+        let mut files = load("", KEYS);
+        set(
+            &mut files,
+            "tanaka",
+            "s3.addressing_style",
+            "path",
+            Some(FileKind::Credentials),
+        )
+        .unwrap();
+        assert!(
+            text(&files, FileKind::Credentials).ends_with("s3 =\n    addressing_style = path\n")
+        );
+    }
+
+    #[test]
+    fn an_unset_removes_the_key_everywhere_and_a_section_it_empties() {
+        let mut files = load(
+            "[profile tanaka]\nregion = eu-west-1\n\n[profile other]\nregion = a\n",
+            &format!("{KEYS}region = eu-west-1\n"),
+        );
+        let result = unset(&mut files, "tanaka", "Region").unwrap();
+        assert_eq!(
+            summary(&result),
+            [
+                (FileKind::Config, "region".into(), "removed"),
+                (FileKind::Credentials, "region".into(), "removed"),
+                (FileKind::Config, "[tanaka]".into(), "removed"),
+            ]
+        );
+        assert_eq!(
+            text(&files, FileKind::Config),
+            "[profile other]\nregion = a\n"
+        );
+        assert_eq!(text(&files, FileKind::Credentials), KEYS);
+        let absent = unset(&mut files, "tanaka", "region").unwrap();
+        assert_eq!(
+            absent.unchanged_because.as_deref(),
+            Some("region is not set in profile `tanaka`")
+        );
+        assert!(matches!(
+            unset(&mut files, "nobody", "region"),
+            Err(Error::Usage(_))
+        ));
+        // The last key of a profile: its section goes, and nothing is
+        // left to judge.
+        let result = unset(&mut files, "other", "region").unwrap();
+        assert!(result.warnings.is_empty());
+        assert_eq!(text(&files, FileKind::Config), "");
+    }
+
+    #[test]
+    fn remove_role_takes_the_role_keys_and_leaves_the_rest() {
+        let config = format!(
+            "[profile toy]\nrole_arn = {ROLE}\nsource_profile = tanaka\nexternal_id = x\nregion = eu-west-1\n"
+        );
+        let mut files = load(&config, KEYS);
+        let result = remove_role(&mut files, "toy").unwrap();
+        assert_eq!(
+            summary(&result),
+            [
+                (FileKind::Config, "role_arn".into(), "removed"),
+                (FileKind::Config, "source_profile".into(), "removed"),
+                (FileKind::Config, "external_id".into(), "removed"),
+            ]
+        );
+        assert_eq!(
+            text(&files, FileKind::Config),
+            "[profile toy]\nregion = eu-west-1\n"
+        );
+        let again = remove_role(&mut files, "toy").unwrap();
+        assert_eq!(
+            again.unchanged_because.as_deref(),
+            Some("profile `toy` has no role settings")
+        );
+        assert!(matches!(
+            remove_role(&mut files, "nobody"),
+            Err(Error::Usage(_))
+        ));
+    }
+
+    #[test]
+    fn a_services_section_holds_blocks_and_goes_with_its_last_setting() {
+        let mut files = load("", "");
+        let refused =
+            set_service(&mut files, "local", "endpoint_url", "http://localhost:5000").unwrap_err();
+        assert!(
+            refused.to_string().contains("like s3.endpoint_url"),
+            "{refused}"
+        );
+        let result = set_service(
+            &mut files,
+            "local",
+            "s3.endpoint_url",
+            "http://localhost:5000",
+        )
+        .unwrap();
+        assert_eq!(
+            summary(&result),
+            [(FileKind::Config, "s3.endpoint_url".into(), "added")]
+        );
+        let result = set_service(
+            &mut files,
+            "local",
+            "s3.endpoint_url",
+            "http://localhost:6000",
+        )
+        .unwrap();
+        assert_eq!(
+            summary(&result),
+            [(FileKind::Config, "s3.endpoint_url".into(), "replaced")]
+        );
+        set_service(
+            &mut files,
+            "local",
+            "sts.endpoint_url",
+            "http://localhost:6000",
+        )
+        .unwrap();
+        assert_eq!(
+            text(&files, FileKind::Config),
+            "[services local]\ns3 =\n    endpoint_url = http://localhost:6000\nsts =\n    endpoint_url = http://localhost:6000\n"
+        );
+        assert!(unset_service(&mut files, "local", "s3").is_err());
+        let missing = unset_service(&mut files, "locl", "s3.endpoint_url").unwrap_err();
+        assert!(missing.to_string().contains("did you mean"), "{missing}");
+        let absent = unset_service(&mut files, "local", "ec2.endpoint_url").unwrap();
+        assert_eq!(
+            absent.unchanged_because.as_deref(),
+            Some("ec2.endpoint_url is not set in [services local]")
+        );
+        let result = unset_service(&mut files, "local", "s3.endpoint_url").unwrap();
+        assert_eq!(
+            summary(&result),
+            [(FileKind::Config, "s3.endpoint_url".into(), "removed")]
+        );
+        let result = unset_service(&mut files, "local", "sts.endpoint_url").unwrap();
+        assert_eq!(
+            summary(&result),
+            [
+                (FileKind::Config, "sts.endpoint_url".into(), "removed"),
+                (FileKind::Config, "[services local]".into(), "removed"),
+            ]
+        );
+        assert_eq!(text(&files, FileKind::Config), "");
+    }
+}
