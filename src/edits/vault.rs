@@ -201,3 +201,162 @@ pub fn move_out(
     result.warnings.extend(stored.warnings);
     Ok(result)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edits::tests::load;
+
+    const ID: &str = "AKIAOLDOLDOLDOLDOLD0";
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const ROLE: &str = "arn:aws:iam::123456789012:role/toy-role";
+
+    fn keys(name: &str) -> String {
+        format!("[{name}]\naws_access_key_id = {ID}\naws_secret_access_key = {SECRET}\n")
+    }
+
+    fn line(item: &str) -> String {
+        crate::profiles::command_line::vault_line("awsprof", item, "file")
+    }
+
+    fn text(files: &ProfileFiles, kind: FileKind) -> String {
+        files.file(kind).document().to_string()
+    }
+
+    #[test]
+    fn only_long_term_keys_of_the_credentials_file_are_planned_for_the_vault() {
+        let refused = |config: &str, credentials: &str| {
+            plan_move_in(&load(config, credentials), "tanaka")
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(refused("", "").starts_with("profile `tanaka` not found"));
+        assert!(refused("[profile tanaka]\ncredential_process = x\n", "")
+            .contains("already gets its credentials from credential_process"));
+        assert!(
+            refused("", &format!("{}aws_session_token = t\n", keys("tanaka")))
+                .contains("holds temporary keys")
+        );
+        assert!(
+            refused("", &format!("{}aws_security_token = t\n", keys("tanaka")))
+                .contains("holds temporary keys")
+        );
+        assert!(
+            refused("", &format!("[tanaka]\naws_access_key_id = {ID}\n"))
+                .contains("holds no access key of its own")
+        );
+        assert!(
+            refused("", &format!("[tanaka]\naws_secret_access_key = {SECRET}\n"))
+                .contains("holds no access key of its own")
+        );
+        let in_config = format!("[profile tanaka]\naws_access_key_id = {ID}\n");
+        let split_between = format!("[tanaka]\naws_secret_access_key = {SECRET}\n");
+        assert!(refused(&in_config, &split_between).contains("keeps its keys in the config file"));
+        let secret_in_config = format!("[profile tanaka]\naws_secret_access_key = {SECRET}\n");
+        let id_in_credentials = format!("[tanaka]\naws_access_key_id = {ID}\n");
+        assert!(refused(&secret_in_config, &id_in_credentials)
+            .contains("keeps its keys in the config file"));
+        let own_source = format!(
+            "{}role_arn = {ROLE}\nsource_profile = tanaka\n",
+            keys("tanaka")
+        );
+        assert!(refused("[profile tanaka-keys]\nregion = a\n", &own_source)
+            .contains("but `tanaka-keys` exists already"));
+    }
+
+    #[test]
+    fn a_plan_names_the_item_and_splits_a_profile_that_is_its_own_source() {
+        let (plan, secret) = plan_move_in(&load("", &keys("tanaka")), "tanaka").unwrap();
+        assert_eq!(
+            plan,
+            VaultPlan {
+                profile: "tanaka".into(),
+                item: "tanaka".into(),
+                split: false,
+                access_key_id: ID.into(),
+            }
+        );
+        assert_eq!(secret, SECRET);
+        let own_source = format!(
+            "{}role_arn = {ROLE}\nsource_profile = tanaka\n",
+            keys("tanaka")
+        );
+        let (plan, _) = plan_move_in(&load("", &own_source), "tanaka").unwrap();
+        assert!(plan.split);
+        assert_eq!(plan.item, "tanaka-keys");
+        // A role from another source keeps the keys where they are.
+        let other_source = format!(
+            "{}role_arn = {ROLE}\nsource_profile = base\n",
+            keys("tanaka")
+        );
+        let files = load("", &format!("{other_source}\n{}", keys("base")));
+        assert!(!plan_move_in(&files, "tanaka").unwrap().0.split);
+    }
+
+    #[test]
+    fn a_move_in_and_out_gives_back_the_same_bytes() {
+        for credentials in [
+            keys("tanaka"),
+            format!(
+                "{}role_arn = {ROLE}\nsource_profile = tanaka\n",
+                keys("tanaka")
+            ),
+        ] {
+            let mut files = load("", &credentials);
+            let (plan, secret) = plan_move_in(&files, "tanaka").unwrap();
+            move_in(&mut files, &plan, &line(&plan.item)).unwrap();
+            let credentials_after = text(&files, FileKind::Credentials);
+            assert!(!credentials_after.contains(ID), "{credentials_after}");
+            assert!(!credentials_after.contains(SECRET));
+            assert_eq!(
+                vault_item_of(&files, "tanaka"),
+                Some((plan.item.clone(), Some("file".into()), plan.split))
+            );
+            if plan.split {
+                assert_eq!(
+                    files.set.profile("tanaka").unwrap().get(SOURCE_PROFILE),
+                    Some("tanaka-keys")
+                );
+            }
+            let result = move_out(&mut files, "tanaka", ID, &secret).unwrap();
+            assert!(result.warnings.is_empty(), "{:?}", result.warnings);
+            assert_eq!(text(&files, FileKind::Credentials), credentials);
+            assert_eq!(text(&files, FileKind::Config), "");
+            assert_eq!(vault_item_of(&files, "tanaka"), None);
+        }
+    }
+
+    #[test]
+    fn a_move_in_is_refused_when_the_key_changed_since_the_plan() {
+        let mut files = load("", &keys("tanaka"));
+        let (mut plan, _) = plan_move_in(&files, "tanaka").unwrap();
+        plan.access_key_id = "AKIANEWNEWNEWNEWNEW0".into();
+        let refused = move_in(&mut files, &plan, &line("tanaka")).unwrap_err();
+        assert!(refused
+            .to_string()
+            .contains("no longer holds the key that was stored"));
+        assert_eq!(text(&files, FileKind::Credentials), keys("tanaka"));
+    }
+
+    #[test]
+    fn only_awsprofs_own_vault_lines_and_splits_name_an_item() {
+        let not_vault = load("[profile tanaka]\ncredential_process = /bin/creds\n", "");
+        assert_eq!(vault_item_of(&not_vault, "tanaka"), None);
+        assert_eq!(vault_item_of(&not_vault, "nobody"), None);
+        let err = move_out(&mut load("", &keys("tanaka")), "tanaka", ID, SECRET).unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("does not take its keys from awsprof's vault"));
+        // A source that is a vault line but not this profile's split.
+        let other = format!(
+            "[profile tanaka]\nrole_arn = {ROLE}\nsource_profile = shared\n\n[profile shared]\ncredential_process = {}\n",
+            line("shared")
+        );
+        assert_eq!(vault_item_of(&load(&other, ""), "tanaka"), None);
+        let mismatched = format!(
+            "[profile tanaka]\nrole_arn = {ROLE}\nsource_profile = tanaka-keys\n\n[profile tanaka-keys]\ncredential_process = {}\n",
+            line("elsewhere")
+        );
+        assert_eq!(vault_item_of(&load(&mismatched, ""), "tanaka"), None);
+    }
+}
