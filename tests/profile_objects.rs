@@ -225,6 +225,31 @@ fn rename_keeps_every_line_and_every_reference() {
 }
 
 #[test]
+fn rename_of_the_profile_aws_profile_names_says_to_change_it() {
+    let sb = Sandbox::new(CONFIG, CREDENTIALS);
+    let rename = |args: &[&str], aws_profile: &str| {
+        support::Run::of(
+            sb.command(support::AWSPROF)
+                .args(args)
+                .env("AWS_PROFILE", aws_profile)
+                .output()
+                .expect("awsprof runs"),
+        )
+    };
+    let named = rename(&["profile", "rename", "tanaka", "sato"], "tanaka");
+    assert_eq!(named.code, 0, "{named:#?}");
+    assert!(
+        named
+            .stderr
+            .contains("AWS_PROFILE names `tanaka`; set it to `sato`"),
+        "{named:#?}"
+    );
+    let other = rename(&["profile", "rename", "sato", "suzuki"], "deploy");
+    assert_eq!(other.code, 0, "{other:#?}");
+    assert!(!other.stderr.contains("AWS_PROFILE"), "{other:#?}");
+}
+
+#[test]
 fn copy_makes_a_self_reference_point_at_the_copy() {
     let sb = Sandbox::new(CONFIG, CREDENTIALS);
     sb.awsprof(&["profile", "copy", "tanaka", "tanaka2"]).ok();

@@ -663,6 +663,20 @@ mod tests {
     }
 
     #[test]
+    fn a_copy_takes_the_property_lines_only_and_keeps_other_references() {
+        let config = format!(
+            "[profile toy]\n# the team's role\n{ROLE}\n\nsource_profile = tanaka\n\n[profile proc]\ncredential_process = /bin/creds\n"
+        );
+        let mut files = load(&config, KEYS);
+        copy(&mut files, "toy", "toy2", false).unwrap();
+        copy(&mut files, "proc", "proc2", true).unwrap();
+        assert_eq!(
+            text(&files, FileKind::Config),
+            format!("{config}\n[profile toy2]\n{ROLE}\nsource_profile = tanaka\n\n[profile proc2]\ncredential_process = /bin/creds\n")
+        );
+    }
+
+    #[test]
     fn an_sso_session_renamed_or_deleted_takes_its_users_along() {
         let config = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\n[sso-session spare]\nsso_start_url = https://spare.awsapps.com/start\nsso_region = eu-west-1\n";
         let mut files = load(config, "");
