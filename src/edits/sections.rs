@@ -670,6 +670,14 @@ mod tests {
         let mut files = load(&config, KEYS);
         copy(&mut files, "toy", "toy2", false).unwrap();
         copy(&mut files, "proc", "proc2", true).unwrap();
+        // Nothing left to copy but the name: the copy is an empty section.
+        let result = copy(&mut files, "tanaka", "bare", true).unwrap();
+        assert_eq!(
+            text(&files, FileKind::Credentials),
+            format!("{KEYS}\n[bare]\n")
+        );
+        assert_eq!(result.changes.len(), 1);
+        assert_eq!(result.changes[0].key, "[bare]");
         assert_eq!(
             text(&files, FileKind::Config),
             format!("{config}\n[profile toy2]\n{ROLE}\nsource_profile = tanaka\n\n[profile proc2]\ncredential_process = /bin/creds\n")
