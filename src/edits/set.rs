@@ -531,6 +531,24 @@ mod tests {
             absent.unchanged_because.as_deref(),
             Some("s3.addressing_style is not set in profile `tanaka`")
         );
+        // A block is extended in the file that holds it.
+        let mut files = load("", &format!("{KEYS}s3 =\n    addressing_style = path\n"));
+        let result = set(
+            &mut files,
+            "tanaka",
+            "s3.use_accelerate_endpoint",
+            "true",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            summary(&result),
+            [(
+                FileKind::Credentials,
+                "s3.use_accelerate_endpoint".into(),
+                "added"
+            )]
+        );
         // A new block goes where the file says.
         let mut files = load("", KEYS);
         set(
