@@ -43,6 +43,11 @@ impl SharedStr {
     pub fn as_str(&self) -> &str {
         &self.buffer[self.start as usize..self.end as usize]
     }
+
+    /// The length in bytes, without slicing the buffer.
+    pub fn byte_len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
 }
 
 impl Deref for SharedStr {
