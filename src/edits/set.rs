@@ -385,6 +385,28 @@ mod tests {
     }
 
     #[test]
+    fn input_is_checked_and_the_key_lowercased_before_a_file_is_read() {
+        assert_eq!(
+            check_set("tanaka", "Region", "eu-west-1").unwrap(),
+            "region"
+        );
+        for (profile, key, value) in [
+            ("two words", "region", "eu-west-1"),
+            ("tanaka", "a=b", "x"),
+            ("tanaka", "region", "eu west 1"),
+        ] {
+            let refused = check_set(profile, key, value).unwrap_err();
+            assert!(matches!(refused, Error::Usage(_)), "{refused:?}");
+        }
+        assert!(check_unset("tanaka", "region").is_ok());
+        assert!(matches!(
+            check_unset("two words", "region"),
+            Err(Error::Usage(_))
+        ));
+        assert!(matches!(check_unset("tanaka", "a=b"), Err(Error::Usage(_))));
+    }
+
+    #[test]
     fn a_key_is_set_where_it_is_else_where_the_aws_cli_writes_it() {
         let mut files = load("[profile tanaka]\nregion = eu-west-1\n", KEYS);
         let result = set(&mut files, "tanaka", "region", "us-east-1", None).unwrap();
