@@ -15,9 +15,9 @@ need() { # command, Debian package
 need hyperfine hyperfine
 python3 -c 'import moto, boto3, awscli' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check -r tests/support/requirements.txt
 if [ $quick = 1 ]; then
-  profile_flag=(); target="$repo/target/debug"; runs=(--runs 2 --warmup 0)
+  profile_flag=(); target="${CARGO_TARGET_DIR:-$repo/target}/debug"; runs=(--runs 2 --warmup 0)
 else
-  profile_flag=(--release); target="$repo/target/release"; runs=("${full_runs[@]}")
+  profile_flag=(--release); target="${CARGO_TARGET_DIR:-$repo/target}/release"; runs=("${full_runs[@]}")
 fi
 bin="$target/awsprof"
 # The same targets in every script, so that they share one build.

@@ -160,7 +160,7 @@ impl Drop for InterruptGuard {
 /// `\xNN`: text from a file, a manifest or AWS may carry escape sequences
 /// that would retitle, clear or recolour the user's terminal.
 pub fn escape_controls(text: &str) -> String {
-    if !text.chars().any(is_control) {
+    if !may_hold_controls(text) || !text.chars().any(is_control) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -172,6 +172,15 @@ pub fn escape_controls(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `text` may hold a control character, by its bytes: a C0
+/// control or DEL is one byte, and every C1 control is encoded as 0xC2
+/// followed by 0x80 to 0x9F, so text without those bytes holds none
+/// (lint writes megabytes through here; decoding every char cost 4x).
+fn may_hold_controls(text: &str) -> bool {
+    text.bytes()
+        .any(|b| (b < b' ' && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2)
 }
 
 /// C0 controls but newline and tab, DEL, and the C1 controls (which some
@@ -226,5 +235,20 @@ mod tests {
             "evil\\x1b[31m\\x07x\ty\n\\x9b2J\\x7fé"
         );
         assert_eq!(escape_controls("plain"), "plain");
+    }
+
+    #[test]
+    fn the_byte_check_never_misses_a_control_character() {
+        let mut buf = [0; 4];
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let text: &str = c.encode_utf8(&mut buf);
+            if is_control(c) {
+                assert!(may_hold_controls(text), "{:x}", c as u32);
+                assert_ne!(escape_controls(text), text);
+            } else {
+                assert_eq!(escape_controls(text), text);
+            }
+        }
+        assert!(!may_hold_controls("profile tanaka\tregion = é\n"));
     }
 }

@@ -402,7 +402,30 @@ fn chain_finding(kind: &ChainErrorKind) -> Option<(&'static str, &'static str)> 
     })
 }
 
+/// The value checks lint reports on as `invalid-*`: (key, check, code, hint).
+fn value_checks() -> Vec<(&'static str, keys::Check, &'static str, String)> {
+    KEYS.iter()
+        .filter_map(|key| {
+            let check = key.check?;
+            let (code, hint) = match key.name {
+                keys::ROLE_ARN => ("invalid-role-arn", "use the ARN of an IAM role".to_string()),
+                // Their own findings: below, and the chain's.
+                keys::DURATION_SECONDS | keys::CREDENTIAL_SOURCE => return None,
+                // Checked where keys enter (set, import, configure, IAM) and
+                // refused on export; a hand-written file is the user's own.
+                keys::AWS_ACCESS_KEY_ID
+                | keys::AWS_SECRET_ACCESS_KEY
+                | keys::AWS_SESSION_TOKEN
+                | keys::AWS_SECURITY_TOKEN => return None,
+                name => ("invalid-value", format!("fix {name}")),
+            };
+            Some((key.name, check, code, hint))
+        })
+        .collect()
+}
+
 fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
+    let value_checks = value_checks();
     // Every chain at once, each profile's path followed once.
     let verdicts = crate::chain::verdicts(set);
     for (name, profile) in &set.profiles {
@@ -414,21 +437,12 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
             f.profile = Some(name.to_string());
             out.push(f);
         };
-        for key in KEYS.iter().filter(|k| k.check.is_some()) {
-            let (Some(check), Some(p)) = (key.check, profile.property(key.name)) else {
+        // A profile holds a few keys: look each up among the checks.
+        for (key, p) in profile.properties.iter() {
+            let Some(&(_, check, code, ref hint)) =
+                value_checks.iter().find(|(k, ..)| *k == key.as_str())
+            else {
                 continue;
-            };
-            let (code, hint) = match key.name {
-                keys::ROLE_ARN => ("invalid-role-arn", "use the ARN of an IAM role".to_string()),
-                // Their own findings: below, and the chain's.
-                keys::DURATION_SECONDS | keys::CREDENTIAL_SOURCE => continue,
-                // Checked where keys enter (set, import, configure, IAM) and
-                // refused on export; a hand-written file is the user's own.
-                keys::AWS_ACCESS_KEY_ID
-                | keys::AWS_SECRET_ACCESS_KEY
-                | keys::AWS_SESSION_TOKEN
-                | keys::AWS_SECURITY_TOKEN => continue,
-                name => ("invalid-value", format!("fix {name}")),
             };
             if let Err(why) = check(&p.value) {
                 push(finding(
@@ -436,7 +450,7 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                     Severity::Error,
                     p.origin,
                     format!("profile `{name}`: {why}"),
-                    hint,
+                    hint.clone(),
                 ));
             }
         }
