@@ -685,6 +685,24 @@ mod tests {
     }
 
     #[test]
+    fn the_after_check_names_a_profile_that_stopped_resolving() {
+        let config =
+            format!("[profile toy]\n{ROLE}\nsource_profile = tanaka\n\n[profile broken]\n{ROLE}\n");
+        let files = load(&config, KEYS);
+        assert_eq!(resolving(&files), ["tanaka", "toy"]);
+        assert!(still_resolving(&files, ["tanaka", "toy"].map(String::from).into_iter()).is_ok());
+        let refused =
+            still_resolving(&files, ["toy", "broken"].map(String::from).into_iter()).unwrap_err();
+        assert!(matches!(refused, Error::Config(_)));
+        assert!(
+            refused
+                .to_string()
+                .starts_with("after the edit, profile `broken` would no longer resolve: "),
+            "{refused}"
+        );
+    }
+
+    #[test]
     fn an_sso_session_renamed_or_deleted_takes_its_users_along() {
         let config = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\n[sso-session spare]\nsso_start_url = https://spare.awsapps.com/start\nsso_region = eu-west-1\n";
         let mut files = load(config, "");
