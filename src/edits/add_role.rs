@@ -179,11 +179,9 @@ fn add_role_to(files: &mut ProfileFiles, args: &AddRole) -> Result<EditResult> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edits::tests::load;
+    use crate::edits::tests::{load, KEYS};
 
     const ROLE: &str = "arn:aws:iam::123456789012:role/toy-role";
-    const KEYS: &str =
-        "[tanaka]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\n";
 
     fn args(name: &str) -> AddRole {
         AddRole {

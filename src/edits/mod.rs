@@ -164,6 +164,15 @@ mod tests {
     use crate::profiles::{FileKind, SourceFile};
     use std::path::Path;
 
+    /// The walkthrough's user with a long-term key in the credentials file.
+    pub(crate) const KEYS: &str =
+        "[tanaka]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\n";
+
+    /// One file's text as the edits leave it.
+    pub(crate) fn text(files: &ProfileFiles, kind: FileKind) -> String {
+        files.file(kind).document().to_string()
+    }
+
     pub(crate) fn load(config: &str, credentials: &str) -> ProfileFiles {
         let file = |kind, name, text: &str| {
             SourceFile::from_bytes(kind, Path::new(name), text.as_bytes()).unwrap()

@@ -449,15 +449,9 @@ pub fn delete_sso_session(files: &mut ProfileFiles, name: &str, force: bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edits::tests::load;
+    use crate::edits::tests::{load, text, KEYS};
 
-    const KEYS: &str =
-        "[tanaka]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\n";
     const ROLE: &str = "role_arn = arn:aws:iam::123456789012:role/r";
-
-    fn text(files: &ProfileFiles, kind: FileKind) -> String {
-        files.file(kind).document().to_string()
-    }
 
     #[test]
     fn a_header_keeps_its_spelling_and_only_the_name_changes() {

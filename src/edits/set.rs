@@ -355,15 +355,9 @@ pub fn remove_role(files: &mut ProfileFiles, profile: &str) -> Result<EditResult
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edits::tests::load;
+    use crate::edits::tests::{load, text, KEYS};
 
-    const KEYS: &str =
-        "[tanaka]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD0\naws_secret_access_key = s\n";
     const ROLE: &str = "arn:aws:iam::123456789012:role/r";
-
-    fn text(files: &ProfileFiles, kind: FileKind) -> String {
-        files.file(kind).document().to_string()
-    }
 
     fn summary(result: &EditResult) -> Vec<(FileKind, String, &'static str)> {
         result

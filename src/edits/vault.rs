@@ -205,7 +205,7 @@ pub fn move_out(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edits::tests::load;
+    use crate::edits::tests::{load, text};
 
     const ID: &str = "AKIAOLDOLDOLDOLDOLD0";
     const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -217,10 +217,6 @@ mod tests {
 
     fn line(item: &str) -> String {
         crate::profiles::command_line::vault_line("awsprof", item, "file")
-    }
-
-    fn text(files: &ProfileFiles, kind: FileKind) -> String {
-        files.file(kind).document().to_string()
     }
 
     #[test]
