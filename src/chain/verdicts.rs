@@ -41,11 +41,36 @@ struct Reach {
     hops: Result<usize, Option<ChainError>>,
 }
 
-fn as_source<'a>(set: &'a ProfileSet, index: &HashMap<&str, usize>, profile: &'a Section) -> Step {
-    if static_keys(profile).is_ok() {
-        return Step::End(Ok(0));
+/// Where a chain ends when it reaches a profile with static keys as a
+/// source: the keys sign, whatever else the profile holds.
+static KEYS_END: Step = Step::End(Ok(0));
+
+/// Every profile's step, each read from its settings once: as the start
+/// of its own chain, and as a source of another's.
+struct Steps {
+    firsts: Vec<Step>,
+    holds_keys: Vec<bool>,
+}
+
+impl Steps {
+    fn read(set: &ProfileSet, index: &HashMap<&str, usize>, sections: &[&Section]) -> Steps {
+        Steps {
+            firsts: sections.iter().map(|p| follow(set, index, p)).collect(),
+            holds_keys: sections.iter().map(|p| static_keys(p).is_ok()).collect(),
+        }
     }
-    follow(set, index, profile)
+
+    fn as_start(&self, at: usize) -> &Step {
+        &self.firsts[at]
+    }
+
+    fn as_source(&self, at: usize) -> &Step {
+        if self.holds_keys[at] {
+            &KEYS_END
+        } else {
+            &self.firsts[at]
+        }
+    }
 }
 
 /// The step a profile takes when its own settings are read (as the start,
@@ -67,14 +92,13 @@ pub fn verdicts(set: &ProfileSet) -> HashMap<&str, Verdict> {
     let names: Vec<&str> = set.profiles.iter().map(|(n, _)| n).collect();
     let sections: Vec<&Section> = set.profiles.iter().map(|(_, p)| p).collect();
     let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let steps: Vec<Step> = sections.iter().map(|p| as_source(set, &index, p)).collect();
+    let steps = Steps::read(set, &index, &sections);
     let reach = reach_all(&steps);
     let mut out = HashMap::with_capacity(names.len());
     for (at, profile) in sections.iter().enumerate() {
-        let first = follow(set, &index, profile);
-        let (result, chained_hop) = match first {
-            Step::End(result) => (result, false),
-            Step::Then(next) => {
+        let (result, chained_hop) = match steps.as_start(at) {
+            Step::End(result) => (result.clone(), false),
+            &Step::Then(next) => {
                 let r = &reach[next];
                 let result = if r.end == at && r.hops.is_ok() {
                     // Back at the start, which the SDKs refuse even when
@@ -163,8 +187,10 @@ fn loop_error(
     }
 }
 
-fn in_loop(reach: &[Reach], at: usize, steps: &[Step]) -> bool {
-    matches!(reach[at].hops, Err(None)) && reach[at].end == at && matches!(steps[at], Step::Then(_))
+fn in_loop(reach: &[Reach], at: usize, steps: &Steps) -> bool {
+    matches!(reach[at].hops, Err(None))
+        && reach[at].end == at
+        && matches!(steps.as_source(at), Step::Then(_))
 }
 
 /// The number of profiles in the loop that `entry` is on.
@@ -180,8 +206,8 @@ fn cycle_pred(reach: &[Reach], entry: usize) -> usize {
 /// Follows every source's path once. For a profile on a loop, `end` is
 /// itself, `steps` the loop's length and `before_end` its predecessor on
 /// the loop; for one leading into a loop, `end` is where it enters.
-fn reach_all(steps: &[Step]) -> Vec<Reach> {
-    let n = steps.len();
+fn reach_all(steps: &Steps) -> Vec<Reach> {
+    let n = steps.firsts.len();
     let mut reach: Vec<Option<Reach>> = vec![None; n];
     let mut on_path: Vec<usize> = vec![usize::MAX; n];
     for root in 0..n {
@@ -212,7 +238,7 @@ fn reach_all(steps: &[Step]) -> Vec<Reach> {
                 path.truncate(from);
                 break reach[at].clone().expect("just set");
             }
-            match &steps[at] {
+            match steps.as_source(at) {
                 Step::End(result) => {
                     let r = Reach {
                         steps: 0,
