@@ -17,7 +17,7 @@ const PASSPHRASE: &str = "correct horse battery staple";
 struct KeyringSession {
     child: Child,
     address: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl KeyringSession {
@@ -27,8 +27,9 @@ impl KeyringSession {
         let script = format!(
             "printf '%s' \"$DBUS_SESSION_BUS_ADDRESS\" > {addr}.tmp && \
              printf 'keyring-password' | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-             mv {addr}.tmp {addr} && exec sleep 600",
-            addr = address_file.display()
+             printf '%s' $$ > {session} && mv {addr}.tmp {addr} && exec sleep 600",
+            addr = address_file.display(),
+            session = dir.path().join("session-pid").display()
         );
         let child = Command::new("dbus-run-session")
             .args(["--", "bash", "-c", &script])
@@ -57,7 +58,7 @@ impl KeyringSession {
         KeyringSession {
             child,
             address,
-            _dir: dir,
+            dir,
         }
     }
 
@@ -73,6 +74,20 @@ impl KeyringSession {
 
 impl Drop for KeyringSession {
     fn drop(&mut self) {
+        // Ending the session's program lets dbus-run-session stop its bus,
+        // and gnome-keyring-daemon leaves with it; killing dbus-run-session
+        // itself would leave both running after the tests.
+        let session = std::fs::read_to_string(self.dir.path().join("session-pid"));
+        if let Ok(pid) = session {
+            let _ = Command::new("kill").arg(pid.trim()).status();
+        }
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
