@@ -2,6 +2,7 @@
 //! stdout (which may carry credentials to another program) and not only on
 //! stderr (which credential_process callers swallow).
 
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -158,10 +159,11 @@ impl Drop for InterruptGuard {
 
 /// `text` with every control character but newline and tab written as
 /// `\xNN`: text from a file, a manifest or AWS may carry escape sequences
-/// that would retitle, clear or recolour the user's terminal.
-pub fn escape_controls(text: &str) -> String {
+/// that would retitle, clear or recolour the user's terminal. Text with
+/// none is handed back as it is, not copied.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
     if !may_hold_controls(text) || !text.chars().any(is_control) {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -171,7 +173,7 @@ pub fn escape_controls(text: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Whether `text` may hold a control character, by its bytes: a C0

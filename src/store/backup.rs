@@ -448,7 +448,7 @@ impl BackupStore {
         let list = self.list()?;
         let ids: Vec<&str> = list.iter().map(|m| m.id.as_str()).collect();
         Err(StoreError::NoSuchBackup {
-            id: crate::terminal::escape_controls(id),
+            id: crate::terminal::escape_controls(id).into_owned(),
             dir: self.dir.clone(),
             suggestions: crate::suggest::closest(id, ids.into_iter())
                 .into_iter()
