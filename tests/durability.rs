@@ -169,7 +169,8 @@ fn an_edit_is_durable_and_its_backup_is_durable_before_it() {
     }
 }
 
-/// The backup: its copy of the config flushed, its manifest replaced
+/// The backup: its config (a copy, or the replaced file's own inode
+/// linked in) flushed, its manifest replaced
 /// durably, and the backup directory's entry for it flushed, all before
 /// the call at `edited`.
 fn backed_up_before(calls: &[Call], backups: &Path, edited: usize) {

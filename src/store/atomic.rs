@@ -1,7 +1,7 @@
 //! Replace a file whole or not at all.
 
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -118,9 +118,16 @@ impl StagedWrite {
 
     /// Renames the staged file over the target and makes that durable.
     pub fn commit(self) -> io::Result<()> {
+        let dir = parent_dir(&self.real).to_path_buf();
+        self.rename_into_place()?;
+        sync_dir(&dir)
+    }
+
+    /// Renames the staged file over the target. Durable only once the
+    /// caller fsyncs the directory, which several renames can share.
+    pub fn rename_into_place(self) -> io::Result<()> {
         let StagedWrite { temp, real } = self;
-        temp.persist(&real).map_err(|e| e.error)?;
-        sync_dir(parent_dir(&real))
+        temp.persist(&real).map_err(|e| e.error).map(|_| ())
     }
 }
 
@@ -164,6 +171,27 @@ pub fn remove_stale_temps(target: &Path) -> io::Result<usize> {
         }
     }
     Ok(removed)
+}
+
+/// How much of a file [`holds_exactly`] compares at a time.
+const CHUNK: u64 = 65_536; // 64 KiB
+
+/// Whether `file` holds exactly `expected`. Compares in chunks: the file
+/// may be megabytes.
+pub(super) fn holds_exactly(mut file: impl Read, mut expected: &[u8]) -> io::Result<bool> {
+    let mut chunk = Vec::with_capacity(CHUNK as usize);
+    loop {
+        chunk.clear();
+        // (read_to_end retries a read a signal interrupted.)
+        let n = (&mut file).take(CHUNK).read_to_end(&mut chunk)?;
+        if n == 0 {
+            return Ok(expected.is_empty());
+        }
+        if n > expected.len() || chunk[..] != expected[..n] {
+            return Ok(false);
+        }
+        expected = &expected[n..];
+    }
 }
 
 /// Removes one of awsprof's own state files (a cache entry, a token) if

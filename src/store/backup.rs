@@ -4,10 +4,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::{self, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use super::atomic::{if_exists, write_atomic, NEW_FILE_MODE};
+use super::atomic::{
+    holds_exactly, if_exists, write_atomic, write_private, StagedWrite, NEW_FILE_MODE,
+};
 use super::{private_dir, StoreError};
 use crate::profiles::FileKind;
 
@@ -133,6 +135,40 @@ pub struct FileState<'a> {
     pub path: &'a Path,
     pub content: Option<&'a [u8]>,
     pub mode: Option<u32>,
+    /// The real path of the file when a new file is renamed over it once
+    /// this backup is complete: the file's own inode can then be the
+    /// backup (a hard link), and its bytes need no copy.
+    pub replaced: Option<&'a Path>,
+}
+
+/// Makes `live`, a file about to be replaced by a rename, the backup
+/// `stored` by a hard link, so that its bytes need neither a copy nor a
+/// flush of their own. True only when the link holds exactly `content`
+/// (what the edit read), no third name shares the inode (a write in place
+/// through it would change the backup), and its data is on disk;
+/// otherwise nothing is left at `stored` and the caller writes a copy.
+/// A link is refused across file systems and by some; a copy serves then.
+fn link_as_backup(live: &Path, stored: &Path, content: &[u8]) -> bool {
+    if fs::hard_link(live, stored).is_err() {
+        return false;
+    }
+    let holds_content = || -> std::io::Result<bool> {
+        let file = fs::File::open(stored)?;
+        let meta = file.metadata()?;
+        if meta.nlink() != 2 || meta.len() != content.len() as u64 {
+            return Ok(false);
+        }
+        if !holds_exactly(&file, content)? {
+            return Ok(false);
+        }
+        file.sync_data()?;
+        Ok(true)
+    };
+    let kept = holds_content().unwrap_or(false);
+    if !kept {
+        let _ = fs::remove_file(stored);
+    }
+    kept
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -215,10 +251,11 @@ impl BackupStore {
         let manifest_path = dir.join(MANIFEST);
         write_atomic(&manifest_path, &json)
             .map_err(self.io(&manifest_path, "write the backup manifest"))?;
-        // The backup's own entry in the backup directory: without this a
-        // power cut could keep the edit and lose the backup taken for it.
-        super::atomic::sync_dir(&self.dir).map_err(self.io(&self.dir, "write the backup"))?;
         self.pin_if_first(&manifest)?;
+        // The backup's own entry in the backup directory (and its pins):
+        // without this a power cut could keep the edit and lose the backup
+        // taken for it.
+        super::atomic::sync_dir(&self.dir).map_err(self.io(&self.dir, "write the backup"))?;
         self.retain()?;
         Ok(manifest)
     }
@@ -230,11 +267,14 @@ impl BackupStore {
 
     /// The first backup of each file is pinned: it is the state before
     /// awsprof first wrote the file, and automatic retention never drops it.
+    /// Each marker is complete on disk before its rename; the caller's
+    /// fsync of the backup directory makes the renames durable.
     fn pin_if_first(&self, manifest: &Manifest) -> Result<(), StoreError> {
         for file in &manifest.files {
             let marker = self.pin_marker(&file.path);
             if fs::symlink_metadata(&marker).is_err() {
-                write_atomic(&marker, manifest.id.as_bytes())
+                StagedWrite::prepare(&marker, manifest.id.as_bytes())
+                    .and_then(StagedWrite::rename_into_place)
                     .map_err(self.io(&marker, "pin the first backup"))?;
             }
         }
@@ -372,8 +412,12 @@ impl BackupStore {
     /// Stores one file of a backup in `dir` (when it exists) and describes it.
     fn save(&self, dir: &Path, file: &FileState<'_>) -> Result<BackedUpFile, StoreError> {
         let content = file.content.unwrap_or_default();
-        if file.content.is_some() {
-            let stored = dir.join(file.kind.label());
+        let stored = dir.join(file.kind.label());
+        let linked = file.content.is_some()
+            && file
+                .replaced
+                .is_some_and(|live| link_as_backup(live, &stored, content));
+        if file.content.is_some() && !linked {
             let mut out = OpenOptions::new()
                 .write(true)
                 .create_new(true)
@@ -392,6 +436,35 @@ impl BackupStore {
             sha256: sha256_hex(content),
             mode: file.mode,
         })
+    }
+
+    /// Once the files backup `manifest` was taken for are replaced (or
+    /// the replacement failed): a backed-up file that is the old file's
+    /// own inode (see [`link_as_backup`]) is made private like a copy when
+    /// it is the backup's alone, and replaced by a copy of `content` when
+    /// the file it links to is still in place, so that a later write to
+    /// that file in place cannot change the backup.
+    pub fn settle<'a>(
+        &self,
+        manifest: &Manifest,
+        content: impl Fn(FileKind) -> Option<&'a [u8]>,
+    ) -> Result<(), StoreError> {
+        for file in manifest.files.iter().filter(|f| f.existed) {
+            let Some(kind) = file.file_kind() else {
+                continue;
+            };
+            let stored = self.dir.join(&manifest.id).join(kind.label());
+            let meta =
+                fs::symlink_metadata(&stored).map_err(self.io(&stored, "check the backup"))?;
+            if meta.nlink() > 1 {
+                let bytes = content(kind).unwrap_or_default();
+                write_private(&stored, bytes).map_err(self.io(&stored, "write the backup"))?;
+            } else if meta.permissions().mode() & 0o7777 != NEW_FILE_MODE {
+                fs::set_permissions(&stored, fs::Permissions::from_mode(NEW_FILE_MODE))
+                    .map_err(self.io(&stored, "make the backup private"))?;
+            }
+        }
+        Ok(())
     }
 
     /// What the backup directory holds (nothing when it does not exist),

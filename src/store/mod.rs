@@ -18,8 +18,8 @@ pub use lock::lock_path_in;
 pub use restore::{moved_paths, Restored};
 
 use crate::profiles::{FileKind, Locations, ProfileFiles, SourceFile};
+use atomic::holds_exactly;
 use backup::FileState;
-use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -192,8 +192,9 @@ impl Store {
             // The backup and the new files are written and flushed side by
             // side; the new files take their place only once the backup is
             // complete. Until then, a failure leaves every file as it was.
+            let replaced: Vec<FileKind> = new_bytes.iter().map(|(kind, _)| *kind).collect();
             let (backup, staged) = std::thread::scope(|scope| {
-                let backup = scope.spawn(|| self.backup_contents(locations, as_read));
+                let backup = scope.spawn(|| self.backup_contents(locations, as_read, &replaced));
                 let staged: Result<Vec<StagedWrite>, StoreError> = new_bytes
                     .iter()
                     .map(|(kind, bytes)| {
@@ -206,9 +207,13 @@ impl Store {
                 (backup, staged)
             });
             let (backup, staged) = (backup?, staged?);
-            for (write, (kind, _)) in staged.into_iter().zip(&new_bytes) {
-                write.commit().map_err(write_error(*kind))?;
-            }
+            let committed = staged
+                .into_iter()
+                .zip(&new_bytes)
+                .try_for_each(|(write, (kind, _))| write.commit().map_err(write_error(*kind)));
+            let settled = self.backups.settle(&backup, as_read);
+            committed?;
+            settled?;
             let written = Written {
                 changed: new_bytes.into_iter().map(|(k, _)| k).collect(),
                 backup: Some(backup),
@@ -254,29 +259,44 @@ impl Store {
     /// that does not parse included).
     pub fn backup(&self, locations: &Locations) -> Result<Manifest, StoreError> {
         let raw = RawFiles::read(locations)?;
-        self.backup_contents(locations, |kind| raw.get(kind))
+        self.backup_contents(locations, |kind| raw.get(kind), &[])
     }
 
     /// Backs up both files with the given contents (`None`: no such file).
+    /// The files of kinds `replaced` get a new file renamed over them once
+    /// the backup is complete (see [`BackupStore::settle`]).
     fn backup_contents<'a>(
         &self,
         locations: &Locations,
         content: impl Fn(FileKind) -> Option<&'a [u8]>,
+        replaced: &[FileKind],
     ) -> Result<Manifest, StoreError> {
-        let states: Vec<FileState<'_>> = [
+        let files = [
             (FileKind::Config, &locations.config),
             (FileKind::Credentials, &locations.credentials),
-        ]
-        .into_iter()
-        .map(|(kind, path)| FileState {
-            kind,
-            path,
-            content: content(kind),
-            mode: std::fs::metadata(path)
-                .ok()
-                .map(|m| m.permissions().mode() & 0o7777),
-        })
-        .collect();
+        ];
+        let real_paths: Vec<Option<PathBuf>> = files
+            .iter()
+            .map(|(kind, path)| {
+                replaced
+                    .contains(kind)
+                    .then(|| real_path(path).ok())
+                    .flatten()
+            })
+            .collect();
+        let states: Vec<FileState<'_>> = files
+            .into_iter()
+            .zip(&real_paths)
+            .map(|((kind, path), real)| FileState {
+                kind,
+                path,
+                content: content(kind),
+                mode: std::fs::metadata(path)
+                    .ok()
+                    .map(|m| m.permissions().mode() & 0o7777),
+                replaced: real.as_deref(),
+            })
+            .collect();
         self.backups.create(&states, &self.command)
     }
 }
@@ -311,40 +331,20 @@ impl RawFiles {
     }
 }
 
-/// How much of a file [`unchanged_on_disk`] compares at a time.
-const CHUNK: u64 = 65_536; // 64 KiB
-
 /// Whether the file on disk still holds what `file` was read from.
-/// Compares in chunks: the file may be megabytes.
 fn unchanged_on_disk(file: &SourceFile) -> Result<bool, StoreError> {
     let io = |source| StoreError::Io {
         path: file.path.clone(),
         action: "read",
         source,
     };
-    let Some(mut disk) = if_exists(std::fs::File::open(&file.path)).map_err(io)? else {
+    let Some(disk) = if_exists(std::fs::File::open(&file.path)).map_err(io)? else {
         return Ok(!file.exists);
     };
     if !file.exists {
         return Ok(false);
     }
-    let mut expected = file.original().as_bytes();
-    let mut chunk = Vec::with_capacity(CHUNK as usize);
-    loop {
-        chunk.clear();
-        // (read_to_end retries a read a signal interrupted.)
-        let n = (&mut disk)
-            .take(CHUNK)
-            .read_to_end(&mut chunk)
-            .map_err(io)?;
-        if n == 0 {
-            return Ok(expected.is_empty());
-        }
-        if n > expected.len() || chunk[..] != expected[..n] {
-            return Ok(false);
-        }
-        expected = &expected[n..];
-    }
+    holds_exactly(disk, file.original().as_bytes()).map_err(io)
 }
 
 /// Widens the window between reading and committing, so that tests can

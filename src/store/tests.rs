@@ -286,6 +286,79 @@ fn an_update_writes_the_edit_after_backing_up_both_files() {
     assert_eq!(store.backups.list().unwrap().len(), 1);
 }
 
+/// Inode number, link count and permission bits of `path`.
+fn inode_of(path: &Path) -> (u64, u64, u32) {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).unwrap();
+    (meta.ino(), meta.nlink(), meta.mode() & 0o7777)
+}
+
+#[test]
+fn the_replaced_file_itself_becomes_the_backup_and_an_unchanged_one_is_copied() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.config, "[profile a]\nregion = us-east-1\n").unwrap();
+    std::fs::write(&locations.credentials, "[a]\n").unwrap();
+    std::fs::set_permissions(&locations.config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (old_config, _, _) = inode_of(&locations.config);
+    let ((), written, _) = store
+        .update(&locations, None, |files| -> EditResult {
+            set_region(files, "eu-west-1");
+            Ok(())
+        })
+        .unwrap();
+    let backup = written.backup.unwrap();
+    let stored = |kind: FileKind| store.backups.dir.join(&backup.id).join(kind.label());
+    assert_eq!(
+        inode_of(&stored(FileKind::Config)),
+        (old_config, 1, 0o600),
+        "the old inode, the backup's alone, private"
+    );
+    assert_eq!(
+        inode_of(&locations.config).2,
+        0o644,
+        "the new file keeps the mode"
+    );
+    assert_ne!(
+        inode_of(&stored(FileKind::Credentials)).0,
+        inode_of(&locations.credentials).0,
+        "a file that stays in place is copied: a write to it in place must not reach the backup"
+    );
+    assert_eq!(backup.file(FileKind::Config).unwrap().mode, Some(0o644));
+    assert_eq!(
+        store
+            .backups
+            .content(&backup, backup.file(FileKind::Config).unwrap())
+            .unwrap()
+            .as_deref(),
+        Some(&b"[profile a]\nregion = us-east-1\n"[..])
+    );
+}
+
+#[test]
+fn a_file_with_another_name_is_copied_into_its_backup() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.config, "[profile a]\n").unwrap();
+    let other_name = tmp.path().join("config-elsewhere");
+    std::fs::hard_link(&locations.config, &other_name).unwrap();
+    let ((), written, _) = store
+        .update(&locations, None, |files| -> EditResult {
+            set_region(files, "eu-west-1");
+            Ok(())
+        })
+        .unwrap();
+    let stored = store
+        .backups
+        .dir
+        .join(written.backup.unwrap().id)
+        .join("config");
+    assert_eq!(inode_of(&stored).1, 1);
+    assert_ne!(inode_of(&stored).0, inode_of(&other_name).0);
+    std::fs::write(&other_name, "changed in place\n").unwrap();
+    assert_eq!(std::fs::read(&stored).unwrap(), b"[profile a]\n");
+}
+
 #[test]
 fn a_dry_run_says_what_would_change_and_touches_nothing() {
     let tmp = tempfile::tempdir().unwrap();

@@ -17,6 +17,7 @@ fn state<'a>(kind: FileKind, content: Option<&'a str>) -> FileState<'a> {
         }),
         content: content.map(str::as_bytes),
         mode: content.map(|_| 0o600),
+        replaced: None,
     }
 }
 
@@ -390,5 +391,75 @@ fn an_unknown_or_incomplete_backup_is_not_found_and_a_broken_one_is_an_error() {
         store.list().unwrap(),
         vec![kept],
         "the broken ones are left out"
+    );
+}
+
+#[test]
+fn a_file_about_to_be_replaced_is_linked_only_when_it_holds_what_was_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let live = tmp.path().join("config");
+    fs::write(&live, "[profile a]\n").unwrap();
+    let stored = tmp.path().join("stored");
+    assert!(!link_as_backup(&live, &stored, b"[profile b]\n"));
+    assert!(!stored.exists(), "a refused link leaves nothing");
+    assert!(!link_as_backup(&live, &stored, b"[profile a]\n[x]\n"));
+    assert!(!stored.exists());
+    assert!(link_as_backup(&live, &stored, b"[profile a]\n"));
+    assert_eq!(fs::metadata(&stored).unwrap().nlink(), 2);
+    let third = tmp.path().join("third");
+    assert!(
+        !link_as_backup(&live, &third, b"[profile a]\n"),
+        "a third name"
+    );
+    assert!(!third.exists());
+    assert!(!link_as_backup(&tmp.path().join("missing"), &third, b""));
+}
+
+#[test]
+fn settling_keeps_a_link_only_once_its_file_was_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(&tmp);
+    let live = tmp.path().join("config");
+    fs::write(&live, "[profile a]\n").unwrap();
+    fs::set_permissions(&live, fs::Permissions::from_mode(0o644)).unwrap();
+    let mut files = [
+        state(FileKind::Config, Some("[profile a]\n")),
+        state(FileKind::Credentials, Some("[a]\n")),
+    ];
+    files[0].replaced = Some(&live);
+    let manifest = store.create(&files, "awsprof test").unwrap();
+    let stored = store.dir.join(&manifest.id).join("config");
+    assert_eq!(fs::metadata(&stored).unwrap().nlink(), 2, "linked");
+
+    // The replacement did not happen: the backup becomes a copy.
+    store
+        .settle(&manifest, |kind| {
+            files[usize::from(kind == FileKind::Credentials)].content
+        })
+        .unwrap();
+    let meta = fs::metadata(&stored).unwrap();
+    assert_eq!((meta.nlink(), meta.mode() & 0o777), (1, 0o600));
+    assert_eq!(fs::metadata(&live).unwrap().nlink(), 1);
+    fs::write(&live, "changed in place\n").unwrap();
+    assert_eq!(
+        store
+            .content(&manifest, &manifest.files[0])
+            .unwrap()
+            .as_deref(),
+        Some(&b"[profile a]\n"[..])
+    );
+
+    // Replaced: the old inode stays the backup, made private.
+    fs::write(&live, "[profile a]\n").unwrap();
+    let manifest = store.create(&files, "awsprof test").unwrap();
+    let stored = store.dir.join(&manifest.id).join("config");
+    let linked = fs::metadata(&stored).unwrap().ino();
+    fs::write(tmp.path().join("new"), "[profile b]\n").unwrap();
+    fs::rename(tmp.path().join("new"), &live).unwrap();
+    store.settle(&manifest, |_| None).unwrap();
+    let meta = fs::metadata(&stored).unwrap();
+    assert_eq!(
+        (meta.ino(), meta.nlink(), meta.mode() & 0o777),
+        (linked, 1, 0o600)
     );
 }
