@@ -123,7 +123,7 @@ pub(crate) enum PropertySplit {
 /// comment (one that follows whitespace). Spans are trimmed.
 pub(crate) fn split_property(text: &str, start: usize, end: usize) -> PropertySplit {
     let body = prepare(text, start, end, true);
-    let Some(eq) = text[body.start()..body.end()].find('=') else {
+    let Some(eq) = memchr::memchr(b'=', &text.as_bytes()[body.start()..body.end()]) else {
         return PropertySplit::NoEquals;
     };
     let eq = body.start() + eq;
@@ -159,9 +159,8 @@ fn trim(text: &str, start: usize, end: usize) -> Span {
 /// like `a#b` survive.
 fn prepare(text: &str, start: usize, end: usize, comments_need_whitespace: bool) -> Span {
     let body = trim(text, start, end);
-    let has_comment_char = text.as_bytes()[body.start()..body.end()]
-        .iter()
-        .any(|&b| b == b'#' || b == b';');
+    let has_comment_char =
+        memchr::memchr2(b'#', b';', &text.as_bytes()[body.start()..body.end()]).is_some();
     if !has_comment_char {
         return body;
     }

@@ -78,11 +78,46 @@ impl<'a> SectionName<'a> {
 /// Names and keys: `[A-Za-z0-9_\-/.%@:+]+` (the empty string included, as
 /// the SDKs do).
 pub fn is_identifier(input: &str) -> bool {
-    // Bytewise: any byte of a non-ASCII character fails, as the character would.
-    input.bytes().all(|b| {
-        b.is_ascii_alphanumeric()
-            || matches!(b, b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b':' | b'+')
-    })
+    identifier_case(input).is_some()
+}
+
+/// What a byte is in an identifier: not allowed, allowed, or an
+/// uppercase letter (allowed; keys compare lowercased).
+const NOT_ALLOWED: u8 = 0;
+const ALLOWED: u8 = 1;
+const UPPERCASE: u8 = 2;
+const IDENTIFIER_BYTES: [u8; 256] = {
+    let mut table = [NOT_ALLOWED; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_uppercase() {
+            UPPERCASE
+        } else if byte.is_ascii_alphanumeric()
+            || matches!(byte, b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b':' | b'+')
+        {
+            ALLOWED
+        } else {
+            NOT_ALLOWED
+        };
+        b += 1;
+    }
+    table
+};
+
+/// For an identifier, whether it holds an uppercase letter; `None` for
+/// anything else. One pass over the bytes: any byte of a non-ASCII
+/// character fails, as the character would.
+fn identifier_case(input: &str) -> Option<bool> {
+    let mut seen = ALLOWED;
+    for b in input.bytes() {
+        let class = IDENTIFIER_BYTES[usize::from(b)];
+        if class == NOT_ALLOWED {
+            return None;
+        }
+        seen |= class;
+    }
+    Some(seen & UPPERCASE != 0)
 }
 
 /// What one file defines, each list sorted by name with the sections of
@@ -171,11 +206,11 @@ impl Builder<'_> {
     fn property(&mut self, line: LineView<'_>, key: Span, value: Span, origin: Origin) {
         self.last_property = None;
         let key_text = key.of(line.text());
-        if self.open.is_none() || !is_identifier(key_text) {
+        let Some(has_uppercase) = identifier_case(key_text).filter(|_| self.open.is_some()) else {
             return;
-        }
+        };
         // Keys compare lowercased; most already are, and share the buffer.
-        let key = if key_text.bytes().any(|b| b.is_ascii_uppercase()) {
+        let key = if has_uppercase {
             SharedStr::from(key_text.to_ascii_lowercase())
         } else {
             line.slice(key)
@@ -303,4 +338,28 @@ pub(super) fn merge_sorted(earlier: Vec<Section>, later: Vec<Section>) -> Vec<Se
     }
     out.extend(later);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_byte_is_judged_as_the_sdks_identifier_rule_says() {
+        for b in 0..=255u8 {
+            let allowed = b.is_ascii_alphanumeric() || b"_-/.%@:+".contains(&b);
+            let text = [b'k', b];
+            let Ok(key) = std::str::from_utf8(&text) else {
+                continue;
+            };
+            let expected = allowed.then_some(b.is_ascii_uppercase());
+            assert_eq!(identifier_case(key), expected, "byte {b:#04x}");
+            assert_eq!(is_identifier(key), allowed, "byte {b:#04x}");
+        }
+        assert_eq!(identifier_case("role_ARN"), Some(true));
+        assert_eq!(identifier_case("role_arn"), Some(false));
+        assert_eq!(identifier_case(""), Some(false));
+        assert_eq!(identifier_case("rölé"), None);
+        assert_eq!(identifier_case("a b"), None);
+    }
 }
