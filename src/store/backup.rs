@@ -459,7 +459,7 @@ impl BackupStore {
             if meta.nlink() > 1 {
                 let bytes = content(kind).unwrap_or_default();
                 write_private(&stored, bytes).map_err(self.io(&stored, "write the backup"))?;
-            } else if meta.permissions().mode() & 0o7777 != NEW_FILE_MODE {
+            } else {
                 fs::set_permissions(&stored, fs::Permissions::from_mode(NEW_FILE_MODE))
                     .map_err(self.io(&stored, "make the backup private"))?;
             }
