@@ -145,7 +145,9 @@ pub struct FileState<'a> {
 /// `stored` by a hard link, so that its bytes need neither a copy nor a
 /// flush of their own. True only when the link holds exactly `content`
 /// (what the edit read), no third name shares the inode (a write in place
-/// through it would change the backup), and its data is on disk;
+/// through it would change the backup), it is the user's own and no one
+/// else may write it (or link it: a later name could write it in place),
+/// and its data is on disk;
 /// otherwise nothing is left at `stored` and the caller writes a copy.
 /// A link is refused across file systems and by some; a copy serves then.
 fn link_as_backup(live: &Path, stored: &Path, content: &[u8]) -> bool {
@@ -155,7 +157,8 @@ fn link_as_backup(live: &Path, stored: &Path, content: &[u8]) -> bool {
     let holds_content = || -> std::io::Result<bool> {
         let file = fs::File::open(stored)?;
         let meta = file.metadata()?;
-        if meta.nlink() != 2 || meta.len() != content.len() as u64 {
+        let private = meta.uid() == private_dir::own_uid() && meta.mode() & 0o022 == 0;
+        if !private || meta.nlink() != 2 || meta.len() != content.len() as u64 {
             return Ok(false);
         }
         if !holds_exactly(&file, content)? {

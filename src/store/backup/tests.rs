@@ -413,6 +413,15 @@ fn a_file_about_to_be_replaced_is_linked_only_when_it_holds_what_was_read() {
     );
     assert!(!third.exists());
     assert!(!link_as_backup(&tmp.path().join("missing"), &third, b""));
+
+    fs::remove_file(&stored).unwrap();
+    for writable_by_others in [0o620, 0o602] {
+        fs::set_permissions(&live, fs::Permissions::from_mode(writable_by_others)).unwrap();
+        assert!(!link_as_backup(&live, &stored, b"[profile a]\n"));
+        assert!(!stored.exists());
+    }
+    fs::set_permissions(&live, fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(link_as_backup(&live, &stored, b"[profile a]\n"));
 }
 
 #[test]
