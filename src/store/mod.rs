@@ -211,9 +211,12 @@ impl Store {
                 .into_iter()
                 .zip(&new_bytes)
                 .try_for_each(|(write, (kind, _))| write.commit().map_err(write_error(*kind)));
-            let settled = self.backups.settle(&backup, as_read);
+            // Not an error of the edit: the backup holds the right bytes
+            // either way, in a directory only the user can enter; had the
+            // link stayed shared, a later change would show as tampering
+            // (its sha256), never be restored.
+            let _ = self.backups.settle(&backup, as_read);
             committed?;
-            settled?;
             let written = Written {
                 changed: new_bytes.into_iter().map(|(k, _)| k).collect(),
                 backup: Some(backup),
