@@ -147,9 +147,9 @@ pub struct FileState<'a> {
 /// (what the edit read), no third name shares the inode (a write in place
 /// through it would change the backup), it is the user's own and no one
 /// else may write it (or link it: a later name could write it in place),
-/// and its data is on disk;
-/// otherwise nothing is left at `stored` and the caller writes a copy.
-/// A link is refused across file systems and by some; a copy serves then.
+/// and its data is on disk; otherwise nothing is left at `stored` and the
+/// caller writes a copy. A link is refused across file systems and by
+/// some; a copy serves then.
 fn link_as_backup(live: &Path, stored: &Path, content: &[u8]) -> bool {
     if fs::hard_link(live, stored).is_err() {
         return false;
@@ -416,11 +416,11 @@ impl BackupStore {
     fn save(&self, dir: &Path, file: &FileState<'_>) -> Result<BackedUpFile, StoreError> {
         let content = file.content.unwrap_or_default();
         let stored = dir.join(file.kind.label());
-        let linked = file.content.is_some()
-            && file
-                .replaced
-                .is_some_and(|live| link_as_backup(live, &stored, content));
-        if file.content.is_some() && !linked {
+        let linked = || {
+            file.replaced
+                .is_some_and(|live| link_as_backup(live, &stored, content))
+        };
+        if file.content.is_some() && !linked() {
             let mut out = OpenOptions::new()
                 .write(true)
                 .create_new(true)
@@ -441,19 +441,21 @@ impl BackupStore {
         })
     }
 
-    /// Once the files backup `manifest` was taken for are replaced (or
-    /// the replacement failed): a backed-up file that is the old file's
-    /// own inode (see [`link_as_backup`]) is made private like a copy when
-    /// it is the backup's alone, and replaced by a copy of `content` when
-    /// the file it links to is still in place, so that a later write to
-    /// that file in place cannot change the backup.
+    /// Once the files of kinds `replaced` that backup `manifest` was taken
+    /// for are replaced (or the replacement failed): a backed-up file that
+    /// is the old file's own inode (see [`link_as_backup`]) is made
+    /// private like a copy when it is the backup's alone, and replaced by a
+    /// copy of `content` when the file it links to is still in place, so
+    /// that a later write to that file in place cannot change the backup.
+    /// The other files' backups are copies already.
     pub fn settle<'a>(
         &self,
         manifest: &Manifest,
+        replaced: &[FileKind],
         content: impl Fn(FileKind) -> Option<&'a [u8]>,
     ) -> Result<(), StoreError> {
         for file in manifest.files.iter().filter(|f| f.existed) {
-            let Some(kind) = file.file_kind() else {
+            let Some(kind) = file.file_kind().filter(|k| replaced.contains(k)) else {
                 continue;
             };
             let stored = self.dir.join(&manifest.id).join(kind.label());

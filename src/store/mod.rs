@@ -215,7 +215,7 @@ impl Store {
             // either way, in a directory only the user can enter; had the
             // link stayed shared, a later change would show as tampering
             // (its sha256), never be restored.
-            let _ = self.backups.settle(&backup, as_read);
+            let _ = self.backups.settle(&backup, &replaced, as_read);
             committed?;
             let written = Written {
                 changed: new_bytes.into_iter().map(|(k, _)| k).collect(),

@@ -442,7 +442,7 @@ fn settling_keeps_a_link_only_once_its_file_was_replaced() {
 
     // The replacement did not happen: the backup becomes a copy.
     store
-        .settle(&manifest, |kind| {
+        .settle(&manifest, &[FileKind::Config], |kind| {
             files[usize::from(kind == FileKind::Credentials)].content
         })
         .unwrap();
@@ -458,17 +458,23 @@ fn settling_keeps_a_link_only_once_its_file_was_replaced() {
         Some(&b"[profile a]\n"[..])
     );
 
-    // Replaced: the old inode stays the backup, made private.
+    // Replaced: the old inode stays the backup, made private; the
+    // backup of a file that was not replaced is not touched.
     fs::write(&live, "[profile a]\n").unwrap();
     let manifest = store.create(&files, "awsprof test").unwrap();
     let stored = store.dir.join(&manifest.id).join("config");
     let linked = fs::metadata(&stored).unwrap().ino();
+    let copy = store.dir.join(&manifest.id).join("credentials");
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o400)).unwrap();
     fs::write(tmp.path().join("new"), "[profile b]\n").unwrap();
     fs::rename(tmp.path().join("new"), &live).unwrap();
-    store.settle(&manifest, |_| None).unwrap();
+    store
+        .settle(&manifest, &[FileKind::Config], |_| None)
+        .unwrap();
     let meta = fs::metadata(&stored).unwrap();
     assert_eq!(
         (meta.ino(), meta.nlink(), meta.mode() & 0o777),
         (linked, 1, 0o600)
     );
+    assert_eq!(fs::metadata(&copy).unwrap().mode() & 0o777, 0o400);
 }
