@@ -242,6 +242,17 @@ fn set_region(files: &mut ProfileFiles, region: &str) {
     files.set_property(FileKind::Config, "a", "region", region);
 }
 
+/// Profile `a`'s region set to eu-west-1 through the store.
+fn set_region_to_eu_west_1(store: &Store, locations: &Locations) -> Written {
+    let ((), written, _) = store
+        .update(locations, None, |files| -> EditResult {
+            set_region(files, "eu-west-1");
+            Ok(())
+        })
+        .unwrap();
+    written
+}
+
 #[test]
 fn an_update_writes_the_edit_after_backing_up_both_files() {
     let tmp = tempfile::tempdir().unwrap();
@@ -276,12 +287,7 @@ fn an_update_writes_the_edit_after_backing_up_both_files() {
     );
 
     // Nothing to change: nothing written, no backup.
-    let ((), written, _) = store
-        .update(&locations, None, |files| -> EditResult {
-            set_region(files, "eu-west-1");
-            Ok(())
-        })
-        .unwrap();
+    let written = set_region_to_eu_west_1(&store, &locations);
     assert!(written.changed.is_empty() && written.backup.is_none());
     assert_eq!(store.backups.list().unwrap().len(), 1);
 }
@@ -301,12 +307,7 @@ fn the_replaced_file_itself_becomes_the_backup_and_an_unchanged_one_is_copied() 
     std::fs::write(&locations.credentials, "[a]\n").unwrap();
     std::fs::set_permissions(&locations.config, std::fs::Permissions::from_mode(0o644)).unwrap();
     let (old_config, _, _) = inode_of(&locations.config);
-    let ((), written, _) = store
-        .update(&locations, None, |files| -> EditResult {
-            set_region(files, "eu-west-1");
-            Ok(())
-        })
-        .unwrap();
+    let written = set_region_to_eu_west_1(&store, &locations);
     let backup = written.backup.unwrap();
     let stored = |kind: FileKind| store.backups.dir.join(&backup.id).join(kind.label());
     assert_eq!(
@@ -342,12 +343,7 @@ fn a_file_with_another_name_is_copied_into_its_backup() {
     std::fs::write(&locations.config, "[profile a]\n").unwrap();
     let other_name = tmp.path().join("config-elsewhere");
     std::fs::hard_link(&locations.config, &other_name).unwrap();
-    let ((), written, _) = store
-        .update(&locations, None, |files| -> EditResult {
-            set_region(files, "eu-west-1");
-            Ok(())
-        })
-        .unwrap();
+    let written = set_region_to_eu_west_1(&store, &locations);
     let stored = store
         .backups
         .dir
