@@ -184,8 +184,17 @@ fn open_with_passphrase(
 ) -> Result<String, VaultError> {
     let decryptor = age::Decryptor::new(sealed)
         .map_err(|e| VaultError::Corrupt(format!("{}: {e}", path.display())))?;
-    open_with(path, decryptor, &age::scrypt::Identity::new(passphrase))
+    let mut identity = age::scrypt::Identity::new(passphrase);
+    // age bounds the work factor it accepts by one wall-clock timing of a
+    // millisecond's scrypt: a stall there (seen in CI) refused awsprof's
+    // own file, written a moment before. 2^22 is age's own safe bound.
+    identity.set_max_work_factor(MAX_WORK_FACTOR);
+    open_with(path, decryptor, &identity)
 }
+
+/// The largest scrypt work factor (log2 N) a passphrase file may ask for:
+/// at most 4 GiB and seconds of work, never hours.
+const MAX_WORK_FACTOR: u8 = 22;
 
 impl KeyStore for FileStore {
     fn kind(&self) -> StoreKind {
