@@ -7,7 +7,7 @@ mod verdicts;
 
 pub use process_loop::{loop_text, process_loop};
 pub use resolve::{resolve, ChainError, ChainErrorKind};
-pub use verdicts::{verdicts, Verdict};
+pub use verdicts::{verdicts, Verdict, Verdicts};
 
 use crate::profiles::Origin;
 use crate::secret::Secret;

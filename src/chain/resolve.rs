@@ -390,6 +390,12 @@ pub(super) fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, Chain
     static_keys(profile).map(|source| base(source, keys::AWS_ACCESS_KEY_ID))
 }
 
+/// Whether `static_keys` finds keys, without building them.
+pub(super) fn holds_static_keys(profile: &Section) -> bool {
+    profile.get(keys::AWS_ACCESS_KEY_ID).is_some()
+        && profile.get(keys::AWS_SECRET_ACCESS_KEY).is_some()
+}
+
 pub(super) fn static_keys(profile: &Section) -> Result<BaseSource, ChainError> {
     let access = profile.get(keys::AWS_ACCESS_KEY_ID);
     let secret = profile.get(keys::AWS_SECRET_ACCESS_KEY);

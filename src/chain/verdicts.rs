@@ -4,10 +4,40 @@
 //! chain is 10,000 steps, not 50 million). Agrees with [`super::resolve`]
 //! on which profiles fail and why; a loop is named by its ends.
 
-use super::resolve::{base_of, role_hop, static_keys, Next};
+use super::resolve::{base_of, holds_static_keys, role_hop, Next};
 use super::{ChainError, ChainErrorKind};
 use crate::profiles::{keys, ProfileSet, Section};
-use std::collections::HashMap;
+
+/// Every profile's verdict, looked up by name.
+pub struct Verdicts<'a> {
+    /// Sorted, as the profile set holds them.
+    names: Vec<&'a str>,
+    verdicts: Vec<Verdict>,
+}
+
+impl<'a> Verdicts<'a> {
+    pub fn get(&self, name: &str) -> Option<&Verdict> {
+        position(&self.names, name).map(|at| &self.verdicts[at])
+    }
+
+    /// Each profile's name and verdict, in the profile set's order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &Verdict)> + '_ {
+        self.names.iter().copied().zip(&self.verdicts)
+    }
+}
+
+impl std::ops::Index<&str> for Verdicts<'_> {
+    type Output = Verdict;
+
+    fn index(&self, name: &str) -> &Verdict {
+        self.get(name).expect("a profile of the set")
+    }
+}
+
+/// Where `name` is among the sorted `names`.
+fn position(names: &[&str], name: &str) -> Option<usize> {
+    names.binary_search(&name).ok()
+}
 
 /// One profile's verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,10 +83,10 @@ struct Steps {
 }
 
 impl Steps {
-    fn read(set: &ProfileSet, index: &HashMap<&str, usize>, sections: &[&Section]) -> Steps {
+    fn read(set: &ProfileSet, names: &[&str], sections: &[&Section]) -> Steps {
         Steps {
-            firsts: sections.iter().map(|p| follow(set, index, p)).collect(),
-            holds_keys: sections.iter().map(|p| static_keys(p).is_ok()).collect(),
+            firsts: sections.iter().map(|p| follow(set, names, p)).collect(),
+            holds_keys: sections.iter().map(|p| holds_static_keys(p)).collect(),
         }
     }
 
@@ -75,26 +105,25 @@ impl Steps {
 
 /// The step a profile takes when its own settings are read (as the start,
 /// or as a source without static keys).
-fn follow<'a>(set: &'a ProfileSet, index: &HashMap<&str, usize>, profile: &'a Section) -> Step {
+fn follow<'a>(set: &'a ProfileSet, names: &[&str], profile: &'a Section) -> Step {
     match role_hop(profile) {
         Err(e) => Step::End(Err(e)),
         Ok(None) => Step::End(base_of(set, profile).map(|_| 0)),
         Ok(Some((_, Next::SelfReference))) => Step::End(base_of(set, profile).map(|_| 1)),
-        Ok(Some((_, Next::Named(next)))) => match index.get(next) {
-            Some(&at) => Step::Then(at),
+        Ok(Some((_, Next::Named(next)))) => match position(names, next) {
+            Some(at) => Step::Then(at),
             None => Step::End(Err(super::resolve::missing_source(set, profile, next))),
         },
     }
 }
 
 /// Every profile's verdict, by name.
-pub fn verdicts(set: &ProfileSet) -> HashMap<&str, Verdict> {
-    let names: Vec<&str> = set.profiles.iter().map(|(n, _)| n).collect();
+pub fn verdicts(set: &ProfileSet) -> Verdicts<'_> {
+    let names: Vec<&str> = set.profiles.keys().collect();
     let sections: Vec<&Section> = set.profiles.iter().map(|(_, p)| p).collect();
-    let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let steps = Steps::read(set, &index, &sections);
+    let steps = Steps::read(set, &names, &sections);
     let reach = reach_all(&steps);
-    let mut out = HashMap::with_capacity(names.len());
+    let mut out = Vec::with_capacity(names.len());
     for (at, profile) in sections.iter().enumerate() {
         let (result, chained_hop) = match steps.as_start(at) {
             Step::End(result) => (result.clone(), false),
@@ -147,15 +176,15 @@ pub fn verdicts(set: &ProfileSet) -> HashMap<&str, Verdict> {
                 (result, chained)
             }
         };
-        out.insert(
-            names[at],
-            Verdict {
-                result,
-                chained_hop,
-            },
-        );
+        out.push(Verdict {
+            result,
+            chained_hop,
+        });
     }
-    out
+    Verdicts {
+        names,
+        verdicts: out,
+    }
 }
 
 /// A loop's error: its first two and last two profiles and how many in
