@@ -33,15 +33,11 @@ impl fmt::Display for Secret {
 
 /// An access key id as it may be shown: `****` and its last four.
 pub fn mask_key_id(id: &str) -> String {
-    let tail: String = id
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    format!("{MASK}{tail}")
+    let tail_start = id.char_indices().rev().nth(3).map_or(0, |(at, _)| at);
+    let mut masked = String::with_capacity(MASK.len() + id.len() - tail_start);
+    masked.push_str(MASK);
+    masked.push_str(&id[tail_start..]);
+    masked
 }
 
 /// `N` bytes from the kernel's generator: tokens, PKCE verifiers, states.
@@ -62,5 +58,13 @@ mod tests {
         assert_eq!(format!("{s:?} {s}"), "**** ****");
         assert_eq!(s.expose(), "wJalrXUtnFEMI");
         assert_eq!(mask_key_id("AKIAEXAMPLE00001234"), "****1234");
+    }
+
+    #[test]
+    fn a_masked_key_shows_at_most_its_last_four_characters() {
+        assert_eq!(mask_key_id("1234"), "****1234");
+        assert_eq!(mask_key_id("AB"), "****AB");
+        assert_eq!(mask_key_id(""), "****");
+        assert_eq!(mask_key_id("AKIAéü€9"), "****éü€9");
     }
 }
