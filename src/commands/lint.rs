@@ -210,40 +210,46 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
             &json!({"findings": list, "errors": errors, "warnings": warnings, "fixed": applied}),
         );
     } else {
-        let mut out = String::new();
+        use std::fmt::Write as _;
+        // About 200 bytes a finding: one buffer, written once.
+        let mut out = String::with_capacity(200 * (found.len() + applied.len()) + 100);
         for line in &applied {
-            out.push_str(&format!("{line}\n"));
+            let _ = writeln!(out, "{line}");
         }
+        let (config_path, credentials_path) = (path(FileKind::Config), path(FileKind::Credentials));
         for f in &found {
             let severity = match f.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             };
-            let place = if f.line == 0 {
-                path(f.file)
-            } else {
-                format!("{}:{}", path(f.file), f.line)
-            };
-            out.push_str(&format!(
-                "{place}: {severity}[{}]: {}\n  hint: {}\n",
+            out.push_str(match f.file {
+                FileKind::Config => &config_path,
+                FileKind::Credentials => &credentials_path,
+            });
+            if f.line != 0 {
+                let _ = write!(out, ":{}", f.line);
+            }
+            let _ = writeln!(
+                out,
+                ": {severity}[{}]: {}\n  hint: {}",
                 f.code, f.message, f.hint
-            ));
+            );
         }
         let neither = !ctx.locations.config.exists() && !ctx.locations.credentials.exists();
         if neither {
-            out.push_str(&format!(
-                "No files to check: neither {} nor {} exists. Create a profile with `awsprof profile configure NAME`.\n",
-                path(FileKind::Config),
-                path(FileKind::Credentials)
-            ));
+            let _ = writeln!(
+                out,
+                "No files to check: neither {config_path} nor {credentials_path} exists. Create a profile with `awsprof profile configure NAME`."
+            );
         }
-        out.push_str(&format!(
-            "{}, {}\n",
+        let _ = writeln!(
+            out,
+            "{}, {}",
             crate::commands::count(errors, "error", "errors"),
             crate::commands::count(warnings, "warning", "warnings")
-        ));
-        crate::out!("{out}");
+        );
+        crate::terminal::write_stdout(&out);
     }
     let failing = errors > 0 || (args.strict && warnings > 0);
     Ok(if failing { exit::FAILED } else { exit::OK })

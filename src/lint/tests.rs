@@ -216,3 +216,29 @@ fn every_parse_error_is_reported_in_one_run() {
         ]
     );
 }
+
+#[test]
+fn findings_sort_by_file_line_and_code_keeping_the_order_of_equals() {
+    let at = |file, line, code, message: &str| Finding {
+        code,
+        severity: Severity::Info,
+        file,
+        line,
+        message: message.into(),
+        hint: String::new(),
+        profile: None,
+        fix: None,
+    };
+    let mut found = vec![
+        at(FileKind::Credentials, 2, "b", "1"),
+        at(FileKind::Config, 9, "a", "2"),
+        at(FileKind::Credentials, 2, "a", "3"),
+        at(FileKind::Config, 9, "a", "4"),
+        at(FileKind::Config, 10, "a", "5"),
+        at(FileKind::Credentials, 1, "z", "6"),
+        at(FileKind::Config, 9, "a", "7"),
+    ];
+    sort_by_place(&mut found);
+    let order: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(order, ["2", "4", "7", "5", "6", "3", "1"]);
+}
