@@ -6,23 +6,23 @@
 
 use super::resolve::{base_of, holds_static_keys, role_hop, Next};
 use super::{ChainError, ChainErrorKind};
-use crate::profiles::{keys, ProfileSet, Section};
+use crate::profiles::{keys, ProfileSet, Section, Sections};
 
 /// Every profile's verdict, looked up by name.
 pub struct Verdicts<'a> {
-    /// Sorted, as the profile set holds them.
-    names: Vec<&'a str>,
+    profiles: &'a Sections,
+    /// In the order of `profiles`.
     verdicts: Vec<Verdict>,
 }
 
 impl<'a> Verdicts<'a> {
     pub fn get(&self, name: &str) -> Option<&Verdict> {
-        position(&self.names, name).map(|at| &self.verdicts[at])
+        self.profiles.index_of(name).map(|at| &self.verdicts[at])
     }
 
     /// Each profile's name and verdict, in the profile set's order.
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &Verdict)> + '_ {
-        self.names.iter().copied().zip(&self.verdicts)
+        self.profiles.keys().zip(&self.verdicts)
     }
 }
 
@@ -32,11 +32,6 @@ impl std::ops::Index<&str> for Verdicts<'_> {
     fn index(&self, name: &str) -> &Verdict {
         self.get(name).expect("a profile of the set")
     }
-}
-
-/// Where `name` is among the sorted `names`.
-fn position(names: &[&str], name: &str) -> Option<usize> {
-    names.binary_search(&name).ok()
 }
 
 /// One profile's verdict.
@@ -83,9 +78,9 @@ struct Steps {
 }
 
 impl Steps {
-    fn read(set: &ProfileSet, names: &[&str], sections: &[&Section]) -> Steps {
+    fn read(set: &ProfileSet, sections: &[&Section]) -> Steps {
         Steps {
-            firsts: sections.iter().map(|p| follow(set, names, p)).collect(),
+            firsts: sections.iter().map(|p| follow(set, p)).collect(),
             holds_keys: sections.iter().map(|p| holds_static_keys(p)).collect(),
         }
     }
@@ -105,12 +100,12 @@ impl Steps {
 
 /// The step a profile takes when its own settings are read (as the start,
 /// or as a source without static keys).
-fn follow<'a>(set: &'a ProfileSet, names: &[&str], profile: &'a Section) -> Step {
+fn follow<'a>(set: &'a ProfileSet, profile: &'a Section) -> Step {
     match role_hop(profile) {
         Err(e) => Step::End(Err(e)),
         Ok(None) => Step::End(base_of(set, profile).map(|_| 0)),
         Ok(Some((_, Next::SelfReference))) => Step::End(base_of(set, profile).map(|_| 1)),
-        Ok(Some((_, Next::Named(next)))) => match position(names, next) {
+        Ok(Some((_, Next::Named(next)))) => match set.profiles.index_of(next) {
             Some(at) => Step::Then(at),
             None => Step::End(Err(super::resolve::missing_source(set, profile, next))),
         },
@@ -121,7 +116,7 @@ fn follow<'a>(set: &'a ProfileSet, names: &[&str], profile: &'a Section) -> Step
 pub fn verdicts(set: &ProfileSet) -> Verdicts<'_> {
     let names: Vec<&str> = set.profiles.keys().collect();
     let sections: Vec<&Section> = set.profiles.iter().map(|(_, p)| p).collect();
-    let steps = Steps::read(set, &names, &sections);
+    let steps = Steps::read(set, &sections);
     let reach = reach_all(&steps);
     let mut out = Vec::with_capacity(names.len());
     for (at, profile) in sections.iter().enumerate() {
@@ -182,7 +177,7 @@ pub fn verdicts(set: &ProfileSet) -> Verdicts<'_> {
         });
     }
     Verdicts {
-        names,
+        profiles: &set.profiles,
         verdicts: out,
     }
 }

@@ -236,6 +236,11 @@ impl Sections {
         self.position(name).is_ok()
     }
 
+    /// Where `name` is in the order of `iter` and `keys`.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.position(name).ok()
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|s| s.name.as_str())
     }
