@@ -311,11 +311,7 @@ pub enum ProfileCommand {
         write: WriteArgs,
     },
     /// Print a profile's credential chain, with the file:line of each step. No network.
-    Resolve {
-        /// Profile name [default: $AWS_PROFILE, else default].
-        #[arg(long_help = PROFILE_DEFAULT_LONG)]
-        name: Option<String>,
-    },
+    Resolve(ResolveArgs),
     /// Run the chain against STS and print who you are.
     Whoami {
         /// Profile name [default: $AWS_PROFILE, else default].
@@ -569,6 +565,13 @@ pub struct VerifyArgs {
     pub concurrency: u16,
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// Profile name [default: $AWS_PROFILE, else default].
+    #[arg(long_help = PROFILE_DEFAULT_LONG)]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]

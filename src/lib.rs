@@ -11,6 +11,7 @@ pub mod chain;
 pub mod child;
 pub mod cli;
 pub mod cli_examples;
+pub mod cli_narrowed;
 pub mod commands;
 pub mod completion;
 pub mod diff;

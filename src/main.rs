@@ -1,4 +1,5 @@
 use clap::FromArgMatches;
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -13,13 +14,25 @@ fn main() -> ExitCode {
     clap_complete::CompleteEnv::with_factory(awsprof::cli::command)
         .var(awsprof::completion::VAR)
         .complete();
-    let cli = match awsprof::cli::command()
-        .try_get_matches()
-        .and_then(|m| awsprof::cli::Cli::from_arg_matches(&m))
-    {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cli = match awsprof::cli_narrowed::parse(&args) {
+        Some(cli) => Ok(cli),
+        None => {
+            let mut command = awsprof::cli::command();
+            let matches = command.try_get_matches_from_mut(&args);
+            // Freeing the tree of every command costs more than building
+            // a narrowed one, and the process ends soon.
+            std::mem::forget(command);
+            matches.and_then(|m| awsprof::cli::Cli::from_arg_matches(&m))
+        }
+    };
+    let cli = match cli {
         Ok(cli) => cli,
         Err(e) => {
-            let args: Vec<String> = std::env::args().collect();
+            let args: Vec<String> = args
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
             let unexpected = matches!(
                 e.kind(),
                 clap::error::ErrorKind::UnknownArgument | clap::error::ErrorKind::InvalidValue

@@ -60,7 +60,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 write,
             ),
             ProfileCommand::Unset { name, key, write } => unset::run(&ctx, &name, &key, write),
-            ProfileCommand::Resolve { name } => resolve::run(&ctx, name),
+            ProfileCommand::Resolve(args) => resolve::run(&ctx, args.name),
             ProfileCommand::Whoami { name, verbose, aws } => whoami::run(&ctx, name, verbose, aws),
             ProfileCommand::Verify(args) => return verify::run(&ctx, args),
             ProfileCommand::Export(args) => export::run(&ctx, args),

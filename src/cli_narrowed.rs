@@ -1,0 +1,55 @@
+//! The command line of a hot command, parsed without the whole tree.
+//!
+//! `credential-process` runs before every AWS call made through it, and
+//! `exec`, `profile resolve` and `profile export` sit in scripts' loops:
+//! for them, building the clap tree of every command (hundreds of
+//! arguments, help and examples) and dropping it again was half of what
+//! the whole process ran. Here the line is parsed against a tree that
+//! holds only the command it names, built from the same derived
+//! definitions in [`crate::cli`]. Whatever that tree does not take as is
+//! (help, version, a mistake, global options before the command) gets
+//! `None`, and the whole tree parses the line again and answers as it
+//! always did.
+
+use crate::cli::{Cli, CredentialProcessArgs, ExecArgs, ExportArgs, Global, ResolveArgs};
+use clap::{Args, FromArgMatches};
+use std::ffi::OsString;
+
+type Augment = fn(clap::Command) -> clap::Command;
+
+/// Each command parsed here: its path under `awsprof`, and its arguments.
+pub const NARROWED: &[(&[&str], Augment)] = &[
+    (&["credential-process"], CredentialProcessArgs::augment_args),
+    (&["exec"], ExecArgs::augment_args),
+    (&["profile", "resolve"], ResolveArgs::augment_args),
+    (&["profile", "export"], ExportArgs::augment_args),
+];
+
+/// The command line (`args[0]` is the program), when it names a command
+/// of [`NARROWED`] right after the program and that command's tree takes
+/// it as it is.
+pub fn parse(args: &[OsString]) -> Option<Cli> {
+    let mut command = command_for(args)?;
+    let matches = command.try_get_matches_from_mut(args);
+    // Nothing in the tree is needed past this point and the process ends
+    // soon: freeing it is work for nothing.
+    std::mem::forget(command);
+    Cli::from_arg_matches(&matches.ok()?).ok()
+}
+
+/// The tree of `awsprof` with the global options and only the command the
+/// line names.
+pub fn command_for(args: &[OsString]) -> Option<clap::Command> {
+    let (path, augment) = NARROWED.iter().find(|(path, _)| {
+        args.len() > path.len() && path.iter().zip(&args[1..]).all(|(name, arg)| arg == name)
+    })?;
+    let (leaf_name, parents) = path.split_last()?;
+    let mut command = augment(clap::Command::new(*leaf_name));
+    for parent in parents.iter().rev() {
+        command = clap::Command::new(*parent).subcommand(command);
+    }
+    Some(Global::augment_args(clap::Command::new("awsprof")).subcommand(command))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,171 @@
+use super::*;
+use clap::CommandFactory;
+use proptest::prelude::*;
+
+fn line(words: &[&str]) -> Vec<OsString> {
+    std::iter::once("awsprof")
+        .chain(words.iter().copied())
+        .map(OsString::from)
+        .collect()
+}
+
+/// What the whole tree makes of the line, as text to compare.
+fn whole_tree(args: &[OsString]) -> Result<String, clap::error::ErrorKind> {
+    crate::cli::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .map(|cli| format!("{cli:?}"))
+        .map_err(|e| e.kind())
+}
+
+fn narrowed(args: &[OsString]) -> Option<String> {
+    parse(args).map(|cli| format!("{cli:?}"))
+}
+
+/// The subcommand at `path` in `command`.
+fn find<'a>(command: &'a clap::Command, path: &[&str]) -> &'a clap::Command {
+    path.iter().fold(command, |cmd, name| {
+        cmd.find_subcommand(name)
+            .unwrap_or_else(|| panic!("no command {path:?} in the tree"))
+    })
+}
+
+fn arguments(command: &clap::Command) -> Vec<String> {
+    command.get_arguments().map(|a| format!("{a:?}")).collect()
+}
+
+#[test]
+fn each_narrowed_command_has_the_whole_trees_arguments() {
+    let whole = Cli::command();
+    for (path, _) in NARROWED {
+        let args = line(path);
+        let narrowed = command_for(&args).expect("the path names a narrowed command");
+        assert_eq!(arguments(&narrowed), arguments(&whole), "global options");
+        assert_eq!(
+            arguments(find(&narrowed, path)),
+            arguments(find(&whole, path)),
+            "{path:?}"
+        );
+        assert_eq!(
+            find(&narrowed, path).get_subcommands().count(),
+            0,
+            "{path:?}"
+        );
+    }
+}
+
+#[test]
+fn the_hot_lines_are_parsed_narrowed_and_as_the_whole_tree_parses_them() {
+    for words in [
+        &["credential-process", "tanaka"][..],
+        &["credential-process", "tanaka", "--region", "eu-west-1"],
+        &[
+            "credential-process",
+            "--no-cache",
+            "tanaka",
+            "--config-file",
+            "/c",
+        ],
+        &["credential-process", "tanaka", "--output", "json"],
+        &["exec", "tanaka", "--", "aws", "s3", "ls", "--region", "x"],
+        &["exec", "--nested", "--server", "tanaka"],
+        &["exec"],
+        &["profile", "resolve"],
+        &["profile", "resolve", "toy", "--credentials-file", "/k"],
+        &["profile", "export", "toy", "--format", "env"],
+        &["profile", "export", "--mfa-code", "123456", "toy"],
+    ] {
+        let args = line(words);
+        let got = narrowed(&args);
+        assert!(got.is_some(), "{words:?} was not parsed narrowed");
+        assert_eq!(
+            got.ok_or(()),
+            whole_tree(&args).map_err(|_| ()),
+            "{words:?}"
+        );
+    }
+}
+
+#[test]
+fn what_the_narrowed_tree_does_not_take_is_left_to_the_whole_tree() {
+    for words in [
+        &["credential-process"][..],
+        &["credential-process", "--help"],
+        &["credential-process", "tanaka", "-h"],
+        &["credential-process", "tanaka", "--version"],
+        &["credential-process", "tanaka", "--bogus"],
+        &["credential-process", "tanaka", "--mfa-code", "12"],
+        &["--output", "json", "credential-process", "tanaka"],
+        &["exec", "tanaka", "aws"],
+        &["profile", "resolve", "a", "b"],
+        &["profile", "export", "--format", "yaml"],
+        &["profile", "list"],
+        &["profile"],
+        &["lint"],
+        &[],
+    ] {
+        assert_eq!(narrowed(&line(words)), None, "{words:?}");
+    }
+    // The whole tree still answers `--help` with the help it always printed.
+    let help = crate::cli::command()
+        .try_get_matches_from(line(&["credential-process", "--help"]))
+        .unwrap_err()
+        .to_string();
+    assert!(help.contains("Exit codes:"), "{help}");
+}
+
+fn word() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "tanaka",
+        "toy",
+        "-",
+        "--",
+        "--region",
+        "--region=eu-west-1",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:1",
+        "--mfa-code",
+        "123456",
+        "12",
+        "--no-cache",
+        "--no-mfa-session",
+        "--mfa-session-duration",
+        "900",
+        "5",
+        "--format",
+        "env",
+        "process",
+        "--output",
+        "json",
+        "--config-file",
+        "/tmp/c",
+        "--credentials-file",
+        "--backup-dir",
+        "--nested",
+        "--server",
+        "--name",
+        "-h",
+        "--help",
+        "-V",
+        "--version",
+        "help",
+        "aws",
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Narrowed or not, a line means the same: parsed narrowed exactly
+    /// when the whole tree accepts it, and then to the same command.
+    #[test]
+    fn a_line_parses_narrowed_exactly_when_and_as_the_whole_tree_parses_it(
+        path in prop::sample::select(NARROWED.iter().map(|(p, _)| *p).collect::<Vec<_>>()),
+        words in prop::collection::vec(word(), 0..6),
+    ) {
+        let all: Vec<&str> = path.iter().copied().chain(words).collect();
+        let args = line(&all);
+        prop_assert_eq!(narrowed(&args).ok_or(()), whole_tree(&args).map_err(|_| ()), "{:?}", all);
+    }
+}
