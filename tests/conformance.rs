@@ -122,7 +122,7 @@ fn file_location_suite() {
 mod assume_role {
     use super::*;
     use awsprof::chain::{resolve, BaseSource, Chain, NamedSource};
-    use awsprof::profiles::{FileKind, Origin, Property, Section, Sections};
+    use awsprof::profiles::{FileKind, Headers, Origin, Property, Section, Sections};
     use serde_json::{json, Map};
 
     fn sections(v: &Value) -> Sections {
@@ -150,7 +150,7 @@ mod assume_role {
             out.push(Section {
                 name: name.clone().into(),
                 properties,
-                headers: vec![origin],
+                headers: Headers::one(origin),
             });
         }
         out.into_iter().collect()

@@ -87,7 +87,7 @@ pub fn classify(text: &str) -> LineKind {
     if text.bytes().all(is_ws) {
         return LineKind::Blank;
     }
-    if text.starts_with(COMMENT) {
+    if matches!(text.as_bytes().first(), Some(b'#' | b';')) {
         return LineKind::Comment;
     }
     if text.starts_with('[') {

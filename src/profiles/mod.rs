@@ -192,7 +192,50 @@ pub struct Section {
     pub name: SharedStr,
     pub properties: Properties,
     /// Every header that contributes to this section, in file order.
-    pub headers: Vec<Origin>,
+    pub headers: Headers,
+}
+
+/// The headers of a section, in file order: nearly always one, and then
+/// kept without an allocation (a file has thousands of sections).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers {
+    first: Option<Origin>,
+    rest: Vec<Origin>,
+}
+
+impl Headers {
+    pub fn one(origin: Origin) -> Headers {
+        Headers {
+            first: Some(origin),
+            rest: Vec::new(),
+        }
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Origin> {
+        self.first.iter().chain(&self.rest)
+    }
+
+    pub fn last(&self) -> Option<&Origin> {
+        self.rest.last().or(self.first.as_ref())
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    /// Adds `later`'s headers after these.
+    fn extend(&mut self, later: Headers) {
+        for origin in later.first.into_iter().chain(later.rest) {
+            match self.first {
+                None => self.first = Some(origin),
+                Some(_) => self.rest.push(origin),
+            }
+        }
+    }
 }
 
 impl Section {

@@ -1,14 +1,13 @@
 //! Section headers to profiles and sso-sessions, and the merge of both files.
 
 use super::parse::{self, Event, ParseError};
-use super::{FileKind, Origin, Properties, Property, Section};
+use super::{FileKind, Headers, Origin, Properties, Property, Section};
 use crate::document::{LineView, SharedStr, Span};
 use std::collections::BTreeSet;
 
 const DEFAULT: &str = "default";
 const PROFILE_PREFIX: &str = "profile";
 const SSO_SESSION_PREFIX: &str = "sso-session";
-const WHITESPACE: &[char] = &[' ', '\t'];
 
 /// A section header split into an optional prefix and a name:
 /// `[profile foo]` is (`profile`, `foo`), `[default]` is (none, `default`).
@@ -20,7 +19,7 @@ pub struct SectionName<'a> {
 
 impl<'a> SectionName<'a> {
     pub fn parse(header: &'a str) -> SectionName<'a> {
-        let header = header.trim_matches(WHITESPACE);
+        let header = trim_blanks(header);
         match header.bytes().position(|b| b == b' ' || b == b'\t') {
             Some(at) => SectionName {
                 prefix: Some(header[..at].trim()),
@@ -73,6 +72,23 @@ impl<'a> SectionName<'a> {
             _ => None,
         }
     }
+}
+
+/// `text` without the spaces and tabs around it (the dialect's
+/// whitespace), by bytes: both are ASCII, so the cuts are on character
+/// boundaries.
+fn trim_blanks(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let is_blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = bytes
+        .iter()
+        .position(|b| !is_blank(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_blank(b))
+        .map_or(start, |i| i + 1);
+    &text[start..end]
 }
 
 /// Names and keys: `[A-Za-z0-9_\-/.%@:+]+` (the empty string included, as
@@ -236,7 +252,7 @@ impl Builder<'_> {
         let section = Section {
             name: open.name,
             properties: Properties::from_file_order(&mut self.properties),
-            headers: vec![open.origin],
+            headers: Headers::one(open.origin),
         };
         match open.target {
             Target::Profile { unprefixed_default } => {

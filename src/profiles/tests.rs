@@ -31,6 +31,32 @@ fn properties_remember_file_and_line() {
 }
 
 #[test]
+fn every_header_of_a_profile_is_kept_in_file_order() {
+    let s = set(
+        "[profile a]\nx = 1\n[profile b]\n[profile a]\ny = 2\n[profile a]\n",
+        "[a]\nk = v\n",
+    );
+    let a = s.profile("a").unwrap();
+    let at = |file, line| Origin { file, line };
+    let headers: Vec<Origin> = a.headers.iter().copied().collect();
+    assert_eq!(
+        headers,
+        [
+            at(FileKind::Config, 1),
+            at(FileKind::Config, 4),
+            at(FileKind::Config, 6),
+            at(FileKind::Credentials, 1)
+        ]
+    );
+    assert_eq!(a.headers.last(), Some(&at(FileKind::Credentials, 1)));
+    assert_eq!(a.headers.len(), 4);
+    let b = s.profile("b").unwrap();
+    assert_eq!(b.headers.last(), Some(&at(FileKind::Config, 3)));
+    assert_eq!(b.headers.len(), 1);
+    assert!(!b.headers.is_empty() && Headers::default().is_empty());
+}
+
+#[test]
 fn parse_error_names_the_line() {
     let err = ProfileSet::from_documents(
         &Document::parse_str("[profile a]\nk = v\nbroken line\n"),
