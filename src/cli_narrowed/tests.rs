@@ -106,6 +106,10 @@ fn what_the_narrowed_tree_does_not_take_is_left_to_the_whole_tree() {
     ] {
         assert_eq!(narrowed(&line(words)), None, "{words:?}");
     }
+    // A line that stops before the command's name builds no tree at all.
+    for words in [&[][..], &["profile"], &["exec-x"], &["profile", "resolved"]] {
+        assert!(command_for(&line(words)).is_none(), "{words:?}");
+    }
     // The whole tree still answers `--help` with the help it always printed.
     let help = crate::cli::command()
         .try_get_matches_from(line(&["credential-process", "--help"]))

@@ -361,6 +361,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_header_is_read_without_the_blanks_around_it() {
+        // Completion hands over the raw text between the brackets.
+        for raw in [
+            "profile foo",
+            " profile foo",
+            "\tprofile foo\t",
+            " \t profile \t foo  ",
+        ] {
+            let name = SectionName::parse(raw);
+            assert_eq!(
+                (name.prefix, name.name),
+                (Some("profile"), "foo"),
+                "{raw:?}"
+            );
+        }
+        for raw in ["default", "\tdefault ", "  default\t\t"] {
+            let name = SectionName::parse(raw);
+            assert_eq!((name.prefix, name.name), (None, "default"), "{raw:?}");
+        }
+        assert_eq!(SectionName::parse(" \t ").name, "");
+    }
+
+    #[test]
     fn every_byte_is_judged_as_the_sdks_identifier_rule_says() {
         for b in 0..=255u8 {
             let allowed = b.is_ascii_alphanumeric() || b"_-/.%@:+".contains(&b);
