@@ -38,8 +38,10 @@ macro_rules! profile_variables {
 }
 use profile_variables;
 
-/// The command line as parsed: [`Cli`]'s tree with the exit codes under
-/// every command and the examples under each command's `--help`.
+/// The whole command line: [`Cli`]'s tree with the exit codes under
+/// every command and the examples under each command's `--help`. The hot
+/// commands are parsed first against their own command only
+/// ([`crate::cli_narrowed`]); this tree answers everything else.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
     decorate(Cli::command(), "")
