@@ -7,8 +7,12 @@
 //! Outside CI, missing data turns those tests into ignored ones, with one
 //! warning saying how to get it (`scripts/fetch-reference-data.sh`); under
 //! CI (`CI=true`) the tests run and fail, naming the path.
+//!
+//! It also packs the binary's relative relocations where the linker and
+//! the C library can (see `packs_relative_relocations`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 const FETCH: &str = "Run scripts/fetch-reference-data.sh, or set AWSPROF_REFERENCE_DIR";
 
@@ -19,6 +23,11 @@ fn main() {
     for var in ["AWSPROF_REFERENCE_DIR", "AWSPROF_CONFORMANCE_DIR", "CI"] {
         println!("cargo::rerun-if-env-changed={var}");
     }
+    let packed = packs_relative_relocations();
+    if packed {
+        println!("cargo::rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    }
+    println!("cargo::rustc-env=AWSPROF_RELOCATIONS_PACKED={packed}");
     let set = |name: &str| {
         std::env::var_os(name)
             .filter(|v| !v.is_empty())
@@ -62,4 +71,55 @@ fn main() {
             );
         }
     }
+}
+
+/// Whether the binary can be linked with its relative relocations packed
+/// (`DT_RELR`). A position-independent awsprof carries some 40,000 of
+/// them, one per pointer in its read-only data; as 24-byte `RELA` entries
+/// the loader reads 0.9 MB and runs half a million instructions on every
+/// start (BENCHMARKS.md, "packed relocations"). Packed, they take a few
+/// kilobytes, and the executable keeps its randomised address.
+///
+/// It needs GNU ld 2.38 or lld and glibc 2.36 where the binary runs, so a
+/// tiny program is linked the same way, with warnings fatal (an older ld
+/// only warns about the option), and run (an older loader refuses it).
+/// Only when building for the machine that builds: a cross build is left
+/// as it was.
+fn packs_relative_relocations() -> bool {
+    let var = |name| std::env::var(name).unwrap_or_default();
+    if var("TARGET") != var("HOST")
+        || var("CARGO_CFG_TARGET_OS") != "linux"
+        || var("CARGO_CFG_TARGET_ENV") != "gnu"
+    {
+        return false;
+    }
+    let out = PathBuf::from(var("OUT_DIR"));
+    let source = out.join("relr_probe.rs");
+    let program = out.join("relr_probe");
+    if std::fs::write(&source, "fn main() {}\n").is_err() {
+        return false;
+    }
+    // The build's own flags (a linker chosen in .cargo/config, say) apply.
+    let flags = var("CARGO_ENCODED_RUSTFLAGS");
+    let linked = Command::new(rustc())
+        .args(flags.split('\x1f').filter(|f| !f.is_empty()))
+        .args(["--edition=2021", "-Crelocation-model=pie"])
+        .arg("-Clink-arg=-Wl,-z,pack-relative-relocs")
+        .arg("-Clink-arg=-Wl,--fatal-warnings")
+        .arg("-o")
+        .arg(&program)
+        .arg(&source)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    linked && runs(&program)
+}
+
+fn rustc() -> PathBuf {
+    std::env::var_os("RUSTC").map_or_else(|| "rustc".into(), PathBuf::from)
+}
+
+fn runs(program: &Path) -> bool {
+    Command::new(program)
+        .output()
+        .is_ok_and(|o| o.status.success())
 }

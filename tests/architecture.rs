@@ -246,3 +246,66 @@ fn command_files_only_translate() {
         long.join("\n")
     );
 }
+
+/// build.rs packs the binary's relative relocations (`DT_RELR`) where the
+/// linker and glibc can (BENCHMARKS.md, "packed relocations"): what its
+/// probe found is what the binary carries, and a machine with GNU ld 2.38
+/// and glibc 2.36 or later finds it.
+#[test]
+fn relative_relocations_are_packed_where_the_toolchain_can() {
+    let packed = env!("AWSPROF_RELOCATIONS_PACKED") == "true";
+    let dynamic = std::process::Command::new("readelf")
+        .args(["--dynamic", env!("CARGO_BIN_EXE_awsprof")])
+        .output()
+        .expect("readelf (binutils) runs");
+    assert!(dynamic.status.success(), "readelf failed: {dynamic:?}");
+    let carries_relr = String::from_utf8_lossy(&dynamic.stdout).contains("(RELR)");
+    assert_eq!(
+        carries_relr, packed,
+        "build.rs said packed={packed}, the binary's dynamic section disagrees"
+    );
+    if cfg!(all(target_os = "linux", target_env = "gnu")) {
+        let glibc = glibc_version();
+        let ld = gnu_ld_version();
+        if glibc >= (2, 36) && ld >= (2, 38) {
+            assert!(
+                packed,
+                "glibc {glibc:?} and GNU ld {ld:?} can pack relocations; build.rs's probe said no"
+            );
+        }
+    }
+}
+
+fn major_minor(text: &str) -> (u32, u32) {
+    let mut parts = text.trim().split('.').map(|p| {
+        p.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap_or(0)
+    });
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+fn glibc_version() -> (u32, u32) {
+    let output = std::process::Command::new("getconf")
+        .arg("GNU_LIBC_VERSION")
+        .output()
+        .expect("getconf runs");
+    // "glibc 2.36"
+    let text = String::from_utf8_lossy(&output.stdout);
+    major_minor(text.split_whitespace().last().unwrap_or(""))
+}
+
+fn gnu_ld_version() -> (u32, u32) {
+    let Ok(output) = std::process::Command::new("ld").arg("--version").output() else {
+        return (0, 0);
+    };
+    // "GNU ld (GNU Binutils for Debian) 2.40"
+    let text = String::from_utf8_lossy(&output.stdout);
+    let first = text.lines().next().unwrap_or("");
+    if !first.starts_with("GNU ld") {
+        return (0, 0);
+    }
+    major_minor(first.split_whitespace().last().unwrap_or(""))
+}
