@@ -2,19 +2,22 @@
 
 use super::{leave_to_exit, print_json, Context};
 use crate::error::Result;
+use crate::profiles::ProfileFiles;
 
 pub fn run(ctx: &Context, show_secrets: bool) -> Result<()> {
-    let files = ctx.load()?;
     if ctx.json() {
+        let files = ctx.load()?;
         print_json(&files.set.to_json(show_secrets));
-    } else {
-        let mut out = String::new();
-        for name in files.set.profiles.keys() {
-            out.push_str(name);
-            out.push('\n');
-        }
-        crate::out!("{out}");
+        leave_to_exit(files);
+        return Ok(());
     }
-    leave_to_exit(files);
+    let names = ProfileFiles::profile_names(&ctx.locations)?;
+    let mut out = String::new();
+    for name in &names {
+        out.push_str(name);
+        out.push('\n');
+    }
+    crate::out!("{out}");
+    leave_to_exit(names);
     Ok(())
 }

@@ -146,12 +146,15 @@ pub(super) struct FileSections {
     pub other: Vec<((String, String), Section)>,
 }
 
-/// Which profiles a read builds: all, or only those named. Every line is
-/// checked either way; sso-sessions and other sections are always built.
+/// Which profiles a read builds: all, or only those named; or only the
+/// names, every section without its properties. Every line is checked
+/// either way; with the first two, sso-sessions and other sections are
+/// always built.
 #[derive(Clone, Copy)]
 pub(super) enum Scope<'a> {
     All,
     Profiles(&'a BTreeSet<String>),
+    Names,
 }
 
 enum Target {
@@ -221,8 +224,11 @@ impl Builder<'_> {
 
     fn property(&mut self, line: LineView<'_>, key: Span, value: Span, origin: Origin) {
         self.last_property = None;
+        if self.open.is_none() || matches!(self.scope, Scope::Names) {
+            return;
+        }
         let key_text = key.of(line.text());
-        let Some(has_uppercase) = identifier_case(key_text).filter(|_| self.open.is_some()) else {
+        let Some(has_uppercase) = identifier_case(key_text) else {
             return;
         };
         // Keys compare lowercased; most already are, and share the buffer.

@@ -3,6 +3,7 @@
 
 use super::normalize::Scope;
 use super::{FileKind, LoadError, Locations, ProfileSet, SourceFile};
+use crate::document::SharedStr;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -22,6 +23,15 @@ impl ProfileFiles {
     /// Reads both files and all their profiles.
     pub fn load(locations: &Locations) -> Result<ProfileFiles, LoadError> {
         ProfileFiles::load_with(locations, false, Scope::All)
+    }
+
+    /// The names of the profiles both files define, sorted: every line of
+    /// both is checked as by [`ProfileFiles::load`], but no property is
+    /// kept (what `profile list` prints, at a fraction of the memory).
+    pub fn profile_names(locations: &Locations) -> Result<Vec<SharedStr>, LoadError> {
+        let files = ProfileFiles::load_with(locations, false, Scope::Names)?;
+        let names = files.set.profiles.0.into_iter().map(|p| p.name).collect();
+        Ok(names)
     }
 
     /// Reads both files to edit `profiles`. Every line of both is checked

@@ -239,6 +239,24 @@ mod reread {
         }
 
         #[test]
+        fn the_names_alone_are_the_full_reads_names(config in file(), credentials in file()) {
+            let dir = tempfile::tempdir().unwrap();
+            let locations = crate::profiles::Locations {
+                config: dir.path().join("config"),
+                credentials: dir.path().join("credentials"),
+            };
+            std::fs::write(&locations.config, &config).unwrap();
+            std::fs::write(&locations.credentials, &credentials).unwrap();
+            let names = ProfileFiles::profile_names(&locations)
+                .map(|names| names.iter().map(ToString::to_string).collect::<Vec<_>>())
+                .map_err(|e| e.to_string());
+            let full = ProfileFiles::load(&locations)
+                .map(|files| files.set.profiles.keys().map(String::from).collect::<Vec<_>>())
+                .map_err(|e| e.to_string());
+            prop_assert_eq!(names, full);
+        }
+
+        #[test]
         fn an_edit_reading_only_its_profiles_sees_what_a_full_read_sees(
             config in file(),
             credentials in file(),
