@@ -186,12 +186,8 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
         visited.push(name);
         // After the first profile, static keys end the chain.
         if visited.len() > 1 {
-            if let Ok(source) = static_keys(profile) {
-                break Base {
-                    profile: name.to_string(),
-                    source,
-                    origin: origin_of(profile, keys::AWS_ACCESS_KEY_ID),
-                };
+            if let Ok(found) = static_keys(profile) {
+                break FoundBase::Static(found).build(profile);
             }
         }
         match role_hop(profile)? {
@@ -325,14 +321,44 @@ pub(super) fn role_hop(profile: &Section) -> Result<Option<(Hop, Next<'_>)>, Cha
 
 /// The source a profile provides without another profile's help.
 pub(super) fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, ChainError> {
-    let base = |source, key| Base {
-        profile: profile.name.to_string(),
-        source,
-        origin: origin_of(profile, key),
-    };
+    find_base(set, profile).map(|found| found.build(profile))
+}
+
+/// The source a profile provides without another profile's help, checked,
+/// with the values it is built from borrowed from the profile: judging
+/// every chain needs only whether it holds, and builds nothing.
+pub(super) enum FoundBase<'a> {
+    Named(NamedSource),
+    WebIdentity {
+        role_arn: &'a str,
+        token_file: &'a str,
+    },
+    Sso(SsoSettings<'a>),
+    Process(&'a str),
+    Static(StaticKeys<'a>),
+}
+
+pub(super) struct SsoSettings<'a> {
+    session: Option<&'a str>,
+    start_url: Option<&'a str>,
+    region: Option<&'a str>,
+    account_id: Option<&'a str>,
+    role_name: Option<&'a str>,
+}
+
+pub(super) struct StaticKeys<'a> {
+    access_key_id: &'a str,
+    secret_access_key: &'a str,
+    session_token: Option<&'a str>,
+}
+
+pub(super) fn find_base<'a>(
+    set: &'a ProfileSet,
+    profile: &'a Section,
+) -> Result<FoundBase<'a>, ChainError> {
     if let Some(value) = profile.get(keys::CREDENTIAL_SOURCE) {
         return match NamedSource::parse(value) {
-            Some(named) => Ok(base(BaseSource::Named(named), keys::CREDENTIAL_SOURCE)),
+            Some(named) => Ok(FoundBase::Named(named)),
             None => Err(error(
                 profile,
                 origin_of(profile, keys::CREDENTIAL_SOURCE),
@@ -348,14 +374,10 @@ pub(super) fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, Chain
         profile.get(keys::WEB_IDENTITY_TOKEN_FILE),
     ) {
         (Some(role_arn), Some(token_file)) => {
-            return Ok(base(
-                BaseSource::WebIdentity {
-                    role_arn: role_arn.to_string(),
-                    token_file: token_file.to_string(),
-                    session_name: profile.get(keys::ROLE_SESSION_NAME).map(String::from),
-                },
-                keys::WEB_IDENTITY_TOKEN_FILE,
-            ))
+            return Ok(FoundBase::WebIdentity {
+                role_arn,
+                token_file,
+            })
         }
         (None, Some(_)) => {
             return Err(error(
@@ -367,27 +389,74 @@ pub(super) fn base_of(set: &ProfileSet, profile: &Section) -> Result<Base, Chain
         _ => {}
     }
     if let Some(sso) = sso(set, profile)? {
-        let key = if profile.get(keys::SSO_SESSION).is_some() {
-            keys::SSO_SESSION
-        } else {
-            keys::SSO_START_URL
-        };
-        return Ok(base(sso, key));
+        return Ok(FoundBase::Sso(sso));
     }
     if let Some(command) = profile.get(keys::CREDENTIAL_PROCESS) {
-        let source = match crate::profiles::command_line::vault_reference(command) {
-            Some(vault) => BaseSource::Vault {
-                item: vault.item,
-                store: vault.store,
-                command: command.to_string(),
-            },
-            None => BaseSource::CredentialProcess {
-                command: command.to_string(),
-            },
-        };
-        return Ok(base(source, keys::CREDENTIAL_PROCESS));
+        return Ok(FoundBase::Process(command));
     }
-    static_keys(profile).map(|source| base(source, keys::AWS_ACCESS_KEY_ID))
+    static_keys(profile).map(FoundBase::Static)
+}
+
+impl FoundBase<'_> {
+    /// The base, owning its values; `profile` is the one it was found in.
+    pub(super) fn build(self, profile: &Section) -> Base {
+        let owned = |value: Option<&str>| value.map(String::from);
+        let (source, key) = match self {
+            FoundBase::Named(named) => (BaseSource::Named(named), keys::CREDENTIAL_SOURCE),
+            FoundBase::WebIdentity {
+                role_arn,
+                token_file,
+            } => (
+                BaseSource::WebIdentity {
+                    role_arn: role_arn.to_string(),
+                    token_file: token_file.to_string(),
+                    session_name: owned(profile.get(keys::ROLE_SESSION_NAME)),
+                },
+                keys::WEB_IDENTITY_TOKEN_FILE,
+            ),
+            FoundBase::Sso(sso) => (
+                BaseSource::Sso {
+                    sso_session: owned(sso.session),
+                    start_url: owned(sso.start_url),
+                    region: owned(sso.region),
+                    account_id: owned(sso.account_id),
+                    role_name: owned(sso.role_name),
+                },
+                if sso.session.is_some() {
+                    keys::SSO_SESSION
+                } else {
+                    keys::SSO_START_URL
+                },
+            ),
+            FoundBase::Process(command) => (
+                match crate::profiles::command_line::vault_reference(command) {
+                    Some(vault) => BaseSource::Vault {
+                        item: vault.item,
+                        store: vault.store,
+                        command: command.to_string(),
+                    },
+                    None => BaseSource::CredentialProcess {
+                        command: command.to_string(),
+                    },
+                },
+                keys::CREDENTIAL_PROCESS,
+            ),
+            FoundBase::Static(found) => (
+                BaseSource::Static {
+                    access_key_id: found.access_key_id.to_string(),
+                    secret_access_key: Secret::new(found.secret_access_key),
+                    session_token: found.session_token.map(Secret::new),
+                    account_id: owned(profile.get(keys::AWS_ACCOUNT_ID)),
+                },
+                keys::AWS_ACCESS_KEY_ID,
+            ),
+        };
+        Base {
+            profile: profile.name.to_string(),
+            source,
+            origin: origin_of(profile, key),
+        }
+    }
 }
 
 /// Whether `static_keys` finds keys, without building them.
@@ -396,7 +465,7 @@ pub(super) fn holds_static_keys(profile: &Section) -> bool {
         && profile.get(keys::AWS_SECRET_ACCESS_KEY).is_some()
 }
 
-pub(super) fn static_keys(profile: &Section) -> Result<BaseSource, ChainError> {
+pub(super) fn static_keys(profile: &Section) -> Result<StaticKeys<'_>, ChainError> {
     let access = profile.get(keys::AWS_ACCESS_KEY_ID);
     let secret = profile.get(keys::AWS_SECRET_ACCESS_KEY);
     let token = profile.get(keys::AWS_SESSION_TOKEN);
@@ -418,16 +487,18 @@ pub(super) fn static_keys(profile: &Section) -> Result<BaseSource, ChainError> {
         )),
         (None, _) => Err(partial(keys::AWS_ACCESS_KEY_ID)),
         (Some(_), None) => Err(partial(keys::AWS_SECRET_ACCESS_KEY)),
-        (Some(access), Some(secret)) => Ok(BaseSource::Static {
-            access_key_id: access.to_string(),
-            secret_access_key: Secret::new(secret),
-            session_token: token.map(Secret::new),
-            account_id: profile.get(keys::AWS_ACCOUNT_ID).map(String::from),
+        (Some(access_key_id), Some(secret_access_key)) => Ok(StaticKeys {
+            access_key_id,
+            secret_access_key,
+            session_token: token,
         }),
     }
 }
 
-fn sso(set: &ProfileSet, profile: &Section) -> Result<Option<BaseSource>, ChainError> {
+fn sso<'a>(
+    set: &'a ProfileSet,
+    profile: &'a Section,
+) -> Result<Option<SsoSettings<'a>>, ChainError> {
     let account_id = profile.get(keys::SSO_ACCOUNT_ID);
     let role_name = profile.get(keys::SSO_ROLE_NAME);
     let start_url = profile.get(keys::SSO_START_URL);
@@ -485,11 +556,11 @@ fn sso(set: &ProfileSet, profile: &Section) -> Result<Option<BaseSource>, ChainE
         }
         _ => {}
     }
-    Ok(Some(BaseSource::Sso {
-        sso_session: session_name.map(String::from),
-        start_url: start_url_out.map(String::from),
-        region: region_out.map(String::from),
-        account_id: account_id.map(String::from),
-        role_name: role_name.map(String::from),
+    Ok(Some(SsoSettings {
+        session: session_name,
+        start_url: start_url_out,
+        region: region_out,
+        account_id,
+        role_name,
     }))
 }

@@ -4,7 +4,7 @@
 //! chain is 10,000 steps, not 50 million). Agrees with [`super::resolve`]
 //! on which profiles fail and why; a loop is named by its ends.
 
-use super::resolve::{base_of, holds_static_keys, role_hop, Next};
+use super::resolve::{find_base, holds_static_keys, role_hop, Next};
 use super::{ChainError, ChainErrorKind};
 use crate::profiles::{keys, ProfileSet, Section, Sections};
 
@@ -103,8 +103,8 @@ impl Steps {
 fn follow<'a>(set: &'a ProfileSet, profile: &'a Section) -> Step {
     match role_hop(profile) {
         Err(e) => Step::End(Err(e)),
-        Ok(None) => Step::End(base_of(set, profile).map(|_| 0)),
-        Ok(Some((_, Next::SelfReference))) => Step::End(base_of(set, profile).map(|_| 1)),
+        Ok(None) => Step::End(find_base(set, profile).map(|_| 0)),
+        Ok(Some((_, Next::SelfReference))) => Step::End(find_base(set, profile).map(|_| 1)),
         Ok(Some((_, Next::Named(next)))) => match set.profiles.index_of(next) {
             Some(at) => Step::Then(at),
             None => Step::End(Err(super::resolve::missing_source(set, profile, next))),
