@@ -179,6 +179,19 @@ mod reread {
         ProfileFiles::from_sources(config.ok()?, credentials.ok()?).ok()
     }
 
+    /// Both files written in a directory of their own (kept while the
+    /// directory lives).
+    fn written(config: &str, credentials: &str) -> (tempfile::TempDir, crate::profiles::Locations) {
+        let dir = tempfile::tempdir().unwrap();
+        let locations = crate::profiles::Locations {
+            config: dir.path().join("config"),
+            credentials: dir.path().join("credentials"),
+        };
+        std::fs::write(&locations.config, config).unwrap();
+        std::fs::write(&locations.credentials, credentials).unwrap();
+        (dir, locations)
+    }
+
     #[derive(Debug, Clone)]
     enum Edit {
         Set(FileKind, &'static str, &'static str),
@@ -240,13 +253,7 @@ mod reread {
 
         #[test]
         fn the_names_alone_are_the_full_reads_names(config in file(), credentials in file()) {
-            let dir = tempfile::tempdir().unwrap();
-            let locations = crate::profiles::Locations {
-                config: dir.path().join("config"),
-                credentials: dir.path().join("credentials"),
-            };
-            std::fs::write(&locations.config, &config).unwrap();
-            std::fs::write(&locations.credentials, &credentials).unwrap();
+            let (_dir, locations) = written(&config, &credentials);
             let names = ProfileFiles::profile_names(&locations)
                 .map(|names| names.iter().map(ToString::to_string).collect::<Vec<_>>())
                 .map_err(|e| e.to_string());
@@ -263,13 +270,7 @@ mod reread {
             name in prop_oneof![Just("foo"), Just("default"), Just("bar"), Just("new")],
             edits in prop::collection::vec(edit(), 0..4),
         ) {
-            let dir = tempfile::tempdir().unwrap();
-            let locations = crate::profiles::Locations {
-                config: dir.path().join("config"),
-                credentials: dir.path().join("credentials"),
-            };
-            std::fs::write(&locations.config, &config).unwrap();
-            std::fs::write(&locations.credentials, &credentials).unwrap();
+            let (_dir, locations) = written(&config, &credentials);
             let Ok(mut all) = ProfileFiles::load_for_editing(&locations, None) else {
                 return Ok(());
             };
