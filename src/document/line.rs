@@ -141,6 +141,11 @@ pub(crate) fn split_property(text: &str, start: usize, end: usize) -> PropertySp
     PropertySplit::Ok { key, value }
 }
 
+/// `text` without the spaces and tabs around it.
+pub fn trim_blanks(text: &str) -> &str {
+    trim(text, 0, text.len()).of(text)
+}
+
 /// The span of `text[start..end]` without surrounding whitespace.
 fn trim(text: &str, start: usize, end: usize) -> Span {
     let bytes = &text.as_bytes()[start..end];

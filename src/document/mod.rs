@@ -14,7 +14,7 @@ mod line;
 mod shared;
 mod text;
 
-pub use line::{classify, LineEnding, LineKind, Span};
+pub use line::{classify, trim_blanks, LineEnding, LineKind, Span};
 pub(crate) use line::{split_property, PropertySplit};
 pub use shared::SharedStr;
 use text::split_lines;

@@ -2,7 +2,7 @@
 
 use super::parse::{self, Event, ParseError};
 use super::{FileKind, Headers, Origin, Properties, Property, Section};
-use crate::document::{LineView, SharedStr, Span};
+use crate::document::{trim_blanks, LineView, SharedStr, Span};
 use std::collections::BTreeSet;
 
 const DEFAULT: &str = "default";
@@ -72,23 +72,6 @@ impl<'a> SectionName<'a> {
             _ => None,
         }
     }
-}
-
-/// `text` without the spaces and tabs around it (the dialect's
-/// whitespace), by bytes: both are ASCII, so the cuts are on character
-/// boundaries.
-fn trim_blanks(text: &str) -> &str {
-    let bytes = text.as_bytes();
-    let is_blank = |b: &u8| *b == b' ' || *b == b'\t';
-    let start = bytes
-        .iter()
-        .position(|b| !is_blank(b))
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|b| !is_blank(b))
-        .map_or(start, |i| i + 1);
-    &text[start..end]
 }
 
 /// Names and keys: `[A-Za-z0-9_\-/.%@:+]+` (the empty string included, as
