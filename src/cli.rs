@@ -38,6 +38,19 @@ macro_rules! profile_variables {
 }
 use profile_variables;
 
+/// `args` (`args[0]` is the program) parsed by `command`. The tree is not
+/// freed: nothing needs it afterwards, the process ends soon, and freeing
+/// the tree of every command cost more than building a narrowed one.
+pub fn parse_with(
+    mut command: clap::Command,
+    args: &[std::ffi::OsString],
+) -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let matches = command.try_get_matches_from_mut(args);
+    std::mem::forget(command);
+    Cli::from_arg_matches(&matches?)
+}
+
 /// The whole command line: [`Cli`]'s tree with the exit codes under
 /// every command and the examples under each command's `--help`. The hot
 /// commands are parsed first against their own command only

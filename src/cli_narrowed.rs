@@ -12,7 +12,7 @@
 //! always did.
 
 use crate::cli::{Cli, CredentialProcessArgs, ExecArgs, ExportArgs, Global, ResolveArgs};
-use clap::{Args, FromArgMatches};
+use clap::Args;
 use std::ffi::OsString;
 
 type Augment = fn(clap::Command) -> clap::Command;
@@ -29,12 +29,7 @@ pub const NARROWED: &[(&[&str], Augment)] = &[
 /// of [`NARROWED`] right after the program and that command's tree takes
 /// it as it is.
 pub fn parse(args: &[OsString]) -> Option<Cli> {
-    let mut command = command_for(args)?;
-    let matches = command.try_get_matches_from_mut(args);
-    // Nothing in the tree is needed past this point and the process ends
-    // soon: freeing it is work for nothing.
-    std::mem::forget(command);
-    Cli::from_arg_matches(&matches.ok()?).ok()
+    crate::cli::parse_with(command_for(args)?, args).ok()
 }
 
 /// The tree of `awsprof` with the global options and only the command the

@@ -1,4 +1,3 @@
-use clap::FromArgMatches;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
@@ -15,18 +14,10 @@ fn main() -> ExitCode {
         .var(awsprof::completion::VAR)
         .complete();
     let args: Vec<OsString> = std::env::args_os().collect();
-    let cli = match awsprof::cli_narrowed::parse(&args) {
-        Some(cli) => Ok(cli),
-        None => {
-            let mut command = awsprof::cli::command();
-            let matches = command.try_get_matches_from_mut(&args);
-            // Freeing the tree of every command costs more than building
-            // a narrowed one, and the process ends soon.
-            std::mem::forget(command);
-            matches.and_then(|m| awsprof::cli::Cli::from_arg_matches(&m))
-        }
-    };
-    let cli = match cli {
+    let cli = match awsprof::cli_narrowed::parse(&args).map_or_else(
+        || awsprof::cli::parse_with(awsprof::cli::command(), &args),
+        Ok,
+    ) {
         Ok(cli) => cli,
         Err(e) => {
             let args: Vec<String> = args

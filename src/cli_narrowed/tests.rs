@@ -11,9 +11,7 @@ fn line(words: &[&str]) -> Vec<OsString> {
 
 /// What the whole tree makes of the line, as text to compare.
 fn whole_tree(args: &[OsString]) -> Result<String, clap::error::ErrorKind> {
-    crate::cli::command()
-        .try_get_matches_from(args)
-        .and_then(|m| Cli::from_arg_matches(&m))
+    crate::cli::parse_with(crate::cli::command(), args)
         .map(|cli| format!("{cli:?}"))
         .map_err(|e| e.kind())
 }
