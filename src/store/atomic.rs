@@ -174,20 +174,23 @@ pub fn remove_stale_temps(target: &Path) -> io::Result<usize> {
 }
 
 /// How much of a file [`holds_exactly`] compares at a time.
-const CHUNK: u64 = 65_536; // 64 KiB
+const CHUNK: usize = 65_536; // 64 KiB
 
 /// Whether `file` holds exactly `expected`. Compares in chunks: the file
-/// may be megabytes.
+/// may be megabytes. Each chunk is one `read` into the same buffer
+/// (`read_to_end` would probe with several smaller reads per chunk).
 pub(super) fn holds_exactly(mut file: impl Read, mut expected: &[u8]) -> io::Result<bool> {
-    let mut chunk = Vec::with_capacity(CHUNK as usize);
+    let mut chunk = vec![0; CHUNK];
     loop {
-        chunk.clear();
-        // (read_to_end retries a read a signal interrupted.)
-        let n = (&mut file).take(CHUNK).read_to_end(&mut chunk)?;
+        let n = match file.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         if n == 0 {
             return Ok(expected.is_empty());
         }
-        if n > expected.len() || chunk[..] != expected[..n] {
+        if n > expected.len() || chunk[..n] != expected[..n] {
             return Ok(false);
         }
         expected = &expected[n..];

@@ -28,6 +28,41 @@ fn a_file_is_unchanged_only_when_every_byte_is_the_same() {
     assert!(!unchanged_on_disk(&file).unwrap(), "emptied");
 }
 
+/// A reader that hands out at most 3 bytes a call and is interrupted
+/// before every other call, as a pipe or a signal may make a read.
+struct Stuttering<'a> {
+    bytes: &'a [u8],
+    interrupt_next: bool,
+}
+
+impl std::io::Read for Stuttering<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.interrupt_next = !self.interrupt_next;
+        if !self.interrupt_next {
+            return Err(std::io::ErrorKind::Interrupted.into());
+        }
+        let n = buf.len().min(3).min(self.bytes.len());
+        buf[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_comparison_goes_on_across_short_and_interrupted_reads() {
+    let stuttering = |bytes| Stuttering {
+        bytes,
+        interrupt_next: false,
+    };
+    let text = b"[profile p]\nregion = us-east-1\n";
+    assert!(holds_exactly(stuttering(text), text).unwrap());
+    assert!(!holds_exactly(stuttering(text), &text[..text.len() - 1]).unwrap());
+    assert!(!holds_exactly(stuttering(&text[..text.len() - 1]), text).unwrap());
+    let mut changed = *text;
+    changed[20] = b'X';
+    assert!(!holds_exactly(stuttering(&changed), text).unwrap());
+}
+
 #[test]
 fn a_missing_file_is_unchanged_only_if_it_was_missing() {
     let tmp = tempfile::tempdir().unwrap();
