@@ -7,6 +7,7 @@
 use super::resolve::{find_base, holds_static_keys, role_hop, Next};
 use super::{ChainError, ChainErrorKind};
 use crate::profiles::{keys, ProfileSet, Section, Sections};
+use std::sync::Arc;
 
 /// Every profile's verdict, looked up by name.
 pub struct Verdicts<'a> {
@@ -37,8 +38,10 @@ impl std::ops::Index<&str> for Verdicts<'_> {
 /// One profile's verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
-    /// The chain's AssumeRole hops, or why it cannot be built.
-    pub result: Result<usize, ChainError>,
+    /// The chain's AssumeRole hops, or why it cannot be built (shared by
+    /// every chain that ends at the same fault: a verdict is small, and
+    /// 20,000 of them touch little memory).
+    pub result: Result<usize, Arc<ChainError>>,
     /// The profile's own hop is signed by another role's session (it is
     /// not the hop nearest the base): STS caps it at one hour.
     pub chained_hop: bool,
@@ -48,7 +51,7 @@ pub struct Verdict {
 #[derive(Clone)]
 enum Step {
     /// The chain ends here: hops this profile adds, or the error.
-    End(Result<usize, ChainError>),
+    End(Result<usize, Arc<ChainError>>),
     /// One hop, then on to the profile at this index.
     Then(usize),
 }
@@ -63,7 +66,7 @@ struct Reach {
     /// The last profile before `end` on the path (`None`: this is `end`).
     before_end: Option<usize>,
     /// Hops from here, or the error at the end; `Err(None)`: a loop.
-    hops: Result<usize, Option<ChainError>>,
+    hops: Result<usize, Option<Arc<ChainError>>>,
 }
 
 /// Where a chain ends when it reaches a profile with static keys as a
@@ -102,12 +105,16 @@ impl Steps {
 /// or as a source without static keys).
 fn follow<'a>(set: &'a ProfileSet, profile: &'a Section) -> Step {
     match role_hop(profile) {
-        Err(e) => Step::End(Err(e)),
-        Ok(None) => Step::End(find_base(set, profile).map(|_| 0)),
-        Ok(Some((_, Next::SelfReference))) => Step::End(find_base(set, profile).map(|_| 1)),
+        Err(e) => Step::End(Err(Arc::new(e))),
+        Ok(None) => Step::End(find_base(set, profile).map(|_| 0).map_err(Arc::new)),
+        Ok(Some((_, Next::SelfReference))) => {
+            Step::End(find_base(set, profile).map(|_| 1).map_err(Arc::new))
+        }
         Ok(Some((_, Next::Named(next)))) => match set.profiles.index_of(next) {
             Some(at) => Step::Then(at),
-            None => Step::End(Err(super::resolve::missing_source(set, profile, next))),
+            None => Step::End(Err(Arc::new(super::resolve::missing_source(
+                set, profile, next,
+            )))),
         },
     }
 }
@@ -127,7 +134,7 @@ pub fn verdicts(set: &ProfileSet) -> Verdicts<'_> {
                 let result = if r.end == at && r.hops.is_ok() {
                     // Back at the start, which the SDKs refuse even when
                     // it holds keys: it was visited first.
-                    Err(loop_error(
+                    Err(Arc::new(loop_error(
                         &names,
                         profile,
                         at,
@@ -135,7 +142,7 @@ pub fn verdicts(set: &ProfileSet) -> Verdicts<'_> {
                         r.steps + 2,
                         r.before_end.unwrap_or(next),
                         at,
-                    ))
+                    )))
                 } else {
                     match &r.hops {
                         Ok(hops) => Ok(hops + 1),
@@ -155,7 +162,7 @@ pub fn verdicts(set: &ProfileSet) -> Verdicts<'_> {
                                     r.end,
                                 )
                             };
-                            Err(loop_error(
+                            Err(Arc::new(loop_error(
                                 &names,
                                 sections[repeated],
                                 at,
@@ -163,7 +170,7 @@ pub fn verdicts(set: &ProfileSet) -> Verdicts<'_> {
                                 total,
                                 before,
                                 repeated,
-                            ))
+                            )))
                         }
                     }
                 };
