@@ -217,9 +217,8 @@ fn every_parse_error_is_reported_in_one_run() {
     );
 }
 
-#[test]
-fn findings_sort_by_file_line_and_code_keeping_the_order_of_equals() {
-    let at = |file, line, code, message: &str| Finding {
+fn placed_at(file: FileKind, line: usize, code: &'static str, message: &str) -> Finding {
+    Finding {
         code,
         severity: Severity::Info,
         file,
@@ -228,7 +227,12 @@ fn findings_sort_by_file_line_and_code_keeping_the_order_of_equals() {
         hint: String::new(),
         profile: None,
         fix: None,
-    };
+    }
+}
+
+#[test]
+fn findings_sort_by_file_line_and_code_keeping_the_order_of_equals() {
+    let at = placed_at;
     let mut found = vec![
         at(FileKind::Credentials, 2, "b", "1"),
         at(FileKind::Config, 9, "a", "2"),
@@ -241,4 +245,30 @@ fn findings_sort_by_file_line_and_code_keeping_the_order_of_equals() {
     sort_by_place(&mut found);
     let order: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
     assert_eq!(order, ["2", "4", "7", "5", "6", "3", "1"]);
+}
+
+mod sorting {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn findings_sort_as_a_stable_sort_by_place_would(
+            places in prop::collection::vec((any::<bool>(), 0usize..6, prop::sample::select(vec!["a", "b", "c"])), 0..40)
+        ) {
+            let found: Vec<Finding> = places
+                .iter()
+                .enumerate()
+                .map(|(i, &(credentials, line, code))| {
+                    let file = if credentials { FileKind::Credentials } else { FileKind::Config };
+                    placed_at(file, line, code, &i.to_string())
+                })
+                .collect();
+            let mut want = found.clone();
+            want.sort_by_key(|f| (f.file, f.line, f.code));
+            let mut sorted = found;
+            sort_by_place(&mut sorted);
+            prop_assert_eq!(sorted, want);
+        }
+    }
 }
