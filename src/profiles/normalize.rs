@@ -127,12 +127,14 @@ pub(super) struct FileSections {
     pub sso_sessions: Vec<Section>,
     /// Other prefixed sections (`[services x]`), keyed by (prefix, name).
     pub other: Vec<((String, String), Section)>,
+    /// With [`Scope::Names`] only (and then nothing else): the profile
+    /// names, sorted, each once.
+    pub names: Vec<SharedStr>,
 }
 
 /// Which profiles a read builds: all, or only those named; or only the
-/// names, every section without its properties. Every line is checked
-/// either way; with the first two, sso-sessions and other sections are
-/// always built.
+/// profiles' names, no section at all. Every line is checked either way;
+/// with the first two, sso-sessions and other sections are always built.
 #[derive(Clone, Copy)]
 pub(super) enum Scope<'a> {
     All,
@@ -184,16 +186,20 @@ impl Builder<'_> {
                 if self.kind == FileKind::Config && name.is_prefixed_default() {
                     self.saw_prefixed_default = true;
                 }
-                if let Scope::Profiles(wanted) = self.scope {
-                    if !wanted.contains(profile) {
+                match self.scope {
+                    Scope::Profiles(wanted) if !wanted.contains(profile) => return,
+                    Scope::Names => {
+                        self.out.names.push(header.sub(name.name));
                         return;
                     }
+                    _ => {}
                 }
                 Target::Profile {
                     unprefixed_default: self.kind == FileKind::Config
                         && name.is_unprefixed_default(),
                 }
             }
+            (None, _) if matches!(self.scope, Scope::Names) => return,
             (None, Some(SSO_SESSION_PREFIX)) => Target::SsoSession,
             (None, Some(prefix)) => Target::Other(prefix.to_string()),
             (None, None) => return,
@@ -207,7 +213,7 @@ impl Builder<'_> {
 
     fn property(&mut self, line: LineView<'_>, key: Span, value: Span, origin: Origin) {
         self.last_property = None;
-        if self.open.is_none() || matches!(self.scope, Scope::Names) {
+        if self.open.is_none() {
             return;
         }
         let key_text = key.of(line.text());
@@ -269,6 +275,7 @@ impl Builder<'_> {
         merge_same_names(&mut self.out.profiles);
         merge_same_names(&mut self.out.sso_sessions);
         self.out.other.sort_by(|a, b| a.0.cmp(&b.0));
+        sort_names(&mut self.out.names);
         self.out
     }
 }
@@ -315,6 +322,14 @@ fn merge_same_names(sections: &mut Vec<Section>) {
         }
         same
     });
+}
+
+/// Sorts names, each kept once. The stable sort finds runs already in
+/// order (two sorted files' names joined are two runs, merged in one
+/// pass); the unstable one cost list three times as many instructions.
+pub(super) fn sort_names(names: &mut Vec<SharedStr>) {
+    names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    names.dedup();
 }
 
 /// Merges two lists sorted by name; where both have a name, `later`'s

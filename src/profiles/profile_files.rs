@@ -1,7 +1,7 @@
 //! Both files and the profiles they define: the one loader every command
 //! reads through.
 
-use super::normalize::Scope;
+use super::normalize::{FileSections, Scope};
 use super::{FileKind, LoadError, Locations, ProfileSet, SourceFile};
 use crate::document::SharedStr;
 use std::collections::BTreeSet;
@@ -29,8 +29,10 @@ impl ProfileFiles {
     /// both is checked as by [`ProfileFiles::load`], but no property is
     /// kept (what `profile list` prints, at a fraction of the memory).
     pub fn profile_names(locations: &Locations) -> Result<Vec<SharedStr>, LoadError> {
-        let files = ProfileFiles::load_with(locations, false, Scope::Names)?;
-        let names = files.set.profiles.0.into_iter().map(|p| p.name).collect();
+        let ((_, config), (_, credentials)) = read_both(locations, false, Scope::Names)?;
+        let mut names = config.names;
+        names.extend(credentials.names);
+        super::normalize::sort_names(&mut names);
         Ok(names)
     }
 
@@ -59,26 +61,8 @@ impl ProfileFiles {
         documents: bool,
         scope: Scope<'_>,
     ) -> Result<ProfileFiles, LoadError> {
-        let size = |path: &Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let bytes = size(&locations.config) + size(&locations.credentials);
-        let (config, credentials) = super::for_both(bytes, |kind| {
-            let path = match kind {
-                FileKind::Config => &locations.config,
-                FileKind::Credentials => &locations.credentials,
-            };
-            let file = SourceFile::load(kind, path)?;
-            if documents {
-                file.document();
-            }
-            let sections = super::normalize::read_file(file.numbered_lines(), kind, scope)
-                .map_err(|source| LoadError::Parse {
-                    path: path.clone(),
-                    source,
-                })?;
-            Ok::<_, LoadError>((file, sections))
-        });
         let ((config, config_sections), (credentials, credentials_sections)) =
-            (config?, credentials?);
+            read_both(locations, documents, scope)?;
         Ok(ProfileFiles {
             config,
             credentials,
@@ -164,4 +148,36 @@ impl ProfileFiles {
     pub fn origin_path(&self, origin: super::Origin) -> String {
         format!("{}:{}", self.path(origin.file).display(), origin.line)
     }
+}
+
+/// One file as read, and its sections.
+type FileRead = (SourceFile, FileSections);
+
+/// Reads both files, side by side when they are large: each file's
+/// sections in `scope`, and its document too if `documents`.
+fn read_both(
+    locations: &Locations,
+    documents: bool,
+    scope: Scope<'_>,
+) -> Result<(FileRead, FileRead), LoadError> {
+    let size = |path: &Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let bytes = size(&locations.config) + size(&locations.credentials);
+    let (config, credentials) =
+        super::for_both(bytes, |kind| {
+            let path = match kind {
+                FileKind::Config => &locations.config,
+                FileKind::Credentials => &locations.credentials,
+            };
+            let file = SourceFile::load(kind, path)?;
+            if documents {
+                file.document();
+            }
+            let sections = super::normalize::read_file(file.numbered_lines(), kind, scope)
+                .map_err(|source| LoadError::Parse {
+                    path: path.clone(),
+                    source,
+                })?;
+            Ok::<_, LoadError>((file, sections))
+        });
+    Ok((config?, credentials?))
 }
