@@ -129,6 +129,18 @@ impl StagedWrite {
         let StagedWrite { temp, real } = self;
         temp.persist(&real).map_err(|e| e.error).map(|_| ())
     }
+
+    /// Like [`StagedWrite::rename_into_place`] where no file is at the
+    /// target yet; where one is, it stays and the staged file is removed.
+    /// Returns whether the staged file took the target's place.
+    pub fn rename_into_place_unless_present(self) -> io::Result<bool> {
+        let StagedWrite { temp, real } = self;
+        match temp.persist_noclobber(&real) {
+            Ok(_) => Ok(true),
+            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e.error),
+        }
+    }
 }
 
 /// How many random characters `tempfile` puts in a name.

@@ -227,18 +227,22 @@ impl BackupStore {
                 action: "create a backup",
                 source: std::io::Error::other("no free backup id"),
             })?;
-        // Each file is written, flushed and hashed on a thread of its own:
-        // the flushes wait on the disk, not on each other.
-        let entries = std::thread::scope(|scope| {
+        // Each file is written, flushed and hashed on a thread of its own,
+        // and the pins of a first backup are staged beside them: the
+        // flushes wait on the disk, not on each other.
+        let (entries, pins) = std::thread::scope(|scope| {
             let writers: Vec<_> = files
                 .iter()
                 .map(|file| scope.spawn(|| self.save(&dir, file)))
                 .collect();
-            writers
+            let pins = self.stage_pins(files, &id);
+            let entries = writers
                 .into_iter()
                 .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect::<Result<Vec<BackedUpFile>, StoreError>>()
-        })?;
+                .collect::<Result<Vec<BackedUpFile>, StoreError>>();
+            (entries, pins)
+        });
+        let (entries, pins) = (entries?, pins?);
         let manifest = Manifest {
             id: id.clone(),
             created: now
@@ -254,7 +258,7 @@ impl BackupStore {
         let manifest_path = dir.join(MANIFEST);
         write_atomic(&manifest_path, &json)
             .map_err(self.io(&manifest_path, "write the backup manifest"))?;
-        self.pin_if_first(&manifest)?;
+        self.place_pins(pins)?;
         // The backup's own entry in the backup directory (and its pins):
         // without this a power cut could keep the edit and lose the backup
         // taken for it.
@@ -270,16 +274,34 @@ impl BackupStore {
 
     /// The first backup of each file is pinned: it is the state before
     /// awsprof first wrote the file, and automatic retention never drops it.
-    /// Each marker is complete on disk before its rename; the caller's
-    /// fsync of the backup directory makes the renames durable.
-    fn pin_if_first(&self, manifest: &Manifest) -> Result<(), StoreError> {
-        for file in &manifest.files {
-            let marker = self.pin_marker(&file.path);
+    /// Stages a marker naming backup `id` for each of `files` that has none
+    /// yet, complete on disk; [`BackupStore::place_pins`] puts them in place
+    /// once the backup's manifest is.
+    fn stage_pins(
+        &self,
+        files: &[FileState<'_>],
+        id: &str,
+    ) -> Result<Vec<(PathBuf, StagedWrite)>, StoreError> {
+        let mut staged = Vec::new();
+        for file in files {
+            let marker = self.pin_marker(file.path);
             if fs::symlink_metadata(&marker).is_err() {
-                StagedWrite::prepare(&marker, manifest.id.as_bytes())
-                    .and_then(StagedWrite::rename_into_place)
+                let write = StagedWrite::prepare(&marker, id.as_bytes())
                     .map_err(self.io(&marker, "pin the first backup"))?;
+                staged.push((marker, write));
             }
+        }
+        Ok(staged)
+    }
+
+    /// Puts the staged pins in place, never over a marker that appeared
+    /// meanwhile: the earlier backup is the file's first. The caller's
+    /// fsync of the backup directory makes the renames durable.
+    fn place_pins(&self, pins: Vec<(PathBuf, StagedWrite)>) -> Result<(), StoreError> {
+        for (marker, write) in pins {
+            write
+                .rename_into_place_unless_present()
+                .map_err(self.io(&marker, "pin the first backup"))?;
         }
         Ok(())
     }

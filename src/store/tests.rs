@@ -592,3 +592,39 @@ fn the_store_tests_pass_for_a_user_other_than_root() {
         "rewritten by nobody"
     );
 }
+
+#[test]
+fn a_staged_marker_never_replaces_one_that_appeared_meanwhile() {
+    let tmp = tempfile::tempdir().unwrap();
+    let marker = tmp.path().join("pinned-0123");
+    let first = StagedWrite::prepare(&marker, b"first").unwrap();
+    let second = StagedWrite::prepare(&marker, b"second").unwrap();
+    assert!(first.rename_into_place_unless_present().unwrap());
+    assert!(!second.rename_into_place_unless_present().unwrap());
+    assert_eq!(std::fs::read(&marker).unwrap(), b"first");
+    let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "the refused temp file is removed");
+}
+
+#[test]
+fn the_first_backup_of_each_file_is_pinned_and_a_later_one_is_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.config, "[profile a]\nregion = us-east-1\n").unwrap();
+    let first = set_region_to_eu_west_1(&store, &locations).backup.unwrap();
+    let pinned = store.backups.pinned().unwrap();
+    assert_eq!(
+        pinned.into_iter().collect::<Vec<_>>(),
+        vec![first.id.clone()]
+    );
+    let ((), written, _) = store
+        .update(&locations, None, |files| -> EditResult {
+            set_region(files, "ap-south-1");
+            Ok(())
+        })
+        .unwrap();
+    let later = written.backup.unwrap();
+    assert_ne!(later.id, first.id);
+    let pinned = store.backups.pinned().unwrap();
+    assert_eq!(pinned.into_iter().collect::<Vec<_>>(), vec![first.id]);
+}
