@@ -138,7 +138,13 @@ impl StagedWrite {
         match temp.persist_noclobber(&real) {
             Ok(_) => Ok(true),
             Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(e.error),
+            // A file system that can neither rename without replacing nor
+            // link: checked, then renamed, as a plain rename would.
+            Err(e) if if_exists(fs::symlink_metadata(&real))?.is_some() => {
+                drop(e);
+                Ok(false)
+            }
+            Err(e) => e.file.persist(&real).map(|_| true).map_err(|e| e.error),
         }
     }
 }
