@@ -273,11 +273,7 @@ fn unlock_duration(value: &str) -> Result<std::time::Duration, String> {
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
     /// Profile names, one a line (--output json: the merged view of both files).
-    List {
-        /// Print secret values instead of ****.
-        #[arg(long)]
-        show_secrets: bool,
-    },
+    List(ListArgs),
     /// Each property of a profile, its value and the file:line it comes from.
     Show {
         /// Profile name [default: $AWS_PROFILE, else default].
@@ -476,6 +472,13 @@ pub struct WriteArgs {
     /// Print the change as a unified diff (secrets masked) and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print secret values instead of ****.
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,9 @@
 //! The command line of a hot command, parsed without the whole tree.
 //!
-//! `credential-process` runs before every AWS call made through it, and
-//! `exec`, `profile resolve` and `profile export` sit in scripts' loops:
-//! for them, building the clap tree of every command (hundreds of
+//! `credential-process` runs before every AWS call made through it;
+//! `exec`, `profile resolve` and `profile export` sit in scripts' loops;
+//! `profile list`, `profile add-role` and `lint` are timed against the
+//! floor of their own work (reading or editing the files): for them, building the clap tree of every command (hundreds of
 //! arguments, help and examples) and dropping it again was half of what
 //! the whole process ran. Here the line is parsed against a tree that
 //! holds only the command it names, built from the same derived
@@ -11,7 +12,10 @@
 //! `None`, and the whole tree parses the line again and answers as it
 //! always did.
 
-use crate::cli::{Cli, CredentialProcessArgs, ExecArgs, ExportArgs, Global, ResolveArgs};
+use crate::cli::{
+    AddRoleArgs, Cli, CredentialProcessArgs, ExecArgs, ExportArgs, Global, LintArgs, ListArgs,
+    ResolveArgs,
+};
 use clap::Args;
 use std::ffi::OsString;
 
@@ -23,6 +27,9 @@ pub const NARROWED: &[(&[&str], Augment)] = &[
     (&["exec"], ExecArgs::augment_args),
     (&["profile", "resolve"], ResolveArgs::augment_args),
     (&["profile", "export"], ExportArgs::augment_args),
+    (&["profile", "list"], ListArgs::augment_args),
+    (&["profile", "add-role"], AddRoleArgs::augment_args),
+    (&["lint"], LintArgs::augment_args),
 ];
 
 /// The command line (`args[0]` is the program), when it names a command

@@ -38,7 +38,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     let ctx = Context::new(&cli);
     match cli.command {
         Command::Profile(cmd) => match cmd {
-            ProfileCommand::List { show_secrets } => list::run(&ctx, show_secrets),
+            ProfileCommand::List(args) => list::run(&ctx, args.show_secrets),
             ProfileCommand::Show { name, show_secrets } => show::run(&ctx, name, show_secrets),
             ProfileCommand::AddRole(args) => add_role::run(&ctx, args),
             ProfileCommand::RemoveRole { name, write } => remove_role::run(&ctx, &name, write),
