@@ -3,14 +3,14 @@
 //! `credential-process` runs before every AWS call made through it;
 //! `exec`, `profile resolve` and `profile export` sit in scripts' loops;
 //! `profile list`, `profile add-role` and `lint` are timed against the
-//! floor of their own work (reading or editing the files): for them, building the clap tree of every command (hundreds of
-//! arguments, help and examples) and dropping it again was half of what
-//! the whole process ran. Here the line is parsed against a tree that
-//! holds only the command it names, built from the same derived
-//! definitions in [`crate::cli`]. Whatever that tree does not take as is
-//! (help, version, a mistake, global options before the command) gets
-//! `None`, and the whole tree parses the line again and answers as it
-//! always did.
+//! floor of their own work. For them, building the clap tree of every
+//! command (hundreds of arguments, help and examples) and dropping it
+//! again was half of what a small run ran. Here the line is parsed
+//! against a tree that holds only the command it names, built from the
+//! same derived definitions in [`crate::cli`]. Whatever that tree does
+//! not take as is (help, version, a mistake, global options before the
+//! command) gets `None`, and the whole tree parses the line again and
+//! answers as it always did.
 
 use crate::cli::{
     AddRoleArgs, Cli, CredentialProcessArgs, ExecArgs, ExportArgs, Global, LintArgs, ListArgs,
