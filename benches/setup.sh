@@ -21,7 +21,7 @@ else
 fi
 bin="$target/awsprof"
 # The same targets in every script, so that they share one build.
-cargo build --quiet "${profile_flag[@]}" --bin awsprof --example generate_profiles --example floor
+cargo build --quiet "${profile_flag[@]}" --bins --example generate_profiles --example floor
 
 # Each command's median as a ratio to the run's floor (the command named
 # "floor: ..."), when the run has one.

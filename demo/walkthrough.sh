@@ -17,7 +17,7 @@ if ! python3 -c 'import moto, boto3, awscli' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check -r tests/support/requirements.txt
 fi
 say "Building awsprof"
-cargo build --quiet --bin awsprof
+cargo build --quiet --bins
 # Wherever this build put it: CARGO_TARGET_DIR or a config may move target/.
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 awsprof="$target_dir/debug/awsprof"

@@ -19,6 +19,7 @@ pub mod document;
 pub mod edits;
 pub mod error;
 pub mod export;
+pub mod front;
 pub mod hex;
 pub mod isotime;
 pub mod keyinput;

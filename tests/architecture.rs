@@ -254,16 +254,21 @@ fn command_files_only_translate() {
 #[test]
 fn relative_relocations_are_packed_where_the_toolchain_can() {
     let packed = env!("AWSPROF_RELOCATIONS_PACKED") == "true";
-    let dynamic = std::process::Command::new("readelf")
-        .args(["--dynamic", env!("CARGO_BIN_EXE_awsprof")])
-        .output()
-        .expect("readelf (binutils) runs");
-    assert!(dynamic.status.success(), "readelf failed: {dynamic:?}");
-    let carries_relr = String::from_utf8_lossy(&dynamic.stdout).contains("(RELR)");
-    assert_eq!(
-        carries_relr, packed,
-        "build.rs said packed={packed}, the binary's dynamic section disagrees"
-    );
+    for binary in [
+        env!("CARGO_BIN_EXE_awsprof"),
+        env!("CARGO_BIN_EXE_awsprof-full"),
+    ] {
+        let dynamic = std::process::Command::new("readelf")
+            .args(["--dynamic", binary])
+            .output()
+            .expect("readelf (binutils) runs");
+        assert!(dynamic.status.success(), "readelf failed: {dynamic:?}");
+        let carries_relr = String::from_utf8_lossy(&dynamic.stdout).contains("(RELR)");
+        assert_eq!(
+            carries_relr, packed,
+            "build.rs said packed={packed}, the dynamic section of {binary} disagrees"
+        );
+    }
     if cfg!(all(target_os = "linux", target_env = "gnu")) {
         let glibc = glibc_version();
         let ld = gnu_ld_version();

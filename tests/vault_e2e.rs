@@ -201,6 +201,9 @@ fn the_walkthrough_with_tanakas_keys_in_the_os_store() {
         "the OS store answers, so it is chosen"
     );
     assert_eq!(moved.json()["moved"][0]["item"], "tanaka-keys");
+    // The line names the binary the user runs, not awsprof-full behind it.
+    let line = format!("credential_process = {AWSPROF} vault get tanaka-keys --store os");
+    assert!(sb.read_config().contains(&line), "{}", sb.read_config());
     let stored = keyring.secret_tool(&["lookup", "service", "awsprof", "username", "tanaka-keys"]);
     assert!(
         stored.code == 0 && stored.stdout.contains(&key_id),

@@ -13,3 +13,16 @@ pub fn run(ctx: &Context, args: CredentialProcessArgs) -> Result<()> {
     let (creds, _) = credentials::reach(ctx, &args.name, &args.aws)?;
     export::print(&creds, Format::Process, &args.name)
 }
+
+/// [`run`] when the credentials are at hand, without the async runtime
+/// or any AWS client; `None` (having printed nothing) when only running
+/// the chain would reach them.
+pub fn run_at_hand(ctx: &Context, args: &CredentialProcessArgs) -> Option<Result<()>> {
+    let reached = credentials::check_stack(&args.name)
+        .and_then(|()| credentials::reach_at_hand(ctx, &args.name, &args.aws));
+    match reached {
+        Ok(Some(creds)) => Some(export::print(&creds, Format::Process, &args.name)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}

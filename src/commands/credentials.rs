@@ -29,6 +29,48 @@ pub struct ReachedChain {
 }
 
 pub fn reach_chain(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<ReachedChain> {
+    let (found, creds) = find(ctx, profile, args)?;
+    let creds = match creds {
+        Some(creds) => creds,
+        None => {
+            if matches!(
+                found.chain.base.source,
+                BaseSource::CredentialProcess { .. }
+            ) {
+                push_stack(profile);
+            }
+            let mut steps =
+                runtime()?.block_on(run_chain(&found.chain, &found.settings, |_| {}))?;
+            steps
+                .pop()
+                .expect("a chain reaches at least its base")
+                .creds
+        }
+    };
+    Ok(ReachedChain {
+        chain: found.chain,
+        creds,
+        settings: found.settings,
+        default_holds_credentials: found.default_holds_credentials,
+    })
+}
+
+/// The credentials of `profile` when the files or the cache hold them
+/// (`None` when only running the chain would reach them), without the
+/// async runtime or any AWS client: what the `awsprof` binary answers
+/// itself (see [`crate::front`]).
+pub fn reach_at_hand(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<Option<Creds>> {
+    Ok(find(ctx, profile, args)?.1)
+}
+
+/// A profile's chain and settings, and its credentials when at hand.
+struct Found {
+    chain: Chain,
+    settings: Settings,
+    default_holds_credentials: bool,
+}
+
+fn find(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<(Found, Option<Creds>)> {
     let files = ctx.load()?;
     let chain = resolve(&files.set, profile).map_err(|e| Error::chain(&files, e))?;
     refuse_process_loop(&files, profile, &chain)?;
@@ -39,25 +81,13 @@ pub fn reach_chain(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<Reach
         .profile("default")
         .is_some_and(crate::chain::holds_credential_settings);
     leave_to_exit(files);
-    let creds = match at_hand(&chain, &settings) {
-        Some(creds) => creds,
-        None => {
-            if matches!(chain.base.source, BaseSource::CredentialProcess { .. }) {
-                push_stack(profile);
-            }
-            let mut steps = runtime()?.block_on(run_chain(&chain, &settings, |_| {}))?;
-            steps
-                .pop()
-                .expect("a chain reaches at least its base")
-                .creds
-        }
-    };
-    Ok(ReachedChain {
+    let creds = at_hand(&chain, &settings);
+    let found = Found {
         chain,
-        creds,
         settings,
         default_holds_credentials,
-    })
+    };
+    Ok((found, creds))
 }
 
 /// Refuses a profile already on the stack of running
@@ -86,12 +116,18 @@ fn push_stack(profile: &str) {
 }
 
 /// Whether a command line's program is awsprof: by its name, or this
-/// very binary under another name (a copy, a symlink).
+/// very binary under another name (a copy, a symlink; for
+/// `awsprof-full`, the name the front was run as).
 fn is_awsprof_here(program: &str) -> bool {
+    let name = std::path::Path::new(program).file_name();
     let own = std::env::current_exe().ok();
-    let own_name = own.as_deref().and_then(std::path::Path::file_name);
+    let run_as = std::env::args_os().next().map(std::path::PathBuf::from);
     crate::profiles::command_line::is_awsprof(program)
-        || std::path::Path::new(program).file_name() == own_name
+        || name.is_some()
+            && [own, run_as]
+                .iter()
+                .flatten()
+                .any(|p| p.file_name() == name)
 }
 
 /// Refuses a `credential_process` loop through awsprof, from the files,

@@ -95,6 +95,22 @@ pub fn run(cli: Cli) -> Result<i32> {
     .map(|()| exit::OK)
 }
 
+/// Runs the commands the `awsprof` binary answers itself, without any AWS
+/// client compiled in (see [`crate::front`]): `None`, with nothing done,
+/// for any other command, and for a `credential-process` whose
+/// credentials only running the chain would reach.
+pub fn run_at_hand(cli: Cli) -> Option<Result<i32>> {
+    let ctx = Context::new(&cli);
+    let outcome = match cli.command {
+        Command::CredentialProcess(args) => credential_process::run_at_hand(&ctx, &args)?,
+        Command::Profile(ProfileCommand::List(args)) => list::run(&ctx, args.show_secrets),
+        Command::Profile(ProfileCommand::Resolve(args)) => resolve::run(&ctx, args.name),
+        Command::Profile(ProfileCommand::AddRole(args)) => add_role::run(&ctx, args),
+        _ => return None,
+    };
+    Some(outcome.map(|()| exit::OK))
+}
+
 pub struct Context {
     pub locations: Locations,
     pub output: Output,

@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, cmd: VaultCommand) -> Result<()> {
             to_file,
             write,
         } => {
-            let program = std::env::current_exe()
+            let program = crate::front::program_path()
                 .map_err(|e| Error::Usage(format!("cannot find this program's path: {e}")))?;
             let (program, files) = (program.display().to_string(), ctx.store());
             let request = MoveRequest {

@@ -214,12 +214,16 @@ pub fn quote(word: &str) -> String {
     }
 }
 
+/// The binary beside `awsprof` that holds every command (`awsprof`
+/// itself answers only the hot ones: see `crate::front`).
+pub const FULL_PROGRAM: &str = "awsprof-full";
+
 /// Whether a command line's program is awsprof by its own name (any
-/// directory).
+/// directory), either of its two binaries.
 pub fn is_awsprof(program: &str) -> bool {
     std::path::Path::new(program)
         .file_name()
-        .is_some_and(|n| n == "awsprof")
+        .is_some_and(|n| n == "awsprof" || n == FULL_PROGRAM)
 }
 
 /// What `credential_process = awsprof vault get ITEM [--store os|file]`
