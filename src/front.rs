@@ -1,6 +1,7 @@
 //! The `awsprof` binary is the front of two: it answers the hot commands
-//! itself (`credential-process` from the files or a warm cache, `profile
-//! list`, `profile resolve`, `profile add-role`, and a Tab's completion)
+//! itself (`credential-process` and `profile export` from the files or a
+//! warm cache, `profile list`, `profile resolve`, `profile add-role`, and
+//! a Tab's completion)
 //! and hands every other command line, unchanged, to the `awsprof-full`
 //! binary installed beside it, which holds every command.
 //!

@@ -49,6 +49,18 @@ fn the_hot_commands_run_without_awsprof_full() {
 
     let process = run(&sb, &front, &["credential-process", "tanaka"]).ok();
     assert_eq!(process.json()["AccessKeyId"], "AKIAFRONTTEST0000000");
+    let exported = run(
+        &sb,
+        &front,
+        &["profile", "export", "tanaka", "--format", "env"],
+    )
+    .ok();
+    assert!(
+        exported
+            .stdout
+            .contains("export AWS_ACCESS_KEY_ID=AKIAFRONTTEST0000000"),
+        "{exported:#?}"
+    );
     let list = run(&sb, &front, &["profile", "list"]).ok();
     assert!(
         list.stdout.contains("dev") && list.stdout.contains("tanaka"),
@@ -103,6 +115,7 @@ fn every_other_line_is_handed_to_awsprof_full() {
     assert_handed_over(run(&sb, &front, &["profile", "list", "--no-such-flag"]));
     // A role with no cached session: only running the chain reaches it.
     assert_handed_over(run(&sb, &front, &["credential-process", "dev"]));
+    assert_handed_over(run(&sb, &front, &["profile", "export", "dev"]));
     assert_handed_over(run(
         &sb,
         &front,

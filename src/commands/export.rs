@@ -10,7 +10,29 @@ use crate::export::{render, Format};
 use std::io::Write;
 
 pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
-    let profile = selected_profile(args.name);
+    let (profile, format) = request(ctx, &args)?;
+    let (creds, _) = credentials::reach(ctx, &profile, &args.aws)?;
+    print(&creds, format, &profile)
+}
+
+/// [`run`] when the credentials are at hand, without the async runtime
+/// or any AWS client; `None` (having printed nothing) when only running
+/// the chain would reach them.
+pub fn run_at_hand(ctx: &Context, args: &ExportArgs) -> Option<Result<()>> {
+    let reached = request(ctx, args).and_then(|(profile, format)| {
+        let creds = credentials::reach_at_hand(ctx, &profile, &args.aws)?;
+        Ok(creds.map(|creds| (creds, profile, format)))
+    });
+    match reached {
+        Ok(Some((creds, profile, format))) => Some(print(&creds, format, &profile)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+/// The profile and the format the command line asks for.
+fn request(ctx: &Context, args: &ExportArgs) -> Result<(String, Format)> {
+    let profile = selected_profile(args.name.clone());
     let format = Format::parse(&args.format)
         .ok_or_else(|| Error::Usage(format!("unknown format `{}`", args.format)))?;
     if ctx.json() && format != Format::Process {
@@ -20,8 +42,7 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
         )));
     }
     credentials::check_stack(&profile)?;
-    let (creds, _) = credentials::reach(ctx, &profile, &args.aws)?;
-    print(&creds, format, &profile)
+    Ok((profile, format))
 }
 
 /// Writes the credentials in `format` to standard output, in one write.
