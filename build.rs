@@ -23,6 +23,10 @@ fn main() {
     for var in ["AWSPROF_REFERENCE_DIR", "AWSPROF_CONFORMANCE_DIR", "CI"] {
         println!("cargo::rerun-if-env-changed={var}");
     }
+    // Any change under src/ gives both binaries a new source id (see
+    // `source_id`).
+    println!("cargo::rerun-if-changed=src");
+    println!("cargo::rustc-env=AWSPROF_SOURCE_ID={}", source_id());
     let packed = packs_relative_relocations();
     if packed {
         println!("cargo::rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
@@ -112,6 +116,38 @@ fn packs_relative_relocations() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     linked && runs(&program)
+}
+
+/// A hash of every file under src/: the `awsprof` front hands a line over
+/// only to an `awsprof-full` built from the same sources. `cargo run`
+/// builds the front alone, and would otherwise run an older
+/// `awsprof-full` left in target/ without a word.
+fn source_id() -> String {
+    use std::hash::{Hash, Hasher};
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let mut found = Vec::new();
+    files(&root.join("src"), &mut found);
+    found.sort();
+    // SipHash with its fixed keys: the same sources give the same id.
+    let mut hasher = std::hash::DefaultHasher::new();
+    for path in found {
+        path.strip_prefix(&root).unwrap_or(&path).hash(&mut hasher);
+        std::fs::read(&path).unwrap_or_default().hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
 }
 
 fn rustc() -> PathBuf {

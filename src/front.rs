@@ -62,6 +62,28 @@ pub fn exit_code(outcome: Result<i32>) -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
+/// Tells `awsprof-full` which sources the front that ran it was built
+/// from (build.rs's hash of src/).
+const FRONT_SOURCE_VAR: &str = "AWSPROF_FRONT_SOURCE";
+const SOURCE_ID: &str = env!("AWSPROF_SOURCE_ID");
+
+/// In `awsprof-full`, before anything else: refuses a line handed over
+/// by a front built from other sources (`cargo run` rebuilds the front
+/// alone), with the exit code to leave with; and keeps the variable from
+/// the programs it runs.
+pub fn check_front_source() -> Option<ExitCode> {
+    let front = std::env::var_os(FRONT_SOURCE_VAR)?;
+    // Single-threaded still: nothing else reads the environment yet.
+    std::env::remove_var(FRONT_SOURCE_VAR);
+    if front == SOURCE_ID {
+        return None;
+    }
+    crate::errln!(
+        "awsprof: error: awsprof and {FULL_PROGRAM} beside it were built from different sources; build both (`cargo build --bins`, or `cargo install` again)"
+    );
+    Some(ExitCode::from(exit::IO as u8))
+}
+
 /// Replaces this process with `awsprof-full` running the same line under
 /// the same program name, so that its help and errors read as before.
 fn hand_over(args: &[OsString]) -> ExitCode {
@@ -70,6 +92,7 @@ fn hand_over(args: &[OsString]) -> ExitCode {
     let err = std::process::Command::new(&full)
         .arg0(program)
         .args(args.iter().skip(1))
+        .env(FRONT_SOURCE_VAR, SOURCE_ID)
         .exec();
     crate::errln!(
         "awsprof: error: cannot run {}: {err}; every command but the few awsprof answers itself is in {FULL_PROGRAM}, which belongs beside awsprof (`cargo install` puts both there)",

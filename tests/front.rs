@@ -153,6 +153,70 @@ fn a_handed_over_line_answers_as_awsprof_full_does() {
     assert!(!help.stdout.contains("awsprof-full"), "{help:#?}");
 }
 
+/// The hand-over itself, seen by a stand-in for `awsprof-full`: every
+/// argument as given, and the front's source id beside them.
+#[test]
+fn the_front_hands_the_line_over_unchanged_with_its_source_id() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new(CONFIG, CREDENTIALS);
+    let (dir, front) = front_alone();
+    let stand_in = dir.path().join("awsprof-full");
+    std::fs::write(
+        &stand_in,
+        "#!/bin/sh\nprintf '[%s]\\n' \"$@\" \"source=$AWSPROF_FRONT_SOURCE\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&stand_in, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let args = ["profile", "show", "two words", "--flag=x y", "", "é"];
+    let seen = run(&sb, &front, &args).ok();
+    let lines: Vec<&str> = seen.stdout.lines().collect();
+    let expected: Vec<String> = args.iter().map(|a| format!("[{a}]")).collect();
+    assert_eq!(lines[..args.len()], expected, "{seen:#?}");
+    let source = lines[args.len()]
+        .strip_prefix("[source=")
+        .and_then(|s| s.strip_suffix(']'))
+        .unwrap_or_default();
+    assert!(
+        source.len() == 16 && source.bytes().all(|b| b.is_ascii_hexdigit()),
+        "the front's source id: {seen:#?}"
+    );
+}
+
+/// `cargo run` rebuilds the front alone: an `awsprof-full` built from
+/// other sources refuses what such a front hands it, and says what to do.
+#[test]
+fn awsprof_full_refuses_a_front_built_from_other_sources() {
+    let sb = Sandbox::new(CONFIG, CREDENTIALS);
+    let refused = Run::of(
+        sb.command(FULL)
+            .arg0(AWSPROF)
+            .env("AWSPROF_FRONT_SOURCE", "0123456789abcdef")
+            .args(["profile", "show", "tanaka"])
+            .output()
+            .unwrap(),
+    )
+    .code(4);
+    assert!(
+        refused.stderr.contains("different sources")
+            && refused.stderr.contains("cargo build --bins"),
+        "{refused:#?}"
+    );
+    assert!(refused.stdout.is_empty(), "{refused:#?}");
+    // What the front hands over, it hands to its own build: the variable
+    // goes no further than awsprof-full.
+    let handed = sb.awsprof(&["exec", "tanaka", "--", "env"]).ok();
+    assert!(
+        handed
+            .stdout
+            .contains("AWS_ACCESS_KEY_ID=AKIAFRONTTEST0000000"),
+        "{handed:#?}"
+    );
+    assert!(
+        !handed.stdout.contains("AWSPROF_FRONT_SOURCE"),
+        "{handed:#?}"
+    );
+}
+
 /// What makes the front fast: the AWS clients are not linked into it.
 /// STS's global endpoint is in its client's endpoint rules, which any
 /// reach of the chain runner links in: the front must not carry it,

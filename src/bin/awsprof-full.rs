@@ -7,6 +7,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     awsprof::front::start();
+    if let Some(refused) = awsprof::front::check_front_source() {
+        return refused;
+    }
     let args: Vec<OsString> = std::env::args_os().collect();
     let cli = match awsprof::cli_narrowed::parse(&args).map_or_else(
         || awsprof::cli::parse_with(awsprof::cli::command(), &args),
