@@ -130,7 +130,8 @@ fn every_other_line_is_handed_to_awsprof_full() {
 fn a_handed_over_line_answers_as_awsprof_full_does() {
     let sb = Sandbox::new(CONFIG, CREDENTIALS);
     for args in [
-        &["--help"][..],
+        &[][..],
+        &["--help"],
         &["--version"],
         &["profile", "show", "tanaka"],
         &["profile", "show", "nobody"],
