@@ -17,7 +17,8 @@ Exit codes:
        some checks ended in error)
   4    the file system refused: permissions, a lock held too long, an
        unreadable input file, a state directory (backups, journal, locks,
-       cache) that is a symlink, another user's or writable by others
+       cache) that is a symlink, another user's or writable by others;
+       awsprof-full missing beside awsprof, or built from other sources
   126  exec: the command is not executable
   127  exec: the command was not found
   130  interrupted at a prompt (Ctrl-C); nothing was written";
