@@ -1,6 +1,6 @@
 //! The `awsprof` binary is the front of two: it answers the hot commands
-//! itself (`credential-process` and `profile export` from the files or a
-//! warm cache, `profile list`, `profile resolve`, `profile add-role`, and
+//! itself (`credential-process`, `profile export` and `exec` without
+//! `--server` from the files or a warm cache, `profile list`, `profile resolve`, `profile add-role`, and
 //! a Tab's completion)
 //! and hands every other command line, unchanged, to the `awsprof-full`
 //! binary installed beside it, which holds every command.

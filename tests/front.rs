@@ -61,6 +61,13 @@ fn the_hot_commands_run_without_awsprof_full() {
             .contains("export AWS_ACCESS_KEY_ID=AKIAFRONTTEST0000000"),
         "{exported:#?}"
     );
+    let child = run(&sb, &front, &["exec", "tanaka", "--", "env"]).ok();
+    assert!(
+        child
+            .stdout
+            .contains("AWS_ACCESS_KEY_ID=AKIAFRONTTEST0000000"),
+        "{child:#?}"
+    );
     let list = run(&sb, &front, &["profile", "list"]).ok();
     assert!(
         list.stdout.contains("dev") && list.stdout.contains("tanaka"),
@@ -116,6 +123,13 @@ fn every_other_line_is_handed_to_awsprof_full() {
     // A role with no cached session: only running the chain reaches it.
     assert_handed_over(run(&sb, &front, &["credential-process", "dev"]));
     assert_handed_over(run(&sb, &front, &["profile", "export", "dev"]));
+    assert_handed_over(run(&sb, &front, &["exec", "dev", "--", "true"]));
+    // --server stays beside the command to refresh its credentials.
+    assert_handed_over(run(
+        &sb,
+        &front,
+        &["exec", "--server", "tanaka", "--", "true"],
+    ));
     assert_handed_over(run(
         &sb,
         &front,
@@ -151,7 +165,10 @@ fn a_handed_over_line_answers_as_awsprof_full_does() {
         );
     }
     let help = sb.awsprof(&["--help"]).ok();
-    assert!(!help.stdout.contains("awsprof-full"), "{help:#?}");
+    assert!(
+        help.stdout.contains("\nUsage: awsprof [OPTIONS] <COMMAND>\n"),
+        "named as the user ran it: {help:#?}"
+    );
 }
 
 /// The hand-over itself, seen by a stand-in for `awsprof-full`: every

@@ -21,7 +21,7 @@ pub fn run_at_hand(ctx: &Context, args: &CredentialProcessArgs) -> Option<Result
     let reached = credentials::check_stack(&args.name)
         .and_then(|()| credentials::reach_at_hand(ctx, &args.name, &args.aws));
     match reached {
-        Ok(Some(creds)) => Some(export::print(&creds, Format::Process, &args.name)),
+        Ok(Some((creds, _))) => Some(export::print(&creds, Format::Process, &args.name)),
         Ok(None) => None,
         Err(e) => Some(Err(e)),
     }

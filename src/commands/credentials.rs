@@ -59,8 +59,13 @@ pub fn reach_chain(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<Reach
 /// (`None` when only running the chain would reach them), without the
 /// async runtime or any AWS client: what the `awsprof` binary answers
 /// itself (see [`crate::front`]).
-pub fn reach_at_hand(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<Option<Creds>> {
-    Ok(find(ctx, profile, args)?.1)
+pub fn reach_at_hand(
+    ctx: &Context,
+    profile: &str,
+    args: &AwsArgs,
+) -> Result<Option<(Creds, Settings)>> {
+    let (found, creds) = find(ctx, profile, args)?;
+    Ok(creds.map(|creds| (creds, found.settings)))
 }
 
 /// A profile's chain and settings, and its credentials when at hand.

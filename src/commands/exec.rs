@@ -6,6 +6,7 @@
 
 use super::{credentials, selected_profile, Context};
 use crate::aws::credential_server::Refresher;
+use crate::aws::{Creds, Settings};
 use crate::cli::ExecArgs;
 use crate::error::{Error, Result};
 use crate::export::variables;
@@ -37,44 +38,92 @@ const REMOVED: &[&str] = &[
 
 pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
     let profile = selected_profile(args.name);
-    if let Some(outer) = std::env::var_os(PROFILE_VAR).filter(|v| !v.is_empty()) {
-        if !args.nested {
-            return Err(Error::Usage(format!(
-                "already inside `awsprof exec` for profile {}; exit that shell first, or pass --nested to run one inside it",
-                outer.to_string_lossy()
-            )));
-        }
-    }
-    let mut words = args.command.into_iter();
-    let program = words
-        .next()
-        .or_else(|| std::env::var_os("SHELL").filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| OsString::from("/bin/sh"));
+    refuse_nesting(args.nested)?;
+    let (program, words) = program_and_words(args.command);
     if args.server {
         // Before the server's threads start: they inherit the mask.
         crate::child::hold_signals();
     }
     let reached = credentials::reach_chain(ctx, &profile, &args.aws)?;
-    let mut child = Command::new(&program);
+    let child = child_for(&program, words, &profile, &reached.settings);
+    if args.server {
+        return serve(child, &profile, reached, &program);
+    }
+    launch(child, &reached.creds, &program)
+}
+
+/// [`run`] without `--server` when the credentials are at hand, without
+/// the async runtime or any AWS client; `None` (having done nothing)
+/// when only running the chain would reach them.
+pub fn run_at_hand(ctx: &Context, args: &ExecArgs) -> Option<Result<()>> {
+    if args.server {
+        return None;
+    }
+    let profile = selected_profile(args.name.clone());
+    let reached = refuse_nesting(args.nested)
+        .and_then(|()| credentials::reach_at_hand(ctx, &profile, &args.aws));
+    match reached {
+        Ok(Some((creds, settings))) => {
+            let (program, words) = program_and_words(args.command.clone());
+            let child = child_for(&program, words, &profile, &settings);
+            Some(launch(child, &creds, &program))
+        }
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+fn refuse_nesting(nested: bool) -> Result<()> {
+    match std::env::var_os(PROFILE_VAR).filter(|v| !v.is_empty()) {
+        Some(outer) if !nested => Err(Error::Usage(format!(
+            "already inside `awsprof exec` for profile {}; exit that shell first, or pass --nested to run one inside it",
+            outer.to_string_lossy()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The program to run and its arguments: the command line's, else the
+/// user's shell.
+fn program_and_words(command: Vec<OsString>) -> (OsString, std::vec::IntoIter<OsString>) {
+    let mut words = command.into_iter();
+    let program = words
+        .next()
+        .or_else(|| std::env::var_os("SHELL").filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| OsString::from("/bin/sh"));
+    (program, words)
+}
+
+/// The child's command: its arguments, and an environment without the
+/// caller's credentials and profile, with the profile's region.
+fn child_for(
+    program: &OsString,
+    words: std::vec::IntoIter<OsString>,
+    profile: &str,
+    settings: &Settings,
+) -> Command {
+    let mut child = Command::new(program);
     child.args(words);
     for name in REMOVED {
         child.env_remove(name);
     }
-    if reached.settings.region_configured {
+    if settings.region_configured {
         child
-            .env("AWS_REGION", &reached.settings.region)
-            .env("AWS_DEFAULT_REGION", &reached.settings.region);
+            .env("AWS_REGION", &settings.region)
+            .env("AWS_DEFAULT_REGION", &settings.region);
     }
-    child.env(PROFILE_VAR, &profile);
-    if args.server {
-        return serve(child, &profile, reached, &program);
-    }
-    for (name, value) in variables(&reached.creds.exported()) {
+    child.env(PROFILE_VAR, profile);
+    child
+}
+
+/// Replaces this process with the child, the credentials in its
+/// environment; only returns when the program could not be started.
+fn launch(mut child: Command, creds: &Creds, program: &OsString) -> Result<()> {
+    for (name, value) in variables(&creds.exported()) {
         child.env(name, value);
     }
-    // Only returns when the program could not be started.
     let err = child.exec();
-    Err(not_started(&program, err))
+    Err(not_started(program, err))
 }
 
 /// `exec --server`: the child gets the endpoint instead of the

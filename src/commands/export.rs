@@ -21,7 +21,7 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
 pub fn run_at_hand(ctx: &Context, args: &ExportArgs) -> Option<Result<()>> {
     let reached = request(ctx, args).and_then(|(profile, format)| {
         let creds = credentials::reach_at_hand(ctx, &profile, &args.aws)?;
-        Ok(creds.map(|creds| (creds, profile, format)))
+        Ok(creds.map(|(creds, _)| (creds, profile, format)))
     });
     match reached {
         Ok(Some((creds, profile, format))) => Some(print(&creds, format, &profile)),

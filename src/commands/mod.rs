@@ -103,6 +103,7 @@ pub fn run_at_hand(cli: Cli) -> Option<Result<i32>> {
     let ctx = Context::new(&cli);
     let outcome = match cli.command {
         Command::CredentialProcess(args) => credential_process::run_at_hand(&ctx, &args)?,
+        Command::Exec(args) => exec::run_at_hand(&ctx, &args)?,
         Command::Profile(ProfileCommand::Export(args)) => export::run_at_hand(&ctx, &args)?,
         Command::Profile(ProfileCommand::List(args)) => list::run(&ctx, args.show_secrets),
         Command::Profile(ProfileCommand::Resolve(args)) => resolve::run(&ctx, args.name),
