@@ -166,7 +166,8 @@ fn a_handed_over_line_answers_as_awsprof_full_does() {
     }
     let help = sb.awsprof(&["--help"]).ok();
     assert!(
-        help.stdout.contains("\nUsage: awsprof [OPTIONS] <COMMAND>\n"),
+        help.stdout
+            .contains("\nUsage: awsprof [OPTIONS] <COMMAND>\n"),
         "named as the user ran it: {help:#?}"
     );
 }

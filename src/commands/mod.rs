@@ -97,8 +97,8 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 /// Runs the commands the `awsprof` binary answers itself, without any AWS
 /// client compiled in (see [`crate::front`]): `None`, with nothing done,
-/// for any other command, and for a `credential-process` whose
-/// credentials only running the chain would reach.
+/// for any other command, and for a `credential-process`, `profile
+/// export` or `exec` whose credentials only running the chain would reach.
 pub fn run_at_hand(cli: Cli) -> Option<Result<i32>> {
     let ctx = Context::new(&cli);
     let outcome = match cli.command {
