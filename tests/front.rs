@@ -4,6 +4,7 @@
 
 mod support;
 
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use support::{Run, Sandbox, AWSPROF};
@@ -176,7 +177,6 @@ fn a_handed_over_line_answers_as_awsprof_full_does() {
 /// argument as given, and the front's source id beside them.
 #[test]
 fn the_front_hands_the_line_over_unchanged_with_its_source_id() {
-    use std::os::unix::fs::PermissionsExt;
     let sb = Sandbox::new(CONFIG, CREDENTIALS);
     let (dir, front) = front_alone();
     let stand_in = dir.path().join("awsprof-full");
@@ -221,19 +221,26 @@ fn awsprof_full_refuses_a_front_built_from_other_sources() {
         "{refused:#?}"
     );
     assert!(refused.stdout.is_empty(), "{refused:#?}");
-    // What the front hands over, it hands to its own build: the variable
-    // goes no further than awsprof-full.
-    let handed = sb.awsprof(&["exec", "tanaka", "--", "env"]).ok();
-    assert!(
-        handed
-            .stdout
-            .contains("AWS_ACCESS_KEY_ID=AKIAFRONTTEST0000000"),
-        "{handed:#?}"
-    );
-    assert!(
-        !handed.stdout.contains("AWSPROF_FRONT_SOURCE"),
-        "{handed:#?}"
-    );
+    // What the front hands over, it hands to its own build, and the
+    // variable goes no further than awsprof-full: a credential_process
+    // program (run by awsprof-full, as only running the chain reaches its
+    // keys) records the environment it got.
+    let program = sb.dir.path().join("keys.sh");
+    std::fs::write(
+        &program,
+        "#!/bin/sh\nenv > \"$0.env\"\nprintf '{\"Version\": 1, \"AccessKeyId\": \"AKIAFRONTTEST0000000\", \"SecretAccessKey\": \"frontSecret0000000000000000000000000000\"}'\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    sb.write_config(&format!(
+        "{CONFIG}[profile ext]\ncredential_process = {}\n",
+        program.display()
+    ));
+    let handed = sb.awsprof(&["credential-process", "ext"]).ok();
+    assert_eq!(handed.json()["AccessKeyId"], "AKIAFRONTTEST0000000");
+    let seen = std::fs::read_to_string(sb.dir.path().join("keys.sh.env")).unwrap();
+    assert!(seen.contains("HOME="), "the program's environment: {seen}");
+    assert!(!seen.contains("AWSPROF_FRONT_SOURCE"), "{seen}");
 }
 
 /// What makes the front fast: the AWS clients are not linked into it.
