@@ -18,11 +18,10 @@ pub fn run(ctx: &Context, args: CredentialProcessArgs) -> Result<()> {
 /// or any AWS client; `None` (having printed nothing) when only running
 /// the chain would reach them.
 pub fn run_at_hand(ctx: &Context, args: &CredentialProcessArgs) -> Option<Result<()>> {
-    let reached = credentials::check_stack(&args.name)
-        .and_then(|()| credentials::reach_at_hand(ctx, &args.name, &args.aws));
-    match reached {
-        Ok(Some((creds, _))) => Some(export::print(&creds, Format::Process, &args.name)),
-        Ok(None) => None,
-        Err(e) => Some(Err(e)),
-    }
+    credentials::check_stack(&args.name)
+        .and_then(|()| credentials::reach_at_hand(ctx, &args.name, &args.aws))
+        .transpose()
+        .map(|reached| {
+            reached.and_then(|(creds, _)| export::print(&creds, Format::Process, &args.name))
+        })
 }

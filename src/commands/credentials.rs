@@ -29,8 +29,8 @@ pub struct ReachedChain {
 }
 
 pub fn reach_chain(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<ReachedChain> {
-    let (found, creds) = find(ctx, profile, args)?;
-    let creds = match creds {
+    let found = find(ctx, profile, args)?;
+    let creds = match found.creds {
         Some(creds) => creds,
         None => {
             if matches!(
@@ -64,8 +64,8 @@ pub fn reach_at_hand(
     profile: &str,
     args: &AwsArgs,
 ) -> Result<Option<(Creds, Settings)>> {
-    let (found, creds) = find(ctx, profile, args)?;
-    Ok(creds.map(|creds| (creds, found.settings)))
+    let found = find(ctx, profile, args)?;
+    Ok(found.creds.map(|creds| (creds, found.settings)))
 }
 
 /// A profile's chain and settings, and its credentials when at hand.
@@ -73,9 +73,10 @@ struct Found {
     chain: Chain,
     settings: Settings,
     default_holds_credentials: bool,
+    creds: Option<Creds>,
 }
 
-fn find(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<(Found, Option<Creds>)> {
+fn find(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<Found> {
     let files = ctx.load()?;
     let chain = resolve(&files.set, profile).map_err(|e| Error::chain(&files, e))?;
     refuse_process_loop(&files, profile, &chain)?;
@@ -87,12 +88,12 @@ fn find(ctx: &Context, profile: &str, args: &AwsArgs) -> Result<(Found, Option<C
         .is_some_and(crate::chain::holds_credential_settings);
     leave_to_exit(files);
     let creds = at_hand(&chain, &settings);
-    let found = Found {
+    Ok(Found {
         chain,
         settings,
         default_holds_credentials,
-    };
-    Ok((found, creds))
+        creds,
+    })
 }
 
 /// Refuses a profile already on the stack of running

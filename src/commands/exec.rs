@@ -60,17 +60,16 @@ pub fn run_at_hand(ctx: &Context, args: &ExecArgs) -> Option<Result<()>> {
         return None;
     }
     let profile = selected_profile(args.name.clone());
-    let reached = refuse_nesting(args.nested)
-        .and_then(|()| credentials::reach_at_hand(ctx, &profile, &args.aws));
-    match reached {
-        Ok(Some((creds, settings))) => {
-            let (program, words) = program_and_words(args.command.clone());
-            let child = child_for(&program, words, &profile, &settings);
-            Some(launch(child, &creds, &program))
-        }
-        Ok(None) => None,
-        Err(e) => Some(Err(e)),
-    }
+    refuse_nesting(args.nested)
+        .and_then(|()| credentials::reach_at_hand(ctx, &profile, &args.aws))
+        .transpose()
+        .map(|reached| {
+            reached.and_then(|(creds, settings)| {
+                let (program, words) = program_and_words(args.command.clone());
+                let child = child_for(&program, words, &profile, &settings);
+                launch(child, &creds, &program)
+            })
+        })
 }
 
 fn refuse_nesting(nested: bool) -> Result<()> {

@@ -19,15 +19,13 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
 /// or any AWS client; `None` (having printed nothing) when only running
 /// the chain would reach them.
 pub fn run_at_hand(ctx: &Context, args: &ExportArgs) -> Option<Result<()>> {
-    let reached = request(ctx, args).and_then(|(profile, format)| {
-        let creds = credentials::reach_at_hand(ctx, &profile, &args.aws)?;
-        Ok(creds.map(|(creds, _)| (creds, profile, format)))
-    });
-    match reached {
-        Ok(Some((creds, profile, format))) => Some(print(&creds, format, &profile)),
-        Ok(None) => None,
-        Err(e) => Some(Err(e)),
-    }
+    let (profile, format) = match request(ctx, args) {
+        Ok(request) => request,
+        Err(e) => return Some(Err(e)),
+    };
+    credentials::reach_at_hand(ctx, &profile, &args.aws)
+        .transpose()
+        .map(|reached| reached.and_then(|(creds, _)| print(&creds, format, &profile)))
 }
 
 /// The profile and the format the command line asks for.
