@@ -18,9 +18,13 @@ impl Document {
     /// Puts `line` at `idx` in place of the line there.
     fn replace_line(&mut self, idx: usize, line: Line) {
         let reindex = line.starts_section() != self.lines[idx].starts_section();
+        self.endings.remove(self.lines[idx].ending);
+        self.endings.add(line.ending);
         self.lines[idx] = line;
         if reindex {
             self.index_sections();
+        } else if let Ok(at) = self.section_starts.binary_search(&(idx as u32)) {
+            self.section_tails[at] = super::header_tail(&self.lines[idx]);
         }
     }
 
@@ -263,8 +267,8 @@ impl Document {
         // An appended section always ends with a newline, even in a file
         // that had none: the file grows a last line, so it gets one.
         let ending = self.dominant_ending();
-        if let Some(last) = self.lines.last_mut() {
-            last.ending = ending;
+        if let Some(last) = self.lines.len().checked_sub(1) {
+            self.set_ending(last, ending);
         }
         header
     }
@@ -363,7 +367,7 @@ impl Document {
         let appends_after_unterminated =
             at == self.lines.len() && at > 0 && self.lines[at - 1].ending == LineEnding::None;
         if appends_after_unterminated {
-            self.lines[at - 1].ending = ending;
+            self.set_ending(at - 1, ending);
         }
         let count = texts.len();
         let new_lines = texts.into_iter().enumerate().map(|(i, text)| {
@@ -376,16 +380,22 @@ impl Document {
             Line::new(text, e)
         });
         self.lines.splice(at..at, new_lines);
+        for idx in at..at + count {
+            self.endings.add(self.lines[idx].ending);
+        }
         let first_after = self.section_starts.partition_point(|&s| (s as usize) < at);
         for start in &mut self.section_starts[first_after..] {
             *start += count as u32;
         }
-        let inserted = (at..at + count)
-            .filter(|&idx| self.lines[idx].starts_section())
-            .map(|idx| idx as u32);
         let tail = self.section_starts.split_off(first_after);
-        self.section_starts.extend(inserted);
+        let tails_after = self.section_tails.split_off(first_after);
+        for idx in (at..at + count).filter(|&idx| self.lines[idx].starts_section()) {
+            self.section_starts.push(idx as u32);
+            self.section_tails
+                .push(super::header_tail(&self.lines[idx]));
+        }
         self.section_starts.extend(tail);
+        self.section_tails.extend(tails_after);
     }
 
     /// Removes lines `[start, end)`. Removing an unterminated last line
@@ -397,17 +407,30 @@ impl Document {
         }
         let removes_unterminated_tail =
             end == self.lines.len() && self.lines[end - 1].ending == LineEnding::None;
-        self.lines.drain(start..end);
+        for line in self.lines.drain(start..end) {
+            self.endings.remove(line.ending);
+        }
         let removed = end - start;
-        self.section_starts
-            .retain(|&s| !(start..end).contains(&(s as usize)));
+        let first = self
+            .section_starts
+            .partition_point(|&s| (s as usize) < start);
+        let past = self.section_starts.partition_point(|&s| (s as usize) < end);
+        self.section_starts.drain(first..past);
+        self.section_tails.drain(first..past);
         for s in &mut self.section_starts {
             if *s as usize >= end {
                 *s -= removed as u32;
             }
         }
         if removes_unterminated_tail && start > 0 {
-            self.lines[start - 1].ending = LineEnding::None;
+            self.set_ending(start - 1, LineEnding::None);
         }
+    }
+
+    /// Gives line `idx` the line ending `ending`.
+    fn set_ending(&mut self, idx: usize, ending: LineEnding) {
+        self.endings.remove(self.lines[idx].ending);
+        self.endings.add(ending);
+        self.lines[idx].ending = ending;
     }
 }

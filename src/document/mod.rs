@@ -149,6 +149,46 @@ pub struct Document {
     /// too), ascending: edits look sections up by name many times, and a
     /// large file has ten lines for every header.
     section_starts: Vec<u32>,
+    /// For each of `section_starts`, the last bytes of its header's name
+    /// ([`name_tail`]): a lookup by name compares these, side by side in
+    /// memory, instead of visiting each of thousands of header lines.
+    section_tails: Vec<u64>,
+    /// How many lines end in LF and in CRLF, kept up to date by every
+    /// edit: each inserted line asks for the dominant ending, and counting
+    /// a large file's lines for each one was most of a small edit's cost.
+    endings: EndingCounts,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct EndingCounts {
+    lf: usize,
+    crlf: usize,
+}
+
+impl EndingCounts {
+    fn of<'a>(lines: impl IntoIterator<Item = &'a Line>) -> EndingCounts {
+        let mut counts = EndingCounts::default();
+        for line in lines {
+            counts.add(line.ending);
+        }
+        counts
+    }
+
+    fn add(&mut self, ending: LineEnding) {
+        match ending {
+            LineEnding::Lf => self.lf += 1,
+            LineEnding::CrLf => self.crlf += 1,
+            LineEnding::None => {}
+        }
+    }
+
+    fn remove(&mut self, ending: LineEnding) {
+        match ending {
+            LineEnding::Lf => self.lf -= 1,
+            LineEnding::CrLf => self.crlf -= 1,
+            LineEnding::None => {}
+        }
+    }
 }
 
 impl Document {
@@ -190,8 +230,10 @@ impl Document {
     fn with_lines(bom: bool, lines: Vec<Line>) -> Document {
         let mut doc = Document {
             bom,
+            endings: EndingCounts::of(&lines),
             lines,
             section_starts: Vec::new(),
+            section_tails: Vec::new(),
         };
         doc.index_sections();
         doc
@@ -202,6 +244,31 @@ impl Document {
             .filter(|&idx| self.lines[idx].starts_section())
             .map(|idx| idx as u32)
             .collect();
+        self.section_tails = self
+            .section_starts
+            .iter()
+            .map(|&idx| header_tail(&self.lines[idx as usize]))
+            .collect();
+    }
+
+    /// The sections whose header's name (trimmed) ends with `suffix`: the
+    /// index of each header line and its name, in file order.
+    pub fn headers_ending_with<'a>(
+        &'a self,
+        suffix: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a str)> + 'a {
+        let wanted = name_tail(suffix);
+        let mask = tail_mask(suffix.len());
+        self.section_tails
+            .iter()
+            .zip(&self.section_starts)
+            .filter(move |(&tail, _)| (tail ^ wanted) & mask == 0)
+            .filter_map(move |(_, &idx)| {
+                let name = self.lines[idx as usize].header_name()?;
+                name.trim_end()
+                    .ends_with(suffix)
+                    .then_some((idx as usize, name))
+            })
     }
 
     /// Indices of the lines that start a section, ascending.
@@ -222,34 +289,56 @@ impl Document {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        let len = self
-            .lines
-            .iter()
-            .map(|l| l.text().len() + l.ending.as_str().len())
-            .sum::<usize>()
-            + if self.bom { BOM.len() } else { 0 };
-        let mut out = Vec::with_capacity(len);
-        if self.bom {
-            out.extend_from_slice(BOM.as_bytes());
-        }
-        for line in &self.lines {
-            out.extend_from_slice(line.text().as_bytes());
-            out.extend_from_slice(line.ending.as_str().as_bytes());
+        let pieces = self.pieces();
+        let mut out = Vec::with_capacity(pieces.iter().map(|p| p.len()).sum());
+        for piece in pieces {
+            out.extend_from_slice(piece);
         }
         out
     }
 
-    /// The line ending most lines use (LF on a tie or when there is none).
-    pub fn dominant_ending(&self) -> LineEnding {
-        let (mut lf, mut crlf) = (0usize, 0usize);
+    /// The document's bytes as slices that, one after the other, are
+    /// [`Document::to_bytes`]: lines that lie one after the other in the
+    /// same buffer, endings included, are one slice of it. An edited large
+    /// file is a few long runs of the text as read around the lines an
+    /// edit wrote: those are written out as they are, never copied into a
+    /// new file-sized buffer first.
+    pub fn pieces(&self) -> Vec<&[u8]> {
+        let mut pieces: Vec<&[u8]> = Vec::new();
+        if self.bom {
+            pieces.push(BOM.as_bytes());
+        }
+        let mut run: Option<(&Arc<String>, usize, usize)> = None;
         for line in &self.lines {
-            match line.ending {
-                LineEnding::Lf => lf += 1,
-                LineEnding::CrLf => crlf += 1,
-                LineEnding::None => {}
+            let (start, end) = (line.start as usize, line.end as usize);
+            let ending = line.ending.as_str().as_bytes();
+            let ending_in_buffer =
+                line.buffer.as_bytes().get(end..end + ending.len()) == Some(ending);
+            if let Some((buffer, _, run_end)) = &mut run {
+                if Arc::ptr_eq(buffer, &line.buffer) && *run_end == start && ending_in_buffer {
+                    *run_end = end + ending.len();
+                    continue;
+                }
+            }
+            if let Some((buffer, run_start, run_end)) = run.take() {
+                pieces.push(&buffer.as_bytes()[run_start..run_end]);
+            }
+            if ending_in_buffer {
+                run = Some((&line.buffer, start, end + ending.len()));
+            } else {
+                pieces.push(line.text().as_bytes());
+                pieces.push(ending);
             }
         }
-        if crlf > lf {
+        if let Some((buffer, run_start, run_end)) = run {
+            pieces.push(&buffer.as_bytes()[run_start..run_end]);
+        }
+        pieces
+    }
+
+    /// The line ending most lines use (LF on a tie or when there is none).
+    pub fn dominant_ending(&self) -> LineEnding {
+        if self.endings.crlf > self.endings.lf {
             LineEnding::CrLf
         } else {
             LineEnding::Lf
@@ -270,6 +359,31 @@ impl Document {
             })
             .collect()
     }
+}
+
+/// The last (up to) eight bytes of `name` with trailing blanks removed,
+/// the last byte lowest: two names can end alike only if these agree on
+/// as many bytes as the shorter has ([`tail_mask`]).
+fn name_tail(name: &str) -> u64 {
+    let bytes = name.trim_end().as_bytes();
+    let last = &bytes[bytes.len().saturating_sub(8)..];
+    last.iter()
+        .rev()
+        .enumerate()
+        .fold(0, |tail, (i, &b)| tail | u64::from(b) << (8 * i))
+}
+
+/// The bytes of a [`name_tail`] that a name of `len` bytes fills.
+fn tail_mask(len: usize) -> u64 {
+    match len {
+        0 => 0,
+        1..=7 => (1u64 << (8 * len)) - 1,
+        _ => u64::MAX,
+    }
+}
+
+fn header_tail(line: &Line) -> u64 {
+    line.header_name().map_or(0, name_tail)
 }
 
 /// A section's place in a document: `[header, end)` are its lines.

@@ -449,6 +449,31 @@ fn unedited_document_round_trips_dialect_bytes() {
     );
 }
 
+fn headers_ending_with_by_reading_each<'a>(d: &'a Document, suffix: &str) -> Vec<(usize, &'a str)> {
+    fresh_section_starts(d)
+        .into_iter()
+        .filter_map(|idx| Some((idx, d.lines()[idx].header_name()?)))
+        .filter(|(_, name)| name.trim_end().ends_with(suffix))
+        .collect()
+}
+
+#[test]
+fn headers_are_found_by_the_end_of_their_name_however_long() {
+    let d = doc("[profile a-very-long-name]\n[name]\n[profile name ]\n[broken\n[ame]\n[]\n");
+    let found = |suffix| {
+        d.headers_ending_with(suffix)
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found("name"), [0, 1, 2]);
+    assert_eq!(found("ame"), [0, 1, 2, 4]);
+    assert_eq!(found("a-very-long-name"), [0]);
+    assert_eq!(found("profile a-very-long-name"), [0]);
+    assert_eq!(found("xprofile a-very-long-name"), Vec::<usize>::new());
+    assert_eq!(found("very-long-nam"), Vec::<usize>::new());
+    assert_eq!(found(""), [0, 1, 2, 4, 5]);
+}
+
 fn fresh_section_starts(d: &Document) -> Vec<usize> {
     (0..d.lines().len())
         .filter(|&i| d.lines()[i].starts_section())
@@ -487,7 +512,7 @@ fn edit_strategy() -> impl Strategy<Value = Edit> {
 
 proptest! {
     #[test]
-    fn the_section_index_follows_every_edit(
+    fn the_section_index_ending_counts_and_bytes_follow_every_edit(
         input in file_strategy(),
         edits in prop::collection::vec(edit_strategy(), 1..8),
     ) {
@@ -519,6 +544,14 @@ proptest! {
                 }
             }
             prop_assert_eq!(d.section_starts().collect::<Vec<_>>(), fresh_section_starts(&d));
+            prop_assert_eq!(d.endings, EndingCounts::of(d.lines()));
+            for suffix in ["", "x", "o", "foo", "profile foo", "renamed", "profile renamed", "y", "z"] {
+                let found: Vec<(usize, &str)> = d.headers_ending_with(suffix).collect();
+                prop_assert_eq!(found, headers_ending_with_by_reading_each(&d, suffix), "{:?}", suffix);
+            }
+            // `Display` writes line by line: the runs `to_bytes` copies
+            // must give the same bytes.
+            prop_assert_eq!(String::from_utf8(d.to_bytes()).unwrap(), d.to_string());
             for (i, section) in d.sections().iter().enumerate() {
                 prop_assert_eq!(d.section_end(section.header), section.end, "section {}", i);
             }

@@ -8,10 +8,7 @@ use crate::document::{Document, LineKind};
 /// Header line indices (0-based) of the sections in `doc` that the SDKs
 /// read as profile `name`, in file order.
 pub fn profile_headers(doc: &Document, kind: FileKind, name: &str) -> Vec<usize> {
-    let headers = doc
-        .section_starts()
-        .filter_map(|idx| doc.lines()[idx].header_name().map(|n| (idx, n)));
-    headers_naming(headers, kind, name)
+    headers_naming(doc.headers_ending_with(name), kind, name)
 }
 
 /// Of `headers` (a position and the text between the brackets, in file

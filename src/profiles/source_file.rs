@@ -149,6 +149,27 @@ impl SourceFile {
         (bytes != self.text.as_bytes()).then_some(bytes)
     }
 
+    /// [`SourceFile::changed_bytes`] as the document's
+    /// [`pieces`](Document::pieces), without a copy of the file: a piece
+    /// that is the text as read, at its own place, is equal to it without
+    /// a comparison.
+    pub fn changed_pieces(&self) -> Option<Vec<&[u8]>> {
+        if !self.edited {
+            return None;
+        }
+        let pieces = self.document.get()?.pieces();
+        let original = self.text.as_bytes();
+        let mut at = 0;
+        let unchanged = pieces.iter().all(|piece| {
+            let Some(read) = original.get(at..at + piece.len()) else {
+                return false;
+            };
+            at += piece.len();
+            std::ptr::eq(read, *piece) || read == *piece
+        }) && at == original.len();
+        (!unchanged).then_some(pieces)
+    }
+
     /// The file's lines, numbered from 1, as a reader sees them.
     pub(super) fn numbered_lines(&self) -> NumberedLines<'_> {
         let lines = match self.document.get() {

@@ -306,6 +306,10 @@ mod reread {
             prop_assert!(same_chain(&some, &all));
             prop_assert_eq!(some.config.changed_bytes(), all.config.changed_bytes());
             prop_assert_eq!(some.credentials.changed_bytes(), all.credentials.changed_bytes());
+            // What a write writes: the pieces, when and only when the bytes changed.
+            for file in [&some.config, &some.credentials, &all.config, &all.credentials] {
+                prop_assert_eq!(file.changed_pieces().map(|p| p.concat()), file.changed_bytes());
+            }
             // Line numbers of other profiles after an edited line are not
             // brought up to date; names and values are.
             let values = |section: &Section| -> Vec<(String, String)> {

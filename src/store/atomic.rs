@@ -87,6 +87,12 @@ pub struct StagedWrite {
 
 impl StagedWrite {
     pub fn prepare(target: &Path, bytes: &[u8]) -> io::Result<StagedWrite> {
+        StagedWrite::prepare_pieces(target, &[bytes])
+    }
+
+    /// [`StagedWrite::prepare`] of the bytes of `pieces`, one after the
+    /// other.
+    pub fn prepare_pieces(target: &Path, pieces: &[&[u8]]) -> io::Result<StagedWrite> {
         let real = real_path(target)?;
         let dir = parent_dir(&real);
         if !dir.exists() {
@@ -97,7 +103,7 @@ impl StagedWrite {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut temp = tempfile::Builder::new()
+        let temp = tempfile::Builder::new()
             .prefix(&format!(".{file_name}.awsprof-"))
             .suffix(".tmp")
             .tempfile_in(dir)?;
@@ -111,7 +117,15 @@ impl StagedWrite {
                 std::os::unix::fs::fchown(temp.as_file(), Some(meta.uid()), Some(meta.gid()))?;
             }
         }
-        temp.write_all(bytes)?;
+        // Long pieces go straight to the file; short ones (lines an edit
+        // wrote) are gathered first, so that thousands of edited lines
+        // are not thousands of writes.
+        let mut out = io::BufWriter::with_capacity(64 * 1024, temp.as_file());
+        for piece in pieces {
+            out.write_all(piece)?;
+        }
+        out.flush()?;
+        drop(out);
         temp.as_file().sync_all()?;
         Ok(StagedWrite { temp, real })
     }

@@ -159,16 +159,16 @@ impl Store {
         for _ in 0..ATTEMPTS {
             let mut files = ProfileFiles::load_for_editing(locations, profiles)?;
             let value = edit(&mut files)?;
-            let new_bytes: Vec<(FileKind, Vec<u8>)> = [FileKind::Config, FileKind::Credentials]
+            let new_pieces: Vec<(FileKind, Vec<&[u8]>)> = [FileKind::Config, FileKind::Credentials]
                 .into_iter()
-                .filter_map(|k| Some((k, files.file(k).changed_bytes()?)))
+                .filter_map(|k| Some((k, files.file(k).changed_pieces()?)))
                 .collect();
-            if new_bytes.is_empty() {
+            if new_pieces.is_empty() {
                 return Ok((value, Written::default(), files));
             }
             if commit == Commit::DryRun {
                 let written = Written {
-                    changed: new_bytes.into_iter().map(|(k, _)| k).collect(),
+                    changed: new_pieces.into_iter().map(|(k, _)| k).collect(),
                     backup: None,
                 };
                 return Ok((value, written, files));
@@ -192,13 +192,14 @@ impl Store {
             // The backup and the new files are written and flushed side by
             // side; the new files take their place only once the backup is
             // complete. Until then, a failure leaves every file as it was.
-            let replaced: Vec<FileKind> = new_bytes.iter().map(|(kind, _)| *kind).collect();
+            let replaced: Vec<FileKind> = new_pieces.iter().map(|(kind, _)| *kind).collect();
             let (backup, staged) = std::thread::scope(|scope| {
                 let backup = scope.spawn(|| self.backup_contents(locations, as_read, &replaced));
-                let staged: Result<Vec<StagedWrite>, StoreError> = new_bytes
+                let staged: Result<Vec<StagedWrite>, StoreError> = new_pieces
                     .iter()
-                    .map(|(kind, bytes)| {
-                        StagedWrite::prepare(files.path(*kind), bytes).map_err(write_error(*kind))
+                    .map(|(kind, pieces)| {
+                        StagedWrite::prepare_pieces(files.path(*kind), pieces)
+                            .map_err(write_error(*kind))
                     })
                     .collect();
                 let backup = backup
@@ -209,7 +210,7 @@ impl Store {
             let (backup, staged) = (backup?, staged?);
             let committed = staged
                 .into_iter()
-                .zip(&new_bytes)
+                .zip(&new_pieces)
                 .try_for_each(|(write, (kind, _))| write.commit().map_err(write_error(*kind)));
             // Not an error of the edit: the backup holds the right bytes
             // either way, in a directory only the user can enter; had the
@@ -218,7 +219,7 @@ impl Store {
             let _ = self.backups.settle(&backup, &replaced, as_read);
             committed?;
             let written = Written {
-                changed: new_bytes.into_iter().map(|(k, _)| k).collect(),
+                changed: new_pieces.into_iter().map(|(k, _)| k).collect(),
                 backup: Some(backup),
             };
             return Ok((value, written, files));
