@@ -5,7 +5,7 @@ use crate::cli::LintArgs;
 use crate::document::Document;
 use crate::error::{exit, Error, Result};
 use crate::lint::{lint, lint_and_profiles, reach, Finding, Fix, Input, Severity};
-use crate::profiles::{FileKind, ProfileSet, SourceFile};
+use crate::profiles::{FileKind, Locations, ProfileSet, SourceFile};
 use crate::store::NEW_FILE_MODE;
 use serde_json::json;
 use std::os::unix::fs::PermissionsExt;
@@ -16,9 +16,21 @@ fn mode_of(path: &std::path::Path) -> Option<u32> {
         .map(|m| m.permissions().mode() & 0o777)
 }
 
+/// Both files with their documents built, each on a thread of its own
+/// when they are large (as every reader does, see `profiles::for_both`).
+fn read_documents(locations: &Locations) -> Result<(SourceFile, SourceFile)> {
+    let size = |path: &std::path::Path| std::fs::metadata(path).map_or(0, |m| m.len());
+    let bytes = size(&locations.config) + size(&locations.credentials);
+    let (config, credentials) = crate::profiles::for_both(bytes, |kind| {
+        let file = SourceFile::load(kind, locations.path(kind))?;
+        file.document();
+        Ok::<_, Error>(file)
+    });
+    Ok((config?, credentials?))
+}
+
 fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
-    let config = SourceFile::load(FileKind::Config, &ctx.locations.config)?;
-    let credentials = SourceFile::load(FileKind::Credentials, &ctx.locations.credentials)?;
+    let (config, credentials) = read_documents(&ctx.locations)?;
     let input = Input {
         config: config.document(),
         credentials: credentials.document(),
@@ -42,6 +54,7 @@ fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
         let reached = reach(&set, name);
         found.retain(|f| f.profile.as_ref().is_none_or(|p| reached.contains(p)));
     }
+    super::leave_to_exit((config, credentials, set));
     Ok(found)
 }
 
@@ -251,6 +264,7 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
         );
         crate::terminal::write_stdout(&out);
     }
+    super::leave_to_exit(found);
     let failing = errors > 0 || (args.strict && warnings > 0);
     Ok(if failing { exit::FAILED } else { exit::OK })
 }
