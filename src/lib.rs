@@ -24,6 +24,7 @@ pub mod hex;
 pub mod isotime;
 pub mod keyinput;
 pub mod lint;
+pub mod memory;
 pub mod operations;
 pub mod profiles;
 pub mod secret;

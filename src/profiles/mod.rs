@@ -35,8 +35,10 @@ pub const PARALLEL_FROM_BYTES: u64 = 64 * 1024;
 /// Runs `f` for both files, whose sizes add up to `bytes`: for large
 /// files (past [`PARALLEL_FROM_BYTES`]) the config file on a second thread
 /// and the credentials file on this one (they are independent, and large
-/// ones take milliseconds each to parse). Every reader decides this here.
+/// ones take milliseconds each to parse). Every reader decides this here,
+/// and prepares the heap for a large input (see `memory`).
 pub fn for_both<T: Send>(bytes: u64, f: impl Fn(FileKind) -> T + Sync) -> (T, T) {
+    crate::memory::prepare_for_input(bytes);
     if bytes <= PARALLEL_FROM_BYTES {
         return (f(FileKind::Config), f(FileKind::Credentials));
     }
