@@ -6,13 +6,34 @@
 #[path = "../benches/support/generate.rs"]
 mod generate;
 
+const USAGE: &str = "usage: generate_profiles DIR [N...]\n\
+  writes config-100, config-1000, config-10000, credentials-10000,\n\
+  config-chain-50 and config-chain-loop-10000 into DIR (created if\n\
+  missing), and config-N for each further N";
+
 fn main() -> std::io::Result<()> {
-    let dir = std::path::PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| ".".into()));
-    std::fs::create_dir_all(&dir)?;
-    let extra: Vec<usize> = std::env::args()
-        .skip(2)
-        .filter_map(|a| a.parse().ok())
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return Ok(());
+    }
+    let usage_error = |why: String| -> ! {
+        eprintln!("generate_profiles: {why}\n{USAGE}");
+        std::process::exit(2)
+    };
+    let dir = std::path::PathBuf::from(args.first().map_or(".", String::as_str));
+    if dir.to_string_lossy().starts_with('-') {
+        usage_error(format!("unknown option {}", dir.display()));
+    }
+    let extra: Vec<usize> = args
+        .iter()
+        .skip(1)
+        .map(|a| {
+            a.parse()
+                .unwrap_or_else(|_| usage_error(format!("{a} is not a number of profiles")))
+        })
         .collect();
+    std::fs::create_dir_all(&dir)?;
     for n in [100, 1_000, 10_000].into_iter().chain(extra) {
         std::fs::write(dir.join(format!("config-{n}")), generate::config(n))?;
     }
