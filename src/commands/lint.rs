@@ -19,9 +19,7 @@ fn mode_of(path: &std::path::Path) -> Option<u32> {
 /// Both files with their documents built, each on a thread of its own
 /// when they are large (as every reader does, see `profiles::for_both`).
 fn read_documents(locations: &Locations) -> Result<(SourceFile, SourceFile)> {
-    let size = |path: &std::path::Path| std::fs::metadata(path).map_or(0, |m| m.len());
-    let bytes = size(&locations.config) + size(&locations.credentials);
-    let (config, credentials) = crate::profiles::for_both(bytes, |kind| {
+    let (config, credentials) = crate::profiles::for_both(locations.combined_size(), |kind| {
         let file = SourceFile::load(kind, locations.path(kind))?;
         file.document();
         Ok::<_, Error>(file)

@@ -44,6 +44,13 @@ impl Locations {
             super::FileKind::Credentials => &self.credentials,
         }
     }
+
+    /// Both files' sizes added up (a missing or unreadable file counts as
+    /// empty): what readers decide threads and memory by, before reading.
+    pub fn combined_size(&self) -> u64 {
+        let size = |path: &std::path::Path| std::fs::metadata(path).map_or(0, |m| m.len());
+        size(&self.config) + size(&self.credentials)
+    }
 }
 
 /// The home directory: `HOME`, then on Windows `USERPROFILE`, then

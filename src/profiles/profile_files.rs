@@ -160,21 +160,16 @@ fn read_both(
     documents: bool,
     scope: Scope<'_>,
 ) -> Result<(FileRead, FileRead), LoadError> {
-    let size = |path: &Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let bytes = size(&locations.config) + size(&locations.credentials);
     let (config, credentials) =
-        super::for_both(bytes, |kind| {
-            let path = match kind {
-                FileKind::Config => &locations.config,
-                FileKind::Credentials => &locations.credentials,
-            };
+        super::for_both(locations.combined_size(), |kind| {
+            let path = locations.path(kind);
             let file = SourceFile::load(kind, path)?;
             if documents {
                 file.document();
             }
             let sections = super::normalize::read_file(file.numbered_lines(), kind, scope)
                 .map_err(|source| LoadError::Parse {
-                    path: path.clone(),
+                    path: path.to_path_buf(),
                     source,
                 })?;
             Ok::<_, LoadError>((file, sections))
