@@ -23,7 +23,7 @@ fn main() {
     let break_before = program_break();
     let small = ProfileFiles::load(&locations).unwrap();
     assert_eq!(small.set.profiles.keys().count(), 100);
-    let flags = main_heap_flags();
+    let (_, flags) = main_heap_mapping();
     assert!(!flags.contains("hg"), "a small input advised: {flags}");
     assert!(
         program_break() < break_before + (8 << 20),
@@ -41,13 +41,12 @@ fn main() {
         "the heap was not grown up front"
     );
     // Read on the second reader thread, into the same heap.
-    let (heap_start, heap_end) = main_heap();
+    let ((heap_start, heap_end), flags) = main_heap_mapping();
     let text_at = large.config.original().as_ptr() as usize;
     assert!(
         (heap_start..heap_end).contains(&text_at),
         "the config's text at {text_at:#x} is outside the heap {heap_start:#x}-{heap_end:#x}"
     );
-    let flags = main_heap_flags();
     if huge_pages_offered() {
         assert!(flags.contains("hg"), "not advised as huge pages: {flags}");
     } else {
@@ -93,14 +92,6 @@ fn main_heap_mapping() -> ((usize, usize), String) {
         }
     }
     panic!("no mapping holds the heap's last byte {address:#x}")
-}
-
-fn main_heap() -> (usize, usize) {
-    main_heap_mapping().0
-}
-
-fn main_heap_flags() -> String {
-    main_heap_mapping().1
 }
 
 fn huge_pages_offered() -> bool {
