@@ -301,6 +301,58 @@ fn an_unwritable_directory_is_a_clear_error_and_nothing_changes() {
     assert_eq!(sb.read_credentials(), original);
 }
 
+/// A backup file that cannot be written in full (here: a file size limit,
+/// as a full disk would) leaves no manifest, so no backup that looks
+/// complete, and the edit is not made.
+#[test]
+fn a_backup_that_cannot_be_written_whole_stops_the_edit() {
+    use std::os::unix::process::CommandExt;
+    let mut credentials = String::new();
+    for n in 0..3_000 {
+        credentials.push_str(&format!(
+            "[c{n}]\naws_access_key_id = AKIA{n:016}\naws_secret_access_key = {n:040}\n\n"
+        ));
+    }
+    let config = "[profile tanaka]\nregion = us-east-1\n";
+    let sb = Sandbox::new(config, &credentials);
+    let limit: u64 = 64 * 1024;
+    assert!(credentials.len() as u64 > 2 * limit);
+    let mut command = sb.command(AWSPROF);
+    command.args(["profile", "set", "tanaka", "region", "eu-west-1"]);
+    // SAFETY: between fork and exec, only async-signal-safe calls.
+    unsafe {
+        command.pre_exec(move || {
+            // A write past the limit then fails with EFBIG, as a full disk
+            // fails one, instead of killing the process.
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let rlimit = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &rlimit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let run = support::Run::of(command.output().expect("awsprof runs"));
+    assert_eq!(run.code, 4, "{run:#?}");
+    assert!(run.stderr.contains("write the backup"), "{run:#?}");
+    assert_eq!(sb.read_config(), config, "the edit is not made");
+    assert_eq!(sb.read_credentials(), credentials);
+    for id in sb.backup_ids() {
+        assert!(
+            !sb.backups().join(&id).join("manifest.json").exists(),
+            "backup {id} has a manifest but not its files"
+        );
+    }
+    assert!(sb
+        .awsprof(&["backup", "list"])
+        .ok()
+        .stdout
+        .contains("No backups"));
+}
+
 #[test]
 fn a_lock_held_elsewhere_times_out_naming_the_lock_file() {
     let sb = Sandbox::new(

@@ -32,6 +32,10 @@ pub struct NotUtf8 {
 }
 
 const BOM: &str = "\u{feff}";
+/// Lines a parsed document has room for before its line vector grows:
+/// more than one profile's edit adds (a header, a blank line and the
+/// settings of add-role).
+const EDIT_ROOM_LINES: usize = 16;
 
 impl NotUtf8 {
     /// Where `bytes` stop being UTF-8, as `e` found.
@@ -218,8 +222,12 @@ impl Document {
             buffer.len() <= Document::MAX_BYTES,
             "a document holds at most 4 GiB; readers refuse larger files"
         );
-        let mut lines =
-            Vec::with_capacity(memchr::memchr_iter(b'\n', buffer.as_bytes()).count() + 1);
+        // Room for an edit's few new lines: without it, the first line
+        // inserted moves every line to a new, larger vector (megabytes of
+        // fresh memory for a large file).
+        let mut lines = Vec::with_capacity(
+            memchr::memchr_iter(b'\n', buffer.as_bytes()).count() + 1 + EDIT_ROOM_LINES,
+        );
         lines.extend(
             split_lines(&buffer)
                 .map(|(start, end, ending)| Line::shared(buffer.clone(), start, end, ending)),

@@ -178,6 +178,27 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     crate::hex::lower(&Sha256::digest(bytes))
 }
 
+/// A backed-up file's entry in the manifest, from its bytes as read and
+/// their sha256 (`None`: the file did not exist).
+fn describe(file: &FileState<'_>, sha256: Option<String>) -> BackedUpFile {
+    let content = file.content.unwrap_or_default();
+    BackedUpFile {
+        kind: file.kind.label().to_string(),
+        path: file.path.to_path_buf(),
+        existed: file.content.is_some(),
+        size: content.len() as u64,
+        sha256: sha256.unwrap_or_else(|| sha256_hex(content)),
+        mode: file.mode,
+    }
+}
+
+/// A scoped thread's value, its panic carried on to the caller.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 #[derive(Debug, Clone)]
 pub struct BackupStore {
     pub dir: PathBuf,
@@ -227,36 +248,54 @@ impl BackupStore {
                 action: "create a backup",
                 source: std::io::Error::other("no free backup id"),
             })?;
-        // Each file is written, flushed and hashed on a thread of its own,
-        // and the pins of a first backup are staged beside them: the
-        // flushes wait on the disk, not on each other.
-        let (entries, pins) = std::thread::scope(|scope| {
-            let writers: Vec<_> = files
+        // Everything a backup writes is flushed side by side, for the
+        // flushes wait on the disk and not on each other: each file on a
+        // thread of its own, its sha256 on another (the manifest needs
+        // only the bytes in hand), the manifest and a first backup's pins
+        // staged meanwhile. The manifest takes its name only once every
+        // file is on disk: a backup without one is incomplete and ignored.
+        let manifest_path = dir.join(MANIFEST);
+        let (manifest, saved, staged_manifest, pins) = std::thread::scope(|scope| {
+            let savers: Vec<_> = files
                 .iter()
                 .map(|file| scope.spawn(|| self.save(&dir, file)))
                 .collect();
-            let pins = self.stage_pins(files, &id);
-            let entries = writers
+            let hashers: Vec<_> = files
+                .iter()
+                .map(|file| scope.spawn(|| file.content.map(sha256_hex)))
+                .collect();
+            let pins: Vec<_> = self
+                .missing_pins(files)
+                .map(|marker| scope.spawn(|| self.stage_pin(marker, &id)))
+                .collect();
+            let entries = files
+                .iter()
+                .zip(hashers)
+                .map(|(file, hasher)| describe(file, joined(hasher)))
+                .collect();
+            let manifest = Manifest {
+                id: id.clone(),
+                created: now
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+                command: command.to_string(),
+                files: entries,
+                retired_keys: Vec::new(),
+                scrubbed_keys: Vec::new(),
+            };
+            let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
+            let staged_manifest = StagedWrite::prepare(&manifest_path, &json);
+            let saved = savers.into_iter().try_for_each(|saver| joined(saver));
+            let pins = pins
                 .into_iter()
-                .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect::<Result<Vec<BackedUpFile>, StoreError>>();
-            (entries, pins)
+                .map(joined)
+                .collect::<Result<Vec<_>, StoreError>>();
+            (manifest, saved, staged_manifest, pins)
         });
-        let (entries, pins) = (entries?, pins?);
-        let manifest = Manifest {
-            id: id.clone(),
-            created: now
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
-            command: command.to_string(),
-            files: entries,
-            retired_keys: Vec::new(),
-            scrubbed_keys: Vec::new(),
-        };
-        let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
-        // The manifest comes last: a backup without one is incomplete and ignored.
-        let manifest_path = dir.join(MANIFEST);
-        write_atomic(&manifest_path, &json)
+        saved?;
+        let pins = pins?;
+        staged_manifest
+            .and_then(StagedWrite::commit)
             .map_err(self.io(&manifest_path, "write the backup manifest"))?;
         self.place_pins(pins)?;
         // The backup's own entry in the backup directory (and its pins):
@@ -273,25 +312,25 @@ impl BackupStore {
     }
 
     /// The first backup of each file is pinned: it is the state before
-    /// awsprof first wrote the file, and automatic retention never drops it.
-    /// Stages a marker naming backup `id` for each of `files` that has none
-    /// yet, complete on disk; [`BackupStore::place_pins`] puts them in place
-    /// once the backup's manifest is.
-    fn stage_pins(
-        &self,
-        files: &[FileState<'_>],
-        id: &str,
-    ) -> Result<Vec<(PathBuf, StagedWrite)>, StoreError> {
-        let mut staged = Vec::new();
-        for file in files {
-            let marker = self.pin_marker(file.path);
-            if fs::symlink_metadata(&marker).is_err() {
-                let write = StagedWrite::prepare(&marker, id.as_bytes())
-                    .map_err(self.io(&marker, "pin the first backup"))?;
-                staged.push((marker, write));
-            }
-        }
-        Ok(staged)
+    /// awsprof first wrote it, and automatic retention never drops it.
+    /// The markers of `files` that have none yet.
+    fn missing_pins<'a>(
+        &'a self,
+        files: &'a [FileState<'_>],
+    ) -> impl Iterator<Item = PathBuf> + 'a {
+        files
+            .iter()
+            .map(|file| self.pin_marker(file.path))
+            .filter(|marker| fs::symlink_metadata(marker).is_err())
+    }
+
+    /// Stages `marker`, naming backup `id`, complete on disk;
+    /// [`BackupStore::place_pins`] puts it in place once the backup's
+    /// manifest is.
+    fn stage_pin(&self, marker: PathBuf, id: &str) -> Result<(PathBuf, StagedWrite), StoreError> {
+        let write = StagedWrite::prepare(&marker, id.as_bytes())
+            .map_err(self.io(&marker, "pin the first backup"))?;
+        Ok((marker, write))
     }
 
     /// Puts the staged pins in place, never over a marker that appeared
@@ -434,33 +473,27 @@ impl BackupStore {
         Ok(scrubbed)
     }
 
-    /// Stores one file of a backup in `dir` (when it exists) and describes it.
-    fn save(&self, dir: &Path, file: &FileState<'_>) -> Result<BackedUpFile, StoreError> {
-        let content = file.content.unwrap_or_default();
-        let stored = dir.join(file.kind.label());
-        let linked = || {
-            file.replaced
-                .is_some_and(|live| link_as_backup(live, &stored, content))
+    /// Stores one file of a backup in `dir`, when it exists.
+    fn save(&self, dir: &Path, file: &FileState<'_>) -> Result<(), StoreError> {
+        let Some(content) = file.content else {
+            return Ok(());
         };
-        if file.content.is_some() && !linked() {
-            let mut out = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(NEW_FILE_MODE)
-                .open(&stored)
-                .map_err(self.io(&stored, "write the backup"))?;
-            out.write_all(content)
-                .and_then(|_| out.sync_all())
-                .map_err(self.io(&stored, "write the backup"))?;
+        let stored = dir.join(file.kind.label());
+        if file
+            .replaced
+            .is_some_and(|live| link_as_backup(live, &stored, content))
+        {
+            return Ok(());
         }
-        Ok(BackedUpFile {
-            kind: file.kind.label().to_string(),
-            path: file.path.to_path_buf(),
-            existed: file.content.is_some(),
-            size: content.len() as u64,
-            sha256: sha256_hex(content),
-            mode: file.mode,
-        })
+        let mut out = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(NEW_FILE_MODE)
+            .open(&stored)
+            .map_err(self.io(&stored, "write the backup"))?;
+        out.write_all(content)
+            .and_then(|_| out.sync_all())
+            .map_err(self.io(&stored, "write the backup"))
     }
 
     /// Once the files of kinds `replaced` that backup `manifest` was taken
