@@ -179,21 +179,20 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// A backed-up file's entry in the manifest, from its bytes as read and
-/// their sha256 (`None`: the file did not exist).
-fn describe(file: &FileState<'_>, sha256: Option<String>) -> BackedUpFile {
-    let content = file.content.unwrap_or_default();
+/// their sha256.
+fn describe(file: &FileState<'_>, sha256: String) -> BackedUpFile {
     BackedUpFile {
         kind: file.kind.label().to_string(),
         path: file.path.to_path_buf(),
         existed: file.content.is_some(),
-        size: content.len() as u64,
-        sha256: sha256.unwrap_or_else(|| sha256_hex(content)),
+        size: file.content.unwrap_or_default().len() as u64,
+        sha256,
         mode: file.mode,
     }
 }
 
 /// A scoped thread's value, its panic carried on to the caller.
-fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+pub(super) fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
     thread
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -262,7 +261,7 @@ impl BackupStore {
                 .collect();
             let hashers: Vec<_> = files
                 .iter()
-                .map(|file| scope.spawn(|| file.content.map(sha256_hex)))
+                .map(|file| scope.spawn(|| sha256_hex(file.content.unwrap_or_default())))
                 .collect();
             let pins: Vec<_> = self
                 .missing_pins(files)
@@ -285,7 +284,7 @@ impl BackupStore {
             };
             let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
             let staged_manifest = StagedWrite::prepare(&manifest_path, &json);
-            let saved = savers.into_iter().try_for_each(|saver| joined(saver));
+            let saved = savers.into_iter().try_for_each(joined);
             let pins = pins
                 .into_iter()
                 .map(joined)

@@ -202,10 +202,7 @@ impl Store {
                             .map_err(write_error(*kind))
                     })
                     .collect();
-                let backup = backup
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (backup, staged)
+                (backup::joined(backup), staged)
             });
             let (backup, staged) = (backup?, staged?);
             let committed = staged
