@@ -16,22 +16,20 @@ fn mode_of(path: &std::path::Path) -> Option<u32> {
         .map(|m| m.permissions().mode() & 0o777)
 }
 
-/// Both files with their documents built, each on a thread of its own
-/// when they are large (as every reader does, see `profiles::for_both`).
-fn read_documents(locations: &Locations) -> Result<(SourceFile, SourceFile)> {
+/// Both files as read, each on a thread of its own when they are large
+/// (as every reader does, see `profiles::for_both`).
+fn read_files(locations: &Locations) -> Result<(SourceFile, SourceFile)> {
     let (config, credentials) = crate::profiles::for_both(locations.combined_size(), |kind| {
-        let file = SourceFile::load(kind, locations.path(kind))?;
-        file.document();
-        Ok::<_, Error>(file)
+        SourceFile::load(kind, locations.path(kind))
     });
     Ok((config?, credentials?))
 }
 
 fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
-    let (config, credentials) = read_documents(&ctx.locations)?;
+    let (config, credentials) = read_files(&ctx.locations)?;
     let input = Input {
-        config: config.document(),
-        credentials: credentials.document(),
+        config: &config,
+        credentials: &credentials,
         credentials_mode: credentials
             .exists
             .then(|| mode_of(&credentials.path))
@@ -95,10 +93,25 @@ fn expired_sso_tokens(set: &ProfileSet) -> Vec<Finding> {
     let mut seen = std::collections::BTreeSet::new();
     let mut found = Vec::new();
     for (_, profile) in set.profiles.iter() {
-        let (key, origin, what, login) = match (
-            profile.get(keys::SSO_SESSION),
-            profile.property(keys::SSO_START_URL),
-        ) {
+        // Each session's token is read once; the finding's texts are
+        // written only for one that has ended.
+        let session = profile.get(keys::SSO_SESSION);
+        let url = profile.property(keys::SSO_START_URL);
+        let key = match (session, url) {
+            (Some(session), _) => session,
+            (None, Some(url)) => url.value.as_str(),
+            (None, None) => continue,
+        };
+        if !seen.insert(key) {
+            continue;
+        }
+        let Some(state) = crate::aws::sso_cache::read(&dir, key, now) else {
+            continue;
+        };
+        if !state.needs_sign_in(now) {
+            continue;
+        }
+        let (origin, what, login) = match (session, url) {
             (Some(session), _) => {
                 let Some(origin) = set
                     .sso_session(session)
@@ -107,31 +120,22 @@ fn expired_sso_tokens(set: &ProfileSet) -> Vec<Finding> {
                     continue;
                 };
                 (
-                    session.to_string(),
                     origin,
                     format!("sso-session {session}"),
                     format!("aws sso login --sso-session {session}"),
                 )
             }
             (None, Some(url)) => (
-                url.value.to_string(),
                 url.origin,
                 format!("{} (profile {})", url.value, profile.name),
                 format!("aws sso login --profile {}", profile.name),
             ),
             (None, None) => continue,
         };
-        if !seen.insert(key.clone()) {
-            continue;
-        }
-        if let Some(state) = crate::aws::sso_cache::read(&dir, &key, now) {
-            if state.needs_sign_in(now) {
-                let expired = crate::isotime::format_for_display(state.expires_at);
-                found.push(crate::lint::sso_token_expired(
-                    origin, &what, &login, &expired,
-                ));
-            }
-        }
+        let expired = crate::isotime::format_for_display(state.expires_at);
+        found.push(crate::lint::sso_token_expired(
+            origin, &what, &login, &expired,
+        ));
     }
     found
 }
@@ -152,8 +156,8 @@ fn fix(ctx: &Context) -> Result<Vec<String>> {
     let store = ctx.store();
     let (done, written, files) = store.update(&ctx.locations, None, |files| {
         let found = lint(&Input {
-            config: files.config.document(),
-            credentials: files.credentials.document(),
+            config: &files.config,
+            credentials: &files.credentials,
             credentials_mode: None,
         });
         let mut done = Vec::new();

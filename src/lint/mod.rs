@@ -7,7 +7,7 @@ mod unknown_key;
 use crate::chain::ChainErrorKind;
 use crate::document::{Document, LineKind};
 use crate::profiles::keys::{self, KEYS};
-use crate::profiles::{values, FileKind, Origin, ProfileSet, SectionName};
+use crate::profiles::{values, FileKind, Origin, ProfileSet, SectionName, SourceFile};
 use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -46,10 +46,10 @@ pub struct Finding {
     pub fix: Option<(FileKind, Fix)>,
 }
 
-/// What lint looks at.
+/// What lint looks at: both files as read (or edited).
 pub struct Input<'a> {
-    pub config: &'a Document,
-    pub credentials: &'a Document,
+    pub config: &'a SourceFile,
+    pub credentials: &'a SourceFile,
     /// Permission bits of the credentials file, when it exists.
     pub credentials_mode: Option<u32>,
 }
@@ -80,13 +80,16 @@ pub fn lint(input: &Input<'_>) -> Vec<Finding> {
 /// The findings, and the profiles the files define when both parse (the
 /// caller's further checks reuse them instead of reading the files again).
 pub fn lint_and_profiles(input: &Input<'_>) -> (Vec<Finding>, Option<ProfileSet>) {
-    let mut out = Vec::new();
-    for (kind, doc) in [
-        (FileKind::Config, input.config),
-        (FileKind::Credentials, input.credentials),
-    ] {
-        document_checks(kind, doc, &mut out);
-    }
+    // Each file's text is checked on the thread that reads its profiles;
+    // neither file is built into a document (a `Line` for each of its lines).
+    let (set, (config_found, credentials_found)) =
+        ProfileSet::from_sources_with(input.config, input.credentials, |file| {
+            let mut found = Vec::new();
+            text_checks(file, &mut found);
+            found
+        });
+    let mut out = config_found;
+    out.extend(credentials_found);
     if let Some(mode) = input.credentials_mode {
         if mode & 0o044 != 0 {
             let mut f = finding(
@@ -110,15 +113,20 @@ pub fn lint_and_profiles(input: &Input<'_>) -> (Vec<Finding>, Option<ProfileSet>
             out.push(f);
         }
     }
-    let (profiles, parse_errors) = match ProfileSet::from_documents(input.config, input.credentials)
-    {
+    let (profiles, parse_errors) = match set {
         Ok(set) => {
+            // About one finding a profile on files full of keys: room for
+            // them at once instead of a vector copied as it doubles.
+            out.reserve(set.profiles.len());
             profile_checks(&set, &mut out);
             shared_keys(&set, &mut out);
             plaintext_keys(&set, &mut out);
             (Some(set), Vec::new())
         }
-        Err(_) => (None, every_parse_error(input.config, input.credentials)),
+        Err(_) => (
+            None,
+            every_parse_error(input.config.document(), input.credentials.document()),
+        ),
     };
     for e in parse_errors {
         out.push(finding(
@@ -208,10 +216,11 @@ fn blanked(doc: &Document, idx: usize) -> Document {
     Document::parse_string(text)
 }
 
-/// Checks of the text itself: headers, duplicates, the byte-order mark.
-fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
-    let at = |idx: usize| Origin::new(kind, idx + 1);
-    if doc.has_bom() {
+/// Checks of the text itself, in one pass over its lines: headers,
+/// duplicates, the byte-order mark, keys and inline comments.
+fn text_checks(file: &SourceFile, out: &mut Vec<Finding>) {
+    let kind = file.kind;
+    if file.has_bom() {
         let mut f = finding(
             "byte-order-mark",
             Severity::Error,
@@ -222,14 +231,40 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
         f.fix = Some((kind, Fix::RemoveBom));
         out.push(f);
     }
-    let sections = doc.sections();
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(sections.len());
-    let mut defaults: Vec<(usize, bool)> = Vec::new();
-    for section in sections {
-        let Some(raw) = section.name else { continue };
-        let idx = section.header;
+    let mut headers = HeaderChecks {
+        kind,
+        seen: HashMap::new(),
+        defaults: Vec::new(),
+    };
+    for (number, line) in file.numbered_lines() {
+        let idx = number - 1;
+        match *line.kind() {
+            LineKind::Header { name } => headers.check(idx, line.text(), name.of(line.text()), out),
+            LineKind::Property { key, value } => {
+                property_checks(kind, idx, line.text(), key, value, out)
+            }
+            _ => {}
+        }
+    }
+    headers.finish(out);
+}
+
+/// The checks of each section header, and what they remember of the
+/// headers before it.
+struct HeaderChecks<'a> {
+    kind: FileKind,
+    /// Each section's name as written, and the index of its first header.
+    seen: HashMap<&'a str, usize>,
+    /// Each `default` section's header: its index, and whether prefixed.
+    defaults: Vec<(usize, bool)>,
+}
+
+impl<'a> HeaderChecks<'a> {
+    fn check(&mut self, idx: usize, text: &'a str, raw: &'a str, out: &mut Vec<Finding>) {
+        let kind = self.kind;
+        let at = |idx: usize| Origin::new(kind, idx + 1);
         let name = SectionName::parse(raw);
-        if let Some(first) = seen.insert(raw, idx) {
+        if let Some(first) = self.seen.insert(raw, idx) {
             out.push(finding(
                 "duplicate-section",
                 Severity::Error,
@@ -238,7 +273,6 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
                 "merge the two sections into one",
             ));
         }
-        let text = doc.lines()[idx].text();
         let bracketed = text.find(']').map_or(text, |close| &text[..=close]);
         if !is_canonical_header(bracketed, &name) {
             let canonical = match &name.prefix {
@@ -295,7 +329,7 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
                 ));
             }
             out.push(f);
-            continue;
+            return;
         }
         match (kind, name.prefix) {
             (FileKind::Config, None) if name.name != "default" => {
@@ -331,7 +365,7 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
                 out.push(f);
             }
             (FileKind::Config, Some("profile") | None) if name.name == "default" => {
-                defaults.push((idx, name.prefix.is_some()));
+                self.defaults.push((idx, name.prefix.is_some()));
             }
             _ => {
                 if let Some(why) = name.ignored_because(kind) {
@@ -346,40 +380,53 @@ fn document_checks(kind: FileKind, doc: &Document, out: &mut Vec<Finding>) {
             }
         }
     }
-    if defaults.iter().any(|d| d.1) && defaults.iter().any(|d| !d.1) {
-        let (idx, _) = defaults[defaults.len() - 1];
-        out.push(finding(
-            "default-defined-twice",
-            Severity::Warning,
-            at(idx),
-            "both [default] and [profile default] are defined: the SDKs use only [profile default], the AWS CLI lets the last one win".into(),
-            "keep one of them",
-        ));
-    }
-    for (idx, line) in doc.lines().iter().enumerate() {
-        if let LineKind::Property { key, value } = line.kind() {
-            unknown_key::check_key(key.of(line.text()), at(idx), out);
-            let after = line.text()[value.end()..].trim_start();
-            if after.starts_with(['#', ';']) {
-                let name = key.of(line.text());
-                let raw = &line.text()[value.start()..value.end()];
-                let in_credentials = kind == FileKind::Credentials;
-                let value = if crate::profiles::keys::masks_value(name, raw, in_credentials) {
-                    crate::secret::MASK
-                } else {
-                    raw
-                };
-                out.push(finding(
-                    "inline-comment",
-                    Severity::Warning,
-                    at(idx),
-                    format!(
-                        "`{name}` is followed by a comment on its line: the SDKs read `{value}`, botocore (so the AWS CLI) reads `{value} {after}`"
-                    ),
-                    "put the comment on a line of its own",
-                ));
-            }
+
+    /// What only the whole file shows: both spellings of `default`.
+    fn finish(self, out: &mut Vec<Finding>) {
+        let defaults = &self.defaults;
+        if defaults.iter().any(|d| d.1) && defaults.iter().any(|d| !d.1) {
+            let (idx, _) = defaults[defaults.len() - 1];
+            out.push(finding(
+                "default-defined-twice",
+                Severity::Warning,
+                Origin::new(self.kind, idx + 1),
+                "both [default] and [profile default] are defined: the SDKs use only [profile default], the AWS CLI lets the last one win".into(),
+                "keep one of them",
+            ));
         }
+    }
+}
+
+/// A property line's checks: its key, and a comment after its value.
+fn property_checks(
+    kind: FileKind,
+    idx: usize,
+    text: &str,
+    key: crate::document::Span,
+    value: crate::document::Span,
+    out: &mut Vec<Finding>,
+) {
+    let at = Origin::new(kind, idx + 1);
+    unknown_key::check_key(key.of(text), at, out);
+    let after = text[value.end()..].trim_start();
+    if after.starts_with(['#', ';']) {
+        let name = key.of(text);
+        let raw = &text[value.start()..value.end()];
+        let in_credentials = kind == FileKind::Credentials;
+        let value = if crate::profiles::keys::masks_value(name, raw, in_credentials) {
+            crate::secret::MASK
+        } else {
+            raw
+        };
+        out.push(finding(
+            "inline-comment",
+            Severity::Warning,
+            at,
+            format!(
+                "`{name}` is followed by a comment on its line: the SDKs read `{value}`, botocore (so the AWS CLI) reads `{value} {after}`"
+            ),
+            "put the comment on a line of its own",
+        ));
     }
 }
 
@@ -727,18 +774,21 @@ pub fn vault_item_missing(profile: &str, origin: Origin, item: &str, store: &str
 /// An access key held by more than one profile: rotating it must update
 /// them all (`key rotate` does).
 fn shared_keys(set: &ProfileSet, out: &mut Vec<Finding>) {
-    let mut by_key: HashMap<&str, Vec<(&str, Origin)>> = HashMap::new();
-    for (name, profile) in &set.profiles {
-        if let Some(p) = profile.property(keys::AWS_ACCESS_KEY_ID) {
-            by_key
-                .entry(p.value.as_str())
-                .or_default()
-                .push((name, p.origin));
-        }
-    }
-    for (id, holders) in by_key.into_iter().filter(|(_, h)| h.len() > 1) {
-        let names: Vec<&str> = holders.iter().map(|(n, _)| *n).collect();
-        for (name, origin) in &holders {
+    // Sorted by key (stable, so each key's holders stay in profile order):
+    // one vector, where a map of lists took an allocation per key.
+    let mut held: Vec<(&str, &str, Origin)> = set
+        .profiles
+        .iter()
+        .filter_map(|(name, profile)| {
+            let p = profile.property(keys::AWS_ACCESS_KEY_ID)?;
+            Some((p.value.as_str(), name, p.origin))
+        })
+        .collect();
+    held.sort_by(|a, b| a.0.cmp(b.0));
+    for holders in held.chunk_by(|a, b| a.0 == b.0).filter(|h| h.len() > 1) {
+        let id = holders[0].0;
+        let names: Vec<&str> = holders.iter().map(|(_, n, _)| *n).collect();
+        for (_, name, origin) in holders {
             let mut f = finding(
                 "shared-access-key",
                 Severity::Info,

@@ -1,9 +1,12 @@
 use super::*;
 
 fn run(config: &str, credentials: &str, mode: Option<u32>) -> Vec<Finding> {
+    let file = |kind, text: &str| {
+        SourceFile::from_bytes(kind, std::path::Path::new("f"), text.as_bytes()).unwrap()
+    };
     lint(&Input {
-        config: &Document::parse_str(config),
-        credentials: &Document::parse_str(credentials),
+        config: &file(FileKind::Config, config),
+        credentials: &file(FileKind::Credentials, credentials),
         credentials_mode: mode,
     })
 }
@@ -270,5 +273,23 @@ mod sorting {
             sort_by_place(&mut sorted);
             prop_assert_eq!(sorted, want);
         }
+    }
+}
+
+#[test]
+fn a_key_shared_by_profiles_apart_names_each_holder() {
+    let credentials = "[a]\naws_access_key_id = AKIASHARED000001\naws_secret_access_key = s\n\
+                       [b]\naws_access_key_id = AKIAOTHER0000002\naws_secret_access_key = s\n\
+                       [c]\naws_access_key_id = AKIASHARED000001\naws_secret_access_key = s\n";
+    let found = run("", credentials, None);
+    let shared: Vec<(&str, &str)> = found
+        .iter()
+        .filter(|f| f.code == "shared-access-key")
+        .map(|f| (f.profile.as_deref().unwrap(), f.message.as_str()))
+        .collect();
+    assert_eq!(shared.len(), 2, "{shared:?}");
+    for (profile, message) in &shared {
+        assert!(["a", "c"].contains(profile), "{shared:?}");
+        assert!(message.ends_with("held by profiles a, c"), "{message}");
     }
 }

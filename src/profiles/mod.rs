@@ -294,6 +294,10 @@ impl Sections {
         self.0.iter().map(|s| (s.name.as_str(), s))
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -367,16 +371,31 @@ impl ProfileSet {
         config: &SourceFile,
         credentials: &SourceFile,
     ) -> Result<ProfileSet, ParseError> {
+        ProfileSet::from_sources_with(config, credentials, |_| ()).0
+    }
+
+    /// As [`ProfileSet::from_sources`], and runs `beside` on each file on
+    /// the thread that reads it (one each for large files): work of its
+    /// own over the same lines, such as lint's checks of the text.
+    pub fn from_sources_with<T: Send>(
+        config: &SourceFile,
+        credentials: &SourceFile,
+        beside: impl Fn(&SourceFile) -> T + Sync,
+    ) -> (Result<ProfileSet, ParseError>, (T, T)) {
         let bytes = (config.original().len() + credentials.original().len()) as u64;
-        let (config, credentials) = for_both(bytes, |kind| match kind {
-            FileKind::Config => {
-                normalize::read_file(config.numbered_lines(), kind, normalize::Scope::All)
-            }
-            FileKind::Credentials => {
-                normalize::read_file(credentials.numbered_lines(), kind, normalize::Scope::All)
-            }
-        });
-        Ok(ProfileSet::merge(config?, credentials?))
+        let ((config, config_beside), (credentials, credentials_beside)) =
+            for_both(bytes, |kind| {
+                let file = match kind {
+                    FileKind::Config => config,
+                    FileKind::Credentials => credentials,
+                };
+                let beside = beside(file);
+                let sections =
+                    normalize::read_file(file.numbered_lines(), kind, normalize::Scope::All);
+                (sections, beside)
+            });
+        let set = config.and_then(|config| Ok(ProfileSet::merge(config, credentials?)));
+        (set, (config_beside, credentials_beside))
     }
 
     /// Both files' sections as one view: where both files define a name,

@@ -170,8 +170,19 @@ impl SourceFile {
         (!unchanged).then_some(pieces)
     }
 
-    /// The file's lines, numbered from 1, as a reader sees them.
-    pub(super) fn numbered_lines(&self) -> NumberedLines<'_> {
+    /// Whether the file starts with a UTF-8 byte-order mark (as edited,
+    /// once it has a document).
+    pub fn has_bom(&self) -> bool {
+        match self.document.get() {
+            Some(doc) => doc.has_bom(),
+            None => self.text.starts_with('\u{feff}'),
+        }
+    }
+
+    /// The file's lines, numbered from 1, as a reader sees them: from its
+    /// document when it has one, else classified from the text as they
+    /// are read (no line is kept).
+    pub fn numbered_lines(&self) -> NumberedLines<'_> {
         let lines = match self.document.get() {
             None => Lines::Text(lines_of(&self.text)),
             Some(doc) => Lines::Document(doc.lines().iter()),
@@ -187,7 +198,7 @@ enum Lines<'a> {
 
 /// A file's lines with their numbers (1-based), from its document when it
 /// has one, else read from its text.
-pub(super) struct NumberedLines<'a> {
+pub struct NumberedLines<'a> {
     lines: Lines<'a>,
     number: usize,
 }
