@@ -31,4 +31,5 @@ pub mod secret;
 pub mod store;
 pub mod suggest;
 pub mod terminal;
+pub mod threads;
 pub mod vault;

@@ -45,10 +45,7 @@ pub fn for_both<T: Send>(bytes: u64, f: impl Fn(FileKind) -> T + Sync) -> (T, T)
     std::thread::scope(|scope| {
         let config = scope.spawn(|| f(FileKind::Config));
         let credentials = f(FileKind::Credentials);
-        let config = config
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (config, credentials)
+        (crate::threads::joined(config), credentials)
     })
 }
 

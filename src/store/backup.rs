@@ -12,6 +12,7 @@ use super::atomic::{
 };
 use super::{private_dir, StoreError};
 use crate::profiles::FileKind;
+use crate::threads::joined;
 
 /// How many backups automatic retention keeps at the least.
 pub const RETAINED: usize = 50;
@@ -189,13 +190,6 @@ fn describe(file: &FileState<'_>, sha256: String) -> BackedUpFile {
         sha256,
         mode: file.mode,
     }
-}
-
-/// A scoped thread's value, its panic carried on to the caller.
-pub(super) fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    thread
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 #[derive(Debug, Clone)]

@@ -202,7 +202,7 @@ impl Store {
                             .map_err(write_error(*kind))
                     })
                     .collect();
-                (backup::joined(backup), staged)
+                (crate::threads::joined(backup), staged)
             });
             let (backup, staged) = (backup?, staged?);
             let committed = staged
