@@ -823,3 +823,23 @@ fn lint_sees_every_chain_that_cannot_resolve() {
     let broken = sb.awsprof(&["lint", "--profile", "a"]).code(1);
     assert!(broken.stdout.contains("parse-error"), "{broken:#?}");
 }
+
+#[test]
+fn lint_writes_a_long_report_whole_and_in_order() {
+    // 1,000 findings make about 200 KB of text, written in pieces.
+    let profiles = 1000;
+    let credentials: String = (0..profiles)
+        .map(|n| format!("[c{n}]\naws_access_key_id = AKIA{n:016}\naws_secret_access_key = s\n"))
+        .collect();
+    let sb = Sandbox::new("", &credentials);
+    let lint = sb.awsprof(&["lint"]).ok();
+    let lines: Vec<&str> = lint.stdout.lines().collect();
+    assert_eq!(lines.len(), 2 * profiles + 1, "a finding is two lines");
+    for (n, finding) in lines.chunks(2).take(profiles).enumerate() {
+        let place = format!("credentials:{}: info[plaintext-access-key]", n * 3 + 2);
+        assert!(finding[0].contains(&place), "{n}: {finding:?}");
+        let hint = format!("`awsprof vault move c{n}`");
+        assert!(finding[1].contains(&hint), "{n}: {finding:?}");
+    }
+    assert_eq!(lines[2 * profiles], "0 errors, 0 warnings");
+}

@@ -293,3 +293,29 @@ fn a_key_shared_by_profiles_apart_names_each_holder() {
         assert!(message.ends_with("held by profiles a, c"), "{message}");
     }
 }
+
+#[test]
+fn a_large_set_gets_every_finding_in_file_order() {
+    let profiles = 2100;
+    let mut credentials = String::new();
+    for n in 0..profiles {
+        // Profiles 7 and 8 share a key.
+        let id = if n == 8 { 7 } else { n };
+        credentials.push_str(&format!(
+            "[c{n}]\naws_access_key_id = AKIA{id:016}\naws_secret_access_key = s\n"
+        ));
+    }
+    let config =
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = nobody\n";
+    let found = run(config, &credentials, None);
+    let mut expected = vec![("missing-source-profile", 3)];
+    let shared_lines = [7 * 3 + 2, 8 * 3 + 2];
+    for n in 0..profiles {
+        let line = n * 3 + 2;
+        expected.push(("plaintext-access-key", line));
+        if shared_lines.contains(&line) {
+            expected.push(("shared-access-key", line));
+        }
+    }
+    assert_eq!(codes(&found), expected);
+}
