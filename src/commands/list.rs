@@ -12,13 +12,6 @@ pub fn run(ctx: &Context, show_secrets: bool) -> Result<()> {
         return Ok(());
     }
     let names = ProfileFiles::profile_names(&ctx.locations)?;
-    let mut out = String::with_capacity(names.iter().map(|name| name.len() + 1).sum());
-    for name in &names {
-        out.push_str(name);
-        out.push('\n');
-    }
-    // Not `out!`, which would format the whole list into a second copy.
-    crate::terminal::write_stdout(&out);
-    leave_to_exit(names);
+    crate::terminal::write_stdout(names.as_lines());
     Ok(())
 }

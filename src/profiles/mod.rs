@@ -8,6 +8,7 @@ pub mod command_line;
 mod edit;
 pub mod keys;
 mod location;
+mod names;
 mod normalize;
 mod parse;
 mod partial;
@@ -20,6 +21,7 @@ pub use edit::{
     unset_nested, NestedConflict,
 };
 pub use location::{locate, Locations, Platform};
+pub use names::ProfileNames;
 pub use normalize::{is_identifier, SectionName};
 pub use parse::ParseError;
 pub use profile_files::ProfileFiles;

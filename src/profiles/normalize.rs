@@ -1,5 +1,6 @@
 //! Section headers to profiles and sso-sessions, and the merge of both files.
 
+use super::names::{NameCollector, SortedNames};
 use super::parse::{self, Event, ParseError};
 use super::{FileKind, Headers, Origin, Properties, Property, Section};
 use crate::document::{trim_blanks, LineView, SharedStr, Span};
@@ -129,7 +130,7 @@ pub(super) struct FileSections {
     pub other: Vec<((String, String), Section)>,
     /// With [`Scope::Names`] only (and then nothing else): the profile
     /// names, sorted, each once.
-    pub names: Vec<SharedStr>,
+    pub names: SortedNames,
 }
 
 /// Which profiles a read builds: all, or only those named; or only the
@@ -172,6 +173,8 @@ struct Builder<'s> {
     /// Index in `properties` of the property a continuation extends; `None`
     /// when that property's key is not a valid name and is dropped.
     last_property: Option<usize>,
+    /// With [`Scope::Names`]: the profile names so far.
+    names: NameCollector,
 }
 
 impl Builder<'_> {
@@ -189,7 +192,7 @@ impl Builder<'_> {
                 match self.scope {
                     Scope::Profiles(wanted) if !wanted.contains(profile) => return,
                     Scope::Names => {
-                        self.out.names.push(header.sub(name.name));
+                        self.names.push(name.name);
                         return;
                     }
                     _ => {}
@@ -275,7 +278,7 @@ impl Builder<'_> {
         merge_same_names(&mut self.out.profiles);
         merge_same_names(&mut self.out.sso_sessions);
         self.out.other.sort_by(|a, b| a.0.cmp(&b.0));
-        sort_names(&mut self.out.names);
+        self.out.names = self.names.finish();
         self.out
     }
 }
@@ -296,6 +299,7 @@ pub(super) fn read_file<'a>(
         open: None,
         properties: Vec::new(),
         last_property: None,
+        names: NameCollector::default(),
     };
     parse::parse(lines, kind, |event| match event {
         Event::Header { header, origin } => builder.header(header, origin),
@@ -322,35 +326,6 @@ fn merge_same_names(sections: &mut Vec<Section>) {
         }
         same
     });
-}
-
-/// Sorts names, each kept once. The stable sort finds runs already in
-/// order (two sorted files' names joined are two runs, merged in one
-/// pass); the unstable one cost list three times as many instructions.
-/// Each name is compared by its first eight bytes held beside it, and
-/// only on a tie by its text: a name's text is two pointers away, and
-/// most names differ in their first eight bytes.
-pub(super) fn sort_names(names: &mut Vec<SharedStr>) {
-    let mut keyed: Vec<(u64, SharedStr)> = names
-        .drain(..)
-        .map(|name| (order_prefix(name.as_str()), name))
-        .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_str().cmp(b.1.as_str())));
-    keyed.dedup_by(|later, earlier| later.0 == earlier.0 && later.1 == earlier.1);
-    names.extend(keyed.into_iter().map(|(_, name)| name));
-}
-
-/// The first eight bytes of `text` as a number that orders as the texts
-/// do: where one text's prefix is below another's, so is the text; where
-/// the prefixes are equal, the texts decide (a text shorter than eight
-/// bytes is padded with zero bytes, which ties it with the same text
-/// followed by zero bytes).
-fn order_prefix(text: &str) -> u64 {
-    let bytes = text.as_bytes();
-    let mut prefix = [0u8; 8];
-    let len = bytes.len().min(8);
-    prefix[..len].copy_from_slice(&bytes[..len]);
-    u64::from_be_bytes(prefix)
 }
 
 /// Merges two lists sorted by name; where both have a name, `later`'s
@@ -384,35 +359,6 @@ pub(super) fn merge_sorted(earlier: Vec<Section>, later: Vec<Section>) -> Vec<Se
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// Names come out in the order of their text, each once, however
-        /// their first eight bytes compare.
-        #[test]
-        fn names_sort_as_their_text_and_each_is_kept_once(
-            names in prop::collection::vec("(p|p\\x00|\\x00|é|pppppppp|ab)[a-c\\x00é]{0,10}", 0..40),
-        ) {
-            let mut sorted: Vec<SharedStr> = names.iter().map(|n| SharedStr::from(n.clone())).collect();
-            sort_names(&mut sorted);
-            let sorted: Vec<String> = sorted.iter().map(ToString::to_string).collect();
-            let expected: Vec<String> = names.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect();
-            prop_assert_eq!(sorted, expected);
-        }
-    }
-
-    #[test]
-    fn a_name_padded_with_zero_bytes_sorts_after_the_name() {
-        let mut names: Vec<SharedStr> = ["a\0", "a", "a\0\0\0\0\0\0\0\0b", "a\0\0\0\0\0\0\0\0"]
-            .map(SharedStr::from)
-            .into();
-        sort_names(&mut names);
-        let names: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
-        assert_eq!(
-            names,
-            ["a", "a\0", "a\0\0\0\0\0\0\0\0", "a\0\0\0\0\0\0\0\0b"]
-        );
-    }
 
     #[test]
     fn a_header_is_read_without_the_blanks_around_it() {

@@ -2,8 +2,7 @@
 //! reads through.
 
 use super::normalize::{FileSections, Scope};
-use super::{FileKind, LoadError, Locations, ProfileSet, SourceFile};
-use crate::document::SharedStr;
+use super::{FileKind, LoadError, Locations, ProfileNames, ProfileSet, SourceFile};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -28,12 +27,12 @@ impl ProfileFiles {
     /// The names of the profiles both files define, sorted: every line of
     /// both is checked as by [`ProfileFiles::load`], but no property is
     /// kept (what `profile list` prints, at a fraction of the memory).
-    pub fn profile_names(locations: &Locations) -> Result<Vec<SharedStr>, LoadError> {
+    pub fn profile_names(locations: &Locations) -> Result<ProfileNames, LoadError> {
         let ((_, config), (_, credentials)) = read_both(locations, false, Scope::Names)?;
-        let mut names = config.names;
-        names.extend(credentials.names);
-        super::normalize::sort_names(&mut names);
-        Ok(names)
+        Ok(super::names::SortedNames::merge(
+            &config.names,
+            &credentials.names,
+        ))
     }
 
     /// Reads both files to edit `profiles`. Every line of both is checked
