@@ -2,12 +2,11 @@
 //! header is read, into one small buffer beside a key it sorts by, so that
 //! sorting, merging and printing 20,000 names touch a few pages of names
 //! rather than a cache line of the 2 MB text for each name, again and
-//! again (those misses were a sixth of list's main thread). The merged
+//! again (those misses were an eighth of list's main thread). The merged
 //! list is one text, not a value per name: an `Arc` clone per name was a
 //! locked increment each.
 
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 /// One name: where it is in the buffer, and its first eight bytes as a
 /// number that orders as the texts do (see [`order_prefix`]).
@@ -82,17 +81,14 @@ impl NameCollector {
         } = self;
         entries.sort_by(|a, b| compare(*a, &buffer, *b, &buffer));
         entries.dedup_by(|later, earlier| compare(*later, &buffer, *earlier, &buffer).is_eq());
-        SortedNames {
-            buffer: Arc::new(buffer),
-            entries,
-        }
+        SortedNames { buffer, entries }
     }
 }
 
 /// One file's profile names, sorted, each once.
 #[derive(Debug, Default)]
 pub(super) struct SortedNames {
-    buffer: Arc<String>,
+    buffer: String,
     entries: Vec<Entry>,
 }
 
