@@ -33,11 +33,17 @@ impl fmt::Display for Secret {
 
 /// An access key id as it may be shown: `****` and its last four.
 pub fn mask_key_id(id: &str) -> String {
-    let tail_start = id.char_indices().rev().nth(3).map_or(0, |(at, _)| at);
-    let mut masked = String::with_capacity(MASK.len() + id.len() - tail_start);
+    let tail = key_id_tail(id);
+    let mut masked = String::with_capacity(MASK.len() + tail.len());
     masked.push_str(MASK);
-    masked.push_str(&id[tail_start..]);
+    masked.push_str(tail);
     masked
+}
+
+/// The part of a key id that [`mask_key_id`] shows: its last four characters.
+pub fn key_id_tail(id: &str) -> &str {
+    let tail_start = id.char_indices().rev().nth(3).map_or(0, |(at, _)| at);
+    &id[tail_start..]
 }
 
 /// `N` bytes from the kernel's generator: tokens, PKCE verifiers, states.

@@ -48,7 +48,7 @@ fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
             return Err(Error::unknown_profile(&files, name));
         }
         let reached = reach(&set, name);
-        found.retain(|f| f.profile.as_ref().is_none_or(|p| reached.contains(p)));
+        found.retain(|f| f.profile.as_deref().is_none_or(|p| reached.contains(p)));
     }
     super::leave_to_exit((config, credentials, set));
     Ok(found)
@@ -215,8 +215,8 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
                     "severity": f.severity,
                     "file": path(f.file),
                     "line": f.line,
-                    "message": f.message,
-                    "hint": f.hint,
+                    "message": f.message().to_string(),
+                    "hint": f.hint().to_string(),
                     "fixable": f.fix.is_some(),
                 })
             })
@@ -258,7 +258,9 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
             let _ = writeln!(
                 out,
                 ": {severity}[{}]: {}\n  hint: {}",
-                f.code, f.message, f.hint
+                f.code,
+                f.message(),
+                f.hint()
             );
             flush_full(&mut out);
         }

@@ -5,9 +5,11 @@
 mod unknown_key;
 
 use crate::chain::ChainErrorKind;
+use crate::document::SharedStr;
 use crate::document::{Document, LineKind};
 use crate::profiles::keys::{self, KEYS};
 use crate::profiles::{values, FileKind, Origin, ProfileSet, SectionName, SourceFile};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -39,11 +41,67 @@ pub struct Finding {
     pub file: FileKind,
     /// 1-based; 0 for a finding about the whole file.
     pub line: usize,
-    pub message: String,
-    pub hint: String,
+    text: Text,
     /// The profile this is about, for `lint --profile`.
-    pub profile: Option<String>,
+    pub profile: Option<SharedStr>,
     pub fix: Option<(FileKind, Fix)>,
+}
+
+/// What a finding says. Most findings are written out when found. A
+/// plaintext key's finding, of which a credentials file full of keys makes
+/// thousands, keeps only what its texts are made of, and they are written
+/// as the report is: no allocation and no formatting for each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Text {
+    Written {
+        message: String,
+        hint: Cow<'static, str>,
+    },
+    /// The key id's last characters (all a report shows of it); the hint
+    /// names the finding's profile.
+    PlaintextKey { key_tail: SharedStr },
+}
+
+impl Finding {
+    /// What is wrong, in one sentence.
+    pub fn message(&self) -> impl std::fmt::Display + '_ {
+        Message(self)
+    }
+
+    /// What to do about it.
+    pub fn hint(&self) -> impl std::fmt::Display + '_ {
+        Hint(self)
+    }
+}
+
+struct Message<'a>(&'a Finding);
+
+impl std::fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0.text {
+            Text::Written { message, .. } => f.write_str(message),
+            Text::PlaintextKey { key_tail } => write!(
+                f,
+                "long-term access key {}{key_tail} is kept in plaintext",
+                crate::secret::MASK
+            ),
+        }
+    }
+}
+
+struct Hint<'a>(&'a Finding);
+
+impl std::fmt::Display for Hint<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0.text {
+            Text::Written { hint, .. } => f.write_str(hint),
+            Text::PlaintextKey { .. } => write!(
+                f,
+                "`awsprof vault move {}` keeps it in the OS secret store instead",
+                self.0.profile.as_deref().unwrap_or_default()
+            ),
+        }
+    }
 }
 
 /// What lint looks at: both files as read (or edited).
@@ -59,15 +117,17 @@ fn finding(
     severity: Severity,
     origin: Origin,
     message: String,
-    hint: impl Into<String>,
+    hint: impl Into<Cow<'static, str>>,
 ) -> Finding {
     Finding {
         code,
         severity,
         file: origin.file,
         line: origin.line as usize,
-        message,
-        hint: hint.into(),
+        text: Text::Written {
+            message,
+            hint: hint.into(),
+        },
         profile: None,
         fix: None,
     }
@@ -115,12 +175,18 @@ pub fn lint_and_profiles(input: &Input<'_>) -> (Vec<Finding>, Option<ProfileSet>
     }
     let (profiles, parse_errors) = match set {
         Ok(set) => {
-            // About one finding a profile on files full of keys: room for
-            // them at once instead of a vector copied as it doubles.
-            out.reserve(set.profiles.len());
-            profile_checks(&set, &mut out);
-            shared_keys(&set, &mut out);
-            plaintext_keys(&set, &mut out);
+            // About one finding for each profile of the credentials file
+            // (its keys are in plaintext): room for them at once. A vector
+            // that doubles copies itself as it grows, and one sized for
+            // every profile is twice as large: fresh pages either way.
+            let in_credentials = set
+                .profiles
+                .iter()
+                .filter(|(_, p)| p.defined_in(FileKind::Credentials))
+                .count();
+            out.reserve(in_credentials);
+            let key_holders = profile_checks(&set, in_credentials, &mut out);
+            shared_keys(key_holders, &mut out);
             (Some(set), Vec::new())
         }
         Err(_) => (
@@ -318,7 +384,7 @@ impl<'a> HeaderChecks<'a> {
                 format!("[{raw}] is read by the AWS CLI as profile `{unquoted}` but ignored by the SDKs"),
                 format!("write it as [{fixed}] (lint --fix does, where the name is valid unquoted)"),
             );
-            f.profile = Some(unquoted.to_string());
+            f.profile = Some(unquoted.into());
             if crate::profiles::is_identifier(unquoted) && !unquoted.is_empty() {
                 f.fix = Some((
                     kind,
@@ -343,7 +409,7 @@ impl<'a> HeaderChecks<'a> {
                     ),
                     format!("write it as [profile {}] (lint --fix does)", name.name),
                 );
-                f.profile = Some(name.name.to_string());
+                f.profile = Some(name.name.into());
                 f.fix = Some((
                     kind,
                     Fix::Header {
@@ -361,7 +427,7 @@ impl<'a> HeaderChecks<'a> {
                     format!("[profile {}] in the credentials file is ignored: profiles there have no prefix", name.name),
                     format!("rename it to [{}]", name.name),
                 );
-                f.profile = Some(name.name.to_string());
+                f.profile = Some(name.name.into());
                 out.push(f);
             }
             (FileKind::Config, Some("profile") | None) if name.name == "default" => {
@@ -518,7 +584,18 @@ fn value_checks() -> Vec<(&'static str, keys::Check, &'static str, String)> {
         .collect()
 }
 
-fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
+/// Each profile that holds an access key: the key, the profile's name
+/// and where the key is.
+type KeyHolders<'a> = Vec<(&'a str, &'a SharedStr, Origin)>;
+
+/// Each profile's own checks and its chain's verdict. Returns the key
+/// holders, gathered on the way while each profile's keys are in cache.
+fn profile_checks<'a>(
+    set: &'a ProfileSet,
+    holders_expected: usize,
+    out: &mut Vec<Finding>,
+) -> KeyHolders<'a> {
+    let mut key_holders = Vec::with_capacity(holders_expected);
     let value_checks = value_checks();
     // Every chain at once, each profile's path followed once.
     let verdicts = crate::chain::verdicts(set);
@@ -529,7 +606,7 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
             line: 0,
         });
         let mut push = |mut f: Finding| {
-            f.profile = Some(name.to_string());
+            f.profile = Some(profile.name.clone());
             out.push(f);
         };
         // A profile holds a few keys: look each up among the checks.
@@ -626,7 +703,16 @@ fn profile_checks(set: &ProfileSet, out: &mut Vec<Finding>) {
                 ));
             }
         }
+        // Here rather than in passes of their own: the profile's keys are
+        // still in cache.
+        if let Some(f) = plaintext_key(profile) {
+            push(f);
+        }
+        if let Some(p) = profile.property(keys::AWS_ACCESS_KEY_ID) {
+            key_holders.push((p.value.as_str(), &profile.name, p.origin));
+        }
     }
+    key_holders
 }
 
 /// An SSO profile's settings that tools read differently, and the legacy
@@ -722,32 +808,26 @@ fn config_only(kind: &ChainErrorKind, name: &str, profile: &crate::profiles::Sec
 
 /// A long-term key kept in plaintext in the credentials file: the vault
 /// keeps it out of the file (and out of every backup).
-fn plaintext_keys(set: &ProfileSet, out: &mut Vec<Finding>) {
-    for (name, profile) in &set.profiles {
-        let Some(p) = profile.property(keys::AWS_ACCESS_KEY_ID) else {
-            continue;
-        };
-        let temporary = profile.get(keys::AWS_SESSION_TOKEN).is_some()
-            || profile.get(keys::AWS_SECURITY_TOKEN).is_some();
-        if temporary || p.origin.file != FileKind::Credentials {
-            continue;
-        }
-        let mut f = finding(
-            "plaintext-access-key",
-            Severity::Info,
-            p.origin,
-            format!(
-                "long-term access key {} is kept in plaintext",
-                crate::secret::mask_key_id(&p.value)
-            ),
-            format!("`awsprof vault move {name}` keeps it in the OS secret store instead"),
-        );
-        f.profile = Some(name.to_string());
-        out.push(f);
+fn plaintext_key(profile: &crate::profiles::Section) -> Option<Finding> {
+    let p = profile.property(keys::AWS_ACCESS_KEY_ID)?;
+    let temporary = profile.get(keys::AWS_SESSION_TOKEN).is_some()
+        || profile.get(keys::AWS_SECURITY_TOKEN).is_some();
+    if temporary || p.origin.file != FileKind::Credentials {
+        return None;
     }
+    Some(Finding {
+        code: "plaintext-access-key",
+        severity: Severity::Info,
+        file: p.origin.file,
+        line: p.origin.line as usize,
+        text: Text::PlaintextKey {
+            key_tail: p.value.sub(crate::secret::key_id_tail(&p.value)),
+        },
+        profile: None,
+        fix: None,
+    })
 }
 
-/// A profile whose vault line names an item the store does not hold.
 /// An SSO sign-in that has ended and cannot be renewed without one.
 pub fn sso_token_expired(origin: Origin, what: &str, login: &str, expired: &str) -> Finding {
     finding(
@@ -759,6 +839,7 @@ pub fn sso_token_expired(origin: Origin, what: &str, login: &str, expired: &str)
     )
 }
 
+/// A profile whose vault line names an item the store does not hold.
 pub fn vault_item_missing(profile: &str, origin: Origin, item: &str, store: &str) -> Finding {
     let mut f = finding(
         "vault-item-missing",
@@ -767,27 +848,19 @@ pub fn vault_item_missing(profile: &str, origin: Origin, item: &str, store: &str
         format!("its credential_process hands out vault item `{item}`, which the {store} store does not hold"),
         format!("put the key back with `awsprof key import {profile}`, or remove the line"),
     );
-    f.profile = Some(profile.to_string());
+    f.profile = Some(profile.into());
     f
 }
 
 /// An access key held by more than one profile: rotating it must update
 /// them all (`key rotate` does).
-fn shared_keys(set: &ProfileSet, out: &mut Vec<Finding>) {
+fn shared_keys(mut held: KeyHolders<'_>, out: &mut Vec<Finding>) {
     // Sorted by key (stable, so each key's holders stay in profile order):
     // one vector, where a map of lists took an allocation per key.
-    let mut held: Vec<(&str, &str, Origin)> = set
-        .profiles
-        .iter()
-        .filter_map(|(name, profile)| {
-            let p = profile.property(keys::AWS_ACCESS_KEY_ID)?;
-            Some((p.value.as_str(), name, p.origin))
-        })
-        .collect();
     held.sort_by(|a, b| a.0.cmp(b.0));
     for holders in held.chunk_by(|a, b| a.0 == b.0).filter(|h| h.len() > 1) {
         let id = holders[0].0;
-        let names: Vec<&str> = holders.iter().map(|(_, n, _)| *n).collect();
+        let names: Vec<&str> = holders.iter().map(|(_, n, _)| n.as_str()).collect();
         for (_, name, origin) in holders {
             let mut f = finding(
                 "shared-access-key",
@@ -800,7 +873,7 @@ fn shared_keys(set: &ProfileSet, out: &mut Vec<Finding>) {
                 ),
                 "`awsprof key rotate` updates every profile that holds it, in one write",
             );
-            f.profile = Some(name.to_string());
+            f.profile = Some((*name).clone());
             out.push(f);
         }
     }

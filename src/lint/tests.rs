@@ -226,8 +226,10 @@ fn placed_at(file: FileKind, line: usize, code: &'static str, message: &str) -> 
         severity: Severity::Info,
         file,
         line,
-        message: message.into(),
-        hint: String::new(),
+        text: Text::Written {
+            message: message.into(),
+            hint: "".into(),
+        },
         profile: None,
         fix: None,
     }
@@ -246,7 +248,7 @@ fn findings_sort_by_file_line_and_code_keeping_the_order_of_equals() {
         at(FileKind::Config, 9, "a", "7"),
     ];
     sort_by_place(&mut found);
-    let order: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+    let order: Vec<String> = found.iter().map(|f| f.message().to_string()).collect();
     assert_eq!(order, ["2", "4", "7", "5", "6", "3", "1"]);
 }
 
@@ -282,10 +284,10 @@ fn a_key_shared_by_profiles_apart_names_each_holder() {
                        [b]\naws_access_key_id = AKIAOTHER0000002\naws_secret_access_key = s\n\
                        [c]\naws_access_key_id = AKIASHARED000001\naws_secret_access_key = s\n";
     let found = run("", credentials, None);
-    let shared: Vec<(&str, &str)> = found
+    let shared: Vec<(&str, String)> = found
         .iter()
         .filter(|f| f.code == "shared-access-key")
-        .map(|f| (f.profile.as_deref().unwrap(), f.message.as_str()))
+        .map(|f| (f.profile.as_deref().unwrap(), f.message().to_string()))
         .collect();
     assert_eq!(shared.len(), 2, "{shared:?}");
     for (profile, message) in &shared {
@@ -321,4 +323,24 @@ fn a_large_set_gets_every_finding_in_file_order() {
         }
     }
     assert_eq!(codes(&found), expected);
+}
+
+#[test]
+fn a_plaintext_key_is_shown_by_its_last_four_characters_and_named_by_its_profile() {
+    let credentials = "[dev]\naws_access_key_id = AKIAEXAMPLE0001234\naws_secret_access_key = s\n";
+    let found = run("", credentials, None);
+    let f = found
+        .iter()
+        .find(|f| f.code == "plaintext-access-key")
+        .expect("a finding");
+    assert_eq!(
+        f.message().to_string(),
+        "long-term access key ****1234 is kept in plaintext"
+    );
+    assert_eq!(
+        f.hint().to_string(),
+        "`awsprof vault move dev` keeps it in the OS secret store instead"
+    );
+    assert_eq!(f.profile.as_deref(), Some("dev"));
+    assert!(!format!("{f:?}").contains("AKIAEXAMPLE"), "{f:?}");
 }
