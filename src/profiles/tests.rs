@@ -321,3 +321,70 @@ mod reread {
         }
     }
 }
+
+mod held_keys {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn property(line: u32) -> Property {
+        Property {
+            value: "v".into(),
+            origin: Origin::new(FileKind::Config, line as usize),
+        }
+    }
+
+    #[test]
+    fn the_keys_a_profile_usually_holds_have_bits_of_their_own() {
+        let usual = [
+            keys::AWS_ACCESS_KEY_ID,
+            keys::AWS_SECRET_ACCESS_KEY,
+            keys::AWS_SESSION_TOKEN,
+            keys::ROLE_ARN,
+            keys::SOURCE_PROFILE,
+            keys::CREDENTIAL_SOURCE,
+            keys::CREDENTIAL_PROCESS,
+            keys::DURATION_SECONDS,
+            keys::REGION,
+            keys::OUTPUT,
+            keys::SSO_SESSION,
+            keys::SSO_START_URL,
+            keys::SSO_REGION,
+            keys::SSO_ACCOUNT_ID,
+            keys::SSO_ROLE_NAME,
+        ];
+        let bits: std::collections::BTreeSet<u64> = usual.iter().map(|k| key_bit(k)).collect();
+        assert_eq!(bits.len(), usual.len());
+        assert!(bits.iter().all(|b| b.count_ones() == 1));
+    }
+
+    proptest! {
+        /// Whatever bits keys share, a lookup finds exactly the keys held,
+        /// built either way (insert, or from the file's order).
+        #[test]
+        fn a_lookup_finds_exactly_the_keys_held(
+            held in prop::collection::vec(
+                prop::sample::select(vec![
+                    "region", "output", "role_arn", "source_profile", "sso_session",
+                    "aws_access_key_id", "x", "", "regioN", "noiger", "aws_account_id",
+                    "sso_account_id", "a_b_c", "é", "mfa_serial",
+                ]),
+                0..8,
+            ),
+            asked in "[a-z_éN]{0,16}",
+        ) {
+            let mut inserted = Properties::default();
+            let mut read = Vec::new();
+            for (line, key) in held.iter().enumerate() {
+                inserted.insert((*key).into(), property(line as u32 + 1));
+                read.push(((*key).into(), property(line as u32 + 1)));
+            }
+            let from_file = Properties::from_file_order(&mut read);
+            prop_assert_eq!(&inserted, &from_file);
+            for key in held.iter().copied().chain([asked.as_str(), "sso_region"]) {
+                let expected = held.iter().rposition(|k| *k == key).map(|i| i as u32 + 1);
+                prop_assert_eq!(inserted.get(key).map(|p| p.origin.line), expected);
+                prop_assert_eq!(from_file.get(key).map(|p| p.origin.line), expected);
+            }
+        }
+    }
+}
