@@ -33,11 +33,17 @@ impl fmt::Display for Secret {
 
 /// An access key id as it may be shown: `****` and its last four.
 pub fn mask_key_id(id: &str) -> String {
-    let tail = key_id_tail(id);
-    let mut masked = String::with_capacity(MASK.len() + tail.len());
-    masked.push_str(MASK);
-    masked.push_str(tail);
-    masked
+    MaskedKeyId(id).to_string()
+}
+
+/// [`mask_key_id`]'s text, written where it is displayed (no allocation).
+pub struct MaskedKeyId<'a>(pub &'a str);
+
+impl fmt::Display for MaskedKeyId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(MASK)?;
+        f.write_str(key_id_tail(self.0))
+    }
 }
 
 /// The part of a key id that [`mask_key_id`] shows: its last four characters.

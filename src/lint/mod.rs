@@ -57,8 +57,8 @@ enum Text {
         message: String,
         hint: Cow<'static, str>,
     },
-    /// The key id's last characters (all a report shows of it); the hint
-    /// names the finding's profile.
+    /// The key id's last characters (all a report shows of it, so a
+    /// tail's own tail is itself); the hint names the finding's profile.
     PlaintextKey { key_tail: SharedStr },
 }
 
@@ -82,8 +82,8 @@ impl std::fmt::Display for Message<'_> {
             Text::Written { message, .. } => f.write_str(message),
             Text::PlaintextKey { key_tail } => write!(
                 f,
-                "long-term access key {}{key_tail} is kept in plaintext",
-                crate::secret::MASK
+                "long-term access key {} is kept in plaintext",
+                crate::secret::MaskedKeyId(key_tail)
             ),
         }
     }
@@ -654,10 +654,10 @@ fn profile_checks<'a>(
                 ));
             }
         }
-        if let (Some(id), Some(secret)) = (
-            profile.property(keys::AWS_ACCESS_KEY_ID),
-            profile.property(keys::AWS_SECRET_ACCESS_KEY),
-        ) {
+        let access_key = profile.property(keys::AWS_ACCESS_KEY_ID);
+        if let (Some(id), Some(secret)) =
+            (access_key, profile.property(keys::AWS_SECRET_ACCESS_KEY))
+        {
             if id.origin.file != secret.origin.file {
                 push(finding(
                     "split-static-keys",
@@ -708,10 +708,10 @@ fn profile_checks<'a>(
         }
         // Here rather than in passes of their own: the profile's keys are
         // still in cache.
-        if let Some(f) = plaintext_key(profile) {
-            push(f);
-        }
-        if let Some(p) = profile.property(keys::AWS_ACCESS_KEY_ID) {
+        if let Some(p) = access_key {
+            if let Some(f) = plaintext_key(profile, p) {
+                push(f);
+            }
             key_holders.push((p.value.as_str(), &profile.name, p.origin));
         }
     }
@@ -809,10 +809,13 @@ fn config_only(kind: &ChainErrorKind, name: &str, profile: &crate::profiles::Sec
         && !crate::chain::holds_credential_settings(profile)
 }
 
-/// A long-term key kept in plaintext in the credentials file: the vault
-/// keeps it out of the file (and out of every backup).
-fn plaintext_key(profile: &crate::profiles::Section) -> Option<Finding> {
-    let p = profile.property(keys::AWS_ACCESS_KEY_ID)?;
+/// A long-term key (`p`, the profile's access key id) kept in plaintext
+/// in the credentials file: the vault keeps it out of the file (and out of
+/// every backup).
+fn plaintext_key(
+    profile: &crate::profiles::Section,
+    p: &crate::profiles::Property,
+) -> Option<Finding> {
     let temporary = profile.get(keys::AWS_SESSION_TOKEN).is_some()
         || profile.get(keys::AWS_SECURITY_TOKEN).is_some();
     if temporary || p.origin.file != FileKind::Credentials {
