@@ -1,6 +1,6 @@
 //! The edit API: every edit touches only the lines it must.
 
-use super::{Document, Line, LineEnding, LineKind};
+use super::{Document, Line, LineEnding, LineKind, LineRef};
 
 const DEFAULT_SEPARATOR: &str = " = ";
 
@@ -24,7 +24,7 @@ impl Document {
         if reindex {
             self.index_sections();
         } else if let Ok(at) = self.section_starts.binary_search(&(idx as u32)) {
-            self.section_tails[at] = super::header_tail(&self.lines[idx]);
+            self.section_tails[at] = self.tail_at(idx);
         }
     }
 
@@ -48,7 +48,7 @@ impl Document {
     pub fn find_key(&self, header: usize, key: &str) -> Vec<usize> {
         (header + 1..self.section_end(header))
             .filter(|&idx| {
-                self.lines[idx]
+                self.line(idx)
                     .key()
                     .is_some_and(|k| k.eq_ignore_ascii_case(key))
             })
@@ -76,8 +76,8 @@ impl Document {
         let continuation: Vec<usize> = (idx + 1..self.property_end(idx))
             .filter(|&i| matches!(self.lines[i].kind, LineKind::Indented { .. }))
             .collect();
-        let line = &self.lines[idx];
-        let LineKind::Property { key, value: span } = line.kind else {
+        let line = self.line(idx);
+        let LineKind::Property { key, value: span } = *line.kind() else {
             return false;
         };
         let text = line.text();
@@ -98,7 +98,8 @@ impl Document {
         } else {
             format!("{}{value}{}", &text[..span.start()], &text[span.end()..])
         };
-        self.replace_line(idx, Line::new(new_text, line.ending));
+        let line = self.written_line(new_text, line.ending());
+        self.replace_line(idx, line);
         for i in continuation.into_iter().rev() {
             self.remove_lines(i, i + 1);
         }
@@ -134,7 +135,7 @@ impl Document {
     /// already uses, such as `" = "` or `"="`.
     fn separator_style(&self, header: usize) -> String {
         let section = header + 1..self.section_end(header);
-        let from_line = |line: &Line| match line.kind {
+        let from_line = |line: LineRef<'_>| match *line.kind() {
             LineKind::Property { key, value } => {
                 let sep = &line.text()[key.end()..value.start()];
                 // An empty value's span sits right after `=`; keep a space after it.
@@ -146,10 +147,10 @@ impl Document {
             }
             _ => None,
         };
-        self.lines[section]
-            .iter()
+        section
+            .map(|idx| self.line(idx))
             .find_map(from_line)
-            .or_else(|| self.lines.iter().find_map(from_line))
+            .or_else(|| self.lines().find_map(from_line))
             .unwrap_or_else(|| DEFAULT_SEPARATOR.to_string())
     }
 
@@ -170,8 +171,8 @@ impl Document {
     pub fn sub_properties(&self, block: usize) -> Vec<(usize, &str, &str)> {
         (block + 1..self.property_end(block))
             .filter_map(|idx| {
-                let line = &self.lines[idx];
-                let LineKind::Indented { content } = line.kind else {
+                let line = self.line(idx);
+                let LineKind::Indented { content } = *line.kind() else {
                     return None;
                 };
                 let (name, value) = content.of(line.text()).split_once('=')?;
@@ -186,7 +187,7 @@ impl Document {
     pub fn set_sub_property(&mut self, block: usize, name: &str, value: &str) {
         let subs = self.sub_properties(block);
         let indent_of = |idx: usize| {
-            let text = self.lines[idx].text();
+            let text = self.line(idx).text();
             text[..text.len() - text.trim_start_matches([' ', '\t']).len()].to_string()
         };
         let indent = subs
@@ -199,7 +200,8 @@ impl Document {
         {
             let text = format!("{}{name} = {value}", indent_of(idx));
             let ending = self.lines[idx].ending;
-            self.replace_line(idx, Line::new(text, ending));
+            let line = self.written_line(text, ending);
+            self.replace_line(idx, line);
             return;
         }
         let at = subs.last().map_or(block + 1, |&(idx, _, _)| idx + 1);
@@ -235,9 +237,8 @@ impl Document {
     /// Returns the index of the header line.
     pub fn append_section(&mut self, header_name: &str, properties: &[(&str, &str)]) -> usize {
         let sep = self
-            .lines
-            .iter()
-            .find_map(|l| match l.kind {
+            .lines()
+            .find_map(|l| match *l.kind() {
                 LineKind::Property { key, value } => {
                     Some(l.text()[key.end()..value.start()].to_string())
                 }
@@ -344,15 +345,16 @@ impl Document {
     /// keeping whatever follows it (a comment) and the line ending.
     /// Returns false, changing nothing, when the line is not a header.
     pub fn set_header(&mut self, idx: usize, inner: &str) -> bool {
-        let line = &self.lines[idx];
-        let LineKind::Header { name } = line.kind else {
+        let line = self.line(idx);
+        let LineKind::Header { name } = *line.kind() else {
             return false;
         };
         let Some(close) = line.text()[name.end()..].find(']').map(|p| name.end() + p) else {
             return false;
         };
         let text = format!("[{inner}]{}", &line.text()[close + 1..]);
-        self.replace_line(idx, Line::new(text, line.ending));
+        let line = self.written_line(text, line.ending());
+        self.replace_line(idx, line);
         true
     }
 
@@ -370,15 +372,19 @@ impl Document {
             self.set_ending(at - 1, ending);
         }
         let count = texts.len();
-        let new_lines = texts.into_iter().enumerate().map(|(i, text)| {
-            let last = i + 1 == count;
-            let e = if last && appends_after_unterminated {
-                LineEnding::None
-            } else {
-                ending
-            };
-            Line::new(text, e)
-        });
+        let new_lines: Vec<Line> = texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let last = i + 1 == count;
+                let e = if last && appends_after_unterminated {
+                    LineEnding::None
+                } else {
+                    ending
+                };
+                self.written_line(text, e)
+            })
+            .collect();
         self.lines.splice(at..at, new_lines);
         for idx in at..at + count {
             self.endings.add(self.lines[idx].ending);
@@ -391,8 +397,7 @@ impl Document {
         let tails_after = self.section_tails.split_off(first_after);
         for idx in (at..at + count).filter(|&idx| self.lines[idx].starts_section()) {
             self.section_starts.push(idx as u32);
-            self.section_tails
-                .push(super::header_tail(&self.lines[idx]));
+            self.section_tails.push(self.tail_at(idx));
         }
         self.section_starts.extend(tail);
         self.section_tails.extend(tails_after);

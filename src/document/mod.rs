@@ -1,9 +1,11 @@
 //! The lossless AWS INI dialect: bytes in, the same bytes out.
 //!
-//! A [`Document`] is a list of [`Line`]s, each keeping its raw text and its
-//! line ending, plus a parsed view ([`LineKind`]) with the spans of a header
-//! name or a property's key and value. Printing concatenates the raw text, so
-//! an unedited document gives back its input byte for byte. Edits splice a
+//! A [`Document`] is the file's text and a list of [`Line`]s, each the
+//! place of its raw text (in the file as read, or in the text an edit wrote
+//! for it) and its line ending, plus a parsed view ([`LineKind`]) with the
+//! spans of a header name or a property's key and value; a [`LineRef`] is a
+//! line with its text at hand. Printing concatenates the raw text, so an
+//! unedited document gives back its input byte for byte. Edits splice a
 //! value span or insert/remove whole lines; nothing else is re-rendered.
 //!
 //! This layer knows the dialect's line grammar (the one the AWS SDKs share)
@@ -46,66 +48,29 @@ impl NotUtf8 {
     }
 }
 
-/// One physical line: its text without the line ending, and that ending.
+/// One physical line: where its text is, its line ending, and its kind.
 ///
-/// A parsed line points into the file's one shared buffer instead of owning
-/// a copy: a large file has hundreds of thousands of lines, and an
-/// allocation for each was most of the cost of reading it. A line an edit
-/// writes gets a small buffer of its own.
-#[derive(Clone)]
+/// A line holds no text and no pointer: its text is a range of one of its
+/// document's buffers, the file as read or a line an edit wrote. Reading
+/// a large file builds a line for each of its hundreds of thousands of
+/// lines; a reference-counted pointer in each made every one a locked
+/// increment, which stalled the loop on the line just stored (half of
+/// building a document). Its text is read through the document, as a
+/// [`LineRef`].
+#[derive(Clone, Copy)]
 pub struct Line {
-    buffer: Arc<String>,
+    /// [`SOURCE`], or 1 + the index of the edit's text in `written`.
+    buffer: u32,
     start: u32,
     end: u32,
     ending: LineEnding,
     kind: LineKind,
 }
 
-impl fmt::Debug for Line {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Line")
-            .field("text", &self.text())
-            .field("ending", &self.ending)
-            .field("kind", &self.kind)
-            .finish()
-    }
-}
+/// The buffer of the lines read from the file.
+const SOURCE: u32 = 0;
 
 impl Line {
-    fn new(text: String, ending: LineEnding) -> Self {
-        let end = text.len() as u32;
-        Line::shared(Arc::new(text), 0, end, ending)
-    }
-
-    fn shared(buffer: Arc<String>, start: u32, end: u32, ending: LineEnding) -> Self {
-        let kind = classify(&buffer[start as usize..end as usize]);
-        Line {
-            buffer,
-            start,
-            end,
-            ending,
-            kind,
-        }
-    }
-
-    pub fn text(&self) -> &str {
-        &self.buffer[self.start as usize..self.end as usize]
-    }
-
-    /// This line as a reader sees it.
-    pub fn view(&self) -> LineView<'_> {
-        LineView {
-            buffer: &self.buffer,
-            start: self.start,
-            end: self.end,
-            kind: self.kind,
-        }
-    }
-
-    pub fn ending(&self) -> LineEnding {
-        self.ending
-    }
-
     /// A header, or a line that meant to be one: either ends the section
     /// above it.
     fn starts_section(&self) -> bool {
@@ -114,40 +79,118 @@ impl Line {
             LineKind::Header { .. } | LineKind::MalformedHeader
         )
     }
+}
 
-    pub fn kind(&self) -> &LineKind {
-        &self.kind
+/// A line of a document with its text at hand.
+#[derive(Clone, Copy)]
+pub struct LineRef<'a> {
+    line: &'a Line,
+    buffer: &'a Arc<String>,
+}
+
+impl fmt::Debug for LineRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Line")
+            .field("text", &self.text())
+            .field("ending", &self.line.ending)
+            .field("kind", &self.line.kind)
+            .finish()
+    }
+}
+
+impl<'a> LineRef<'a> {
+    pub fn text(&self) -> &'a str {
+        &self.buffer[self.line.start as usize..self.line.end as usize]
+    }
+
+    /// This line as a reader sees it.
+    pub fn view(&self) -> LineView<'a> {
+        LineView {
+            buffer: self.buffer,
+            start: self.line.start,
+            end: self.line.end,
+            kind: self.line.kind,
+        }
+    }
+
+    pub fn ending(&self) -> LineEnding {
+        self.line.ending
+    }
+
+    /// A header, or a line that meant to be one: either ends the section
+    /// above it.
+    pub fn starts_section(&self) -> bool {
+        self.line.starts_section()
+    }
+
+    pub fn kind(&self) -> &'a LineKind {
+        &self.line.kind
     }
 
     /// The trimmed header name between the brackets, for a header line.
-    pub fn header_name(&self) -> Option<&str> {
-        match &self.kind {
+    pub fn header_name(&self) -> Option<&'a str> {
+        match &self.line.kind {
             LineKind::Header { name } => Some(name.of(self.text())),
             _ => None,
         }
     }
 
     /// The key as written (not lowercased), for a property line.
-    pub fn key(&self) -> Option<&str> {
-        match &self.kind {
+    pub fn key(&self) -> Option<&'a str> {
+        match &self.line.kind {
             LineKind::Property { key, .. } => Some(key.of(self.text())),
             _ => None,
         }
     }
 
     /// The value as written (trimmed, trailing comment removed), for a property line.
-    pub fn value(&self) -> Option<&str> {
-        match &self.kind {
+    pub fn value(&self) -> Option<&'a str> {
+        match &self.line.kind {
             LineKind::Property { value, .. } => Some(value.of(self.text())),
             _ => None,
         }
     }
 }
 
+/// A document's lines in order, each with its text at hand
+/// ([`Document::lines`]).
+#[derive(Clone)]
+pub struct LineRefs<'a> {
+    lines: std::slice::Iter<'a, Line>,
+    doc: &'a Document,
+}
+
+impl<'a> Iterator for LineRefs<'a> {
+    type Item = LineRef<'a>;
+
+    fn next(&mut self) -> Option<LineRef<'a>> {
+        let line = self.lines.next()?;
+        Some(self.doc.refer(line))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.lines.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for LineRefs<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let line = self.lines.next_back()?;
+        Some(self.doc.refer(line))
+    }
+}
+
+impl ExactSizeIterator for LineRefs<'_> {}
+
 /// A whole file, kept byte for byte.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Document {
     bom: bool,
+    /// The file as read: the text of every line not written by an edit.
+    source: Arc<String>,
+    /// The text of each line an edit wrote, in the order written (a line
+    /// replaced again leaves its old text here, unused).
+    written: Vec<Arc<String>>,
     lines: Vec<Line>,
     /// Indices of the lines that start a section (headers, malformed ones
     /// too), ascending: edits look sections up by name many times, and a
@@ -170,6 +213,7 @@ struct EndingCounts {
 }
 
 impl EndingCounts {
+    #[cfg(test)]
     fn of<'a>(lines: impl IntoIterator<Item = &'a Line>) -> EndingCounts {
         let mut counts = EndingCounts::default();
         for line in lines {
@@ -228,23 +272,35 @@ impl Document {
         let mut lines = Vec::with_capacity(
             memchr::memchr_iter(b'\n', buffer.as_bytes()).count() + 1 + EDIT_ROOM_LINES,
         );
-        lines.extend(
-            split_lines(&buffer)
-                .map(|(start, end, ending)| Line::shared(buffer.clone(), start, end, ending)),
-        );
-        Document::with_lines(bom, lines)
-    }
-
-    fn with_lines(bom: bool, lines: Vec<Line>) -> Document {
-        let mut doc = Document {
+        let mut endings = EndingCounts::default();
+        let (mut section_starts, mut section_tails) = (Vec::new(), Vec::new());
+        // One pass: each line is counted and, if it starts a section,
+        // indexed while it is in cache.
+        for (start, end, ending) in split_lines(&buffer) {
+            let text = &buffer[start as usize..end as usize];
+            let line = Line {
+                buffer: SOURCE,
+                start,
+                end,
+                ending,
+                kind: classify(text),
+            };
+            endings.add(ending);
+            if line.starts_section() {
+                section_starts.push(lines.len() as u32);
+                section_tails.push(header_tail(&line.kind, text));
+            }
+            lines.push(line);
+        }
+        Document {
             bom,
-            endings: EndingCounts::of(&lines),
+            source: buffer,
+            written: Vec::new(),
             lines,
-            section_starts: Vec::new(),
-            section_tails: Vec::new(),
-        };
-        doc.index_sections();
-        doc
+            section_starts,
+            section_tails,
+            endings,
+        }
     }
 
     pub(super) fn index_sections(&mut self) {
@@ -255,8 +311,56 @@ impl Document {
         self.section_tails = self
             .section_starts
             .iter()
-            .map(|&idx| header_tail(&self.lines[idx as usize]))
+            .map(|&idx| self.tail_at(idx as usize))
             .collect();
+    }
+
+    /// The [`name_tail`] of the header at `idx` (0 for a malformed one).
+    fn tail_at(&self, idx: usize) -> u64 {
+        let line = self.line(idx);
+        header_tail(line.kind(), line.text())
+    }
+
+    /// Line `idx` with its text at hand.
+    pub fn line(&self, idx: usize) -> LineRef<'_> {
+        self.refer(&self.lines[idx])
+    }
+
+    /// Line `idx`, if the document has one.
+    pub fn get_line(&self, idx: usize) -> Option<LineRef<'_>> {
+        self.lines.get(idx).map(|line| self.refer(line))
+    }
+
+    fn refer<'a>(&'a self, line: &'a Line) -> LineRef<'a> {
+        LineRef {
+            line,
+            buffer: self.buffer(line.buffer),
+        }
+    }
+
+    fn buffer(&self, buffer: u32) -> &Arc<String> {
+        match buffer {
+            SOURCE => &self.source,
+            written => &self.written[written as usize - 1],
+        }
+    }
+
+    /// A line an edit writes: its text is kept beside the file's.
+    fn written_line(&mut self, text: String, ending: LineEnding) -> Line {
+        let kind = classify(&text);
+        let end = text.len() as u32;
+        self.written.push(Arc::new(text));
+        Line {
+            buffer: self.written.len() as u32,
+            start: 0,
+            end,
+            ending,
+            kind,
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.lines.len()
     }
 
     /// The sections whose header's name (trimmed) ends with `suffix`: the
@@ -272,7 +376,7 @@ impl Document {
             .zip(&self.section_starts)
             .filter(move |(&tail, _)| (tail ^ wanted) & mask == 0)
             .filter_map(move |(_, &idx)| {
-                let name = self.lines[idx as usize].header_name()?;
+                let name = self.line(idx as usize).header_name()?;
                 name.trim_end()
                     .ends_with(suffix)
                     .then_some((idx as usize, name))
@@ -292,8 +396,12 @@ impl Document {
         self.bom = bom;
     }
 
-    pub fn lines(&self) -> &[Line] {
-        &self.lines
+    /// The lines in order, each with its text at hand.
+    pub fn lines(&self) -> LineRefs<'_> {
+        LineRefs {
+            lines: self.lines.iter(),
+            doc: self,
+        }
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -316,30 +424,31 @@ impl Document {
         if self.bom {
             pieces.push(BOM.as_bytes());
         }
-        let mut run: Option<(&Arc<String>, usize, usize)> = None;
+        // (buffer, start, end) of the run of lines being gathered.
+        let mut run: Option<(u32, usize, usize)> = None;
         for line in &self.lines {
             let (start, end) = (line.start as usize, line.end as usize);
+            let buffer = self.buffer(line.buffer).as_bytes();
             let ending = line.ending.as_str().as_bytes();
-            let ending_in_buffer =
-                line.buffer.as_bytes().get(end..end + ending.len()) == Some(ending);
-            if let Some((buffer, _, run_end)) = &mut run {
-                if Arc::ptr_eq(buffer, &line.buffer) && *run_end == start && ending_in_buffer {
+            let ending_in_buffer = ending_follows(buffer, end, line.ending);
+            if let Some((run_buffer, _, run_end)) = &mut run {
+                if *run_buffer == line.buffer && *run_end == start && ending_in_buffer {
                     *run_end = end + ending.len();
                     continue;
                 }
             }
-            if let Some((buffer, run_start, run_end)) = run.take() {
-                pieces.push(&buffer.as_bytes()[run_start..run_end]);
+            if let Some((run_buffer, run_start, run_end)) = run.take() {
+                pieces.push(&self.buffer(run_buffer).as_bytes()[run_start..run_end]);
             }
             if ending_in_buffer {
-                run = Some((&line.buffer, start, end + ending.len()));
+                run = Some((line.buffer, start, end + ending.len()));
             } else {
-                pieces.push(line.text().as_bytes());
+                pieces.push(&buffer[start..end]);
                 pieces.push(ending);
             }
         }
-        if let Some((buffer, run_start, run_end)) = run {
-            pieces.push(&buffer.as_bytes()[run_start..run_end]);
+        if let Some((run_buffer, run_start, run_end)) = run {
+            pieces.push(&self.buffer(run_buffer).as_bytes()[run_start..run_end]);
         }
         pieces
     }
@@ -363,7 +472,7 @@ impl Document {
             .map(|(i, &header)| Section {
                 header: header as usize,
                 end: starts.get(i + 1).map_or(self.lines.len(), |&e| e as usize),
-                name: self.lines[header as usize].header_name(),
+                name: self.line(header as usize).header_name(),
             })
             .collect()
     }
@@ -390,8 +499,25 @@ fn tail_mask(len: usize) -> u64 {
     }
 }
 
-fn header_tail(line: &Line) -> u64 {
-    line.header_name().map_or(0, name_tail)
+/// The [`name_tail`] of a header line of `kind` and `text` (0 for a
+/// malformed one).
+fn header_tail(kind: &LineKind, text: &str) -> u64 {
+    match kind {
+        LineKind::Header { name } => name_tail(name.of(text)),
+        _ => 0,
+    }
+}
+
+/// Whether `ending` is what follows byte `end` of `buffer`: a line whose
+/// ending is the buffer's own is written in one run with its neighbours.
+/// Compared byte by byte: a call to compare one or two bytes, for each of
+/// a large file's lines, was a tenth of writing it.
+fn ending_follows(buffer: &[u8], end: usize, ending: LineEnding) -> bool {
+    match ending {
+        LineEnding::None => true,
+        LineEnding::Lf => buffer.get(end) == Some(&b'\n'),
+        LineEnding::CrLf => buffer.get(end) == Some(&b'\r') && buffer.get(end + 1) == Some(&b'\n'),
+    }
 }
 
 /// A section's place in a document: `[header, end)` are its lines.
@@ -403,14 +529,23 @@ pub struct Section<'a> {
     pub name: Option<&'a str>,
 }
 
+impl fmt::Debug for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Document")
+            .field("bom", &self.bom)
+            .field("lines", &self.lines().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
 impl fmt::Display for Document {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.bom {
             f.write_str(BOM)?;
         }
-        for line in &self.lines {
+        for line in self.lines() {
             f.write_str(line.text())?;
-            f.write_str(line.ending.as_str())?;
+            f.write_str(line.ending().as_str())?;
         }
         Ok(())
     }
@@ -424,9 +559,10 @@ mod size {
     #[test]
     fn a_line_stays_small() {
         // Files with 100,000 lines are real; every byte here counts 100,000
-        // times. (A parsed line has no heap allocation of its own besides.)
+        // times. (A parsed line has no heap allocation of its own besides,
+        // and no pointer: see `Line`.)
         assert!(
-            std::mem::size_of::<super::Line>() <= 48,
+            std::mem::size_of::<super::Line>() <= 36,
             "{}",
             std::mem::size_of::<super::Line>()
         );

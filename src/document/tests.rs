@@ -8,15 +8,15 @@ fn doc(s: &str) -> Document {
 #[test]
 fn classifies_the_sdk_line_grammar() {
     let d = doc("# c\n; c\n\t \n[profile foo] # c\n[profile bar\nname = value # c\nname2 = a#b\n s3 = x\nnope\n= v\n");
-    let kinds: Vec<_> = d.lines().iter().map(|l| *l.kind()).collect();
+    let kinds: Vec<_> = d.lines().map(|l| *l.kind()).collect();
     assert_eq!(kinds[0], LineKind::Comment);
     assert_eq!(kinds[1], LineKind::Comment);
     assert_eq!(kinds[2], LineKind::Blank);
-    assert_eq!(d.lines()[3].header_name(), Some("profile foo"));
+    assert_eq!(d.line(3).header_name(), Some("profile foo"));
     assert_eq!(kinds[4], LineKind::MalformedHeader);
-    assert_eq!(d.lines()[5].key(), Some("name"));
-    assert_eq!(d.lines()[5].value(), Some("value"));
-    assert_eq!(d.lines()[6].value(), Some("a#b"));
+    assert_eq!(d.line(5).key(), Some("name"));
+    assert_eq!(d.line(5).value(), Some("value"));
+    assert_eq!(d.line(6).value(), Some("a#b"));
     assert!(matches!(kinds[7], LineKind::Indented { .. }));
     assert_eq!(kinds[8], LineKind::MissingEquals);
     assert_eq!(kinds[9], LineKind::MissingKey);
@@ -27,15 +27,15 @@ fn keeps_bom_crlf_and_missing_final_newline() {
     let input = "\u{feff}[default]\r\nk = v\nx=y";
     let d = doc(input);
     assert!(d.has_bom());
-    assert_eq!(d.lines()[0].ending(), LineEnding::CrLf);
-    assert_eq!(d.lines()[2].ending(), LineEnding::None);
+    assert_eq!(d.line(0).ending(), LineEnding::CrLf);
+    assert_eq!(d.line(2).ending(), LineEnding::None);
     assert_eq!(d.to_string(), input);
 }
 
 #[test]
 fn a_lines_debug_shows_that_line_not_the_whole_shared_buffer() {
     let d = doc("[default]\nregion = eu-west-1\r\n");
-    let second = &d.lines()[1];
+    let second = &d.line(1);
     let kind = *second.kind();
     assert_eq!(
         format!("{second:?}"),
@@ -127,10 +127,10 @@ fn an_appended_section_names_the_index_of_its_header() {
     let mut d = doc("[a]\nk=v\n");
     let header = d.append_section("b", &[("n", "m")]);
     assert_eq!(header, 3);
-    assert_eq!(d.lines()[header].header_name(), Some("b"));
+    assert_eq!(d.line(header).header_name(), Some("b"));
     assert_eq!(d.to_string(), "[a]\nk=v\n\n[b]\nn=m\n");
     let header = d.append_section_lines("c", vec![]);
-    assert_eq!((header, d.lines()[header].header_name()), (6, Some("c")));
+    assert_eq!((header, d.line(header).header_name()), (6, Some("c")));
 }
 
 #[test]
@@ -452,7 +452,7 @@ fn unedited_document_round_trips_dialect_bytes() {
 fn headers_ending_with_by_reading_each<'a>(d: &'a Document, suffix: &str) -> Vec<(usize, &'a str)> {
     fresh_section_starts(d)
         .into_iter()
-        .filter_map(|idx| Some((idx, d.lines()[idx].header_name()?)))
+        .filter_map(|idx| Some((idx, d.line(idx).header_name()?)))
         .filter(|(_, name)| name.trim_end().ends_with(suffix))
         .collect()
 }
@@ -475,8 +475,8 @@ fn headers_are_found_by_the_end_of_their_name_however_long() {
 }
 
 fn fresh_section_starts(d: &Document) -> Vec<usize> {
-    (0..d.lines().len())
-        .filter(|&i| d.lines()[i].starts_section())
+    (0..d.line_count())
+        .filter(|&i| d.line(i).starts_section())
         .collect()
 }
 
@@ -519,7 +519,7 @@ proptest! {
         let mut d = doc(&input);
         prop_assert_eq!(d.section_starts().collect::<Vec<_>>(), fresh_section_starts(&d));
         for edit in edits {
-            let n = d.lines().len();
+            let n = d.line_count();
             match edit {
                 Edit::Insert(at, texts) => d.insert_lines(at.min(n), texts),
                 Edit::Remove(at, count) => {
@@ -532,7 +532,7 @@ proptest! {
                 Edit::Set(at, key) => {
                     let headers: Vec<usize> = d.section_starts().collect();
                     if let Some(&h) = headers.get(at % headers.len().max(1)) {
-                        if d.lines()[h].header_name().is_some() {
+                        if d.line(h).header_name().is_some() {
                             d.set(h, &key, "v2");
                         }
                     }
@@ -544,7 +544,7 @@ proptest! {
                 }
             }
             prop_assert_eq!(d.section_starts().collect::<Vec<_>>(), fresh_section_starts(&d));
-            prop_assert_eq!(d.endings, EndingCounts::of(d.lines()));
+            prop_assert_eq!(d.endings, EndingCounts::of(d.lines.iter()));
             for suffix in ["", "x", "o", "foo", "profile foo", "renamed", "profile renamed", "y", "z"] {
                 let found: Vec<(usize, &str)> = d.headers_ending_with(suffix).collect();
                 prop_assert_eq!(found, headers_ending_with_by_reading_each(&d, suffix), "{:?}", suffix);

@@ -101,7 +101,7 @@ pub fn set_everywhere(
     }
     let mut changes = Vec::new();
     for (kind, line) in found {
-        if files.file(kind).document().lines()[line].value() != Some(value) {
+        if files.file(kind).document().line(line).value() != Some(value) {
             files.replace_value_at(kind, line, value);
             changes.push(change(kind, Action::Replaced));
         }

@@ -50,7 +50,7 @@ pub fn check_not_only_quoted(files: &ProfileFiles, profile: &str) -> Result<()> 
     for file in [&files.config, &files.credentials] {
         let doc = file.document();
         for idx in doc.section_starts() {
-            let Some(header) = doc.lines()[idx].header_name() else {
+            let Some(header) = doc.line(idx).header_name() else {
                 continue;
             };
             let name = crate::profiles::SectionName::parse(header);

@@ -71,9 +71,10 @@ fn is_populated(files: &ProfileFiles, section: &Section, session: &str) -> bool 
     let Some(header) = section.headers.iter().find(|h| h.file == FileKind::Config) else {
         return false;
     };
-    let lines = files.file(FileKind::Config).document().lines();
-    lines
-        .get(header.line as usize)
+    files
+        .file(FileKind::Config)
+        .document()
+        .get_line(header.line as usize)
         .is_some_and(|next| next.text() == marker(session))
 }
 
@@ -193,7 +194,10 @@ pub fn populate(
             .collect();
         headers.sort_unstable();
         for header in headers.into_iter().rev() {
-            let inner = files.file(FileKind::Config).document().lines()[header]
+            let inner = files
+                .file(FileKind::Config)
+                .document()
+                .line(header)
                 .header_name()
                 .unwrap_or_default()
                 .to_string();

@@ -37,10 +37,7 @@ fn renamed_inner(inner: &str, kind: FileKind, old: &str, new: &str) -> String {
 }
 
 fn header_inner(doc: &Document, idx: usize) -> String {
-    doc.lines()[idx]
-        .header_name()
-        .unwrap_or_default()
-        .to_string()
+    doc.line(idx).header_name().unwrap_or_default().to_string()
 }
 
 /// Removes the sections at `headers` (last first, so the others' indices
@@ -252,7 +249,7 @@ fn copied_lines(
         let end = doc.section_end(header);
         let mut idx = header + 1;
         while idx < end {
-            let line = &doc.lines()[idx];
+            let line = doc.line(idx);
             let Some(key) = line.key() else {
                 idx += 1;
                 continue;
@@ -276,11 +273,7 @@ fn copied_lines(
                 let at = text.rfind(src).expect("the value is in the line");
                 body.push(format!("{}{dst}{}", &text[..at], &text[at + src.len()..]));
             } else {
-                body.extend(
-                    doc.lines()[idx..through]
-                        .iter()
-                        .map(|l| l.text().to_string()),
-                );
+                body.extend((idx..through).map(|i| doc.line(i).text().to_string()));
             }
             idx = through;
         }

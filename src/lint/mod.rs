@@ -255,7 +255,7 @@ fn every_parse_error(
             .is_some_and(|last: &crate::profiles::ParseError| {
                 last.file == e.file && last.line == e.line
             });
-        if repeated || e.line == 0 || e.line > doc.lines().len() {
+        if repeated || e.line == 0 || e.line > doc.line_count() {
             errors.push(e);
             break;
         }
@@ -269,7 +269,7 @@ fn every_parse_error(
 /// line keeps its number).
 fn blanked(doc: &Document, idx: usize) -> Document {
     let mut text = String::new();
-    for (i, line) in doc.lines().iter().enumerate() {
+    for (i, line) in doc.lines().enumerate() {
         if i != idx {
             text.push_str(line.text());
         }

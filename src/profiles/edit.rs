@@ -146,7 +146,7 @@ impl ProfileFiles {
 pub fn masked_texts(old: &Document, new: &Document, in_credentials: bool) -> (String, String) {
     let old_secrets: std::collections::HashSet<&str> = secret_spans(old, in_credentials)
         .into_iter()
-        .map(|(idx, start, end)| &old.lines()[idx].text()[start..end])
+        .map(|(idx, start, end)| &old.line(idx).text()[start..end])
         .collect();
     let old_text = masked_with(old, in_credentials, |_| crate::secret::MASK.to_string());
     let new_text = masked_with(new, in_credentials, |value| {
@@ -165,7 +165,7 @@ pub fn masked_texts(old: &Document, new: &Document, in_credentials: bool) -> (St
 fn secret_spans(doc: &Document, in_credentials: bool) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     let mut under_secret = false;
-    for (idx, line) in doc.lines().iter().enumerate() {
+    for (idx, line) in doc.lines().enumerate() {
         let text = line.text();
         match line.kind() {
             LineKind::Property { key, value } => {
@@ -201,7 +201,7 @@ fn secret_spans(doc: &Document, in_credentials: bool) -> Vec<(usize, usize, usiz
 fn masked_with(doc: &Document, in_credentials: bool, mask: impl Fn(&str) -> String) -> String {
     let mut secrets = secret_spans(doc, in_credentials).into_iter().peekable();
     let mut out = String::new();
-    for (idx, line) in doc.lines().iter().enumerate() {
+    for (idx, line) in doc.lines().enumerate() {
         let text = line.text();
         match secrets.peek() {
             Some(&(at, start, end)) if at == idx => {
@@ -226,7 +226,7 @@ pub struct NestedConflict(pub String);
 pub fn prefixed_names(doc: &Document, prefix: &str) -> Vec<String> {
     doc.section_starts()
         .filter_map(|idx| {
-            let s = SectionName::parse(doc.lines()[idx].header_name()?);
+            let s = SectionName::parse(doc.line(idx).header_name()?);
             (s.prefix == Some(prefix)).then(|| s.name.to_string())
         })
         .collect()
@@ -235,7 +235,7 @@ pub fn prefixed_names(doc: &Document, prefix: &str) -> Vec<String> {
 pub fn prefixed_headers(doc: &Document, prefix: &str, name: &str) -> Vec<usize> {
     doc.section_starts()
         .filter(|&idx| {
-            doc.lines()[idx].header_name().is_some_and(|h| {
+            doc.line(idx).header_name().is_some_and(|h| {
                 let s = SectionName::parse(h);
                 s.prefix == Some(prefix) && s.name == name
             })
@@ -260,7 +260,7 @@ pub fn set_nested(
         .max();
     match block {
         Some(idx) => {
-            if doc.lines()[idx].value().is_some_and(|v| !v.is_empty()) {
+            if doc.line(idx).value().is_some_and(|v| !v.is_empty()) {
                 return Err(NestedConflict(format!(
                     "`{key}` holds a plain value, not sub-properties; unset {key} first to make it a block"
                 )));

@@ -55,10 +55,7 @@ pub fn for_both<T: Send>(bytes: u64, f: impl Fn(FileKind) -> T + Sync) -> (T, T)
 fn numbered(
     doc: &crate::document::Document,
 ) -> impl Iterator<Item = (usize, crate::document::LineView<'_>)> {
-    doc.lines()
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.view()))
+    doc.lines().enumerate().map(|(i, l)| (i + 1, l.view()))
 }
 
 pub use keys::is_secret_key;
@@ -384,7 +381,7 @@ impl ProfileSet {
         credentials: &crate::document::Document,
     ) -> Result<ProfileSet, ParseError> {
         let bytes = |doc: &crate::document::Document| -> u64 {
-            doc.lines().iter().map(|l| l.text().len() as u64 + 1).sum()
+            doc.lines().map(|l| l.text().len() as u64 + 1).sum()
         };
         let (config, credentials) =
             for_both(bytes(config) + bytes(credentials), |kind| match kind {

@@ -102,7 +102,7 @@ impl ProfileFiles {
                 let lines = profile_headers(doc, kind, name)
                     .into_iter()
                     .flat_map(|header| header..doc.section_end(header))
-                    .map(|idx| (idx + 1, doc.lines()[idx].view()));
+                    .map(|idx| (idx + 1, doc.line(idx).view()));
                 normalize::read_file(lines, kind, normalize::Scope::All)
             }
             None => {

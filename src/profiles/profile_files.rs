@@ -98,7 +98,7 @@ impl ProfileFiles {
         for file in [&self.config, &self.credentials] {
             let doc = file.document();
             for idx in doc.section_starts() {
-                if let Some(header) = doc.lines()[idx].header_name() {
+                if let Some(header) = doc.line(idx).header_name() {
                     if let Some(profile) = super::SectionName::parse(header).profile_name(file.kind)
                     {
                         names.insert(profile.to_string());

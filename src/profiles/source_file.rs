@@ -2,7 +2,7 @@
 //! lossless document.
 
 use super::ParseError;
-use crate::document::{lines_of, Document, Line, LineView, NotUtf8, TextLines};
+use crate::document::{lines_of, Document, LineRefs, LineView, NotUtf8, TextLines};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -185,7 +185,7 @@ impl SourceFile {
     pub fn numbered_lines(&self) -> NumberedLines<'_> {
         let lines = match self.document.get() {
             None => Lines::Text(lines_of(&self.text)),
-            Some(doc) => Lines::Document(doc.lines().iter()),
+            Some(doc) => Lines::Document(doc.lines()),
         };
         NumberedLines { lines, number: 0 }
     }
@@ -193,7 +193,7 @@ impl SourceFile {
 
 enum Lines<'a> {
     Text(TextLines<'a>),
-    Document(std::slice::Iter<'a, Line>),
+    Document(LineRefs<'a>),
 }
 
 /// A file's lines with their numbers (1-based), from its document when it
