@@ -558,3 +558,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_part_of_a_line_is_shared_and_anything_else_copied() {
+    let buffer = std::sync::Arc::new("[profile a]\nk = v\n".to_string());
+    let line = lines_of(&buffer).next().expect("a first line");
+    let part = &line.text()[9..10];
+    let shared = line.share(part);
+    assert_eq!(shared.as_str(), "a");
+    assert_eq!(shared.as_str().as_ptr(), part.as_ptr());
+    let elsewhere = String::from("a");
+    let copied = line.share(&elsewhere);
+    assert_eq!(copied.as_str(), "a");
+    assert_ne!(copied.as_str().as_ptr(), elsewhere.as_ptr());
+    assert!(!std::ptr::eq(copied.as_str(), part));
+}

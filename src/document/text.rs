@@ -23,6 +23,18 @@ impl<'a> LineView<'a> {
         &self.kind
     }
 
+    /// `part`, a slice of this line's [`text`](LineView::text), as a
+    /// string that shares the buffer; a copy when it lies elsewhere.
+    pub fn share(&self, part: &str) -> SharedStr {
+        let text = self.text();
+        let offset = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        if offset <= text.len() && part.len() <= text.len() - offset {
+            self.slice(Span::new(offset, offset + part.len()))
+        } else {
+            SharedStr::from(part)
+        }
+    }
+
     /// A span of this line's text that shares the buffer.
     pub fn slice(&self, span: Span) -> SharedStr {
         let base = self.start as usize;

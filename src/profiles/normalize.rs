@@ -178,9 +178,9 @@ struct Builder<'s> {
 }
 
 impl Builder<'_> {
-    fn header(&mut self, header: SharedStr, origin: Origin) {
+    fn header(&mut self, line: LineView<'_>, header: Span, origin: Origin) {
         self.close();
-        let name = SectionName::parse(&header);
+        let name = SectionName::parse(header.of(line.text()));
         if name.ignored_because(self.kind).is_some() {
             return;
         }
@@ -209,7 +209,7 @@ impl Builder<'_> {
         };
         self.open = Some(Open {
             target,
-            name: header.sub(name.name),
+            name: line.share(name.name),
             origin,
         });
     }
@@ -302,7 +302,7 @@ pub(super) fn read_file<'a>(
         names: NameCollector::default(),
     };
     parse::parse(lines, kind, |event| match event {
-        Event::Header { header, origin } => builder.header(header, origin),
+        Event::Header { line, name, origin } => builder.header(line, name, origin),
         Event::Property {
             line,
             key,

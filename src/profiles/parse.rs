@@ -1,7 +1,7 @@
 //! One file, read line by line with the SDKs' rules. Errors name the line.
 
 use super::{FileKind, Origin};
-use crate::document::{split_property, LineKind, LineView, PropertySplit, SharedStr, Span};
+use crate::document::{split_property, LineKind, LineView, PropertySplit, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{line}: {message}")]
@@ -14,8 +14,14 @@ pub struct ParseError {
 /// What one line contributes, in file order. Blank and comment lines
 /// contribute nothing; a line that breaks a rule stops the parse.
 pub(super) enum Event<'a> {
-    /// A section header: the text between the brackets, trimmed.
-    Header { header: SharedStr, origin: Origin },
+    /// A section header on `line`: the span of the text between the
+    /// brackets, trimmed. (A span, not a shared string: most headers a
+    /// reader passes are of sections it does not keep.)
+    Header {
+        line: LineView<'a>,
+        name: Span,
+        origin: Origin,
+    },
     /// `key = value` on `line`: the spans of its key (as written) and value.
     Property {
         line: LineView<'a>,
@@ -51,7 +57,8 @@ pub(super) fn parse<'a>(
             LineKind::Blank | LineKind::Comment => {}
             LineKind::Header { name } => {
                 on_event(Event::Header {
-                    header: line.slice(*name),
+                    line,
+                    name: *name,
                     origin,
                 });
                 in_section = true;
