@@ -30,11 +30,17 @@ impl SharedStr {
     /// The part of this string that `part` is (a slice of `self.as_str()`),
     /// sharing the buffer; a copy when `part` lies elsewhere.
     pub fn sub(&self, part: &str) -> SharedStr {
-        let whole = self.as_str();
+        SharedStr::part_of(&self.buffer, self.start as usize, self.end as usize, part)
+    }
+
+    /// `part` as a string that shares `buffer`, where it is a slice of
+    /// `buffer[start..end]`; a copy when it lies elsewhere.
+    pub(crate) fn part_of(buffer: &Arc<String>, start: usize, end: usize, part: &str) -> SharedStr {
+        let whole = &buffer[start..end];
         let offset = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
         if offset <= whole.len() && part.len() <= whole.len() - offset {
-            let start = self.start as usize + offset;
-            SharedStr::slice_of(&self.buffer, start, start + part.len())
+            let start = start + offset;
+            SharedStr::slice_of(buffer, start, start + part.len())
         } else {
             SharedStr::from(part)
         }

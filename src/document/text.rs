@@ -26,13 +26,7 @@ impl<'a> LineView<'a> {
     /// `part`, a slice of this line's [`text`](LineView::text), as a
     /// string that shares the buffer; a copy when it lies elsewhere.
     pub fn share(&self, part: &str) -> SharedStr {
-        let text = self.text();
-        let offset = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
-        if offset <= text.len() && part.len() <= text.len() - offset {
-            self.slice(Span::new(offset, offset + part.len()))
-        } else {
-            SharedStr::from(part)
-        }
+        SharedStr::part_of(self.buffer, self.start as usize, self.end as usize, part)
     }
 
     /// A span of this line's text that shares the buffer.
