@@ -146,9 +146,33 @@ pub const KEYS: &[Key] = &[
     key("use_fips_endpoint"),
 ];
 
+/// For each length, a bit for each row of [`KEYS`] whose name is that
+/// long: a lookup compares a name with the few rows of its length (lint
+/// looks up every key of both files).
+const ROWS_OF_LENGTH: [u64; 64] = {
+    assert!(KEYS.len() <= 64, "a row's bit must fit a u64");
+    let mut rows = [0u64; 64];
+    let mut i = 0;
+    while i < KEYS.len() {
+        let length = KEYS[i].name.len();
+        assert!(length < 64, "a name's length indexes the table");
+        rows[length] |= 1 << i;
+        i += 1;
+    }
+    rows
+};
+
 /// The row for `name` (case-insensitive, as readers compare keys).
 pub fn lookup(name: &str) -> Option<&'static Key> {
-    KEYS.iter().find(|k| k.name.eq_ignore_ascii_case(name))
+    let mut rows = ROWS_OF_LENGTH.get(name.len()).copied().unwrap_or(0);
+    while rows != 0 {
+        let key = &KEYS[rows.trailing_zeros() as usize];
+        if key.name.eq_ignore_ascii_case(name) {
+            return Some(key);
+        }
+        rows &= rows - 1;
+    }
+    None
 }
 
 pub fn is_secret_key(name: &str) -> bool {
@@ -223,6 +247,27 @@ mod tests {
                 k.name
             );
         }
+    }
+
+    #[test]
+    fn every_row_is_found_by_its_name_in_any_case_and_nothing_else() {
+        for (i, k) in KEYS.iter().enumerate() {
+            for name in [k.name.to_string(), k.name.to_ascii_uppercase()] {
+                let found = lookup(&name).map(|row| row.name);
+                assert_eq!(found, Some(k.name), "row {i}");
+            }
+            // One byte more, one less, one changed: no row.
+            let mut changed = k.name.to_string().into_bytes();
+            changed[0] = b'#';
+            let changed = String::from_utf8(changed).unwrap();
+            for other in [format!("{}x", k.name), k.name[1..].to_string(), changed] {
+                assert!(
+                    lookup(&other).is_none_or(|row| row.name == other),
+                    "{other}"
+                );
+            }
+        }
+        assert!(lookup("").is_none() && lookup(&"a".repeat(100)).is_none());
     }
 
     #[test]
