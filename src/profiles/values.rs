@@ -83,23 +83,25 @@ pub fn check_role_arn(arn: &str) -> Result<(), String> {
             "`{arn}` is not an IAM role ARN ({why}); expected arn:aws:iam::123456789012:role/NAME"
         ))
     };
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    if parts.len() != 6 || parts[0] != "arn" {
+    let mut fields = arn.splitn(6, ':');
+    let [Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(resource)] =
+        [(); 6].map(|_| fields.next())
+    else {
         return fail("it must have the form arn:PARTITION:iam::ACCOUNT:role/NAME");
+    };
+    if !PARTITIONS.contains(&partition) {
+        return fail(&format!("unknown partition `{partition}`"));
     }
-    if !PARTITIONS.contains(&parts[1]) {
-        return fail(&format!("unknown partition `{}`", parts[1]));
+    if service != "iam" {
+        return fail(&format!("service is `{service}`, not iam"));
     }
-    if parts[2] != "iam" {
-        return fail(&format!("service is `{}`, not iam", parts[2]));
-    }
-    if !parts[3].is_empty() {
+    if !region.is_empty() {
         return fail("IAM ARNs have no region");
     }
-    if !is_account_id(parts[4]) {
+    if !is_account_id(account) {
         return fail("the account id must be 12 digits");
     }
-    let Some(path_and_name) = parts[5].strip_prefix("role/") else {
+    let Some(path_and_name) = resource.strip_prefix("role/") else {
         return fail("the resource must start with role/");
     };
     let name = path_and_name.rsplit('/').next().unwrap_or("");
