@@ -357,6 +357,31 @@ mod held_keys {
         assert!(bits.iter().all(|b| b.count_ones() == 1));
     }
 
+    #[test]
+    fn a_section_of_a_few_keys_keeps_them_without_an_allocation_of_its_own() {
+        let keys = [
+            "region",
+            "output",
+            "role_arn",
+            "source_profile",
+            "sso_session",
+        ];
+        for count in 0..=keys.len() {
+            let mut read: Vec<(SharedStr, Property)> = keys[..count]
+                .iter()
+                .enumerate()
+                .map(|(line, key)| ((*key).into(), property(line as u32 + 1)))
+                .collect();
+            let properties = Properties::from_file_order(&mut read);
+            assert_eq!(properties.len(), count);
+            assert_eq!(
+                properties.entries.spilled(),
+                count > INLINE_PROPERTIES,
+                "{count}"
+            );
+        }
+    }
+
     proptest! {
         /// Whatever bits keys share, a lookup finds exactly the keys held,
         /// built either way (insert, or from the file's order).
