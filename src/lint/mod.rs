@@ -6,7 +6,7 @@ mod unknown_key;
 
 use crate::chain::ChainErrorKind;
 use crate::document::SharedStr;
-use crate::document::{Document, LineKind};
+use crate::document::{Document, LineKind, LineView};
 use crate::profiles::keys::{self, KEYS};
 use crate::profiles::{values, FileKind, Origin, ProfileSet, SectionName, SourceFile};
 use std::borrow::Cow;
@@ -140,14 +140,11 @@ pub fn lint(input: &Input<'_>) -> Vec<Finding> {
 /// The findings, and the profiles the files define when both parse (the
 /// caller's further checks reuse them instead of reading the files again).
 pub fn lint_and_profiles(input: &Input<'_>) -> (Vec<Finding>, Option<ProfileSet>) {
-    // Each file's text is checked on the thread that reads its profiles;
-    // neither file is built into a document (a `Line` for each of its lines).
+    // Each file's text is checked as its profiles are read, on the thread
+    // that reads them; neither file is built into a document (a `Line` for
+    // each of its lines).
     let (set, (config_found, credentials_found)) =
-        ProfileSet::from_sources_with(input.config, input.credentials, |file| {
-            let mut found = Vec::new();
-            text_checks(file, &mut found);
-            found
-        });
+        ProfileSet::from_sources_with(input.config, input.credentials, TextChecks::new);
     let mut out = config_found;
     out.extend(credentials_found);
     if let Some(mode) = input.credentials_mode {
@@ -282,37 +279,62 @@ fn blanked(doc: &Document, idx: usize) -> Document {
     Document::parse_string(text)
 }
 
-/// Checks of the text itself, in one pass over its lines: headers,
+/// Checks of the text itself, a line at a time as it is read: headers,
 /// duplicates, the byte-order mark, keys and inline comments.
-fn text_checks(file: &SourceFile, out: &mut Vec<Finding>) {
-    let kind = file.kind;
-    if file.has_bom() {
-        let mut f = finding(
-            "byte-order-mark",
-            Severity::Error,
-            Origin { file: kind, line: 1 },
-            "the file starts with a UTF-8 byte-order mark, and the AWS CLI refuses such a file outright".into(),
-            "remove the mark (lint --fix does)",
-        );
-        f.fix = Some((kind, Fix::RemoveBom));
-        out.push(f);
+struct TextChecks<'a> {
+    kind: FileKind,
+    headers: HeaderChecks<'a>,
+    found: Vec<Finding>,
+}
+
+impl<'a> TextChecks<'a> {
+    fn new(file: &'a SourceFile) -> TextChecks<'a> {
+        let kind = file.kind;
+        let mut found = Vec::new();
+        if file.has_bom() {
+            let mut f = finding(
+                "byte-order-mark",
+                Severity::Error,
+                Origin { file: kind, line: 1 },
+                "the file starts with a UTF-8 byte-order mark, and the AWS CLI refuses such a file outright".into(),
+                "remove the mark (lint --fix does)",
+            );
+            f.fix = Some((kind, Fix::RemoveBom));
+            found.push(f);
+        }
+        TextChecks {
+            kind,
+            headers: HeaderChecks {
+                kind,
+                seen: HashMap::default(),
+                defaults: Vec::new(),
+            },
+            found,
+        }
     }
-    let mut headers = HeaderChecks {
-        kind,
-        seen: HashMap::default(),
-        defaults: Vec::new(),
-    };
-    for (number, line) in file.numbered_lines() {
+}
+
+impl<'a> crate::profiles::LineVisitor<'a> for TextChecks<'a> {
+    type Output = Vec<Finding>;
+
+    fn visit(&mut self, number: usize, line: &LineView<'a>) {
         let idx = number - 1;
         match *line.kind() {
-            LineKind::Header { name } => headers.check(idx, line.text(), name.of(line.text()), out),
+            LineKind::Header { name } => {
+                self.headers
+                    .check(idx, line.text(), name.of(line.text()), &mut self.found)
+            }
             LineKind::Property { key, value } => {
-                property_checks(kind, idx, line.text(), key, value, out)
+                property_checks(self.kind, idx, line.text(), key, value, &mut self.found)
             }
             _ => {}
         }
     }
-    headers.finish(out);
+
+    fn finish(mut self) -> Vec<Finding> {
+        self.headers.finish(&mut self.found);
+        self.found
+    }
 }
 
 /// The checks of each section header, and what they remember of the

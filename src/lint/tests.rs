@@ -220,6 +220,21 @@ fn every_parse_error_is_reported_in_one_run() {
     );
 }
 
+#[test]
+fn the_text_is_checked_to_the_end_of_a_file_that_does_not_parse() {
+    // The reader stops at the first error; the text's own checks read on.
+    let config = "[profile a]\nbroken\nregoin = x\n[profile a]\n";
+    let found = run(config, "", None);
+    assert_eq!(
+        codes(&found),
+        vec![
+            ("parse-error", 2),
+            ("unknown-key", 3),
+            ("duplicate-section", 4)
+        ]
+    );
+}
+
 fn placed_at(file: FileKind, line: usize, code: &'static str, message: &str) -> Finding {
     Finding {
         code,

@@ -59,6 +59,21 @@ fn numbered(
     doc.lines().enumerate().map(|(i, l)| (i + 1, l.view()))
 }
 
+/// Work over a file's lines done while a reader reads them (see
+/// [`ProfileSet::from_sources_with`]): each line once, then the result.
+pub trait LineVisitor<'a> {
+    type Output;
+    fn visit(&mut self, number: usize, line: &crate::document::LineView<'a>);
+    fn finish(self) -> Self::Output;
+}
+
+/// Nothing besides the reading.
+impl LineVisitor<'_> for () {
+    type Output = ();
+    fn visit(&mut self, _: usize, _: &crate::document::LineView<'_>) {}
+    fn finish(self) {}
+}
+
 pub use keys::is_secret_key;
 
 /// The `name = value` pairs of a sub-property block's raw value (the
@@ -411,14 +426,20 @@ impl ProfileSet {
         ProfileSet::from_sources_with(config, credentials, |_| ()).0
     }
 
-    /// As [`ProfileSet::from_sources`], and runs `beside` on each file on
-    /// the thread that reads it (one each for large files): work of its
-    /// own over the same lines, such as lint's checks of the text.
-    pub fn from_sources_with<T: Send>(
-        config: &SourceFile,
-        credentials: &SourceFile,
-        beside: impl Fn(&SourceFile) -> T + Sync,
-    ) -> (Result<ProfileSet, ParseError>, (T, T)) {
+    /// As [`ProfileSet::from_sources`], and hands each line of each file,
+    /// as it is read, to a visitor that `beside` makes for the file (on
+    /// the thread that reads it): work of its own over the same lines,
+    /// such as lint's checks of the text, without classifying every line
+    /// twice. A file that does not parse is still visited to its end.
+    pub fn from_sources_with<'s, V>(
+        config: &'s SourceFile,
+        credentials: &'s SourceFile,
+        beside: impl Fn(&'s SourceFile) -> V + Sync,
+    ) -> (Result<ProfileSet, ParseError>, (V::Output, V::Output))
+    where
+        V: LineVisitor<'s>,
+        V::Output: Send,
+    {
         let bytes = (config.original().len() + credentials.original().len()) as u64;
         let ((config, config_beside), (credentials, credentials_beside)) =
             for_both(bytes, |kind| {
@@ -426,10 +447,13 @@ impl ProfileSet {
                     FileKind::Config => config,
                     FileKind::Credentials => credentials,
                 };
-                let beside = beside(file);
-                let sections =
-                    normalize::read_file(file.numbered_lines(), kind, normalize::Scope::All);
-                (sections, beside)
+                let mut visitor = beside(file);
+                let mut lines = file
+                    .numbered_lines()
+                    .inspect(|(number, line)| visitor.visit(*number, line));
+                let sections = normalize::read_file(&mut lines, kind, normalize::Scope::All);
+                lines.for_each(drop);
+                (sections, visitor.finish())
             });
         let set = config.and_then(|config| Ok(ProfileSet::merge(config, credentials?)));
         (set, (config_beside, credentials_beside))
