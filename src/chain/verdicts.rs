@@ -81,11 +81,24 @@ struct Steps {
 }
 
 impl Steps {
+    /// Reads every profile's step, on a large set in two halves side by
+    /// side (each is a handful of lookups among its settings).
     fn read(set: &ProfileSet, sections: &[&Section]) -> Steps {
-        Steps {
-            firsts: sections.iter().map(|p| follow(set, p)).collect(),
-            holds_keys: sections.iter().map(|p| holds_static_keys(p)).collect(),
+        let halves = crate::threads::in_halves(sections.len(), |range| {
+            let part = &sections[range];
+            let firsts: Vec<Step> = part.iter().map(|p| follow(set, p)).collect();
+            let holds_keys: Vec<bool> = part.iter().map(|p| holds_static_keys(p)).collect();
+            (firsts, holds_keys)
+        });
+        let mut steps = Steps {
+            firsts: Vec::with_capacity(sections.len()),
+            holds_keys: Vec::with_capacity(sections.len()),
+        };
+        for (firsts, holds_keys) in halves {
+            steps.firsts.extend(firsts);
+            steps.holds_keys.extend(holds_keys);
         }
+        steps
     }
 
     fn as_start(&self, at: usize) -> &Step {

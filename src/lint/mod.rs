@@ -615,129 +615,157 @@ type KeyHolders<'a> = Vec<(&'a str, &'a SharedStr, Origin)>;
 
 /// Each profile's own checks and its chain's verdict. Returns the key
 /// holders, gathered on the way while each profile's keys are in cache.
+/// On a large set, the two halves of the profiles are checked side by
+/// side, and their findings kept in profile order.
 fn profile_checks<'a>(
     set: &'a ProfileSet,
     holders_expected: usize,
     out: &mut Vec<Finding>,
 ) -> KeyHolders<'a> {
-    let mut key_holders = Vec::with_capacity(holders_expected);
     let value_checks = value_checks();
     // Every chain at once, each profile's path followed once.
     let verdicts = crate::chain::verdicts(set);
-    for ((name, profile), (verdict_of, verdict)) in set.profiles.iter().zip(verdicts.iter()) {
-        debug_assert_eq!(name, verdict_of);
-        let header = profile.headers.last().copied().unwrap_or(Origin {
-            file: FileKind::Config,
-            line: 0,
-        });
-        let mut push = |mut f: Finding| {
-            f.profile = Some(profile.name.clone());
-            out.push(f);
+    let halves = crate::threads::in_halves(set.profiles.len(), |range| {
+        let mut found = Vec::new();
+        let mut holders = Vec::with_capacity(holders_expected.min(range.len()));
+        let profiles = set.profiles.iter().zip(verdicts.iter());
+        for ((name, profile), (verdict_of, verdict)) in profiles.skip(range.start).take(range.len())
+        {
+            debug_assert_eq!(name, verdict_of);
+            check_profile(set, name, profile, verdict, &value_checks, &mut |f| {
+                found.push(f)
+            });
+            if let Some(p) = profile.property(keys::AWS_ACCESS_KEY_ID) {
+                holders.push((p.value.as_str(), &profile.name, p.origin));
+            }
+        }
+        (found, holders)
+    });
+    let mut key_holders = Vec::with_capacity(holders_expected);
+    for (found, holders) in halves {
+        out.extend(found);
+        key_holders.extend(holders);
+    }
+    key_holders
+}
+
+/// The value checks of [`value_checks`], looked up by key.
+type ValueChecks = [(&'static str, keys::Check, &'static str, String)];
+
+/// One profile's own checks and its chain's verdict.
+fn check_profile(
+    set: &ProfileSet,
+    name: &str,
+    profile: &crate::profiles::Section,
+    verdict: &crate::chain::Verdict,
+    value_checks: &ValueChecks,
+    found: &mut impl FnMut(Finding),
+) {
+    let header = profile.headers.last().copied().unwrap_or(Origin {
+        file: FileKind::Config,
+        line: 0,
+    });
+    let mut push = |mut f: Finding| {
+        f.profile = Some(profile.name.clone());
+        found(f);
+    };
+    // A profile holds a few keys: look each up among the checks.
+    for (key, p) in profile.properties.iter() {
+        let Some(&(_, check, code, ref hint)) =
+            value_checks.iter().find(|(k, ..)| *k == key.as_str())
+        else {
+            continue;
         };
-        // A profile holds a few keys: look each up among the checks.
-        for (key, p) in profile.properties.iter() {
-            let Some(&(_, check, code, ref hint)) =
-                value_checks.iter().find(|(k, ..)| *k == key.as_str())
-            else {
-                continue;
-            };
-            if let Err(why) = check(&p.value) {
+        if let Err(why) = check(&p.value) {
+            push(finding(
+                code,
+                Severity::Error,
+                p.origin,
+                format!("profile `{name}`: {why}"),
+                hint.clone(),
+            ));
+        }
+    }
+    if let Some(p) = profile.property(keys::DURATION_SECONDS) {
+        if let Ok(seconds) = p.value.parse::<u32>() {
+            if let Err(why) = values::check_duration(seconds) {
                 push(finding(
-                    code,
+                    "duration-out-of-range",
                     Severity::Error,
                     p.origin,
                     format!("profile `{name}`: {why}"),
-                    hint.clone(),
+                    "STS refuses the AssumeRole call",
                 ));
             }
         }
-        if let Some(p) = profile.property(keys::DURATION_SECONDS) {
-            if let Ok(seconds) = p.value.parse::<u32>() {
-                if let Err(why) = values::check_duration(seconds) {
-                    push(finding(
-                        "duration-out-of-range",
-                        Severity::Error,
-                        p.origin,
-                        format!("profile `{name}`: {why}"),
-                        "STS refuses the AssumeRole call",
-                    ));
-                }
-            }
-        }
-        if let Some(p) = profile.property(keys::CREDENTIAL_PROCESS) {
-            process_reference_checks(set, name, p, &mut push);
-            if let Some(syntax) = crate::profiles::command_line::shell_syntax(&p.value) {
-                push(finding(
+    }
+    if let Some(p) = profile.property(keys::CREDENTIAL_PROCESS) {
+        process_reference_checks(set, name, p, &mut push);
+        if let Some(syntax) = crate::profiles::command_line::shell_syntax(&p.value) {
+            push(finding(
                     "credential-process-shell-syntax",
                     Severity::Warning,
                     p.origin,
                     format!("profile `{name}`: credential_process holds shell syntax (`{syntax}`): the AWS SDKs run it through `sh -c`, the AWS CLI and awsprof run the program directly, so they run different things"),
                     "put the pipeline in a script and name the script in credential_process",
                 ));
-            }
         }
-        let access_key = profile.property(keys::AWS_ACCESS_KEY_ID);
-        if let (Some(id), Some(secret)) =
-            (access_key, profile.property(keys::AWS_SECRET_ACCESS_KEY))
-        {
-            if id.origin.file != secret.origin.file {
-                push(finding(
+    }
+    let access_key = profile.property(keys::AWS_ACCESS_KEY_ID);
+    if let (Some(id), Some(secret)) = (access_key, profile.property(keys::AWS_SECRET_ACCESS_KEY)) {
+        if id.origin.file != secret.origin.file {
+            push(finding(
                     "split-static-keys",
                     Severity::Warning,
                     id.origin,
                     format!("profile `{name}`: aws_access_key_id is in the {} file and aws_secret_access_key in the {} file; the SDKs merge them, but botocore (so the AWS CLI) reads each file alone and fails with PartialCredentialsError", id.origin.file, secret.origin.file),
                     "keep both keys in the credentials file",
                 ));
-            }
         }
-        sso_checks(name, profile, &mut push);
-        match &verdict.result {
-            Ok(_) => {
-                // A hop signed by another role's session is role chaining:
-                // STS caps those sessions at one hour.
-                if let Some(p) = profile.property(keys::DURATION_SECONDS) {
-                    let too_long = p
-                        .value
-                        .parse::<u32>()
-                        .is_ok_and(|d| d > values::MAX_CHAINED_DURATION);
-                    if verdict.chained_hop && too_long {
-                        push(finding(
+    }
+    sso_checks(name, profile, &mut push);
+    match &verdict.result {
+        Ok(_) => {
+            // A hop signed by another role's session is role chaining:
+            // STS caps those sessions at one hour.
+            if let Some(p) = profile.property(keys::DURATION_SECONDS) {
+                let too_long = p
+                    .value
+                    .parse::<u32>()
+                    .is_ok_and(|d| d > values::MAX_CHAINED_DURATION);
+                if verdict.chained_hop && too_long {
+                    push(finding(
                             "chained-duration-too-long",
                             Severity::Error,
                             p.origin,
                             format!("profile `{name}` asks for {} s on a role-chained hop; STS allows at most {} s there", p.value, values::MAX_CHAINED_DURATION),
                             "lower duration_seconds to 3600 or less",
                         ));
-                    }
                 }
             }
-            // A profile with settings only (region, output) is used with
-            // credentials from elsewhere: nothing to report.
-            Err(e) if config_only(&e.kind, name, profile) => {}
-            Err(e) => {
-                let (code, hint) = chain_finding(&e.kind).unwrap_or((
-                    "source-without-credentials",
-                    "give that profile keys or a role, or point source_profile at one that has them",
-                ));
-                push(finding(
-                    code,
-                    Severity::Error,
-                    e.origin.unwrap_or(header),
-                    e.kind.to_string(),
-                    hint,
-                ));
-            }
         }
-        // Here rather than in passes of their own: the profile's keys are
-        // still in cache.
-        if let Some(p) = access_key {
-            if let Some(f) = plaintext_key(profile, p) {
-                push(f);
-            }
-            key_holders.push((p.value.as_str(), &profile.name, p.origin));
+        // A profile with settings only (region, output) is used with
+        // credentials from elsewhere: nothing to report.
+        Err(e) if config_only(&e.kind, name, profile) => {}
+        Err(e) => {
+            let (code, hint) = chain_finding(&e.kind).unwrap_or((
+                "source-without-credentials",
+                "give that profile keys or a role, or point source_profile at one that has them",
+            ));
+            push(finding(
+                code,
+                Severity::Error,
+                e.origin.unwrap_or(header),
+                e.kind.to_string(),
+                hint,
+            ));
         }
     }
-    key_holders
+    // Here rather than in a pass of its own: the profile's keys are
+    // still in cache.
+    if let Some(f) = access_key.and_then(|p| plaintext_key(profile, p)) {
+        push(f);
+    }
 }
 
 /// An SSO profile's settings that tools read differently, and the legacy
