@@ -172,17 +172,7 @@ pub fn lint_and_profiles(input: &Input<'_>) -> (Vec<Finding>, Option<ProfileSet>
     }
     let (profiles, parse_errors) = match set {
         Ok(set) => {
-            // About one finding for each profile of the credentials file
-            // (its keys are in plaintext): room for them at once. A vector
-            // that doubles copies itself as it grows, and one sized for
-            // every profile is twice as large: fresh pages either way.
-            let in_credentials = set
-                .profiles
-                .iter()
-                .filter(|(_, p)| p.defined_in(FileKind::Credentials))
-                .count();
-            out.reserve(in_credentials);
-            let key_holders = profile_checks(&set, in_credentials, &mut out);
+            let key_holders = profile_checks(&set, &mut out);
             shared_keys(key_holders, &mut out);
             (Some(set), Vec::new())
         }
@@ -617,20 +607,25 @@ type KeyHolders<'a> = Vec<(&'a str, &'a SharedStr, Origin)>;
 /// holders, gathered on the way while each profile's keys are in cache.
 /// On a large set, the two halves of the profiles are checked side by
 /// side, and their findings kept in profile order.
-fn profile_checks<'a>(
-    set: &'a ProfileSet,
-    holders_expected: usize,
-    out: &mut Vec<Finding>,
-) -> KeyHolders<'a> {
+fn profile_checks<'a>(set: &'a ProfileSet, out: &mut Vec<Finding>) -> KeyHolders<'a> {
     let value_checks = value_checks();
     // Every chain at once, each profile's path followed once.
     let verdicts = crate::chain::verdicts(set);
     let halves = crate::threads::in_halves(set.profiles.len(), |range| {
-        let mut found = Vec::new();
-        let mut holders = Vec::with_capacity(holders_expected.min(range.len()));
-        let profiles = set.profiles.iter().zip(verdicts.iter());
-        for ((name, profile), (verdict_of, verdict)) in profiles.skip(range.start).take(range.len())
-        {
+        let profiles = || {
+            let all = set.profiles.iter().zip(verdicts.iter());
+            all.skip(range.start).take(range.len())
+        };
+        // About one finding and one key holder for each profile of the
+        // credentials file (its keys are in plaintext): room for them at
+        // once. A vector that doubles copies itself as it grows, and one
+        // sized for every profile is twice as large: fresh pages either way.
+        let in_credentials = profiles()
+            .filter(|((_, p), _)| p.defined_in(FileKind::Credentials))
+            .count();
+        let mut found = Vec::with_capacity(in_credentials);
+        let mut holders = Vec::with_capacity(in_credentials);
+        for ((name, profile), (verdict_of, verdict)) in profiles() {
             debug_assert_eq!(name, verdict_of);
             check_profile(set, name, profile, verdict, &value_checks, &mut |f| {
                 found.push(f)
@@ -641,7 +636,8 @@ fn profile_checks<'a>(
         }
         (found, holders)
     });
-    let mut key_holders = Vec::with_capacity(holders_expected);
+    out.reserve(halves.iter().map(|(found, _)| found.len()).sum());
+    let mut key_holders = Vec::with_capacity(halves.iter().map(|(_, h)| h.len()).sum());
     for (found, holders) in halves {
         out.extend(found);
         key_holders.extend(holders);
