@@ -32,6 +32,9 @@ fn main() {
         println!("cargo::rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
     println!("cargo::rustc-env=AWSPROF_RELOCATIONS_PACKED={packed}");
+    if links_unwinder_statically() {
+        println!("cargo::rustc-link-lib=static:-bundle=gcc_eh");
+    }
     let set = |name: &str| {
         std::env::var_os(name)
             .filter(|v| !v.is_empty())
@@ -116,6 +119,44 @@ fn packs_relative_relocations() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     linked && runs(&program)
+}
+
+/// Whether the binaries can carry GCC's unwinder themselves (the static
+/// `libgcc_eh`) instead of loading `libgcc_s.so.1`. Loading it costs every
+/// start a shared object's mapping and relocations, and its constructor
+/// asks the processor for its features with `cpuid` a dozen times, each
+/// a trap to the hypervisor on a virtual machine: about 0.07 ms of a
+/// 0.7 ms start (BENCHMARKS.md, "the unwinder linked in"). Linked before
+/// the standard library's `-lgcc_s`, the archive defines the unwinder's
+/// symbols and `--as-needed` drops the shared object. A tiny program that
+/// catches a panic is linked that way and run, and is kept only when it
+/// unwinds and no longer names `libgcc_s`; otherwise the build is left as
+/// it was.
+fn links_unwinder_statically() -> bool {
+    let var = |name| std::env::var(name).unwrap_or_default();
+    if var("TARGET") != var("HOST")
+        || var("CARGO_CFG_TARGET_OS") != "linux"
+        || var("CARGO_CFG_TARGET_ENV") != "gnu"
+    {
+        return false;
+    }
+    let out = PathBuf::from(var("OUT_DIR"));
+    let source = out.join("unwinder_probe.rs");
+    let program = out.join("unwinder_probe");
+    let probe = "fn main() {\n    let caught = std::panic::catch_unwind(|| panic!(\"probe\")).is_err();\n    std::process::exit(if caught { 0 } else { 1 });\n}\n";
+    if std::fs::write(&source, probe).is_err() {
+        return false;
+    }
+    let flags = var("CARGO_ENCODED_RUSTFLAGS");
+    let linked = Command::new(rustc())
+        .args(flags.split('\x1f').filter(|f| !f.is_empty()))
+        .args(["--edition=2021", "-lstatic=gcc_eh", "-o"])
+        .arg(&program)
+        .arg(&source)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let names_shared = |binary: &[u8]| binary.windows(9).any(|w| w == b"libgcc_s.");
+    linked && runs(&program) && std::fs::read(&program).is_ok_and(|binary| !names_shared(&binary))
 }
 
 /// A hash of every file under src/: the `awsprof` front hands a line over
