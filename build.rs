@@ -32,9 +32,11 @@ fn main() {
         println!("cargo::rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
     println!("cargo::rustc-env=AWSPROF_RELOCATIONS_PACKED={packed}");
-    if links_unwinder_statically() {
+    let unwinder_linked_in = links_unwinder_statically();
+    if unwinder_linked_in {
         println!("cargo::rustc-link-lib=static:-bundle=gcc_eh");
     }
+    println!("cargo::rustc-env=AWSPROF_UNWINDER_LINKED_IN={unwinder_linked_in}");
     let set = |name: &str| {
         std::env::var_os(name)
             .filter(|v| !v.is_empty())

@@ -258,12 +258,7 @@ fn relative_relocations_are_packed_where_the_toolchain_can() {
         env!("CARGO_BIN_EXE_awsprof"),
         env!("CARGO_BIN_EXE_awsprof-full"),
     ] {
-        let dynamic = std::process::Command::new("readelf")
-            .args(["--dynamic", binary])
-            .output()
-            .expect("readelf (binutils) runs");
-        assert!(dynamic.status.success(), "readelf failed: {dynamic:?}");
-        let carries_relr = String::from_utf8_lossy(&dynamic.stdout).contains("(RELR)");
+        let carries_relr = dynamic_section(binary).contains("(RELR)");
         assert_eq!(
             carries_relr, packed,
             "build.rs said packed={packed}, the dynamic section of {binary} disagrees"
@@ -279,6 +274,48 @@ fn relative_relocations_are_packed_where_the_toolchain_can() {
             );
         }
     }
+}
+
+/// build.rs links GCC's unwinder into the binaries instead of loading
+/// `libgcc_s.so.1` where a probe shows that works (BENCHMARKS.md, "the
+/// unwinder linked in"): what its probe found is what the binaries carry,
+/// and a GNU toolchain that has `libgcc_eh.a` finds it.
+#[test]
+fn the_unwinder_is_linked_in_where_the_toolchain_can() {
+    let linked_in = env!("AWSPROF_UNWINDER_LINKED_IN") == "true";
+    for binary in [
+        env!("CARGO_BIN_EXE_awsprof"),
+        env!("CARGO_BIN_EXE_awsprof-full"),
+    ] {
+        let loads_libgcc_s = dynamic_section(binary).contains("[libgcc_s.so");
+        assert_eq!(
+            loads_libgcc_s, !linked_in,
+            "build.rs said linked_in={linked_in}, the dynamic section of {binary} disagrees"
+        );
+    }
+    if cfg!(all(target_os = "linux", target_env = "gnu")) {
+        let found = std::process::Command::new("cc")
+            .arg("-print-file-name=libgcc_eh.a")
+            .output()
+            .expect("cc runs");
+        let path = String::from_utf8_lossy(&found.stdout).trim().to_string();
+        if std::path::Path::new(&path).is_absolute() && std::path::Path::new(&path).is_file() {
+            assert!(
+                linked_in,
+                "{path} is there; build.rs's probe did not link the unwinder in"
+            );
+        }
+    }
+}
+
+/// `readelf --dynamic` of `binary`.
+fn dynamic_section(binary: &str) -> String {
+    let dynamic = std::process::Command::new("readelf")
+        .args(["--dynamic", binary])
+        .output()
+        .expect("readelf (binutils) runs");
+    assert!(dynamic.status.success(), "readelf failed: {dynamic:?}");
+    String::from_utf8_lossy(&dynamic.stdout).into_owned()
 }
 
 fn major_minor(text: &str) -> (u32, u32) {
