@@ -95,70 +95,63 @@ fn main() {
 /// Only when building for the machine that builds: a cross build is left
 /// as it was.
 fn packs_relative_relocations() -> bool {
-    let var = |name| std::env::var(name).unwrap_or_default();
-    if var("TARGET") != var("HOST")
-        || var("CARGO_CFG_TARGET_OS") != "linux"
-        || var("CARGO_CFG_TARGET_ENV") != "gnu"
-    {
-        return false;
-    }
-    let out = PathBuf::from(var("OUT_DIR"));
-    let source = out.join("relr_probe.rs");
-    let program = out.join("relr_probe");
-    if std::fs::write(&source, "fn main() {}\n").is_err() {
-        return false;
-    }
-    // The build's own flags (a linker chosen in .cargo/config, say) apply.
-    let flags = var("CARGO_ENCODED_RUSTFLAGS");
-    let linked = Command::new(rustc())
-        .args(flags.split('\x1f').filter(|f| !f.is_empty()))
-        .args(["--edition=2021", "-Crelocation-model=pie"])
-        .arg("-Clink-arg=-Wl,-z,pack-relative-relocs")
-        .arg("-Clink-arg=-Wl,--fatal-warnings")
-        .arg("-o")
-        .arg(&program)
-        .arg(&source)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    linked && runs(&program)
+    linked_probe(
+        "relr_probe",
+        "fn main() {}\n",
+        &[
+            "-Crelocation-model=pie",
+            "-Clink-arg=-Wl,-z,pack-relative-relocs",
+            "-Clink-arg=-Wl,--fatal-warnings",
+        ],
+    )
+    .is_some_and(|program| runs(&program))
 }
 
 /// Whether the binaries can carry GCC's unwinder themselves (the static
 /// `libgcc_eh`) instead of loading `libgcc_s.so.1`. Loading it costs every
 /// start a shared object's mapping and relocations, and its constructor
 /// asks the processor for its features with `cpuid` a dozen times, each
-/// a trap to the hypervisor on a virtual machine: about 0.07 ms of a
-/// 0.7 ms start (BENCHMARKS.md, "the unwinder linked in"). Linked before
-/// the standard library's `-lgcc_s`, the archive defines the unwinder's
-/// symbols and `--as-needed` drops the shared object. A tiny program that
-/// catches a panic is linked that way and run, and is kept only when it
-/// unwinds and no longer names `libgcc_s`; otherwise the build is left as
-/// it was.
+/// a trap to the hypervisor on a virtual machine: 0.06 to 0.09 ms of a
+/// start of 0.6 to 0.8 ms (BENCHMARKS.md, "the unwinder linked in").
+/// Linked before the standard library's `-lgcc_s`, the archive defines
+/// the unwinder's symbols and `--as-needed` drops the shared object. A
+/// tiny program that catches a panic is linked that way and run, and is
+/// kept only when it unwinds and no longer names `libgcc_s`; otherwise
+/// the build is left as it was.
 fn links_unwinder_statically() -> bool {
+    let probe = "fn main() {\n    let caught = std::panic::catch_unwind(|| panic!(\"probe\")).is_err();\n    std::process::exit(if caught { 0 } else { 1 });\n}\n";
+    let names_shared = |binary: &[u8]| binary.windows(9).any(|w| w == b"libgcc_s.");
+    linked_probe("unwinder_probe", probe, &["-lstatic=gcc_eh"]).is_some_and(|program| {
+        runs(&program) && std::fs::read(&program).is_ok_and(|binary| !names_shared(&binary))
+    })
+}
+
+/// `source` compiled and linked with `args` into OUT_DIR as `name`, with
+/// the build's own flags (a linker chosen in .cargo/config, say); `None`
+/// where it does not link, and for any build but a native linux-gnu one
+/// (a cross build is left as it was).
+fn linked_probe(name: &str, source: &str, args: &[&str]) -> Option<PathBuf> {
     let var = |name| std::env::var(name).unwrap_or_default();
     if var("TARGET") != var("HOST")
         || var("CARGO_CFG_TARGET_OS") != "linux"
         || var("CARGO_CFG_TARGET_ENV") != "gnu"
     {
-        return false;
+        return None;
     }
     let out = PathBuf::from(var("OUT_DIR"));
-    let source = out.join("unwinder_probe.rs");
-    let program = out.join("unwinder_probe");
-    let probe = "fn main() {\n    let caught = std::panic::catch_unwind(|| panic!(\"probe\")).is_err();\n    std::process::exit(if caught { 0 } else { 1 });\n}\n";
-    if std::fs::write(&source, probe).is_err() {
-        return false;
-    }
+    let (source_path, program) = (out.join(format!("{name}.rs")), out.join(name));
+    std::fs::write(&source_path, source).ok()?;
     let flags = var("CARGO_ENCODED_RUSTFLAGS");
     let linked = Command::new(rustc())
         .args(flags.split('\x1f').filter(|f| !f.is_empty()))
-        .args(["--edition=2021", "-lstatic=gcc_eh", "-o"])
+        .arg("--edition=2021")
+        .args(args)
+        .arg("-o")
         .arg(&program)
-        .arg(&source)
+        .arg(&source_path)
         .output()
         .is_ok_and(|o| o.status.success());
-    let names_shared = |binary: &[u8]| binary.windows(9).any(|w| w == b"libgcc_s.");
-    linked && runs(&program) && std::fs::read(&program).is_ok_and(|binary| !names_shared(&binary))
+    linked.then_some(program)
 }
 
 /// A hash of every file under src/: the `awsprof` front hands a line over
