@@ -6,9 +6,19 @@
 //!   floor edit FILE        reads the file, writes a changed copy beside
 //!                          it, fsyncs it, renames it over the file and
 //!                          fsyncs the directory: an atomic edit, no more
+//!   floor backed-up-edit CONFIG CREDENTIALS BACKUPS
+//!                          the same edit of CONFIG after the least a
+//!                          durable backup of both files needs, its
+//!                          flushes side by side: CONFIG's old inode
+//!                          linked into a new folder in BACKUPS and its
+//!                          data flushed, CREDENTIALS copied and flushed,
+//!                          a manifest of both files' sha256 flushed and
+//!                          renamed into place, the folders flushed
 
+use sha2::Digest;
 use std::io::Write;
-use std::path::Path;
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,21 +38,110 @@ fn main() {
             std::hint::black_box(headers);
         }
         Some("edit") => edit(Path::new(&args[1])).expect("the edit"),
+        Some("backed-up-edit") => backed_up_edit(
+            Path::new(&args[1]),
+            Path::new(&args[2]),
+            Path::new(&args[3]),
+        )
+        .expect("the backed-up edit"),
         _ => {
-            eprintln!("usage: floor start | read FILE... | edit FILE");
+            eprintln!(
+                "usage: floor start | read FILE... | edit FILE | backed-up-edit CONFIG CREDENTIALS BACKUPS"
+            );
             std::process::exit(2);
         }
     }
 }
 
 fn edit(path: &Path) -> std::io::Result<()> {
-    let mut bytes = std::fs::read(path)?;
-    bytes.extend_from_slice(b"[profile floor]\nrole_arn = arn:aws:iam::123456789012:role/bench\n");
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let staged = dir.join(".floor-edit.tmp");
-    let mut file = std::fs::File::create(&staged)?;
-    file.write_all(&bytes)?;
-    file.sync_all()?;
+    let bytes = edited(std::fs::read(path)?);
+    let staged = write_flushed(&staged_beside(path), &bytes)?;
     std::fs::rename(&staged, path)?;
+    sync_dir(parent(path))
+}
+
+fn backed_up_edit(config: &Path, credentials: &Path, backups: &Path) -> std::io::Result<()> {
+    let (old_config, old_credentials) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| std::fs::read(credentials));
+        (std::fs::read(config), other.join().expect("the reader"))
+    });
+    let (old_config, old_credentials) = (old_config?, old_credentials?);
+    std::fs::create_dir_all(backups)?;
+    let folder = backups.join("floor-backup");
+    std::fs::DirBuilder::new().mode(0o700).create(&folder)?;
+    let manifest = folder.join("manifest.json");
+    let new_config = edited(old_config.clone());
+    let results = std::thread::scope(|scope| {
+        let linked = scope.spawn(|| {
+            let stored = folder.join("config");
+            std::fs::hard_link(config, &stored)?;
+            std::fs::File::open(&stored)?.sync_data()
+        });
+        let copied = scope.spawn(|| write_flushed(&folder.join("credentials"), &old_credentials));
+        let staged_manifest = scope.spawn(|| {
+            let hashes = std::thread::scope(|inner| {
+                let other = inner.spawn(|| sha256_hex(&old_credentials));
+                (sha256_hex(&old_config), other.join().expect("the hasher"))
+            });
+            let text = format!(
+                "{{\"config\": \"{}\", \"credentials\": \"{}\"}}\n",
+                hashes.0, hashes.1
+            );
+            write_flushed(&staged_beside(&manifest), text.as_bytes())
+        });
+        let staged_config = write_flushed(&staged_beside(config), &new_config);
+        (
+            joined(linked),
+            joined(copied),
+            joined(staged_manifest),
+            staged_config,
+        )
+    });
+    let (linked, copied, staged_manifest, staged_config) = results;
+    linked?;
+    copied?;
+    std::fs::rename(staged_manifest?, &manifest)?;
+    sync_dir(&folder)?;
+    sync_dir(backups)?;
+    std::fs::rename(staged_config?, config)?;
+    sync_dir(parent(config))
+}
+
+fn joined<T>(part: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    part.join().expect("a backup part")
+}
+
+fn edited(mut bytes: Vec<u8>) -> Vec<u8> {
+    bytes.extend_from_slice(b"[profile floor]\nrole_arn = arn:aws:iam::123456789012:role/bench\n");
+    bytes
+}
+
+fn parent(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn staged_beside(path: &Path) -> PathBuf {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    parent(path).join(format!(".{name}.floor.tmp"))
+}
+
+/// Writes `bytes` to a new file at `path` and flushes it; returns `path`.
+fn write_flushed(path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    Ok(path.to_path_buf())
+}
+
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::File::open(dir)?.sync_all()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
