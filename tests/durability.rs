@@ -22,6 +22,8 @@ enum Call {
         to: PathBuf,
     },
     Unlink(PathBuf),
+    /// A symbolic link made at this path.
+    Symlink(PathBuf),
 }
 
 /// The successful calls of `args` under `strace -f -y`, in order.
@@ -32,7 +34,7 @@ fn traced(sb: &Sandbox, args: &[&str]) -> Vec<Call> {
         "-qq",
         "-y",
         "-e",
-        "trace=fsync,fdatasync,rename,renameat,renameat2,unlink,unlinkat",
+        "trace=fsync,fdatasync,rename,renameat,renameat2,unlink,unlinkat,symlink,symlinkat",
         "-o",
     ];
     let log_arg = log.to_string_lossy().into_owned();
@@ -95,6 +97,8 @@ fn parse(line: &str) -> Option<Call> {
             })
         }
         "unlink" | "unlinkat" => Some(Call::Unlink(quoted(call).first()?.into())),
+        // symlinkat("target", AT_FDCWD, "/path/to/link") = 0
+        "symlink" | "symlinkat" => Some(Call::Symlink(quoted(call).get(1)?.into())),
         _ => None,
     }
 }
@@ -157,16 +161,44 @@ fn an_edit_is_durable_and_its_backup_is_durable_before_it() {
         "[tanaka]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
     );
     let config = real(sb.config());
-    // The first backup of a file is also pinned; the second is not, and
-    // must be as durable.
-    for args in [
-        &["profile", "add-role", "tanaka", "--role-arn", ROLE][..],
-        &["profile", "set", "tanaka", "region", "eu-west-1"][..],
+    // The first backup of a file is also pinned (a marker for each of
+    // the two files); the second is not, and must be as durable.
+    for (args, pins) in [
+        (
+            &["profile", "add-role", "tanaka", "--role-arn", ROLE][..],
+            2,
+        ),
+        (&["profile", "set", "tanaka", "region", "eu-west-1"][..], 0),
     ] {
         let calls = traced(&sb, args);
         let edited = durably_replaced(&calls, &config);
-        backed_up_before(&calls, &real(sb.backups()), edited);
+        let backups = real(sb.backups());
+        backed_up_before(&calls, &backups, edited);
+        assert_eq!(pinned_before(&calls, &backups, edited), pins, "{calls:#?}");
     }
+}
+
+/// How many pin markers (symbolic links beside the backups) were made;
+/// asserts that each was made once its backup's manifest was in place and
+/// that the backup directory was flushed after it, before the call at
+/// `edited`.
+fn pinned_before(calls: &[Call], backups: &Path, edited: usize) -> usize {
+    let manifest_at = position(
+        calls,
+        |c| matches!(c, Call::Rename { to, .. } if to.ends_with("manifest.json")),
+        "the manifest's rename",
+    );
+    let pins: Vec<usize> = (0..calls.len())
+        .filter(|&i| matches!(&calls[i], Call::Symlink(at) if at.parent() == Some(backups)))
+        .collect();
+    for &pin in &pins {
+        assert!(manifest_at < pin && pin < edited, "{calls:#?}");
+        assert!(
+            calls[pin..edited].contains(&Call::Sync(backups.to_path_buf())),
+            "the pin is durable before the edit: {calls:#?}"
+        );
+    }
+    pins.len()
 }
 
 /// The backup: its config (a copy, or the replaced file's own inode

@@ -21,6 +21,10 @@ pub const RETAINED_DAYS: i64 = 30;
 /// A marker beside the backups naming the first backup of one file (the
 /// state before awsprof first wrote it): `pinned-<sha256 of the path>`.
 const PINNED_PREFIX: &str = "pinned-";
+/// What a pin marker's symbolic link points to, before the backup's id:
+/// a name no backup folder has, so that the link leads nowhere and
+/// nothing that follows links takes a marker for a backup.
+const PIN_TARGET_PREFIX: &str = "first-backup:";
 const MANIFEST: &str = "manifest.json";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -175,6 +179,27 @@ fn link_as_backup(live: &Path, stored: &Path, content: &[u8]) -> bool {
     kept
 }
 
+/// The backup id a pin marker names: its symbolic link's target after
+/// [`PIN_TARGET_PREFIX`] (the link is never followed), or a small file's
+/// text. Anything else names none.
+fn pinned_id(marker: &Path) -> Option<String> {
+    let meta = fs::symlink_metadata(marker).ok()?;
+    let text = if meta.file_type().is_symlink() {
+        let target = fs::read_link(marker)
+            .ok()?
+            .into_os_string()
+            .into_string()
+            .ok()?;
+        target.strip_prefix(PIN_TARGET_PREFIX)?.to_string()
+    } else if meta.is_file() && meta.len() <= 64 {
+        fs::read_to_string(marker).ok()?
+    } else {
+        return None;
+    };
+    let id = text.trim();
+    is_backup_id(id).then(|| id.to_string())
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     crate::hex::lower(&Sha256::digest(bytes))
 }
@@ -244,11 +269,12 @@ impl BackupStore {
         // Everything a backup writes is flushed side by side, for the
         // flushes wait on the disk and not on each other: each file on a
         // thread of its own, its sha256 on another (the manifest needs
-        // only the bytes in hand), the manifest and a first backup's pins
-        // staged meanwhile. The manifest takes its name only once every
-        // file is on disk: a backup without one is incomplete and ignored.
+        // only the bytes in hand), the manifest staged meanwhile. The
+        // manifest takes its name only once every file is on disk: a backup
+        // without one is incomplete and ignored. A first backup's pins
+        // follow it, with nothing of their own to flush.
         let manifest_path = dir.join(MANIFEST);
-        let (manifest, saved, staged_manifest, pins) = std::thread::scope(|scope| {
+        let (manifest, saved, staged_manifest) = std::thread::scope(|scope| {
             let savers: Vec<_> = files
                 .iter()
                 .map(|file| scope.spawn(|| self.save(&dir, file)))
@@ -256,10 +282,6 @@ impl BackupStore {
             let hashers: Vec<_> = files
                 .iter()
                 .map(|file| scope.spawn(|| sha256_hex(file.content.unwrap_or_default())))
-                .collect();
-            let pins: Vec<_> = self
-                .missing_pins(files)
-                .map(|marker| scope.spawn(|| self.stage_pin(marker, &id)))
                 .collect();
             let entries = files
                 .iter()
@@ -279,18 +301,15 @@ impl BackupStore {
             let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
             let staged_manifest = StagedWrite::prepare(&manifest_path, &json);
             let saved = savers.into_iter().try_for_each(joined);
-            let pins = pins
-                .into_iter()
-                .map(joined)
-                .collect::<Result<Vec<_>, StoreError>>();
-            (manifest, saved, staged_manifest, pins)
+            (manifest, saved, staged_manifest)
         });
         saved?;
-        let pins = pins?;
         staged_manifest
             .and_then(StagedWrite::commit)
             .map_err(self.io(&manifest_path, "write the backup manifest"))?;
-        self.place_pins(pins)?;
+        for file in files {
+            self.pin(&self.pin_marker(file.path), &id)?;
+        }
         // The backup's own entry in the backup directory (and its pins):
         // without this a power cut could keep the edit and lose the backup
         // taken for it.
@@ -306,36 +325,22 @@ impl BackupStore {
 
     /// The first backup of each file is pinned: it is the state before
     /// awsprof first wrote it, and automatic retention never drops it.
-    /// The markers of `files` that have none yet.
-    fn missing_pins<'a>(
-        &'a self,
-        files: &'a [FileState<'_>],
-    ) -> impl Iterator<Item = PathBuf> + 'a {
-        files
-            .iter()
-            .map(|file| self.pin_marker(file.path))
-            .filter(|marker| fs::symlink_metadata(marker).is_err())
-    }
-
-    /// Stages `marker`, naming backup `id`, complete on disk;
-    /// [`BackupStore::place_pins`] puts it in place once the backup's
-    /// manifest is.
-    fn stage_pin(&self, marker: PathBuf, id: &str) -> Result<(PathBuf, StagedWrite), StoreError> {
-        let write = StagedWrite::prepare(&marker, id.as_bytes())
-            .map_err(self.io(&marker, "pin the first backup"))?;
-        Ok((marker, write))
-    }
-
-    /// Puts the staged pins in place, never over a marker that appeared
-    /// meanwhile: the earlier backup is the file's first. The caller's
-    /// fsync of the backup directory makes the renames durable.
-    fn place_pins(&self, pins: Vec<(PathBuf, StagedWrite)>) -> Result<(), StoreError> {
-        for (marker, write) in pins {
-            write
-                .rename_into_place_unless_present()
-                .map_err(self.io(&marker, "pin the first backup"))?;
+    /// Puts `marker` in place, naming backup `id`, unless the file has a
+    /// marker already (or one appeared meanwhile): the earlier backup is
+    /// the file's first. The marker is a symbolic link whose target
+    /// names the id (see [`PIN_TARGET_PREFIX`]), made whole by one call
+    /// and durable by the caller's fsync of the backup directory, with no
+    /// data of its own to flush; where the file system refuses symbolic
+    /// links, a file holding the id, flushed first.
+    fn pin(&self, marker: &Path, id: &str) -> Result<(), StoreError> {
+        match std::os::unix::fs::symlink(format!("{PIN_TARGET_PREFIX}{id}"), marker) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(_) => StagedWrite::prepare(marker, id.as_bytes())
+                .and_then(StagedWrite::rename_into_place_unless_present)
+                .map(drop)
+                .map_err(self.io(marker, "pin the first backup")),
         }
-        Ok(())
     }
 
     /// Ids of the pinned backups.
@@ -344,9 +349,7 @@ impl BackupStore {
             .entries()?
             .into_iter()
             .filter(|e| e.file_name().to_string_lossy().starts_with(PINNED_PREFIX))
-            .filter_map(|e| fs::read_to_string(e.path()).ok())
-            .map(|id| id.trim().to_string())
-            .filter(|id| is_backup_id(id))
+            .filter_map(|e| pinned_id(&e.path()))
             .collect())
     }
 
@@ -531,9 +534,10 @@ impl BackupStore {
         Ok(entries.filter_map(Result::ok).collect())
     }
 
-    /// The manifest in folder `id`, checked (`None`: no such backup).
+    /// The manifest in folder `id`, checked (`None`: no such backup). A
+    /// symbolic link is no backup folder, whatever it points to.
     fn read_manifest(&self, id: &str) -> Result<Option<Manifest>, StoreError> {
-        if !is_backup_id(id) {
+        if !is_backup_id(id) || !fs::symlink_metadata(self.dir.join(id)).is_ok_and(|m| m.is_dir()) {
             return Ok(None);
         }
         let path = self.dir.join(id).join(MANIFEST);
@@ -612,6 +616,7 @@ impl BackupStore {
         let mut ids: Vec<String> = self
             .entries()?
             .into_iter()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
             .filter(|e| e.path().join(MANIFEST).is_file())
             .filter_map(|e| e.file_name().into_string().ok())
             .filter(|id| is_backup_id(id))

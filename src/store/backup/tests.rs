@@ -222,12 +222,41 @@ fn the_first_backup_of_a_file_is_pinned() {
     let first = back_up(&store, Some("x"), None);
     back_up(&store, Some("y"), None);
     assert_eq!(store.pinned().unwrap(), BTreeSet::from([first.id.clone()]));
+    // The marker is a symbolic link naming the id: nothing to flush. It
+    // leads nowhere, so nothing that follows links takes it for a backup.
     let marker = store.pin_marker(Path::new("/aws/config"));
-    assert_eq!(fs::read_to_string(&marker).unwrap(), first.id);
+    let target = format!("first-backup:{}", first.id);
+    assert_eq!(fs::read_link(&marker).unwrap(), Path::new(&target));
+    assert!(!marker.exists());
     assert_ne!(marker, store.pin_marker(Path::new("/aws/credentials")));
     // A marker naming something that cannot be a backup is not believed.
     fs::write(store.dir.join("pinned-0000000000000000"), "../elsewhere").unwrap();
+    // Nor is one that is a link to a file naming a backup: markers are
+    // never followed.
+    let decoy = store.dir.join("decoy");
+    fs::write(&decoy, id_at(time::OffsetDateTime::now_utc(), 7)).unwrap();
+    std::os::unix::fs::symlink(&decoy, store.dir.join("pinned-1111111111111111")).unwrap();
+    // Nor one whose target is a bare id, which is a backup's folder.
+    let bare = id_at(time::OffsetDateTime::now_utc(), 8);
+    std::os::unix::fs::symlink(&bare, store.dir.join("pinned-2222222222222222")).unwrap();
     assert_eq!(store.pinned().unwrap(), BTreeSet::from([first.id]));
+}
+
+#[test]
+fn a_pin_written_as_a_file_by_an_earlier_version_still_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(&tmp);
+    let first = back_up(&store, Some("x"), None);
+    let marker = store.pin_marker(Path::new("/aws/config"));
+    fs::remove_file(&marker).unwrap();
+    fs::write(&marker, format!("{}\n", first.id)).unwrap();
+    back_up(&store, Some("y"), None);
+    assert_eq!(store.pinned().unwrap(), BTreeSet::from([first.id.clone()]));
+    // A large file is not read as a marker.
+    fs::remove_file(store.pin_marker(Path::new("/aws/credentials"))).unwrap();
+    assert_eq!(store.pinned().unwrap(), BTreeSet::from([first.id.clone()]));
+    fs::write(&marker, format!("{}\n{}", first.id, " ".repeat(100))).unwrap();
+    assert_eq!(store.pinned().unwrap(), BTreeSet::new());
 }
 
 #[test]
@@ -477,4 +506,19 @@ fn settling_keeps_a_link_only_once_its_file_was_replaced() {
         (linked, 1, 0o600)
     );
     assert_eq!(fs::metadata(&copy).unwrap().mode() & 0o777, 0o400);
+}
+
+#[test]
+fn a_link_in_the_backup_directory_is_no_backup_whatever_it_points_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(&tmp);
+    let real = back_up(&store, Some("x"), Some("y"));
+    let link = "20991231T000000Z-001";
+    std::os::unix::fs::symlink(store.dir.join(&real.id), store.dir.join(link)).unwrap();
+    assert_eq!(store.complete_ids().unwrap(), vec![real.id.clone()]);
+    assert_eq!(store.list().unwrap(), vec![real]);
+    assert!(matches!(
+        store.manifest(link),
+        Err(StoreError::NoSuchBackup { .. })
+    ));
 }
