@@ -254,11 +254,8 @@ fn command_files_only_translate() {
 #[test]
 fn relative_relocations_are_packed_where_the_toolchain_can() {
     let packed = env!("AWSPROF_RELOCATIONS_PACKED") == "true";
-    for binary in [
-        env!("CARGO_BIN_EXE_awsprof"),
-        env!("CARGO_BIN_EXE_awsprof-full"),
-    ] {
-        let carries_relr = dynamic_section(binary).contains("(RELR)");
+    for (binary, dynamic) in dynamic_sections() {
+        let carries_relr = dynamic.contains("(RELR)");
         assert_eq!(
             carries_relr, packed,
             "build.rs said packed={packed}, the dynamic section of {binary} disagrees"
@@ -283,11 +280,8 @@ fn relative_relocations_are_packed_where_the_toolchain_can() {
 #[test]
 fn the_unwinder_is_linked_in_where_the_toolchain_can() {
     let linked_in = env!("AWSPROF_UNWINDER_LINKED_IN") == "true";
-    for binary in [
-        env!("CARGO_BIN_EXE_awsprof"),
-        env!("CARGO_BIN_EXE_awsprof-full"),
-    ] {
-        let loads_libgcc_s = dynamic_section(binary).contains("[libgcc_s.so");
+    for (binary, dynamic) in dynamic_sections() {
+        let loads_libgcc_s = dynamic.contains("[libgcc_s.so");
         assert_eq!(
             loads_libgcc_s, !linked_in,
             "build.rs said linked_in={linked_in}, the dynamic section of {binary} disagrees"
@@ -308,14 +302,24 @@ fn the_unwinder_is_linked_in_where_the_toolchain_can() {
     }
 }
 
-/// `readelf --dynamic` of `binary`.
-fn dynamic_section(binary: &str) -> String {
-    let dynamic = std::process::Command::new("readelf")
-        .args(["--dynamic", binary])
-        .output()
-        .expect("readelf (binutils) runs");
-    assert!(dynamic.status.success(), "readelf failed: {dynamic:?}");
-    String::from_utf8_lossy(&dynamic.stdout).into_owned()
+/// Each binary with its `readelf --dynamic`.
+fn dynamic_sections() -> impl Iterator<Item = (&'static str, String)> {
+    [
+        env!("CARGO_BIN_EXE_awsprof"),
+        env!("CARGO_BIN_EXE_awsprof-full"),
+    ]
+    .into_iter()
+    .map(|binary| {
+        let dynamic = std::process::Command::new("readelf")
+            .args(["--dynamic", binary])
+            .output()
+            .expect("readelf (binutils) runs");
+        assert!(dynamic.status.success(), "readelf failed: {dynamic:?}");
+        (
+            binary,
+            String::from_utf8_lossy(&dynamic.stdout).into_owned(),
+        )
+    })
 }
 
 fn major_minor(text: &str) -> (u32, u32) {

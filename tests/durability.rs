@@ -173,21 +173,20 @@ fn an_edit_is_durable_and_its_backup_is_durable_before_it() {
         let calls = traced(&sb, args);
         let edited = durably_replaced(&calls, &config);
         let backups = real(sb.backups());
-        backed_up_before(&calls, &backups, edited);
-        assert_eq!(pinned_before(&calls, &backups, edited), pins, "{calls:#?}");
+        let manifest_at = backed_up_before(&calls, &backups, edited);
+        assert_eq!(
+            pinned_before(&calls, &backups, manifest_at, edited),
+            pins,
+            "{calls:#?}"
+        );
     }
 }
 
 /// How many pin markers (symbolic links beside the backups) were made;
-/// asserts that each was made once its backup's manifest was in place and
-/// that the backup directory was flushed after it, before the call at
-/// `edited`.
-fn pinned_before(calls: &[Call], backups: &Path, edited: usize) -> usize {
-    let manifest_at = position(
-        calls,
-        |c| matches!(c, Call::Rename { to, .. } if to.ends_with("manifest.json")),
-        "the manifest's rename",
-    );
+/// asserts that each was made once its backup's manifest was in place (the
+/// call at `manifest_at`) and that the backup directory was flushed after
+/// it, before the call at `edited`.
+fn pinned_before(calls: &[Call], backups: &Path, manifest_at: usize, edited: usize) -> usize {
     let pins: Vec<usize> = (0..calls.len())
         .filter(|&i| matches!(&calls[i], Call::Symlink(at) if at.parent() == Some(backups)))
         .collect();
@@ -204,8 +203,8 @@ fn pinned_before(calls: &[Call], backups: &Path, edited: usize) -> usize {
 /// The backup: its config (a copy, or the replaced file's own inode
 /// linked in) flushed, its manifest replaced
 /// durably, and the backup directory's entry for it flushed, all before
-/// the call at `edited`.
-fn backed_up_before(calls: &[Call], backups: &Path, edited: usize) {
+/// the call at `edited`. Returns the index of the manifest's rename.
+fn backed_up_before(calls: &[Call], backups: &Path, edited: usize) -> usize {
     let manifest_at = position(
         calls,
         |c| matches!(c, Call::Rename { to, .. } if to.ends_with("manifest.json")),
@@ -227,6 +226,7 @@ fn backed_up_before(calls: &[Call], backups: &Path, edited: usize) {
         calls[manifest_at..edited].contains(&Call::Sync(backups.to_path_buf())),
         "the backup's directory entry is durable before the edit: {calls:#?}"
     );
+    manifest_at
 }
 
 #[test]

@@ -113,11 +113,12 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
+        let kind = entry.file_type().ok();
         // A first backup's pin is a symbolic link naming its id, no file.
-        if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+        if kind.is_some_and(|k| k.is_symlink()) {
             continue;
         }
-        if path.is_dir() {
+        if kind.is_some_and(|k| k.is_dir()) {
             out.extend(files_under(&path));
         } else {
             out.push(path);
