@@ -537,10 +537,11 @@ impl BackupStore {
     /// The manifest in folder `id`, checked (`None`: no such backup). A
     /// symbolic link is no backup folder, whatever it points to.
     fn read_manifest(&self, id: &str) -> Result<Option<Manifest>, StoreError> {
-        if !is_backup_id(id) || !fs::symlink_metadata(self.dir.join(id)).is_ok_and(|m| m.is_dir()) {
+        let folder = self.dir.join(id);
+        if !is_backup_id(id) || !fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir()) {
             return Ok(None);
         }
-        let path = self.dir.join(id).join(MANIFEST);
+        let path = folder.join(MANIFEST);
         let Some(bytes) =
             if_exists(fs::read(&path)).map_err(self.io(&path, "read the backup manifest"))?
         else {
