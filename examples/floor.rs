@@ -20,6 +20,9 @@ use std::io::Write;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
+/// What each edit appends to the config file.
+const EDIT: &[u8] = b"[profile floor]\nrole_arn = arn:aws:iam::123456789012:role/bench\n";
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -54,8 +57,8 @@ fn main() {
 }
 
 fn edit(path: &Path) -> std::io::Result<()> {
-    let bytes = edited(std::fs::read(path)?);
-    let staged = write_flushed(&staged_beside(path), &bytes)?;
+    let bytes = std::fs::read(path)?;
+    let staged = write_flushed(&staged_beside(path), &[&bytes, EDIT])?;
     std::fs::rename(&staged, path)?;
     sync_dir(parent(path))
 }
@@ -70,14 +73,14 @@ fn backed_up_edit(config: &Path, credentials: &Path, backups: &Path) -> std::io:
     let folder = backups.join("floor-backup");
     std::fs::DirBuilder::new().mode(0o700).create(&folder)?;
     let manifest = folder.join("manifest.json");
-    let new_config = edited(old_config.clone());
     let results = std::thread::scope(|scope| {
         let linked = scope.spawn(|| {
             let stored = folder.join("config");
             std::fs::hard_link(config, &stored)?;
             std::fs::File::open(&stored)?.sync_data()
         });
-        let copied = scope.spawn(|| write_flushed(&folder.join("credentials"), &old_credentials));
+        let copied =
+            scope.spawn(|| write_flushed(&folder.join("credentials"), &[&old_credentials]));
         let staged_manifest = scope.spawn(|| {
             let hashes = std::thread::scope(|inner| {
                 let other = inner.spawn(|| sha256_hex(&old_credentials));
@@ -87,9 +90,9 @@ fn backed_up_edit(config: &Path, credentials: &Path, backups: &Path) -> std::io:
                 "{{\"config\": \"{}\", \"credentials\": \"{}\"}}\n",
                 hashes.0, hashes.1
             );
-            write_flushed(&staged_beside(&manifest), text.as_bytes())
+            write_flushed(&staged_beside(&manifest), &[text.as_bytes()])
         });
-        let staged_config = write_flushed(&staged_beside(config), &new_config);
+        let staged_config = write_flushed(&staged_beside(config), &[&old_config, EDIT]);
         (
             joined(linked),
             joined(copied),
@@ -111,11 +114,6 @@ fn joined<T>(part: std::thread::ScopedJoinHandle<'_, T>) -> T {
     part.join().expect("a backup part")
 }
 
-fn edited(mut bytes: Vec<u8>) -> Vec<u8> {
-    bytes.extend_from_slice(b"[profile floor]\nrole_arn = arn:aws:iam::123456789012:role/bench\n");
-    bytes
-}
-
 fn parent(path: &Path) -> &Path {
     path.parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -127,10 +125,13 @@ fn staged_beside(path: &Path) -> PathBuf {
     parent(path).join(format!(".{name}.floor.tmp"))
 }
 
-/// Writes `bytes` to a new file at `path` and flushes it; returns `path`.
-fn write_flushed(path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
+/// Writes `pieces`, one after the other, to a new file at `path` and
+/// flushes it; returns `path`.
+fn write_flushed(path: &Path, pieces: &[&[u8]]) -> std::io::Result<PathBuf> {
     let mut file = std::fs::File::create(path)?;
-    file.write_all(bytes)?;
+    for piece in pieces {
+        file.write_all(piece)?;
+    }
     file.sync_all()?;
     Ok(path.to_path_buf())
 }
