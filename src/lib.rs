@@ -26,6 +26,7 @@ pub mod keyinput;
 pub mod lint;
 pub mod memory;
 pub mod operations;
+pub mod order;
 pub mod profiles;
 pub mod secret;
 pub mod store;
