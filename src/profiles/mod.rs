@@ -447,11 +447,20 @@ impl ProfileSet {
                     FileKind::Config => config,
                     FileKind::Credentials => credentials,
                 };
+                // The config file's profiles have room for the credentials
+                // file's too: the two merge in the config file's list.
+                let room = match kind {
+                    FileKind::Config => {
+                        normalize::header_lines(config.original())
+                            + normalize::header_lines(credentials.original())
+                    }
+                    FileKind::Credentials => normalize::header_lines(credentials.original()),
+                };
                 let mut visitor = beside(file);
                 let mut lines = file
                     .numbered_lines()
                     .inspect(|(number, line)| visitor.visit(*number, line));
-                let sections = normalize::read_file(&mut lines, kind, normalize::Scope::All);
+                let sections = normalize::read_all_with_room(&mut lines, kind, room);
                 lines.for_each(drop);
                 (sections, visitor.finish())
             });

@@ -46,7 +46,7 @@ fn compare(a: Entry, a_buffer: &str, b: Entry, b_buffer: &str) -> Ordering {
 /// the prefixes are equal, the texts decide (a text shorter than eight
 /// bytes is padded with zero bytes, which ties it with the same text
 /// followed by zero bytes).
-fn order_prefix(text: &str) -> u64 {
+pub(super) fn order_prefix(text: &str) -> u64 {
     let bytes = text.as_bytes();
     let mut prefix = [0u8; 8];
     let len = bytes.len().min(8);

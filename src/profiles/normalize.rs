@@ -290,10 +290,42 @@ pub(super) fn read_file<'a>(
     kind: FileKind,
     scope: Scope<'_>,
 ) -> Result<FileSections, ParseError> {
+    read_with_room(lines, kind, scope, 0)
+}
+
+/// As [`read_file`] with [`Scope::All`], its profiles in a list with room
+/// for `room` sections from the start: a list of 10,000 profiles that
+/// doubles as it grows copies itself a dozen times into fresh pages, and
+/// room for the other file's profiles lets the two files merge in place.
+pub(super) fn read_all_with_room<'a>(
+    lines: impl Iterator<Item = (usize, LineView<'a>)>,
+    kind: FileKind,
+    room: usize,
+) -> Result<FileSections, ParseError> {
+    read_with_room(lines, kind, Scope::All, room)
+}
+
+/// How many sections `text` may hold: its lines that start with `[` (a
+/// header indented or in a file that does not parse makes it off by a
+/// few, and the list grows as it must).
+pub(super) fn header_lines(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, b"\n[").count() + usize::from(bytes.first() == Some(&b'['))
+}
+
+fn read_with_room<'a>(
+    lines: impl Iterator<Item = (usize, LineView<'a>)>,
+    kind: FileKind,
+    scope: Scope<'_>,
+    room: usize,
+) -> Result<FileSections, ParseError> {
     let mut builder = Builder {
         kind,
         scope,
-        out: FileSections::default(),
+        out: FileSections {
+            profiles: Vec::with_capacity(room),
+            ..FileSections::default()
+        },
         unprefixed_defaults: Vec::new(),
         saw_prefixed_default: false,
         open: None,
@@ -315,10 +347,27 @@ pub(super) fn read_file<'a>(
 }
 
 /// Sorts sections by name; sections of one name become one, the later
-/// one's values winning.
+/// one's values winning. Sorted on small keys and each section moved
+/// once (see `order`): a file is often in no order at all.
 fn merge_same_names(sections: &mut Vec<Section>) {
-    // Stable: sections of one name stay in file order.
-    sections.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+    let in_order = sections
+        .windows(2)
+        .all(|pair| pair[0].name.as_str() < pair[1].name.as_str());
+    if !in_order {
+        // Stable: sections of one name stay in file order. A name's first
+        // eight bytes decide most comparisons without reading the text.
+        let keys = sections
+            .iter()
+            .map(|s| (super::names::order_prefix(s.name.as_str()), s.name.as_str()));
+        let order = crate::order::stable_order(keys);
+        crate::order::place(sections, order);
+        dedup_same_names(sections);
+    }
+}
+
+/// Sections of one name, next to each other in file order, merged into
+/// the first (the later one's values winning).
+fn dedup_same_names(sections: &mut Vec<Section>) {
     sections.dedup_by(|later, earlier| {
         let same = later.name == earlier.name;
         if same {
@@ -329,31 +378,36 @@ fn merge_same_names(sections: &mut Vec<Section>) {
 }
 
 /// Merges two lists sorted by name; where both have a name, `later`'s
-/// values win.
-pub(super) fn merge_sorted(earlier: Vec<Section>, later: Vec<Section>) -> Vec<Section> {
+/// values win. In `earlier`'s own buffer where it has room (the reader
+/// makes room for both files): the merged order is worked out on indices,
+/// then each section moved once (see `order`).
+pub(super) fn merge_sorted(mut earlier: Vec<Section>, later: Vec<Section>) -> Vec<Section> {
     if later.is_empty() {
         return earlier;
     }
     if earlier.is_empty() {
         return later;
     }
-    let mut out = Vec::with_capacity(earlier.len() + later.len());
-    let mut later = later.into_iter().peekable();
-    for section in earlier {
-        while let Some(next) = later.next_if(|l| l.name.as_str() < section.name.as_str()) {
-            out.push(next);
-        }
-        match later.next_if(|l| l.name == section.name) {
-            Some(same) => {
-                let mut section = section;
-                section.absorb(same);
-                out.push(section);
-            }
-            None => out.push(section),
+    let (first, second) = (earlier.len(), later.len());
+    let mut order = Vec::with_capacity(first + second);
+    let (mut a, mut b) = (0, 0);
+    while a < first && b < second {
+        // Of one name, the earlier file's section first: the dedup below
+        // merges the later one into it.
+        if later[b].name.as_str() < earlier[a].name.as_str() {
+            order.push(first + b);
+            b += 1;
+        } else {
+            order.push(a);
+            a += 1;
         }
     }
-    out.extend(later);
-    out
+    order.extend(a..first);
+    order.extend(first + b..first + second);
+    earlier.extend(later);
+    crate::order::place(&mut earlier, order);
+    dedup_same_names(&mut earlier);
+    earlier
 }
 
 #[cfg(test)]
@@ -381,6 +435,84 @@ mod tests {
             assert_eq!((name.prefix, name.name), (None, "default"), "{raw:?}");
         }
         assert_eq!(SectionName::parse(" \t ").name, "");
+    }
+
+    mod merging {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Sections named from a few names (some longer than the eight
+        /// bytes a sort key holds, some sharing those eight bytes), each
+        /// with one value that says which section it was.
+        fn sections(names: &[usize], first_line: usize) -> Vec<Section> {
+            const NAMES: [&str; 9] = [
+                "a",
+                "a\0",
+                "b",
+                "p1",
+                "p10",
+                "p2",
+                "",
+                "profile-long-1",
+                "profile-long-10",
+            ];
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| {
+                    let origin = Origin::new(FileKind::Config, first_line + i);
+                    Section {
+                        name: NAMES[n % NAMES.len()].into(),
+                        properties: [(
+                            "k".to_string(),
+                            Property {
+                                value: (first_line + i).to_string().into(),
+                                origin,
+                            },
+                        )]
+                        .into_iter()
+                        .collect(),
+                        headers: Headers::one(origin),
+                    }
+                })
+                .collect()
+        }
+
+        /// What a stable sort of the sections themselves gives.
+        fn sorted_and_merged(mut sections: Vec<Section>) -> Vec<Section> {
+            sections.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+            dedup_same_names(&mut sections);
+            sections
+        }
+
+        proptest! {
+            #[test]
+            fn sections_of_a_file_sort_and_merge_as_a_stable_sort_would(
+                names in prop::collection::vec(0usize..9, 0..40)
+            ) {
+                let mut merged = sections(&names, 1);
+                merge_same_names(&mut merged);
+                prop_assert_eq!(merged, sorted_and_merged(sections(&names, 1)));
+            }
+
+            #[test]
+            fn two_files_merge_as_one_sorted_list_the_later_winning(
+                earlier in prop::collection::vec(0usize..9, 0..20),
+                later in prop::collection::vec(0usize..9, 0..20),
+                room in any::<bool>(),
+            ) {
+                let mut first = sections(&earlier, 1);
+                merge_same_names(&mut first);
+                if room {
+                    first.reserve(later.len());
+                }
+                let mut second = sections(&later, 100);
+                merge_same_names(&mut second);
+                let mut both = sections(&earlier, 1);
+                both.extend(sections(&later, 100));
+                prop_assert_eq!(merge_sorted(first, second), sorted_and_merged(both));
+            }
+        }
     }
 
     #[test]
