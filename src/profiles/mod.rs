@@ -459,7 +459,9 @@ impl ProfileSet {
                     FileKind::Credentials => credentials,
                 };
                 // The config file's profiles have room for the credentials
-                // file's too: the two merge in the config file's list.
+                // file's too: the two merge in the config file's list. Both
+                // threads count the credentials file's headers (a fast
+                // scan): counted once before they start, both would wait.
                 let room = match kind {
                     FileKind::Config => {
                         normalize::header_lines(config.original())
@@ -471,7 +473,8 @@ impl ProfileSet {
                 let mut lines = file
                     .numbered_lines()
                     .inspect(|(number, line)| visitor.visit(*number, line));
-                let sections = normalize::read_all_with_room(&mut lines, kind, room);
+                let sections =
+                    normalize::read_file_with_room(&mut lines, kind, normalize::Scope::All, room);
                 lines.for_each(drop);
                 (sections, visitor.finish())
             });

@@ -290,19 +290,7 @@ pub(super) fn read_file<'a>(
     kind: FileKind,
     scope: Scope<'_>,
 ) -> Result<FileSections, ParseError> {
-    read_with_room(lines, kind, scope, 0)
-}
-
-/// As [`read_file`] with [`Scope::All`], its profiles in a list with room
-/// for `room` sections from the start: a list of 10,000 profiles that
-/// doubles as it grows copies itself a dozen times into fresh pages, and
-/// room for the other file's profiles lets the two files merge in place.
-pub(super) fn read_all_with_room<'a>(
-    lines: impl Iterator<Item = (usize, LineView<'a>)>,
-    kind: FileKind,
-    room: usize,
-) -> Result<FileSections, ParseError> {
-    read_with_room(lines, kind, Scope::All, room)
+    read_file_with_room(lines, kind, scope, 0)
 }
 
 /// How many sections `text` may hold: its lines that start with `[` (a
@@ -313,7 +301,11 @@ pub(super) fn header_lines(text: &str) -> usize {
     memchr::memmem::find_iter(bytes, b"\n[").count() + usize::from(bytes.first() == Some(&b'['))
 }
 
-fn read_with_room<'a>(
+/// As [`read_file`], its profiles in a list with room for `room`
+/// sections from the start: a list of 10,000 profiles that doubles as it
+/// grows copies itself a dozen times into fresh pages, and room for the
+/// other file's profiles lets the two files merge in place.
+pub(super) fn read_file_with_room<'a>(
     lines: impl Iterator<Item = (usize, LineView<'a>)>,
     kind: FileKind,
     scope: Scope<'_>,
