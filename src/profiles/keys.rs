@@ -147,24 +147,54 @@ pub const KEYS: &[Key] = &[
 ];
 
 /// For each length, a bit for each row of [`KEYS`] whose name is that
-/// long: a lookup compares a name with the few rows of its length (lint
-/// looks up every key of both files).
-const ROWS_OF_LENGTH: [u64; 64] = {
+/// long: a lookup compares a name only with the rows of its length and
+/// its first and last bytes, nearly always one (lint looks up every key
+/// of both files).
+const ROWS_OF_LENGTH: [u64; 64] = rows_by(Place::Length);
+/// As [`ROWS_OF_LENGTH`], for each first byte (names are lowercase ASCII).
+const ROWS_STARTING_WITH: [u64; 128] = rows_by(Place::FirstByte);
+/// As [`ROWS_OF_LENGTH`], for each last byte.
+const ROWS_ENDING_WITH: [u64; 128] = rows_by(Place::LastByte);
+
+/// What of a name places its row in one of the tables above.
+#[derive(Clone, Copy)]
+enum Place {
+    Length,
+    FirstByte,
+    LastByte,
+}
+
+const fn rows_by<const N: usize>(place: Place) -> [u64; N] {
     assert!(KEYS.len() <= 64, "a row's bit must fit a u64");
-    let mut rows = [0u64; 64];
+    let mut rows = [0u64; N];
     let mut i = 0;
     while i < KEYS.len() {
-        let length = KEYS[i].name.len();
-        assert!(length < 64, "a name's length indexes the table");
-        rows[length] |= 1 << i;
+        let name = KEYS[i].name.as_bytes();
+        let mut j = 0;
+        while j < name.len() {
+            assert!(!name[j].is_ascii_uppercase(), "names are lowercase");
+            j += 1;
+        }
+        let at = match place {
+            Place::Length => name.len(),
+            Place::FirstByte => name[0] as usize,
+            Place::LastByte => name[name.len() - 1] as usize,
+        };
+        assert!(at < N, "each name's place is in the table");
+        rows[at] |= 1 << i;
         i += 1;
     }
     rows
-};
+}
 
 /// The row for `name` (case-insensitive, as readers compare keys).
 pub fn lookup(name: &str) -> Option<&'static Key> {
-    let mut rows = ROWS_OF_LENGTH.get(name.len()).copied().unwrap_or(0);
+    let bytes = name.as_bytes();
+    let (&first, &last) = bytes.first().zip(bytes.last())?;
+    let rows_of = |table: &[u64], at: usize| table.get(at).copied().unwrap_or(0);
+    let mut rows = rows_of(&ROWS_OF_LENGTH, bytes.len())
+        & rows_of(&ROWS_STARTING_WITH, first.to_ascii_lowercase().into())
+        & rows_of(&ROWS_ENDING_WITH, last.to_ascii_lowercase().into());
     while rows != 0 {
         let key = &KEYS[rows.trailing_zeros() as usize];
         if key.name.eq_ignore_ascii_case(name) {
