@@ -434,18 +434,19 @@ impl ProfileSet {
         config: &SourceFile,
         credentials: &SourceFile,
     ) -> Result<ProfileSet, ParseError> {
-        ProfileSet::from_sources_with(config, credentials, |_| ()).0
+        ProfileSet::from_sources_with(config, credentials, |_, _| ()).0
     }
 
     /// As [`ProfileSet::from_sources`], and hands each line of each file,
     /// as it is read, to a visitor that `beside` makes for the file (on
-    /// the thread that reads it): work of its own over the same lines,
-    /// such as lint's checks of the text, without classifying every line
-    /// twice. A file that does not parse is still visited to its end.
+    /// the thread that reads it, told how many section headers the file
+    /// has): work of its own over the same lines, such as lint's checks
+    /// of the text, without classifying every line twice. A file that
+    /// does not parse is still visited to its end.
     pub fn from_sources_with<'s, V>(
         config: &'s SourceFile,
         credentials: &'s SourceFile,
-        beside: impl Fn(&'s SourceFile) -> V + Sync,
+        beside: impl Fn(&'s SourceFile, usize) -> V + Sync,
     ) -> (Result<ProfileSet, ParseError>, (V::Output, V::Output))
     where
         V: LineVisitor<'s>,
@@ -462,14 +463,12 @@ impl ProfileSet {
                 // file's too: the two merge in the config file's list. Both
                 // threads count the credentials file's headers (a fast
                 // scan): counted once before they start, both would wait.
+                let headers = normalize::header_lines(file.original());
                 let room = match kind {
-                    FileKind::Config => {
-                        normalize::header_lines(config.original())
-                            + normalize::header_lines(credentials.original())
-                    }
-                    FileKind::Credentials => normalize::header_lines(credentials.original()),
+                    FileKind::Config => headers + normalize::header_lines(credentials.original()),
+                    FileKind::Credentials => headers,
                 };
-                let mut visitor = beside(file);
+                let mut visitor = beside(file, headers);
                 let mut lines = file
                     .numbered_lines()
                     .inspect(|(number, line)| visitor.visit(*number, line));
