@@ -242,26 +242,30 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
             flush_full(&mut out);
         }
         let (config_path, credentials_path) = (path(FileKind::Config), path(FileKind::Credentials));
+        let mut line_number = itoa::Buffer::new();
         for f in &found {
             let severity = match f.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             };
+            // `PATH:LINE: SEVERITY[CODE]: MESSAGE` and `  hint: HINT`,
+            // piece by piece (the formatter cost more than the text).
             out.push_str(match f.file {
                 FileKind::Config => &config_path,
                 FileKind::Credentials => &credentials_path,
             });
             if f.line != 0 {
-                let _ = write!(out, ":{}", f.line);
+                out.push(':');
+                out.push_str(line_number.format(f.line));
             }
-            let _ = writeln!(
-                out,
-                ": {severity}[{}]: {}\n  hint: {}",
-                f.code,
-                f.message(),
-                f.hint()
-            );
+            for piece in [": ", severity, "[", f.code, "]: "] {
+                out.push_str(piece);
+            }
+            f.push_message(&mut out);
+            out.push_str("\n  hint: ");
+            f.push_hint(&mut out);
+            out.push('\n');
             flush_full(&mut out);
         }
         let neither = !ctx.locations.config.exists() && !ctx.locations.credentials.exists();

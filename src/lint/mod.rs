@@ -65,42 +65,61 @@ enum Text {
 impl Finding {
     /// What is wrong, in one sentence.
     pub fn message(&self) -> impl std::fmt::Display + '_ {
-        Message(self)
+        Pieces(|piece: &mut dyn FnMut(&str)| self.message_pieces(piece))
     }
 
     /// What to do about it.
     pub fn hint(&self) -> impl std::fmt::Display + '_ {
-        Hint(self)
+        Pieces(|piece: &mut dyn FnMut(&str)| self.hint_pieces(piece))
     }
-}
 
-struct Message<'a>(&'a Finding);
+    /// [`Finding::message`] added to `out` as it is, without the
+    /// formatter: a report of 10,000 findings writes 20,000 texts.
+    pub fn push_message(&self, out: &mut String) {
+        self.message_pieces(&mut |piece| out.push_str(piece));
+    }
 
-impl std::fmt::Display for Message<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0.text {
-            Text::Written { message, .. } => f.write_str(message),
-            Text::PlaintextKey { key_tail } => write!(
-                f,
-                "long-term access key {} is kept in plaintext",
-                crate::secret::MaskedKeyId(key_tail)
-            ),
+    /// [`Finding::hint`] added to `out`, as [`Finding::push_message`].
+    pub fn push_hint(&self, out: &mut String) {
+        self.hint_pieces(&mut |piece| out.push_str(piece));
+    }
+
+    fn message_pieces(&self, piece: &mut dyn FnMut(&str)) {
+        match &self.text {
+            Text::Written { message, .. } => piece(message),
+            Text::PlaintextKey { key_tail } => {
+                piece("long-term access key ");
+                piece(crate::secret::MASK);
+                piece(crate::secret::key_id_tail(key_tail));
+                piece(" is kept in plaintext");
+            }
+        }
+    }
+
+    fn hint_pieces(&self, piece: &mut dyn FnMut(&str)) {
+        match &self.text {
+            Text::Written { hint, .. } => piece(hint),
+            Text::PlaintextKey { .. } => {
+                piece("`awsprof vault move ");
+                piece(self.profile.as_deref().unwrap_or_default());
+                piece("` keeps it in the OS secret store instead");
+            }
         }
     }
 }
 
-struct Hint<'a>(&'a Finding);
+/// A text made of pieces, displayed one piece after another.
+struct Pieces<F>(F);
 
-impl std::fmt::Display for Hint<'_> {
+impl<F: Fn(&mut dyn FnMut(&str))> std::fmt::Display for Pieces<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0.text {
-            Text::Written { hint, .. } => f.write_str(hint),
-            Text::PlaintextKey { .. } => write!(
-                f,
-                "`awsprof vault move {}` keeps it in the OS secret store instead",
-                self.0.profile.as_deref().unwrap_or_default()
-            ),
-        }
+        let mut result = Ok(());
+        (self.0)(&mut |piece| {
+            if result.is_ok() {
+                result = f.write_str(piece);
+            }
+        });
+        result
     }
 }
 

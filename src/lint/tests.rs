@@ -359,3 +359,20 @@ fn a_plaintext_key_is_shown_by_its_last_four_characters_and_named_by_its_profile
     assert_eq!(f.profile.as_deref(), Some("dev"));
     assert!(!format!("{f:?}").contains("AKIAEXAMPLE"), "{f:?}");
 }
+
+#[test]
+fn a_report_writes_each_text_as_it_displays() {
+    let config =
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = nobody\n\
+                  [profile  spaced ]\nregoin = us-east-1\n";
+    let credentials = "[dev]\naws_access_key_id = AKIAEXAMPLE0001234\naws_secret_access_key = s\n";
+    let found = run(config, credentials, Some(0o644));
+    assert!(found.len() >= 4, "{found:?}");
+    for f in &found {
+        let (mut message, mut hint) = (String::from(">"), String::from(">"));
+        f.push_message(&mut message);
+        f.push_hint(&mut hint);
+        assert_eq!(message, format!(">{}", f.message()), "{f:?}");
+        assert_eq!(hint, format!(">{}", f.hint()), "{f:?}");
+    }
+}
