@@ -908,28 +908,56 @@ pub fn vault_item_missing(profile: &str, origin: Origin, item: &str, store: &str
 
 /// An access key held by more than one profile: rotating it must update
 /// them all (`key rotate` does).
-fn shared_keys(mut held: KeyHolders<'_>, out: &mut Vec<Finding>) {
-    // Sorted by key (stable, so each key's holders stay in profile order):
-    // one vector, where a map of lists took an allocation per key.
-    held.sort_by(|a, b| a.0.cmp(b.0));
-    for holders in held.chunk_by(|a, b| a.0 == b.0).filter(|h| h.len() > 1) {
-        let id = holders[0].0;
-        let names: Vec<&str> = holders.iter().map(|(_, n, _)| n.as_str()).collect();
-        for (_, name, origin) in holders {
-            let mut f = finding(
-                "shared-access-key",
-                Severity::Info,
-                *origin,
-                format!(
-                    "access key {} is held by profiles {}",
-                    crate::secret::mask_key_id(id),
-                    names.join(", ")
-                ),
-                "`awsprof key rotate` updates every profile that holds it, in one write",
-            );
-            f.profile = Some((*name).clone());
-            out.push(f);
+fn shared_keys(held: KeyHolders<'_>, out: &mut Vec<Finding>) {
+    // Key ids differ mostly in their last characters: sorted on those
+    // first, as one number, and on the whole id only where they agree.
+    // The order of the groups does not matter (findings are sorted by
+    // place); within a group, profiles stay in profile order.
+    let mut by_tail: Vec<(u64, u32)> = held
+        .iter()
+        .enumerate()
+        .map(|(idx, (id, ..))| (tail_word(id), idx as u32))
+        .collect();
+    by_tail.sort_unstable();
+    for same_tail in by_tail.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+        let mut same_tail: Vec<usize> = same_tail.iter().map(|&(_, idx)| idx as usize).collect();
+        same_tail.sort_by(|&a, &b| held[a].0.cmp(held[b].0).then(a.cmp(&b)));
+        for holders in same_tail.chunk_by(|&a, &b| held[a].0 == held[b].0) {
+            if holders.len() > 1 {
+                shared_key(&held, holders, out);
+            }
         }
+    }
+}
+
+/// The last eight bytes of `id` (fewer, zero-padded, for a shorter id),
+/// as one number.
+fn tail_word(id: &str) -> u64 {
+    let bytes = id.as_bytes();
+    let tail = &bytes[bytes.len().saturating_sub(8)..];
+    tail.iter().fold(0, |word, &b| word << 8 | u64::from(b))
+}
+
+/// One finding for each of the profiles at `group` in `held`, which
+/// hold the same access key.
+fn shared_key(held: &KeyHolders<'_>, group: &[usize], out: &mut Vec<Finding>) {
+    let names: Vec<&str> = group.iter().map(|&idx| held[idx].1.as_str()).collect();
+    let message = format!(
+        "access key {} is held by profiles {}",
+        crate::secret::mask_key_id(held[group[0]].0),
+        names.join(", ")
+    );
+    for &idx in group {
+        let (_, name, origin) = held[idx];
+        let mut f = finding(
+            "shared-access-key",
+            Severity::Info,
+            origin,
+            message.clone(),
+            "`awsprof key rotate` updates every profile that holds it, in one write",
+        );
+        f.profile = Some(name.clone());
+        out.push(f);
     }
 }
 

@@ -361,6 +361,34 @@ fn a_plaintext_key_is_shown_by_its_last_four_characters_and_named_by_its_profile
 }
 
 #[test]
+fn keys_alike_in_their_last_characters_are_told_apart() {
+    // X and Y end alike (the first sort key); only a and c share one.
+    let credentials = "[a]\naws_access_key_id = AKIAXXXX12345678\naws_secret_access_key = s\n\
+                       [b]\naws_access_key_id = AKIAYYYY12345678\naws_secret_access_key = s\n\
+                       [c]\naws_access_key_id = AKIAXXXX12345678\naws_secret_access_key = s\n\
+                       [d]\naws_access_key_id = 5678\naws_secret_access_key = s\n";
+    let found = run("", credentials, None);
+    let shared: Vec<(&str, String)> = found
+        .iter()
+        .filter(|f| f.code == "shared-access-key")
+        .map(|f| (f.profile.as_deref().unwrap(), f.message().to_string()))
+        .collect();
+    assert_eq!(
+        shared,
+        [
+            (
+                "a",
+                "access key ****5678 is held by profiles a, c".to_string()
+            ),
+            (
+                "c",
+                "access key ****5678 is held by profiles a, c".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
 fn a_report_writes_each_text_as_it_displays() {
     let config =
         "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = nobody\n\
