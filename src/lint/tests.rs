@@ -293,20 +293,29 @@ mod sorting {
     }
 }
 
+/// Each shared-access-key finding of `credentials`: (profile, message).
+fn shared_key_findings(credentials: &str) -> Vec<(String, String)> {
+    run("", credentials, None)
+        .iter()
+        .filter(|f| f.code == "shared-access-key")
+        .map(|f| {
+            (
+                f.profile.as_deref().unwrap().to_string(),
+                f.message().to_string(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn a_key_shared_by_profiles_apart_names_each_holder() {
     let credentials = "[a]\naws_access_key_id = AKIASHARED000001\naws_secret_access_key = s\n\
                        [b]\naws_access_key_id = AKIAOTHER0000002\naws_secret_access_key = s\n\
                        [c]\naws_access_key_id = AKIASHARED000001\naws_secret_access_key = s\n";
-    let found = run("", credentials, None);
-    let shared: Vec<(&str, String)> = found
-        .iter()
-        .filter(|f| f.code == "shared-access-key")
-        .map(|f| (f.profile.as_deref().unwrap(), f.message().to_string()))
-        .collect();
+    let shared = shared_key_findings(credentials);
     assert_eq!(shared.len(), 2, "{shared:?}");
     for (profile, message) in &shared {
-        assert!(["a", "c"].contains(profile), "{shared:?}");
+        assert!(["a", "c"].contains(&profile.as_str()), "{shared:?}");
         assert!(message.ends_with("held by profiles a, c"), "{message}");
     }
 }
@@ -367,24 +376,10 @@ fn keys_alike_in_their_last_characters_are_told_apart() {
                        [b]\naws_access_key_id = AKIAYYYY12345678\naws_secret_access_key = s\n\
                        [c]\naws_access_key_id = AKIAXXXX12345678\naws_secret_access_key = s\n\
                        [d]\naws_access_key_id = 5678\naws_secret_access_key = s\n";
-    let found = run("", credentials, None);
-    let shared: Vec<(&str, String)> = found
-        .iter()
-        .filter(|f| f.code == "shared-access-key")
-        .map(|f| (f.profile.as_deref().unwrap(), f.message().to_string()))
-        .collect();
+    let held = "access key ****5678 is held by profiles a, c".to_string();
     assert_eq!(
-        shared,
-        [
-            (
-                "a",
-                "access key ****5678 is held by profiles a, c".to_string()
-            ),
-            (
-                "c",
-                "access key ****5678 is held by profiles a, c".to_string()
-            ),
-        ]
+        shared_key_findings(credentials),
+        [("a".to_string(), held.clone()), ("c".to_string(), held)]
     );
 }
 
