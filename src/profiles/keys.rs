@@ -341,4 +341,30 @@ mod tests {
         assert!(check_value(CREDENTIAL_SOURCE, "Nowhere").is_err());
         assert!(check_value("anything", "a #comment").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn a_lookup_finds_what_comparing_every_row_finds(
+            name in proptest::sample::select(KEYS.iter().map(|k| k.name).collect::<Vec<_>>()),
+            flips in proptest::collection::vec(proptest::bool::ANY, 32),
+            edit in 0usize..4,
+        ) {
+            // A known name in mixed case, then perhaps changed at its
+            // start, its end or its middle.
+            let mut name: Vec<u8> = name
+                .bytes()
+                .zip(flips.iter().cycle())
+                .map(|(b, &up)| if up { b.to_ascii_uppercase() } else { b })
+                .collect();
+            match edit {
+                1 => name[0] = b'x',
+                2 => *name.last_mut().unwrap() = b'x',
+                3 => { let middle = name.len() / 2; name[middle] = b'x' }
+                _ => {}
+            }
+            let name = String::from_utf8(name).unwrap();
+            let every_row = KEYS.iter().find(|k| k.name.eq_ignore_ascii_case(&name));
+            proptest::prop_assert_eq!(lookup(&name).map(|k| k.name), every_row.map(|k| k.name));
+        }
+    }
 }

@@ -367,4 +367,13 @@ mod tests {
         assert!(check_writable_value(" a").is_err());
         assert!(check_writable_value("a\nb").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn fields_split_as_str_splitn_splits_them(text in "[a:/é]{0,12}") {
+            let splitn: Vec<&str> = text.splitn(4, ':').collect();
+            let fields = split_fields::<4>(&text, b':');
+            proptest::prop_assert_eq!(fields.map(Vec::from), (splitn.len() == 4).then_some(splitn));
+        }
+    }
 }
