@@ -142,7 +142,6 @@ pub fn check_session_name(name: &str) -> Result<(), String> {
     }
 }
 
-/// Whether `text` is a 12-digit AWS account id.
 /// `text`'s first `N - 1` fields split at `separator` (an ASCII byte),
 /// and the rest as the last: `str::splitn` without a searcher set up
 /// for each call (lint checks every role ARN of 10,000 profiles).
@@ -158,6 +157,7 @@ fn split_fields<const N: usize>(text: &str, separator: u8) -> Option<[&str; N]> 
     Some(fields)
 }
 
+/// Whether `text` is a 12-digit AWS account id.
 pub fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
@@ -175,13 +175,15 @@ pub fn check_mfa_code(code: &str) -> Result<(), String> {
 /// `[\w+=/:,.@-]`).
 pub fn check_mfa_serial(serial: &str) -> Result<(), String> {
     if serial.starts_with("arn:") {
-        let parts: Vec<&str> = serial.splitn(6, ':').collect();
-        let ok = parts.len() == 6
-            && PARTITIONS.contains(&parts[1])
-            && parts[2] == "iam"
-            && is_account_id(parts[4])
-            && parts[5].starts_with("mfa/")
-            && parts[5].len() > 4;
+        let ok = split_fields(serial, b':').is_some_and(
+            |[_, partition, service, _, account, resource]: [&str; 6]| {
+                PARTITIONS.contains(&partition)
+                    && service == "iam"
+                    && is_account_id(account)
+                    && resource.starts_with("mfa/")
+                    && resource.len() > 4
+            },
+        );
         return if ok {
             Ok(())
         } else {
