@@ -1,6 +1,6 @@
 //! Large values put in order where they are: the order is worked out on
-//! small keys, then each value moves once, by swaps along the cycles of
-//! the permutation. A sort of the values themselves moves each one many
+//! small keys, then each value moves once, each cycle of the permutation
+//! rotated by one place. A sort of the values themselves moves each one many
 //! times and, being stable, takes a scratch copy as large as the values:
 //! for 10,000 profiles of a few hundred bytes each, megabytes of fresh
 //! pages to clear.
