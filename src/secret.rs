@@ -39,10 +39,18 @@ pub fn mask_key_id(id: &str) -> String {
 /// [`mask_key_id`]'s text, written where it is displayed (no allocation).
 pub struct MaskedKeyId<'a>(pub &'a str);
 
+impl<'a> MaskedKeyId<'a> {
+    /// The text's pieces, for a writer that takes them as they are.
+    pub fn pieces(&self) -> [&'a str; 2] {
+        [MASK, key_id_tail(self.0)]
+    }
+}
+
 impl fmt::Display for MaskedKeyId<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(MASK)?;
-        f.write_str(key_id_tail(self.0))
+        self.pieces()
+            .into_iter()
+            .try_for_each(|piece| f.write_str(piece))
     }
 }
 

@@ -89,8 +89,10 @@ impl Finding {
             Text::Written { message, .. } => piece(message),
             Text::PlaintextKey { key_tail } => {
                 piece("long-term access key ");
-                piece(crate::secret::MASK);
-                piece(crate::secret::key_id_tail(key_tail));
+                crate::secret::MaskedKeyId(key_tail)
+                    .pieces()
+                    .into_iter()
+                    .for_each(&mut *piece);
                 piece(" is kept in plaintext");
             }
         }
