@@ -197,7 +197,9 @@ pub fn lookup(name: &str) -> Option<&'static Key> {
         & rows_of(&ROWS_ENDING_WITH, last.to_ascii_lowercase().into());
     while rows != 0 {
         let key = &KEYS[rows.trailing_zeros() as usize];
-        if key.name.eq_ignore_ascii_case(name) {
+        // Keys are nearly always written in lowercase, as the rows are:
+        // compared as bytes first, they are not lowered byte by byte.
+        if key.name.as_bytes() == bytes || key.name.eq_ignore_ascii_case(name) {
             return Some(key);
         }
         rows &= rows - 1;
