@@ -23,12 +23,12 @@ impl<'a> SectionName<'a> {
         let header = trim_blanks(header);
         match header.bytes().position(|b| b == b' ' || b == b'\t') {
             Some(at) => SectionName {
-                prefix: Some(header[..at].trim()),
-                name: header[at + 1..].trim(),
+                prefix: Some(trim_whitespace(&header[..at])),
+                name: trim_whitespace(&header[at + 1..]),
             },
             None => SectionName {
                 prefix: None,
-                name: header.trim(),
+                name: trim_whitespace(header),
             },
         }
     }
@@ -72,6 +72,17 @@ impl<'a> SectionName<'a> {
             )),
             _ => None,
         }
+    }
+}
+
+/// `text.trim()`, without decoding a character where both ends are
+/// ASCII and not white space, as in nearly every header (read twice per
+/// header when lint checks it).
+fn trim_whitespace(text: &str) -> &str {
+    let solid = |b: &u8| b.is_ascii() && !char::from(*b).is_whitespace();
+    match text.as_bytes() {
+        [first, .., last] | [first @ last] if solid(first) && solid(last) => text,
+        _ => text.trim(),
     }
 }
 
@@ -504,6 +515,17 @@ mod tests {
                 both.extend(sections(&later, 100));
                 prop_assert_eq!(merge_sorted(first, second), sorted_and_merged(both));
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_header_part_is_trimmed_as_str_trim_trims_it(
+            // Every ASCII byte, and white space beyond ASCII (no-break
+            // space, next line, em space) beside other non-ASCII text.
+            text in "[\\x00-\\x7f\u{a0}\u{85}\u{2003}é]{0,6}"
+        ) {
+            proptest::prop_assert_eq!(trim_whitespace(&text), text.trim());
         }
     }
 
