@@ -206,6 +206,7 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
         FileKind::Config => ctx.locations.config.display().to_string(),
         FileKind::Credentials => ctx.locations.credentials.display().to_string(),
     };
+    let (config_path, credentials_path) = (path(FileKind::Config), path(FileKind::Credentials));
     if ctx.json() {
         let list: Vec<_> = found
             .iter()
@@ -213,7 +214,10 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
                 json!({
                     "code": f.code,
                     "severity": f.severity,
-                    "file": path(f.file),
+                    "file": match f.file {
+                        FileKind::Config => &config_path,
+                        FileKind::Credentials => &credentials_path,
+                    },
                     "line": f.line,
                     "message": f.message().to_string(),
                     "hint": f.hint().to_string(),
@@ -241,7 +245,6 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
             let _ = writeln!(out, "{line}");
             flush_full(&mut out);
         }
-        let (config_path, credentials_path) = (path(FileKind::Config), path(FileKind::Credentials));
         let mut line_number = itoa::Buffer::new();
         for f in &found {
             let severity = match f.severity {
