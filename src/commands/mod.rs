@@ -311,7 +311,7 @@ pub fn leave_to_exit<T>(value: T) {
     std::mem::forget(value);
 }
 
-pub fn print_json(value: &serde_json::Value) {
+pub fn print_json(value: &impl serde::Serialize) {
     use std::io::Write;
     let pretty = serde_json::to_string_pretty(value).expect("JSON values serialize");
     let mut text = escape_del_and_c1(pretty);
