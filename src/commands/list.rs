@@ -7,7 +7,7 @@ use crate::profiles::ProfileFiles;
 pub fn run(ctx: &Context, show_secrets: bool) -> Result<()> {
     if ctx.json() {
         let files = ctx.load()?;
-        print_json(&files.set.to_json(show_secrets));
+        print_json(&files.set.json_view(show_secrets));
         leave_to_exit(files);
         return Ok(());
     }

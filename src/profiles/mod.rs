@@ -542,31 +542,74 @@ impl ProfileSet {
     /// `{"profiles": {NAME: {KEY: VALUE}}, "sso_sessions": {...}}`.
     /// Secret values are `****` unless `show_secrets`.
     pub fn to_json(&self, show_secrets: bool) -> serde_json::Value {
-        let sections = |map: &Sections| {
-            map.iter()
-                .map(|(name, section)| {
-                    let props = section
-                        .properties
-                        .iter()
-                        .map(|(k, p)| {
-                            let in_credentials = p.origin.file == FileKind::Credentials;
-                            let v = if !show_secrets
-                                && keys::masks_value(k, &p.value, in_credentials)
-                            {
-                                crate::secret::MASK.to_string()
-                            } else {
-                                p.value.to_string()
-                            };
-                            (k.to_string(), serde_json::Value::String(v))
-                        })
-                        .collect::<serde_json::Map<_, _>>();
-                    (name.to_string(), serde_json::Value::Object(props))
-                })
-                .collect::<serde_json::Map<_, _>>()
+        serde_json::to_value(self.json_view(show_secrets)).expect("profiles serialize")
+    }
+
+    /// What [`ProfileSet::to_json`] holds, serialized straight from the
+    /// profiles: `profile list --output json` on 20,000 profiles built a
+    /// Value and strings for every name, key and value first.
+    pub fn json_view(&self, show_secrets: bool) -> impl serde::Serialize + '_ {
+        JsonView {
+            set: self,
+            show_secrets,
+        }
+    }
+}
+
+struct JsonView<'a> {
+    set: &'a ProfileSet,
+    show_secrets: bool,
+}
+
+impl serde::Serialize for JsonView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let view = |sections| SectionsView {
+            sections,
+            show_secrets: self.show_secrets,
         };
-        serde_json::json!({
-            "profiles": sections(&self.profiles),
-            "sso_sessions": sections(&self.sso_sessions),
-        })
+        let mut fields = serializer.serialize_struct("ProfileSet", 2)?;
+        fields.serialize_field("profiles", &view(&self.set.profiles))?;
+        fields.serialize_field("sso_sessions", &view(&self.set.sso_sessions))?;
+        fields.end()
+    }
+}
+
+/// Sections by name, each its properties by key.
+struct SectionsView<'a> {
+    sections: &'a Sections,
+    show_secrets: bool,
+}
+
+impl serde::Serialize for SectionsView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.sections.iter().map(|(name, section)| {
+            let properties = PropertiesView {
+                section,
+                show_secrets: self.show_secrets,
+            };
+            (name, properties)
+        }))
+    }
+}
+
+/// A section's values by key, secrets masked unless shown.
+struct PropertiesView<'a> {
+    section: &'a Section,
+    show_secrets: bool,
+}
+
+impl serde::Serialize for PropertiesView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.section.properties.iter().map(|(key, p)| {
+            let in_credentials = p.origin.file == FileKind::Credentials;
+            let masked = !self.show_secrets && keys::masks_value(key, &p.value, in_credentials);
+            let value = if masked {
+                crate::secret::MASK
+            } else {
+                p.value.as_str()
+            };
+            (key.as_str(), value)
+        }))
     }
 }

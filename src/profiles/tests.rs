@@ -87,6 +87,23 @@ fn json_view_masks_secrets() {
 }
 
 #[test]
+fn json_view_printed_directly_is_the_text_of_the_value() {
+    let s = set(
+        "[profile b]\nregion = eu-west-1\naws_secret_access_key = cfg\n[profile a]\ns3 =\n  x = 1\n[sso-session corp]\nsso_region = us-east-1\n[services s]\nk = v\n",
+        "[a]\naws_access_key_id = AKIA\naws_secret_access_key = shh\nnote = \"q\\\u{7f}\"\n",
+    );
+    for show in [false, true] {
+        let printed = serde_json::to_string_pretty(&s.json_view(show)).unwrap();
+        let value = s.to_json(show);
+        assert_eq!(printed, serde_json::to_string_pretty(&value).unwrap());
+        assert_eq!(value["profiles"]["a"]["note"], "\"q\\\u{7f}\"");
+        assert_eq!(value["sso_sessions"]["corp"]["sso_region"], "us-east-1");
+        let secret = &value["profiles"]["b"]["aws_secret_access_key"];
+        assert_eq!(secret, if show { "cfg" } else { crate::secret::MASK });
+    }
+}
+
+#[test]
 fn debug_of_a_property_hides_its_value() {
     let s = set("", "[a]\naws_secret_access_key = shh\n");
     assert!(!format!("{s:?}").contains("shh"));
