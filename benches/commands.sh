@@ -45,6 +45,7 @@ cp "$work/in/credentials-10000" "$creds"
 for n in 1000 10000; do
   cp "$work/in/config-$n" "$cfg"
   bench "profile list, $n-profile config + 10,000-profile credentials" -N -n "list-$n" "$bin profile list" \
+    -n "list-$n --output json (every profile's settings)" "$bin --output json profile list" \
     -n "floor: read both files" "$floor read $cfg $creds"
 done
 
@@ -80,6 +81,7 @@ bench "profile resolve, 50-hop chain (whole process)" -N -n "resolve 50 hops" "$
 # lint on the 10,000 + 10,000 files, against reading them.
 cp "$work/in/config-10000" "$cfg"; cp "$work/in/credentials-10000" "$creds"
 bench "lint, 10,000-profile config + 10,000-profile credentials" -N -i -n "lint 10,000 + 10,000" "$bin lint" \
+  -n "lint 10,000 + 10,000 --output json" "$bin --output json lint" \
   -n "floor: read both files" "$floor read $cfg $creds"
 cp "$work/in/config-chain-50" "$cfg"
 printf '[base]\naws_access_key_id = AKIABASE000000000000\naws_secret_access_key = base\n' > "$creds"
