@@ -323,7 +323,8 @@ pub fn print_json(value: &impl serde::Serialize) {
 /// escapes the C0 controls and leaves these raw, and a terminal may obey
 /// them. Text without them (DEL is byte 0x7F; every C1 control is 0xC2
 /// then 0x80 to 0x9F) is handed back as it is: lint's report of 10,000
-/// findings is 3 MB, and a string for each character took 85 ms.
+/// findings is 3 MB, and a string for each character cost 55 ms of the
+/// 100 ms it took.
 fn escape_del_and_c1(json: String) -> String {
     use std::fmt::Write as _;
     if memchr::memchr2(0x7f, 0xc2, json.as_bytes()).is_none() {
