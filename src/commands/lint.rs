@@ -201,20 +201,19 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
     let found = findings(ctx, args.profile.as_deref())?;
     let counts = |s: Severity| found.iter().filter(|f| f.severity == s).count();
     let (errors, warnings) = (counts(Severity::Error), counts(Severity::Warning));
+    // Each file's path displayed once; every finding names one of them.
+    let config_path = ctx.locations.config.display().to_string();
+    let credentials_path = ctx.locations.credentials.display().to_string();
     let path = |kind: FileKind| match kind {
-        FileKind::Config => ctx.locations.config.display().to_string(),
-        FileKind::Credentials => ctx.locations.credentials.display().to_string(),
+        FileKind::Config => config_path.as_str(),
+        FileKind::Credentials => credentials_path.as_str(),
     };
-    let (config_path, credentials_path) = (path(FileKind::Config), path(FileKind::Credentials));
     if ctx.json() {
         let findings = found
             .iter()
             .map(|finding| JsonFinding {
                 finding,
-                file: match finding.file {
-                    FileKind::Config => &config_path,
-                    FileKind::Credentials => &credentials_path,
-                },
+                file: path(finding.file),
             })
             .collect();
         print_json(&JsonReport {
@@ -249,10 +248,7 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
             };
             // `PATH:LINE: SEVERITY[CODE]: MESSAGE` and `  hint: HINT`,
             // piece by piece (the formatter cost more than the text).
-            out.push_str(match f.file {
-                FileKind::Config => &config_path,
-                FileKind::Credentials => &credentials_path,
-            });
+            out.push_str(path(f.file));
             if f.line != 0 {
                 out.push(':');
                 out.push_str(line_number.format(f.line));
