@@ -193,7 +193,13 @@ fn may_hold_controls(text: &str) -> bool {
 /// C0 controls but newline and tab, DEL, and the C1 controls (which some
 /// terminals obey as well).
 fn is_control(c: char) -> bool {
-    (c < ' ' && c != '\n' && c != '\t') || ('\u{7f}'..='\u{9f}').contains(&c)
+    (c < ' ' && c != '\n' && c != '\t') || is_del_or_c1(c)
+}
+
+/// DEL and the C1 controls: the controls past C0, which JSON writers
+/// (serde_json among them) leave unescaped.
+pub fn is_del_or_c1(c: char) -> bool {
+    ('\u{7f}'..='\u{9f}').contains(&c)
 }
 
 /// Writes `text` to stdout with its control characters escaped.

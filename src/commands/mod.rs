@@ -332,7 +332,7 @@ fn escape_del_and_c1(json: String) -> String {
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if ('\u{7f}'..='\u{9f}').contains(&c) {
+        if crate::terminal::is_del_or_c1(c) {
             let _ = write!(out, "\\u{:04x}", c as u32);
         } else {
             out.push(c);
