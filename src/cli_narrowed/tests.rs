@@ -76,6 +76,30 @@ fn the_hot_lines_are_parsed_narrowed_and_as_the_whole_tree_parses_them() {
         &["profile", "list", "--show-secrets", "--output", "json"],
         &["lint"],
         &["lint", "--strict", "--profile", "toy"],
+        &["--output", "json", "credential-process", "tanaka"],
+        &["--output=json", "lint"],
+        &["--config-file", "/c", "--output", "json", "profile", "list"],
+        &["--credentials-file=/k", "profile", "resolve", "toy"],
+        &["profile", "--output", "json", "list"],
+        &[
+            "--output=json",
+            "profile",
+            "--config-file",
+            "/c",
+            "resolve",
+            "toy",
+        ],
+        &[
+            "--backup-dir",
+            "/b",
+            "profile",
+            "add-role",
+            "toy",
+            "--role-arn",
+            "a",
+            "--source-profile",
+            "t",
+        ],
         &[
             "profile",
             "add-role",
@@ -109,7 +133,13 @@ fn what_the_narrowed_tree_does_not_take_is_left_to_the_whole_tree() {
         &["credential-process", "tanaka", "--version"],
         &["credential-process", "tanaka", "--bogus"],
         &["credential-process", "tanaka", "--mfa-code", "12"],
-        &["--output", "json", "credential-process", "tanaka"],
+        &["--output", "yaml", "credential-process", "tanaka"],
+        &["--output", "lint"],
+        &["--output"],
+        &["--bogus", "lint"],
+        &["--help", "lint"],
+        &["-V", "lint"],
+        &["--output", "json", "--", "lint"],
         &["exec", "tanaka", "aws"],
         &["profile", "resolve", "a", "b"],
         &["profile", "export", "--format", "yaml"],
@@ -131,7 +161,15 @@ fn what_the_narrowed_tree_does_not_take_is_left_to_the_whole_tree() {
         assert_eq!(narrowed(&line(words)), None, "{words:?}");
     }
     // A line that stops before the command's name builds no tree at all.
-    for words in [&[][..], &["profile"], &["exec-x"], &["profile", "resolved"]] {
+    for words in [
+        &[][..],
+        &["profile"],
+        &["exec-x"],
+        &["profile", "resolved"],
+        &["--output", "json"],
+        &["--output", "lint"],
+        &["--strict", "lint"],
+    ] {
         assert!(command_for(&line(words)).is_none(), "{words:?}");
     }
     // The whole tree still answers `--help` with the help it always printed.
@@ -193,6 +231,26 @@ fn word() -> impl Strategy<Value = &'static str> {
     ])
 }
 
+/// Global options and their values, and words that only look like them.
+fn word_before_the_command() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "--output",
+        "json",
+        "text",
+        "--output=json",
+        "--output=",
+        "--config-file",
+        "/tmp/c",
+        "--credentials-file=/tmp/k",
+        "--backup-dir",
+        "--outputs",
+        "--",
+        "-h",
+        "lint",
+        "profile",
+    ])
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
@@ -200,10 +258,19 @@ proptest! {
     /// when the whole tree accepts it, and then to the same command.
     #[test]
     fn a_line_parses_narrowed_exactly_when_and_as_the_whole_tree_parses_it(
+        before in prop::collection::vec(word_before_the_command(), 0..4),
         path in prop::sample::select(NARROWED.iter().map(|(p, _)| *p).collect::<Vec<_>>()),
+        between in prop::collection::vec(word_before_the_command(), 0..3),
         words in prop::collection::vec(word(), 0..6),
     ) {
-        let all: Vec<&str> = path.iter().copied().chain(words).collect();
+        // `between` after the command's first name (before its second, if any).
+        let all: Vec<&str> = before
+            .into_iter()
+            .chain(path[..1].iter().copied())
+            .chain(between)
+            .chain(path[1..].iter().copied())
+            .chain(words)
+            .collect();
         let args = line(&all);
         prop_assert_eq!(narrowed(&args).ok_or(()), whole_tree(&args).map_err(|_| ()), "{:?}", all);
     }
