@@ -1,9 +1,10 @@
 //! The `awsprof` binary is the front of two: it answers the hot commands
 //! itself (`credential-process`, `profile export` and `exec` without
 //! `--server` from the files or a warm cache; `profile list`, `profile
-//! resolve`, `profile add-role`, and a Tab's completion) and hands every
-//! other command line, unchanged, to the `awsprof-full` binary installed
-//! beside it, which holds every command.
+//! resolve`, `profile add-role`, `lint` without `--fix` where no profile
+//! hands out a vault item, and a Tab's completion) and hands every other
+//! command line, unchanged, to the `awsprof-full` binary installed beside
+//! it, which holds every command.
 //!
 //! Why two: the AWS clients (the SDK, rustls, aws-lc) and the vault's
 //! stores bring 560 KB of pointers that the loader relocates on every
@@ -12,9 +13,10 @@
 //! `credential-process` took 2.1 ms with them and 1.3 ms without
 //! (BENCHMARKS.md, "a front without the AWS clients"). So the front must
 //! never reach the chain runner, an SDK client or the vault (which is why
-//! `lint`, which asks the vault for the items the files name, is not
-//! here): `tests/front.rs` checks that it carries no STS client and that
-//! it answers its commands alone.
+//! a `lint` of files that name vault items, which asks the vault whether
+//! it holds them, is handed over, having read the files for nothing):
+//! `tests/front.rs` checks that it carries no STS client and that it
+//! answers its commands alone.
 
 use crate::error::{exit, Result};
 use crate::profiles::command_line::FULL_PROGRAM;

@@ -98,6 +98,14 @@ fn the_hot_commands_run_without_awsprof_full() {
         sb.read_config()
     );
 
+    // No profile hands out a vault item: nothing for the vault to say.
+    let linted = run(&sb, &front, &["lint"]).ok();
+    assert!(
+        linted.stdout.contains("[plaintext-access-key]")
+            && linted.stdout.ends_with("0 errors, 0 warnings\n"),
+        "{linted:#?}"
+    );
+
     let tab = Run::of(
         sb.command(front.to_str().unwrap())
             .env("AWSPROF_COMPLETE", "bash")
@@ -117,8 +125,8 @@ fn every_other_line_is_handed_to_awsprof_full() {
     let config_before = sb.read_config();
 
     assert_handed_over(run(&sb, &front, &["profile", "show", "tanaka"]));
-    // lint looks into the vault for the items the files name.
-    assert_handed_over(run(&sb, &front, &["lint"]));
+    // --fix writes first; the front leaves the files to awsprof-full.
+    assert_handed_over(run(&sb, &front, &["lint", "--fix"]));
     assert_handed_over(run(&sb, &front, &["--help"]));
     assert_handed_over(run(&sb, &front, &["profile", "list", "--no-such-flag"]));
     // A role with no cached session: only running the chain reaches it.
@@ -137,6 +145,72 @@ fn every_other_line_is_handed_to_awsprof_full() {
         &["profile", "set", "dev", "region", "eu-west-1"],
     ));
     assert_eq!(sb.read_config(), config_before, "nothing was written");
+}
+
+/// Only the vault's store can say whether it holds the item a profile's
+/// `credential_process` hands out: lint leaves such files, read but
+/// unreported, to awsprof-full, which asks it.
+#[test]
+fn lint_of_files_that_name_vault_items_is_handed_over() {
+    for line in [
+        "awsprof vault get dev-keys",
+        "/opt/bin/awsprof vault get dev-keys --store file",
+        "awsprof-full vault get 'dev keys' --store os",
+    ] {
+        let config = format!(
+            "[profile plain]\nregion = eu-west-1\n\n[profile dev]\ncredential_process = {line}\n"
+        );
+        let sb = Sandbox::new(&config, CREDENTIALS);
+        let (_dir, front) = front_alone();
+        let handed = run(&sb, &front, &["lint"]);
+        assert!(
+            handed.stdout.is_empty(),
+            "nothing printed first: {handed:#?}"
+        );
+        assert_handed_over(handed);
+    }
+    // A credential_process of another program is no vault line.
+    let config = "[profile dev]\ncredential_process = /usr/bin/other vault get dev-keys\n";
+    let sb = Sandbox::new(config, CREDENTIALS);
+    let (_dir, front) = front_alone();
+    run(&sb, &front, &["lint"]).ok();
+}
+
+/// lint answered by the front says, byte for byte and with the same exit
+/// code, what awsprof-full says: findings of each kind, the JSON report,
+/// `--profile`'s filter and its unknown name, `--strict`, a file that does
+/// not parse.
+#[test]
+fn lint_answers_from_the_front_as_awsprof_full_does() {
+    let config = "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/toy-role\nsource_profile = tanaka\nregion = mars-1\n\n[ profile  spaced ]\nregion = eu-west-1\n\n[profile loop]\nsource_profile = loop\nrole_arn = arn:aws:iam::123456789012:role/x\n";
+    let broken = "[profile dev]\nregion = eu-west-1\nthis line has no equals sign\n";
+    for (config, args) in [
+        (config, &["lint"][..]),
+        (config, &["lint", "--output", "json"]),
+        (config, &["lint", "--profile", "dev"]),
+        (config, &["lint", "--profile", "nobody"]),
+        (config, &["lint", "--strict"]),
+        (broken, &["lint"]),
+    ] {
+        let sb = Sandbox::new(config, CREDENTIALS);
+        std::fs::set_permissions(sb.credentials(), std::fs::Permissions::from_mode(0o644)).unwrap();
+        let (_dir, front) = front_alone();
+        let from_front = run(&sb, &front, args);
+        let direct = Run::of(sb.command(FULL).arg0(AWSPROF).args(args).output().unwrap());
+        assert!(
+            !from_front.stderr.contains("awsprof-full"),
+            "answered by the front: {from_front:#?}"
+        );
+        assert_eq!(
+            (from_front.code, &from_front.stdout, &from_front.stderr),
+            (direct.code, &direct.stdout, &direct.stderr),
+            "awsprof {args:?}"
+        );
+        assert!(
+            !(direct.stdout.is_empty() && direct.stderr.is_empty()),
+            "awsprof {args:?} reported"
+        );
+    }
 }
 
 /// The front hands a line over under the name it was run as: help,
@@ -249,20 +323,28 @@ fn awsprof_full_refuses_a_front_built_from_other_sources() {
 /// `awsprof-full` must.
 #[test]
 fn the_front_carries_no_aws_client() {
-    let carries = |path: &str| {
+    let carries = |path: &str, mark: &[u8]| {
         let bytes = std::fs::read(path).unwrap();
-        bytes
-            .windows(SDK_MARK.len())
-            .any(|window| window == SDK_MARK)
+        bytes.windows(mark.len()).any(|window| window == mark)
     };
     assert!(
-        carries(FULL),
+        carries(FULL, SDK_MARK),
         "the marker is the SDK's: awsprof-full has it"
     );
     assert!(
-        !carries(AWSPROF),
+        !carries(AWSPROF, SDK_MARK),
         "the front reaches an AWS client: something it runs calls into aws::run_chain or an SDK"
     );
+    // lint in the front must leave a vault line's item to awsprof-full.
+    for mark in VAULT_MARKS {
+        assert!(carries(FULL, mark), "awsprof-full has the vault's stores");
+        assert!(
+            !carries(AWSPROF, mark),
+            "the front reaches the vault's stores: something it runs opens the vault"
+        );
+    }
 }
 
 const SDK_MARK: &[u8] = b"sts.amazonaws.com";
+/// The OS store's D-Bus service and the file store's format.
+const VAULT_MARKS: [&[u8]; 2] = [b"org.freedesktop.secrets", b"age-encryption.org"];

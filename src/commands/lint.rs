@@ -24,7 +24,14 @@ fn read_files(locations: &Locations) -> Result<(SourceFile, SourceFile)> {
     Ok((config?, credentials?))
 }
 
-fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
+/// The findings of both files, `--profile`'s filter applied. The vault's
+/// findings come from `vault_items`, given the profiles: `None` from it
+/// (nothing further done) when it cannot answer here.
+fn findings(
+    ctx: &Context,
+    profile: Option<&str>,
+    vault_items: impl FnOnce(&ProfileSet) -> Option<Vec<Finding>>,
+) -> Result<Option<Vec<Finding>>> {
     let (config, credentials) = read_files(&ctx.locations)?;
     let input = Input {
         config: &config,
@@ -37,9 +44,13 @@ fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
     let (mut found, profiles) = lint_and_profiles(&input);
     // A file that does not parse: its parse error is the finding.
     let Some(set) = profiles else {
-        return Ok(found);
+        return Ok(Some(found));
     };
-    found.extend(missing_vault_items(&set));
+    let Some(missing) = vault_items(&set) else {
+        super::leave_to_exit((config, credentials, set, found));
+        return Ok(None);
+    };
+    found.extend(missing);
     found.extend(expired_sso_tokens(&set));
     if let Some(name) = profile {
         if !set.profiles.contains_key(name) {
@@ -50,7 +61,17 @@ fn findings(ctx: &Context, profile: Option<&str>) -> Result<Vec<Finding>> {
         found.retain(|f| f.profile.as_deref().is_none_or(|p| reached.contains(p)));
     }
     super::leave_to_exit((config, credentials, set));
-    Ok(found)
+    Ok(Some(found))
+}
+
+/// Whether a profile's `credential_process` hands out a vault item (only
+/// the vault's store can say whether it holds it).
+fn names_vault_items(set: &ProfileSet) -> bool {
+    set.profiles.iter().any(|(_, profile)| {
+        profile
+            .get(crate::profiles::keys::CREDENTIAL_PROCESS)
+            .is_some_and(|line| crate::profiles::command_line::vault_reference(line).is_some())
+    })
 }
 
 /// Profiles whose vault line names an item its store does not hold (a
@@ -198,7 +219,33 @@ fn fix(ctx: &Context) -> Result<Vec<String>> {
 
 pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
     let applied = if args.fix { fix(ctx)? } else { Vec::new() };
-    let found = findings(ctx, args.profile.as_deref())?;
+    let found = findings(ctx, args.profile.as_deref(), |set| {
+        Some(missing_vault_items(set))
+    })?
+    .unwrap_or_default();
+    report(ctx, &args, &applied, found)
+}
+
+/// [`run`] in the front, which has no vault to ask: `None`, with nothing
+/// printed or changed, for `--fix` (its writes come first) and for files
+/// where a profile's `credential_process` names a vault item.
+pub fn run_at_hand(ctx: &Context, args: &LintArgs) -> Option<Result<i32>> {
+    if args.fix {
+        return None;
+    }
+    let found = findings(ctx, args.profile.as_deref(), |set| {
+        (!names_vault_items(set)).then(Vec::new)
+    });
+    match found {
+        Ok(Some(found)) => Some(report(ctx, args, &[], found)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+/// Prints the findings (after the fixes `applied`, if any) as text or
+/// JSON; the exit code says whether the run failed.
+fn report(ctx: &Context, args: &LintArgs, applied: &[String], found: Vec<Finding>) -> Result<i32> {
     let counts = |s: Severity| found.iter().filter(|f| f.severity == s).count();
     let (errors, warnings) = (counts(Severity::Error), counts(Severity::Warning));
     // Each file's path displayed once; every finding names one of them.
@@ -220,7 +267,7 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
             findings,
             errors,
             warnings,
-            fixed: &applied,
+            fixed: applied,
         });
     } else {
         use std::fmt::Write as _;
@@ -235,7 +282,7 @@ pub fn run(ctx: &Context, args: LintArgs) -> Result<i32> {
                 out.clear();
             }
         };
-        for line in &applied {
+        for line in applied {
             let _ = writeln!(out, "{line}");
             flush_full(&mut out);
         }

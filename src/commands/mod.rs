@@ -97,8 +97,9 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 /// Runs the commands the `awsprof` binary answers itself, without any AWS
 /// client compiled in (see [`crate::front`]): `None`, with nothing done,
-/// for any other command, and for a `credential-process`, `profile
-/// export` or `exec` whose credentials only running the chain would reach.
+/// for any other command, for a `credential-process`, `profile export`
+/// or `exec` whose credentials only running the chain would reach, and
+/// for a `lint` that must fix or ask the vault.
 pub fn run_at_hand(cli: Cli) -> Option<Result<i32>> {
     let ctx = Context::new(&cli);
     let outcome = match cli.command {
@@ -108,6 +109,7 @@ pub fn run_at_hand(cli: Cli) -> Option<Result<i32>> {
         Command::Profile(ProfileCommand::List(args)) => list::run(&ctx, args.show_secrets),
         Command::Profile(ProfileCommand::Resolve(args)) => resolve::run(&ctx, args.name),
         Command::Profile(ProfileCommand::AddRole(args)) => add_role::run(&ctx, args),
+        Command::Lint(args) => return lint::run_at_hand(&ctx, &args),
         _ => return None,
     };
     Some(outcome.map(|()| exit::OK))
