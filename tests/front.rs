@@ -16,12 +16,16 @@ const CONFIG: &str =
 const CREDENTIALS: &str =
     "[tanaka]\naws_access_key_id = AKIAFRONTTEST0000000\naws_secret_access_key = frontSecret0000000000000000000000000000\n";
 
-/// A copy of the front in a directory of its own: no `awsprof-full`
-/// beside it to hand anything to.
+/// The front in a directory of its own: no `awsprof-full` beside it to
+/// hand anything to. A hard link, in the build's own directory: a copy
+/// is written through a descriptor that a child forked meanwhile by a
+/// test on another thread holds open, and running the copy then fails
+/// with "text file busy".
 fn front_alone() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
+    let build_dir = std::path::Path::new(AWSPROF).parent().unwrap();
+    let dir = tempfile::tempdir_in(build_dir).unwrap();
     let front = dir.path().join("awsprof");
-    std::fs::copy(AWSPROF, &front).unwrap();
+    std::fs::hard_link(AWSPROF, &front).unwrap();
     (dir, front)
 }
 
