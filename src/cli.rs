@@ -276,14 +276,7 @@ pub enum ProfileCommand {
     /// Profile names, one a line (--output json: the merged view of both files).
     List(ListArgs),
     /// Each property of a profile, its value and the file:line it comes from.
-    Show {
-        /// Profile name [default: $AWS_PROFILE, else default].
-        #[arg(long_help = PROFILE_DEFAULT_LONG)]
-        name: Option<String>,
-        /// Print secret values instead of ****.
-        #[arg(long)]
-        show_secrets: bool,
-    },
+    Show(ShowArgs),
     /// Make a profile assume a role: adds role_arn and its source.
     AddRole(AddRoleArgs),
     /// Remove the role settings that add-role manages.
@@ -473,6 +466,16 @@ pub struct WriteArgs {
     /// Print the change as a unified diff (secrets masked) and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Profile name [default: $AWS_PROFILE, else default].
+    #[arg(long_help = PROFILE_DEFAULT_LONG)]
+    pub name: Option<String>,
+    /// Print secret values instead of ****.
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,8 +2,8 @@
 //!
 //! `credential-process` runs before every AWS call made through it;
 //! `exec`, `profile resolve` and `profile export` sit in scripts' loops;
-//! `profile list`, `profile add-role` and `lint` are timed against the
-//! floor of their own work. For them, building the clap tree of every
+//! `profile list`, `profile show`, `profile add-role` and `lint` are timed
+//! against the floor of their own work. For them, building the clap tree of every
 //! command (hundreds of arguments, help and examples) and dropping it
 //! again was half of what a small run ran. Here the line is parsed
 //! against a tree that holds only the command it names (its names found
@@ -14,7 +14,7 @@
 
 use crate::cli::{
     AddRoleArgs, Cli, CredentialProcessArgs, ExecArgs, ExportArgs, Global, LintArgs, ListArgs,
-    ResolveArgs,
+    ResolveArgs, ShowArgs,
 };
 use clap::Args;
 use std::ffi::OsString;
@@ -28,6 +28,7 @@ pub const NARROWED: &[(&[&str], Augment)] = &[
     (&["profile", "resolve"], ResolveArgs::augment_args),
     (&["profile", "export"], ExportArgs::augment_args),
     (&["profile", "list"], ListArgs::augment_args),
+    (&["profile", "show"], ShowArgs::augment_args),
     (&["profile", "add-role"], AddRoleArgs::augment_args),
     (&["lint"], LintArgs::augment_args),
 ];

@@ -1,10 +1,10 @@
 //! The `awsprof` binary is the front of two: it answers the hot commands
 //! itself (`credential-process`, `profile export` and `exec` without
 //! `--server` from the files or a warm cache; `profile list`, `profile
-//! resolve`, `profile add-role`, `lint` without `--fix` where no profile
-//! hands out a vault item, and a Tab's completion) and hands every other
-//! command line, unchanged, to the `awsprof-full` binary installed beside
-//! it, which holds every command.
+//! show`, `profile resolve`, `profile add-role`, `lint` without `--fix`
+//! where no profile hands out a vault item, and a Tab's completion) and
+//! hands every other command line, unchanged, to the `awsprof-full`
+//! binary installed beside it, which holds every command.
 //!
 //! Why two: the AWS clients (the SDK, rustls, aws-lc) and the vault's
 //! stores bring 560 KB of pointers that the loader relocates on every

@@ -38,6 +38,27 @@ fn run(sb: &Sandbox, program: &std::path::Path, args: &[&str]) -> Run {
     )
 }
 
+/// `front` (alone) answers `args` itself, with what awsprof-full run
+/// directly prints and its exit code.
+#[track_caller]
+fn assert_front_answers_as_full_does(sb: &Sandbox, front: &std::path::Path, args: &[&str]) {
+    let from_front = run(sb, front, args);
+    let direct = Run::of(sb.command(FULL).arg0(AWSPROF).args(args).output().unwrap());
+    assert!(
+        !from_front.stderr.contains("awsprof-full"),
+        "answered by the front: {from_front:#?}"
+    );
+    assert_eq!(
+        (from_front.code, &from_front.stdout, &from_front.stderr),
+        (direct.code, &direct.stdout, &direct.stderr),
+        "awsprof {args:?}"
+    );
+    assert!(
+        !(direct.stdout.is_empty() && direct.stderr.is_empty()),
+        "awsprof {args:?} reported"
+    );
+}
+
 #[track_caller]
 fn assert_handed_over(run: Run) {
     let run = run.code(4);
@@ -80,6 +101,11 @@ fn the_hot_commands_run_without_awsprof_full() {
     );
     let resolved = run(&sb, &front, &["profile", "resolve", "dev"]).ok();
     assert!(resolved.stdout.contains("toy-role"), "{resolved:#?}");
+    let shown = run(&sb, &front, &["profile", "show", "dev"]).ok();
+    assert!(
+        shown.stdout.contains("source_profile  tanaka"),
+        "{shown:#?}"
+    );
 
     run(
         &sb,
@@ -128,7 +154,7 @@ fn every_other_line_is_handed_to_awsprof_full() {
     let (_dir, front) = front_alone();
     let config_before = sb.read_config();
 
-    assert_handed_over(run(&sb, &front, &["profile", "show", "tanaka"]));
+    assert_handed_over(run(&sb, &front, &["backup", "list"]));
     // --fix writes first; the front leaves the files to awsprof-full.
     assert_handed_over(run(&sb, &front, &["lint", "--fix"]));
     assert_handed_over(run(&sb, &front, &["--help"]));
@@ -180,6 +206,29 @@ fn lint_of_files_that_name_vault_items_is_handed_over() {
     run(&sb, &front, &["lint"]).ok();
 }
 
+/// `profile show` answered by the front says, byte for byte and with the
+/// same exit code, what awsprof-full says: secrets masked and shown, as
+/// JSON, a name not there and a likely typo of one.
+#[test]
+fn profile_show_answers_from_the_front_as_awsprof_full_does() {
+    let sb = Sandbox::new(CONFIG, CREDENTIALS);
+    let (_dir, front) = front_alone();
+    for args in [
+        &["profile", "show", "tanaka"][..],
+        &["profile", "show", "tanaka", "--show-secrets"],
+        &["--output", "json", "profile", "show", "dev"],
+        &["profile", "show", "nobody"],
+        &["profile", "show", "tanak"],
+    ] {
+        assert_front_answers_as_full_does(&sb, &front, args);
+    }
+    let masked = run(&sb, &front, &["profile", "show", "tanaka"]).ok();
+    assert!(
+        !masked.stdout.contains("frontSecret"),
+        "the secret masked: {masked:#?}"
+    );
+}
+
 /// lint answered by the front says, byte for byte and with the same exit
 /// code, what awsprof-full says: findings of each kind, the JSON report,
 /// `--profile`'s filter and its unknown name, `--strict`, a file that does
@@ -199,21 +248,7 @@ fn lint_answers_from_the_front_as_awsprof_full_does() {
         let sb = Sandbox::new(config, CREDENTIALS);
         std::fs::set_permissions(sb.credentials(), std::fs::Permissions::from_mode(0o644)).unwrap();
         let (_dir, front) = front_alone();
-        let from_front = run(&sb, &front, args);
-        let direct = Run::of(sb.command(FULL).arg0(AWSPROF).args(args).output().unwrap());
-        assert!(
-            !from_front.stderr.contains("awsprof-full"),
-            "answered by the front: {from_front:#?}"
-        );
-        assert_eq!(
-            (from_front.code, &from_front.stdout, &from_front.stderr),
-            (direct.code, &direct.stdout, &direct.stderr),
-            "awsprof {args:?}"
-        );
-        assert!(
-            !(direct.stdout.is_empty() && direct.stderr.is_empty()),
-            "awsprof {args:?} reported"
-        );
+        assert_front_answers_as_full_does(&sb, &front, args);
     }
 }
 
@@ -226,8 +261,8 @@ fn a_handed_over_line_answers_as_awsprof_full_does() {
         &[][..],
         &["--help"],
         &["--version"],
-        &["profile", "show", "tanaka"],
-        &["profile", "show", "nobody"],
+        &["backup", "list"],
+        &["backup", "show", "nobody"],
         &["profile", "list", "--no-such-flag"],
         &["exec", "tanaka", "true"],
     ] {
@@ -264,7 +299,7 @@ fn the_front_hands_the_line_over_unchanged_with_its_source_id() {
     )
     .unwrap();
     std::fs::set_permissions(&stand_in, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let args = ["profile", "show", "two words", "--flag=x y", "", "é"];
+    let args = ["backup", "show", "two words", "--flag=x y", "", "é"];
     let seen = run(&sb, &front, &args).ok();
     let lines: Vec<&str> = seen.stdout.lines().collect();
     let expected: Vec<String> = args.iter().map(|a| format!("[{a}]")).collect();

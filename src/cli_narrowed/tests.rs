@@ -74,6 +74,9 @@ fn the_hot_lines_are_parsed_narrowed_and_as_the_whole_tree_parses_them() {
         &["profile", "export", "--mfa-code", "123456", "toy"],
         &["profile", "list"],
         &["profile", "list", "--show-secrets", "--output", "json"],
+        &["profile", "show"],
+        &["profile", "show", "toy", "--show-secrets"],
+        &["--output", "json", "profile", "show", "toy"],
         &["lint"],
         &["lint", "--strict", "--profile", "toy"],
         &["--output", "json", "credential-process", "tanaka"],
@@ -144,6 +147,7 @@ fn what_the_narrowed_tree_does_not_take_is_left_to_the_whole_tree() {
         &["profile", "resolve", "a", "b"],
         &["profile", "export", "--format", "yaml"],
         &["profile", "list", "extra"],
+        &["profile", "show", "a", "b"],
         &["profile", "add-role", "toy"],
         &[
             "profile",

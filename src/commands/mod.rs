@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Profile(cmd) => match cmd {
             ProfileCommand::List(args) => list::run(&ctx, args.show_secrets),
-            ProfileCommand::Show { name, show_secrets } => show::run(&ctx, name, show_secrets),
+            ProfileCommand::Show(args) => show::run(&ctx, args.name, args.show_secrets),
             ProfileCommand::AddRole(args) => add_role::run(&ctx, args),
             ProfileCommand::RemoveRole { name, write } => remove_role::run(&ctx, &name, write),
             ProfileCommand::Set {
@@ -108,6 +108,9 @@ pub fn run_at_hand(cli: Cli) -> Option<Result<i32>> {
         Command::Profile(ProfileCommand::Export(args)) => export::run_at_hand(&ctx, &args)?,
         Command::Profile(ProfileCommand::List(args)) => list::run(&ctx, args.show_secrets),
         Command::Profile(ProfileCommand::Resolve(args)) => resolve::run(&ctx, args.name),
+        Command::Profile(ProfileCommand::Show(args)) => {
+            show::run(&ctx, args.name, args.show_secrets)
+        }
         Command::Profile(ProfileCommand::AddRole(args)) => add_role::run(&ctx, args),
         Command::Lint(args) => return lint::run_at_hand(&ctx, &args),
         _ => return None,
