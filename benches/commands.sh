@@ -76,7 +76,8 @@ bench "the same edit: aws configure set vs awsprof add-role (10,000-profile conf
 
 cp "$work/in/config-chain-50" "$cfg"
 printf '[base]\naws_access_key_id = AKIABASE000000000000\naws_secret_access_key = base\n' > "$creds"
-bench "profile resolve, 50-hop chain (whole process)" -N -n "resolve 50 hops" "$bin profile resolve hop50" \
+bench "profile resolve and show, 50-hop chain (whole process)" -N -n "resolve 50 hops" "$bin profile resolve hop50" \
+  -n "show hop50" "$bin profile show hop50" \
   -n "floor: a Rust binary that starts and exits" "$floor start"
 # lint on the 10,000 + 10,000 files, against reading them.
 cp "$work/in/config-10000" "$cfg"; cp "$work/in/credentials-10000" "$creds"
