@@ -227,6 +227,28 @@ fn profile_show_answers_from_the_front_as_awsprof_full_does() {
         !masked.stdout.contains("frontSecret"),
         "the secret masked: {masked:#?}"
     );
+    // Only the profile shown is built, but every line of both files is
+    // still checked, and a profile's headers in both files are merged.
+    let merged = "[profile tanaka]\nregion = eu-west-1\n\n[profile dev]\nregion = us-east-1\n\n[profile tanaka]\noutput = json\n";
+    let sb = Sandbox::new(merged, CREDENTIALS);
+    let shown = run(&sb, &front, &["profile", "show", "tanaka"]).ok();
+    for line in [
+        "region",
+        "output",
+        "aws_access_key_id",
+        "config:1",
+        "config:7",
+        "credentials:1",
+    ] {
+        assert!(shown.stdout.contains(line), "{line}: {shown:#?}");
+    }
+    assert!(!shown.stdout.contains("us-east-1"), "{shown:#?}");
+    assert_front_answers_as_full_does(&sb, &front, &["profile", "show", "tanaka"]);
+    let broken = format!("{merged}this line has no equals sign\n");
+    let sb = Sandbox::new(&broken, CREDENTIALS);
+    let refused = run(&sb, &front, &["profile", "show", "tanaka"]).code(2);
+    assert!(refused.stderr.contains("config:9"), "{refused:#?}");
+    assert_front_answers_as_full_does(&sb, &front, &["profile", "show", "dev"]);
 }
 
 /// lint answered by the front says, byte for byte and with the same exit

@@ -35,6 +35,17 @@ impl ProfileFiles {
         ))
     }
 
+    /// Reads both files to look at `profile` alone: every line of both is
+    /// checked as by [`ProfileFiles::load`], but of the profiles the set
+    /// holds only that one, if a file defines it (what `profile show`
+    /// prints, without building the other profiles).
+    pub fn load_profile(locations: &Locations, profile: &str) -> Result<ProfileFiles, LoadError> {
+        let wanted = BTreeSet::from([profile.to_string()]);
+        let mut files = ProfileFiles::load_with(locations, false, Scope::Profiles(&wanted))?;
+        files.partial = Some(wanted);
+        Ok(files)
+    }
+
     /// Reads both files to edit `profiles`. Every line of both is checked
     /// and each file's document is built, on the thread that reads it; of
     /// the profiles, the set holds `profiles` and those their chains lead
