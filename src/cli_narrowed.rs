@@ -3,9 +3,9 @@
 //! `credential-process` runs before every AWS call made through it;
 //! `exec`, `profile resolve` and `profile export` sit in scripts' loops;
 //! `profile list`, `profile show`, `profile add-role` and `lint` are timed
-//! against the floor of their own work. For them, building the clap tree of every
-//! command (hundreds of arguments, help and examples) and dropping it
-//! again was half of what a small run ran. Here the line is parsed
+//! against the floor of their own work. For them, building the clap tree
+//! of every command (hundreds of arguments, help and examples) and
+//! dropping it again was half of what a small run ran. Here the line is parsed
 //! against a tree that holds only the command it names (its names found
 //! among any global options), built from the same derived definitions in
 //! [`crate::cli`]. Whatever that tree does not take as is (help, version,
