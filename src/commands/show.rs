@@ -1,7 +1,8 @@
 //! `awsprof profile show NAME`
 
 use super::{origin_label, print_json, selected_profile, Context};
-use crate::error::{Error, Result};
+use crate::edits::require_profile;
+use crate::error::Result;
 use crate::profiles::keys::masks_value;
 use crate::profiles::{sub_properties, FileKind, ProfileFiles};
 use crate::secret::MASK;
@@ -10,10 +11,7 @@ use serde_json::json;
 pub fn run(ctx: &Context, name: Option<String>, show_secrets: bool) -> Result<()> {
     let name = selected_profile(name);
     let files = ProfileFiles::load_profile(&ctx.locations, &name)?;
-    let Some(profile) = files.set.profile(&name) else {
-        // The error names the profiles closest to `name`: every one read.
-        return Err(Error::unknown_profile(&ctx.load()?, &name));
-    };
+    let profile = require_profile(&files, &name)?;
     let shown = |key: &str, value: &str, file: FileKind| {
         if !show_secrets && masks_value(key, value, file == FileKind::Credentials) {
             MASK.to_string()
