@@ -5,7 +5,8 @@ use crate::cli::LintArgs;
 use crate::document::Document;
 use crate::error::{exit, Error, Result};
 use crate::lint::{lint, lint_and_profiles, reach, Finding, Fix, Input, Severity};
-use crate::profiles::{FileKind, Locations, ProfileSet, SourceFile};
+use crate::profiles::command_line::VaultReference;
+use crate::profiles::{FileKind, Locations, ProfileSet, Property, SourceFile};
 use crate::store::NEW_FILE_MODE;
 use std::os::unix::fs::PermissionsExt;
 
@@ -64,13 +65,13 @@ fn findings(
     Ok(Some(found))
 }
 
-/// Whether a profile's `credential_process` hands out a vault item (only
-/// the vault's store can say whether it holds it).
-fn names_vault_items(set: &ProfileSet) -> bool {
-    set.profiles.iter().any(|(_, profile)| {
-        profile
-            .get(crate::profiles::keys::CREDENTIAL_PROCESS)
-            .is_some_and(|line| crate::profiles::command_line::vault_reference(line).is_some())
+/// Each profile whose `credential_process` hands out a vault item: its
+/// name, that line, and the item and store it names.
+fn vault_lines(set: &ProfileSet) -> impl Iterator<Item = (&str, &Property, VaultReference)> + '_ {
+    set.profiles.iter().filter_map(|(name, profile)| {
+        let line = profile.property(crate::profiles::keys::CREDENTIAL_PROCESS)?;
+        let vault = crate::profiles::command_line::vault_reference(&line.value)?;
+        Some((name, line, vault))
     })
 }
 
@@ -79,13 +80,7 @@ fn names_vault_items(set: &ProfileSet) -> bool {
 /// why).
 fn missing_vault_items(set: &ProfileSet) -> Vec<Finding> {
     let mut found = Vec::new();
-    for (name, profile) in &set.profiles {
-        let Some(p) = profile.property(crate::profiles::keys::CREDENTIAL_PROCESS) else {
-            continue;
-        };
-        let Some(vault) = crate::profiles::command_line::vault_reference(&p.value) else {
-            continue;
-        };
+    for (name, line, vault) in vault_lines(set) {
         let Ok(store) = crate::vault::open_named(vault.store.as_deref()) else {
             continue;
         };
@@ -93,7 +88,7 @@ fn missing_vault_items(set: &ProfileSet) -> Vec<Finding> {
             let store = store.kind().name();
             found.push(crate::lint::vault_item_missing(
                 name,
-                p.origin,
+                line.origin,
                 &vault.item,
                 store,
             ));
@@ -234,7 +229,8 @@ pub fn run_at_hand(ctx: &Context, args: &LintArgs) -> Option<Result<i32>> {
         return None;
     }
     let found = findings(ctx, args.profile.as_deref(), |set| {
-        (!names_vault_items(set)).then(Vec::new)
+        // Only the vault's store can say whether it holds an item.
+        vault_lines(set).next().is_none().then(Vec::new)
     });
     match found {
         Ok(Some(found)) => Some(report(ctx, args, &[], found)),
