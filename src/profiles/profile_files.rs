@@ -40,10 +40,7 @@ impl ProfileFiles {
     /// holds only that one, if a file defines it (what `profile show`
     /// prints, without building the other profiles).
     pub fn load_profile(locations: &Locations, profile: &str) -> Result<ProfileFiles, LoadError> {
-        let wanted = BTreeSet::from([profile.to_string()]);
-        let mut files = ProfileFiles::load_with(locations, false, Scope::Profiles(&wanted))?;
-        files.partial = Some(wanted);
-        Ok(files)
+        ProfileFiles::load_only(locations, false, BTreeSet::from([profile.to_string()]))
     }
 
     /// Reads both files to edit `profiles`. Every line of both is checked
@@ -59,10 +56,20 @@ impl ProfileFiles {
             return ProfileFiles::load_with(locations, true, Scope::All);
         };
         let roots: Vec<String> = profiles.iter().map(|p| p.to_string()).collect();
-        let wanted: BTreeSet<String> = roots.iter().cloned().collect();
-        let mut files = ProfileFiles::load_with(locations, true, Scope::Profiles(&wanted))?;
-        files.partial = Some(wanted);
+        let mut files = ProfileFiles::load_only(locations, true, roots.iter().cloned().collect())?;
         files.read_reachable(roots)?;
+        Ok(files)
+    }
+
+    /// Both files read with only the profiles `wanted` in the set, which
+    /// knows itself partial (see [`ProfileFiles::knows`]).
+    fn load_only(
+        locations: &Locations,
+        documents: bool,
+        wanted: BTreeSet<String>,
+    ) -> Result<ProfileFiles, LoadError> {
+        let mut files = ProfileFiles::load_with(locations, documents, Scope::Profiles(&wanted))?;
+        files.partial = Some(wanted);
         Ok(files)
     }
 
