@@ -399,3 +399,47 @@ fn a_report_writes_each_text_as_it_displays() {
         assert_eq!(hint, format!(">{}", f.hint()), "{f:?}");
     }
 }
+
+#[test]
+fn a_large_config_file_gets_the_text_findings_a_small_one_does() {
+    // Past PARALLEL_FROM_BYTES the two files are read, and their text
+    // checked, on two threads: the same findings, at the same lines, as
+    // the small file's, read with the other on one thread.
+    let problems = "[profile  spaced ]\nregoin = us-east-1\n[profile dup]\n\
+                    region = us-west-2 # oregon\n[profile dup]\noutput = json\n\
+                    [default]\nregion = a\n[profile default]\nregion = b\n[loose]\n\
+                    [profile \"quoted\"]\nbroken\n";
+    let mut padding = String::new();
+    let padding_profiles = 3_000;
+    for n in 0..padding_profiles {
+        padding.push_str(&format!("[profile p{n}]\nregion = us-east-1\n"));
+    }
+    let large = format!("{padding}{problems}");
+    assert!(large.len() as u64 > crate::profiles::PARALLEL_FROM_BYTES);
+    let small = run(problems, KEYS, None);
+    let shifted: Vec<_> = small
+        .iter()
+        .filter(|f| f.file == FileKind::Config)
+        .map(|f| (f.code, f.line + 2 * padding_profiles))
+        .collect();
+    let codes_found: Vec<_> = small.iter().map(|f| f.code).collect();
+    for code in [
+        "header-extra-spaces",
+        "unknown-key",
+        "duplicate-section",
+        "inline-comment",
+        "default-defined-twice",
+        "unprefixed-config-section",
+        "quoted-section-name",
+        "parse-error",
+    ] {
+        assert!(codes_found.contains(&code), "{code}: {small:?}");
+    }
+    let large_found = run(&large, KEYS, None);
+    let in_config: Vec<_> = large_found
+        .iter()
+        .filter(|f| f.file == FileKind::Config)
+        .map(|f| (f.code, f.line))
+        .collect();
+    assert_eq!(in_config, shifted);
+}
