@@ -404,7 +404,7 @@ fn a_report_writes_each_text_as_it_displays() {
 fn a_large_config_file_gets_the_text_findings_a_small_one_does() {
     // Past PARALLEL_FROM_BYTES the two files are read, and their text
     // checked, on two threads: the same findings, at the same lines, as
-    // the small file's, read with the other on one thread.
+    // for the small file, whose two files are read on one thread.
     let problems = "[profile  spaced ]\nregoin = us-east-1\n[profile dup]\n\
                     region = us-west-2 # oregon\n[profile dup]\noutput = json\n\
                     [default]\nregion = a\n[profile default]\nregion = b\n[loose]\n\
