@@ -79,11 +79,13 @@ printf '[base]\naws_access_key_id = AKIABASE000000000000\naws_secret_access_key 
 bench "profile resolve and show, 50-hop chain (whole process)" -N -n "resolve 50 hops" "$bin profile resolve hop50" \
   -n "show hop50" "$bin profile show hop50" \
   -n "floor: a Rust binary that starts and exits" "$floor start"
-# lint on the 10,000 + 10,000 files, against reading them.
+# lint on the 10,000 + 10,000 files, against reading them (the target's
+# floor) and against the least parse that holds every profile by name.
 cp "$work/in/config-10000" "$cfg"; cp "$work/in/credentials-10000" "$creds"
 bench "lint, 10,000-profile config + 10,000-profile credentials" -N -i -n "lint 10,000 + 10,000" "$bin lint" \
   -n "lint 10,000 + 10,000 --output json" "$bin --output json lint" \
-  -n "floor: read both files" "$floor read $cfg $creds"
+  -n "floor: read both files" "$floor read $cfg $creds" \
+  -n "floor: parse both files into sections by name, no checks" "$floor parse $cfg $creds"
 cp "$work/in/config-chain-50" "$cfg"
 printf '[base]\naws_access_key_id = AKIABASE000000000000\naws_secret_access_key = base\n' > "$creds"
 # lint judges every profile's chain: a 10,000-hop chain and a

@@ -23,19 +23,23 @@ bin="$target/awsprof"
 # The same targets in every script, so that they share one build.
 cargo build --quiet "${profile_flag[@]}" --bins --example generate_profiles --example floor
 
-# Each command's median as a ratio to the run's floor (the command named
-# "floor: ..."), when the run has one.
+# Each command's median as a ratio to each of the run's floors (the
+# commands named "floor: ...", the first the one the targets name), when
+# the run has one.
 ratios() {
   python3 - "$1" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 floors = [r for r in results if r["command"].startswith("floor:")]
 if floors:
-    floor = floors[0]["median"]
-    print("| command | median | ratio to the floor |")
-    print("| --- | --- | --- |")
+    print("| command | median |" + "".join(" ratio to floor %d |" % (i + 1) for i in range(len(floors))))
+    print("| --- | --- |" + " --- |" * len(floors))
     for r in results:
-        print("| %s | %.2f ms | %.2fx |" % (r["command"], r["median"] * 1000, r["median"] / floor))
+        ratios = "".join(" %.2fx |" % (r["median"] / f["median"]) for f in floors)
+        print("| %s | %.2f ms |%s" % (r["command"], r["median"] * 1000, ratios))
+    print()
+    for i, f in enumerate(floors):
+        print("- floor %d: %s" % (i + 1, f["command"][len("floor: "):]))
     print()
 PY
 }

@@ -3,6 +3,15 @@
 //!
 //!   floor start            a Rust binary that starts and exits
 //!   floor read FILE...     reads the files (and looks at every byte once)
+//!   floor parse CONFIG CREDENTIALS
+//!                          reads each file on a thread of its own into
+//!                          its sections (name, and each key and value
+//!                          with its line), sorts each file's sections by
+//!                          name and merges the two lists: the least a
+//!                          reader that holds every profile by name does,
+//!                          with no check of any line (for files such
+//!                          as the generated ones: `\n` endings, no
+//!                          continuation lines)
 //!   floor edit FILE        reads the file, writes a changed copy beside
 //!                          it, fsyncs it, renames it over the file and
 //!                          fsyncs the directory: an atomic edit, no more
@@ -40,6 +49,16 @@ fn main() {
                 .sum();
             std::hint::black_box(headers);
         }
+        Some("parse") if args.len() == 3 => {
+            let (config, credentials) = std::thread::scope(|scope| {
+                let other = scope.spawn(|| parsed(Path::new(&args[2]), b"profile "));
+                (
+                    parsed(Path::new(&args[1]), b""),
+                    other.join().expect("the reader"),
+                )
+            });
+            std::hint::black_box(merged_names(&config, &credentials));
+        }
         Some("edit") => edit(Path::new(&args[1])).expect("the edit"),
         Some("backed-up-edit") => backed_up_edit(
             Path::new(&args[1]),
@@ -49,11 +68,98 @@ fn main() {
         .expect("the backed-up edit"),
         _ => {
             eprintln!(
-                "usage: floor start | read FILE... | edit FILE | backed-up-edit CONFIG CREDENTIALS BACKUPS"
+                "usage: floor start | read FILE... | parse CONFIG CREDENTIALS | edit FILE | backed-up-edit CONFIG CREDENTIALS BACKUPS"
             );
             std::process::exit(2);
         }
     }
+}
+
+/// One file's sections: each name and the range of its properties in
+/// `properties`, sorted by name; each property's key, value and line.
+struct Sections {
+    text: String,
+    sections: Vec<(std::ops::Range<u32>, std::ops::Range<u32>)>,
+    properties: Vec<(std::ops::Range<u32>, std::ops::Range<u32>, u32)>,
+}
+
+impl Sections {
+    fn name(&self, at: usize) -> &str {
+        let span = &self.sections[at].0;
+        &self.text[span.start as usize..span.end as usize]
+    }
+}
+
+/// `path` read into its sections; `prefix` is stripped from a header's
+/// name (the config file's `profile `).
+fn parsed(path: &Path, prefix: &[u8]) -> Sections {
+    let text = std::fs::read_to_string(path).expect("a UTF-8 file");
+    let bytes = text.as_bytes();
+    let mut out = Sections {
+        sections: Vec::with_capacity(memchr::memchr_iter(b'[', bytes).count()),
+        properties: Vec::new(),
+        text: String::new(),
+    };
+    let (mut start, mut line) = (0usize, 0u32);
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        line += 1;
+        let (from, to) = trimmed(bytes, start, end);
+        match bytes.get(from) {
+            None | Some(b'#') | Some(b';') => {}
+            Some(b'[') => {
+                let close = memchr::memchr(b']', &bytes[from..to]).map_or(to, |i| from + i);
+                let mut name = from + 1;
+                if bytes[name..close].starts_with(prefix) {
+                    name += prefix.len();
+                }
+                let count = out.properties.len() as u32;
+                out.sections.push((name as u32..close as u32, count..count));
+            }
+            Some(_) => {
+                if let Some(eq) = memchr::memchr(b'=', &bytes[from..to]) {
+                    let (k0, k1) = trimmed(bytes, from, from + eq);
+                    let (v0, v1) = trimmed(bytes, from + eq + 1, to);
+                    out.properties
+                        .push((k0 as u32..k1 as u32, v0 as u32..v1 as u32, line));
+                    if let Some(last) = out.sections.last_mut() {
+                        last.1.end = out.properties.len() as u32;
+                    }
+                }
+            }
+        }
+        start = end + 1;
+    }
+    out.sections.sort_unstable_by(|a, b| {
+        bytes[a.0.start as usize..a.0.end as usize]
+            .cmp(&bytes[b.0.start as usize..b.0.end as usize])
+    });
+    out.text = text;
+    out
+}
+
+fn trimmed(bytes: &[u8], mut from: usize, mut to: usize) -> (usize, usize) {
+    while from < to && bytes[from].is_ascii_whitespace() {
+        from += 1;
+    }
+    while to > from && bytes[to - 1].is_ascii_whitespace() {
+        to -= 1;
+    }
+    (from, to)
+}
+
+/// How many names the two sorted lists hold together.
+fn merged_names(a: &Sections, b: &Sections) -> usize {
+    let (mut i, mut j, mut names) = (0, 0, 0);
+    while i < a.sections.len() && j < b.sections.len() {
+        match a.name(i).cmp(b.name(j)) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => (i, j) = (i + 1, j + 1),
+        }
+        names += 1;
+    }
+    names + (a.sections.len() - i) + (b.sections.len() - j)
 }
 
 fn edit(path: &Path) -> std::io::Result<()> {
