@@ -45,11 +45,7 @@ pub fn for_both<T: Send>(bytes: u64, f: impl Fn(FileKind) -> T + Sync) -> (T, T)
     if bytes <= PARALLEL_FROM_BYTES {
         return (f(FileKind::Config), f(FileKind::Credentials));
     }
-    std::thread::scope(|scope| {
-        let config = scope.spawn(|| f(FileKind::Config));
-        let credentials = f(FileKind::Credentials);
-        (crate::threads::joined(config), credentials)
-    })
+    crate::threads::side_by_side(|| f(FileKind::Config), || f(FileKind::Credentials))
 }
 
 /// A document's lines, numbered from 1.
