@@ -193,17 +193,18 @@ impl Store {
             // side; the new files take their place only once the backup is
             // complete. Until then, a failure leaves every file as it was.
             let replaced: Vec<FileKind> = new_pieces.iter().map(|(kind, _)| *kind).collect();
-            let (backup, staged) = std::thread::scope(|scope| {
-                let backup = scope.spawn(|| self.backup_contents(locations, as_read, &replaced));
-                let staged: Result<Vec<StagedWrite>, StoreError> = new_pieces
-                    .iter()
-                    .map(|(kind, pieces)| {
-                        StagedWrite::prepare_pieces(files.path(*kind), pieces)
-                            .map_err(write_error(*kind))
-                    })
-                    .collect();
-                (crate::threads::joined(backup), staged)
-            });
+            let (backup, staged) = crate::threads::side_by_side(
+                || self.backup_contents(locations, as_read, &replaced),
+                || {
+                    new_pieces
+                        .iter()
+                        .map(|(kind, pieces)| {
+                            StagedWrite::prepare_pieces(files.path(*kind), pieces)
+                                .map_err(write_error(*kind))
+                        })
+                        .collect::<Result<Vec<StagedWrite>, StoreError>>()
+                },
+            );
             let (backup, staged) = (backup?, staged?);
             let committed = staged
                 .into_iter()
