@@ -41,6 +41,18 @@ bench() { # title, then hyperfine arguments
 }
 
 
+# Every reader and check that runs on two threads needs the second one to
+# start at once: how late a new thread starts while its creator works,
+# spawned plainly and through awsprof's side_by_side.
+{
+  echo "### A new thread's start while its creator works 2 ms (examples/thread_start.rs)"
+  echo
+  echo '```'
+  "$target/examples/thread_start" "$([ $quick = 1 ] && echo 3 || echo 200)"
+  echo '```'
+  echo
+} >> "$results"
+
 cp "$work/in/credentials-10000" "$creds"
 for n in 1000 10000; do
   cp "$work/in/config-$n" "$cfg"

@@ -21,7 +21,7 @@ else
 fi
 bin="$target/awsprof"
 # The same targets in every script, so that they share one build.
-cargo build --quiet "${profile_flag[@]}" --bins --example generate_profiles --example floor
+cargo build --quiet "${profile_flag[@]}" --bins --example generate_profiles --example floor --example thread_start
 
 # Each command's median as a ratio to each of the run's floors (the
 # commands named "floor: ...", the first the one the targets name), when
