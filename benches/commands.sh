@@ -77,7 +77,7 @@ reset="cp $work/in/config-10000 $cfg; rm -rf $work/backups $work/floor-backups; 
 bench "profile add-role on the 10,000-profile config: first vs last profile, and the edit's floor" \
   -N --prepare "bash -c '$reset'" \
   -n "floor: read, write a changed copy, fsync, rename, fsync the directory" "$floor edit $cfg" \
-  -n "the same edit after the least durable backup of both files" "$floor backed-up-edit $cfg $creds $work/floor-backups" \
+  -n "floor: the same edit after the least durable backup of both files" "$floor backed-up-edit $cfg $creds $work/floor-backups" \
   -n "add-role first (p2)" "$bin profile add-role p2 --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config" \
   -n "add-role last (p9998)" "$bin profile add-role p9998 --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config"
 
