@@ -2,9 +2,10 @@
 # Growth with the number of profiles (issue 29, item 4): profile list,
 # lint and profile add-role (the profile before the last, as in
 # commands.sh) on configs of 100, 1,000, 10,000 and 100,000 profiles (a
-# credentials file with the one base profile they use), hyperfine -N
-# medians, and each step's ratio: linear growth is 10x a step, and the
-# 100,000 file must take at most 11x the 10,000 one.
+# credentials file with the one base profile they use), medians of runs
+# that take the sizes in turn (benches/interleaved.py), and each step's
+# ratio: linear growth is 10x a step, and the 100,000 file must take at
+# most 11x the 10,000 one.
 #
 #   benches/growth.sh           release build, up to 100,000 profiles, writes target/bench-growth.md
 #   benches/growth.sh --quick   debug build, 2 runs each, up to 10,000 (only checks that it runs)
@@ -28,17 +29,28 @@ printf '[base]\naws_access_key_id = AKIABASE000000000000\naws_secret_access_key 
 
 results="$repo/target/bench-growth.md"
 { echo "# benches/growth.sh, $(date -u +%Y-%m-%d)"; echo; echo "| profiles | list | lint | add-role |"; echo "| --- | --- | --- | --- |"; } > "$results"
-median() { # hyperfine arguments; prints the first command's median in ms
-  hyperfine -N "${runs[@]}" --style none --export-json "$work/m.json" "$@" >/dev/null
-  python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$work/m.json"
-}
+# The sizes of each command are taken in turn (benches/interleaved.py):
+# measured apart, minutes apart, each step would also measure how the
+# machine's speed drifted in between.
+interleaved_runs=$([ $quick = 1 ] && echo 2 || echo 20)
 declare -A list lint edit
+medians() { # array name, then NAME PREPARE COMMAND for each size
+  local -n into=$1; shift
+  while IFS=$'\t' read -r n ms; do into[$n]=$ms; done < <(python3 benches/interleaved.py "$interleaved_runs" "$@")
+}
+args=()
+for n in "${sizes[@]}"; do cp "$work/in/config-$n" "$work/config-$n"; args+=("$n" "" "AWS_CONFIG_FILE=$work/config-$n $bin profile list"); done
+medians list "${args[@]}"
+args=()
+for n in "${sizes[@]}"; do args+=("$n" "" "AWS_CONFIG_FILE=$work/config-$n $bin lint"); done
+medians lint "${args[@]}"
+args=()
+# sync: the edit's own fsyncs should not pay for flushing the copy.
 for n in "${sizes[@]}"; do
-  cp "$work/in/config-$n" "$cfg"
-  list[$n]=$(median "$bin profile list")
-  lint[$n]=$(median -i "$bin lint")
-  # sync: the edit's own fsyncs should not pay for flushing the copy.
-  edit[$n]=$(median --prepare "bash -c 'cp $work/in/config-$n $cfg; rm -rf $work/backups; sync'" "$bin profile add-role p$((n - 2)) --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config")
+  args+=("$n" "cp $work/in/config-$n $cfg; rm -rf $work/backups; sync" "$bin profile add-role p$((n - 2)) --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config")
+done
+medians edit "${args[@]}"
+for n in "${sizes[@]}"; do
   echo "| $n | ${list[$n]} ms | ${lint[$n]} ms | ${edit[$n]} ms |" >> "$results"
 done
 {
