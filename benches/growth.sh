@@ -36,7 +36,9 @@ interleaved_runs=$([ $quick = 1 ] && echo 2 || echo 20)
 declare -A list lint edit
 medians() { # array name, then NAME PREPARE COMMAND for each size
   local -n into=$1; shift
-  while IFS=$'\t' read -r n ms; do into[$n]=$ms; done < <(python3 benches/interleaved.py "$interleaved_runs" "$@")
+  local out  # assigned apart, so that a failed run stops the script
+  out=$(python3 benches/interleaved.py "$interleaved_runs" "$@")
+  while IFS=$'\t' read -r n ms; do into[$n]=$ms; done <<< "$out"
 }
 args=()
 for n in "${sizes[@]}"; do cp "$work/in/config-$n" "$work/config-$n"; args+=("$n" "" "AWS_CONFIG_FILE=$work/config-$n $bin profile list"); done
