@@ -120,14 +120,11 @@ mod placement {
         // joins it on drop, and every path out of here drops it (what
         // `std::thread::scope` does, with a handle to the thread).
         let spawned = unsafe { std::thread::Builder::new().spawn_unchecked(settled) };
-        let mut guard = JoinedOnDrop(Some(spawned.expect("failed to spawn thread")));
-        if let Some(thread) = &guard.0 {
-            // SAFETY: the thread is not joined yet, so its handle is
-            // valid; the set is given with its true size.
-            unsafe {
-                libc::pthread_setaffinity_np(thread.as_pthread_t(), SET_SIZE, &away.elsewhere)
-            };
-        }
+        let thread = spawned.expect("failed to spawn thread");
+        // SAFETY: the thread is not joined yet, so its handle is valid;
+        // the set is given with its true size.
+        unsafe { libc::pthread_setaffinity_np(thread.as_pthread_t(), SET_SIZE, &away.elsewhere) };
+        let mut guard = JoinedOnDrop(Some(thread));
         let mine = here();
         match guard.0.take().map(JoinHandle::join) {
             Some(Ok(theirs)) => (theirs, mine),
