@@ -11,7 +11,9 @@
 #   benches/growth.sh --quick   debug build, 2 runs each, up to 10,000 (only checks that it runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-full_runs=(--warmup 2 --min-runs 10)
+# setup.sh reads hyperfine's options from full_runs; this script times
+# with benches/interleaved.py instead (interleaved_runs, below).
+full_runs=()
 # shellcheck source=setup.sh
 . benches/setup.sh
 sizes=(100 1000 10000)
