@@ -201,7 +201,7 @@ fn pinned_before(calls: &[Call], backups: &Path, manifest_at: usize, edited: usi
 }
 
 /// The backup: its config (a copy, or the replaced file's own inode
-/// linked in) flushed, its manifest replaced
+/// linked in) and its credentials flushed, its manifest replaced
 /// durably, and the backup directory's entry for it flushed, all before
 /// the call at `edited`. Returns the index of the manifest's rename.
 fn backed_up_before(calls: &[Call], backups: &Path, edited: usize) -> usize {
@@ -222,6 +222,17 @@ fn backed_up_before(calls: &[Call], backups: &Path, edited: usize) -> usize {
         "fsync of the backup's copy",
     );
     assert!(copy < manifest_at, "the copy before the manifest");
+    // The credentials file, unchanged: copied, or (on a later backup) the
+    // earlier backup's copy linked in; flushed either way.
+    let credentials = position(
+        calls,
+        |c| *c == Call::Sync(backup.join("credentials")),
+        "fsync of the backup's credentials",
+    );
+    assert!(
+        credentials < manifest_at,
+        "the credentials before the manifest"
+    );
     assert!(
         calls[manifest_at..edited].contains(&Call::Sync(backups.to_path_buf())),
         "the backup's directory entry is durable before the edit: {calls:#?}"

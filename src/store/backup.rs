@@ -156,14 +156,32 @@ pub struct FileState<'a> {
 /// caller writes a copy. A link is refused across file systems and by
 /// some; a copy serves then.
 fn link_as_backup(live: &Path, stored: &Path, content: &[u8]) -> bool {
-    if fs::hard_link(live, stored).is_err() {
+    link_holding(live, stored, content, |meta| {
+        let private = meta.uid() == private_dir::own_uid() && meta.mode() & 0o022 == 0;
+        private && meta.nlink() == 2
+    })
+}
+
+/// Makes `from` also `stored` by a hard link, and keeps the link only
+/// when the file (not followed if it is a symbolic link) is a regular
+/// file that `acceptable` accepts, holds exactly `content` and has its
+/// data on disk; otherwise nothing is left at `stored`.
+fn link_holding(
+    from: &Path,
+    stored: &Path,
+    content: &[u8],
+    acceptable: impl FnOnce(&fs::Metadata) -> bool,
+) -> bool {
+    if fs::hard_link(from, stored).is_err() {
         return false;
     }
     let holds_content = || -> std::io::Result<bool> {
-        let file = fs::File::open(stored)?;
+        let file = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(stored)?;
         let meta = file.metadata()?;
-        let private = meta.uid() == private_dir::own_uid() && meta.mode() & 0o022 == 0;
-        if !private || meta.nlink() != 2 || meta.len() != content.len() as u64 {
+        if !meta.is_file() || meta.len() != content.len() as u64 || !acceptable(&meta) {
             return Ok(false);
         }
         if !holds_exactly(&file, content)? {
@@ -481,6 +499,9 @@ impl BackupStore {
         {
             return Ok(());
         }
+        if file.replaced.is_none() && self.link_earlier_copy(file, &stored, content) {
+            return Ok(());
+        }
         let mut out = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -490,6 +511,30 @@ impl BackupStore {
         out.write_all(content)
             .and_then(|_| out.sync_all())
             .map_err(self.io(&stored, "write the backup"))
+    }
+
+    /// Makes the same file of the newest complete backup `stored` by a
+    /// hard link, when it holds exactly `content`: a file an edit leaves
+    /// in place is then backed up again without a copy of its bytes. True
+    /// only when that file is one of awsprof's private copies (a regular
+    /// file, the user's own, 0600 or stricter: never a file still linked
+    /// to the live one, which keeps the user's mode until it is settled)
+    /// and is not the live file itself; otherwise nothing is left at
+    /// `stored` and the caller writes a copy. Every change awsprof makes
+    /// to a backed-up file replaces it by a rename, so backups that share
+    /// an inode stay the same; one changed in place by someone else shows
+    /// as tampered in each, as it would in one.
+    fn link_earlier_copy(&self, file: &FileState<'_>, stored: &Path, content: &[u8]) -> bool {
+        let Some(newest) = self.complete_ids().ok().and_then(|mut ids| ids.pop()) else {
+            return false;
+        };
+        let earlier = self.dir.join(newest).join(file.kind.label());
+        link_holding(&earlier, stored, content, |meta| {
+            let private = meta.uid() == private_dir::own_uid() && meta.mode() & 0o077 == 0;
+            let live = fs::metadata(file.path)
+                .is_ok_and(|live| live.dev() == meta.dev() && live.ino() == meta.ino());
+            private && !live
+        })
     }
 
     /// Once the files of kinds `replaced` that backup `manifest` was taken

@@ -279,9 +279,14 @@ fn set_region(files: &mut ProfileFiles, region: &str) {
 
 /// Profile `a`'s region set to eu-west-1 through the store.
 fn set_region_to_eu_west_1(store: &Store, locations: &Locations) -> Written {
+    update_region(store, locations, "eu-west-1")
+}
+
+/// Profile `a`'s region set to `region` through the store.
+fn update_region(store: &Store, locations: &Locations, region: &str) -> Written {
     let ((), written, _) = store
         .update(locations, None, |files| -> EditResult {
-            set_region(files, "eu-west-1");
+            set_region(files, region);
             Ok(())
         })
         .unwrap();
@@ -369,6 +374,35 @@ fn the_replaced_file_itself_becomes_the_backup_and_an_unchanged_one_is_copied() 
             .as_deref(),
         Some(&b"[profile a]\nregion = us-east-1\n"[..])
     );
+}
+
+#[test]
+fn a_file_left_in_place_shares_the_earlier_backups_copy_never_the_live_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, locations) = store_in(tmp.path());
+    std::fs::write(&locations.config, "[profile a]\nregion = us-east-1\n").unwrap();
+    std::fs::write(&locations.credentials, "[a]\n").unwrap();
+    let first = set_region_to_eu_west_1(&store, &locations).backup.unwrap();
+    let second = update_region(&store, &locations, "us-east-1")
+        .backup
+        .unwrap();
+    let stored = |id: &str| store.backups.dir.join(id).join("credentials");
+    assert_eq!(
+        inode_of(&stored(&second.id)).0,
+        inode_of(&stored(&first.id)).0
+    );
+    assert_ne!(
+        inode_of(&stored(&second.id)).0,
+        inode_of(&locations.credentials).0
+    );
+    std::fs::write(&locations.credentials, "[a]\n# changed in place\n").unwrap();
+    for backup in [&first, &second] {
+        let file = backup.file(FileKind::Credentials).unwrap();
+        assert_eq!(
+            store.backups.content(backup, file).unwrap().as_deref(),
+            Some(&b"[a]\n"[..])
+        );
+    }
 }
 
 #[test]
@@ -617,13 +651,9 @@ fn the_first_backup_of_each_file_is_pinned_and_a_later_one_is_not() {
         pinned.into_iter().collect::<Vec<_>>(),
         vec![first.id.clone()]
     );
-    let ((), written, _) = store
-        .update(&locations, None, |files| -> EditResult {
-            set_region(files, "ap-south-1");
-            Ok(())
-        })
+    let later = update_region(&store, &locations, "ap-south-1")
+        .backup
         .unwrap();
-    let later = written.backup.unwrap();
     assert_ne!(later.id, first.id);
     let pinned = store.backups.pinned().unwrap();
     assert_eq!(pinned.into_iter().collect::<Vec<_>>(), vec![first.id]);

@@ -522,3 +522,100 @@ fn a_link_in_the_backup_directory_is_no_backup_whatever_it_points_to() {
         Err(StoreError::NoSuchBackup { .. })
     ));
 }
+
+/// Inode number and link count of `path`.
+fn inode(path: &Path) -> (u64, u64) {
+    let meta = fs::symlink_metadata(path).unwrap();
+    (meta.ino(), meta.nlink())
+}
+
+#[test]
+fn a_file_backed_up_again_unchanged_shares_the_newest_backups_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(&tmp);
+    let first = back_up(&store, Some("[profile a]\n"), Some("[a]\n"));
+    let second = back_up(&store, Some("[profile b]\n"), Some("[a]\n"));
+    let stored = |m: &Manifest, kind: &str| store.dir.join(&m.id).join(kind);
+    assert_eq!(
+        inode(&stored(&second, "credentials")),
+        (inode(&stored(&first, "credentials")).0, 2),
+        "the unchanged file is the newest backup's copy, linked"
+    );
+    assert_ne!(
+        inode(&stored(&second, "config")).0,
+        inode(&stored(&first, "config")).0
+    );
+    // Each backup keeps it when the other goes.
+    store.remove(std::slice::from_ref(&first.id)).unwrap();
+    let credentials = second.file(FileKind::Credentials).unwrap();
+    assert_eq!(
+        store.content(&second, credentials).unwrap().as_deref(),
+        Some(&b"[a]\n"[..])
+    );
+    assert_eq!(inode(&stored(&second, "credentials")).1, 1);
+
+    // Scrubbing rewrites each backup's file on its own.
+    let third = back_up(&store, Some("[profile b]\n"), Some("[a]\n"));
+    assert_eq!(inode(&stored(&third, "credentials")).1, 2);
+    store.scrub("AKIA", "[a]", "[x]").unwrap();
+    for manifest in store.list().unwrap() {
+        let file = manifest.file(FileKind::Credentials).unwrap();
+        assert_eq!(
+            store.content(&manifest, file).unwrap().as_deref(),
+            Some(&b"[x]\n"[..])
+        );
+    }
+}
+
+#[test]
+fn an_earlier_file_is_shared_only_when_it_is_a_private_copy_of_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(&tmp);
+    let shared = |earlier: &Manifest, later: &Manifest| {
+        let stored = |m: &Manifest| store.dir.join(&m.id).join("credentials");
+        let same = inode(&stored(later)).0 == inode(&stored(earlier)).0;
+        let file = later.file(FileKind::Credentials).unwrap();
+        assert_eq!(
+            store.content(later, file).unwrap().as_deref(),
+            Some(&b"[a]\n"[..])
+        );
+        same
+    };
+    // The same length, other bytes.
+    let earlier = back_up(&store, None, Some("[b]\n"));
+    let later = back_up(&store, None, Some("[a]\n"));
+    assert!(!shared(&earlier, &later));
+    // Readable by others: not a copy awsprof keeps.
+    let earlier = later;
+    let earlier_file = store.dir.join(&earlier.id).join("credentials");
+    fs::set_permissions(&earlier_file, fs::Permissions::from_mode(0o644)).unwrap();
+    let later = back_up(&store, None, Some("[a]\n"));
+    assert!(!shared(&earlier, &later));
+    // A symbolic link, whatever it points to.
+    let earlier = later;
+    let earlier_file = store.dir.join(&earlier.id).join("credentials");
+    let target = tmp.path().join("elsewhere");
+    fs::write(&target, "[a]\n").unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).unwrap();
+    fs::remove_file(&earlier_file).unwrap();
+    std::os::unix::fs::symlink(&target, &earlier_file).unwrap();
+    let later = back_up(&store, None, Some("[a]\n"));
+    let stored = store.dir.join(&later.id).join("credentials");
+    assert!(!fs::symlink_metadata(&stored).unwrap().is_symlink());
+    assert_ne!(inode(&stored).0, inode(&target).0);
+    // The live file itself, though private: a write to it in place would
+    // reach the backup.
+    let live = store.dir.join(&later.id).join("credentials");
+    let files = [
+        state(FileKind::Config, None),
+        FileState {
+            path: &live,
+            ..state(FileKind::Credentials, Some("[a]\n"))
+        },
+    ];
+    let newest = store.create(&files, "awsprof test").unwrap();
+    assert!(!shared(&later, &newest));
+    // A private copy of the same bytes is shared.
+    let again = back_up(&store, None, Some("[a]\n"));
+    assert!(shared(&newest, &again));
+}
