@@ -81,6 +81,17 @@ bench "profile add-role on the 10,000-profile config: first vs last profile, and
   -n "add-role first (p2)" "$bin profile add-role p2 --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config" \
   -n "add-role last (p9998)" "$bin profile add-role p9998 --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config"
 
+# A later backup: the backups of the runs before it are kept, so the
+# credentials file the edit leaves in place is linked to the newest
+# backup's copy instead of copied again.
+reset_later="cp $work/in/config-10000 $cfg; rm -rf $work/floor-backups; sync"
+rm -rf "$work/backups"
+bench "profile add-role on the 10,000-profile config, a later backup" \
+  -N --prepare "bash -c '$reset_later'" \
+  -n "floor: read, write a changed copy, fsync, rename, fsync the directory" "$floor edit $cfg" \
+  -n "floor: the same edit after the least durable backup of both files" "$floor backed-up-edit $cfg $creds $work/floor-backups" \
+  -n "add-role last (p9998), earlier backups kept" "$bin profile add-role p9998 --role-arn arn:aws:iam::123456789012:role/bench --source-profile base --in config"
+
 bench "the same edit: aws configure set vs awsprof add-role (10,000-profile config)" \
   --prepare "$reset" \
   -n "aws configure set" "python3 -m awscli configure set profile.p9998.role_arn arn:aws:iam::123456789012:role/bench" \
