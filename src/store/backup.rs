@@ -197,6 +197,27 @@ fn link_holding(
     kept
 }
 
+/// Makes the same file of the newest complete backup (its folder
+/// `newest`) `stored` by a hard link, when it holds exactly `content`: a
+/// file an edit leaves in place is then backed up again without a copy of
+/// its bytes. True only when that file is one of awsprof's private copies
+/// (a regular file, the user's own, 0600 or stricter: never a file still
+/// linked to the live one, which keeps the user's mode until it is
+/// settled) and is not the live file itself; otherwise nothing is left at
+/// `stored` and the caller writes a copy. Every change awsprof makes to a
+/// backed-up file replaces it by a rename, so backups that share an inode
+/// stay the same; one changed in place by someone else shows as tampered
+/// in each, as it would in one.
+fn link_earlier_copy(newest: &Path, file: &FileState<'_>, stored: &Path, content: &[u8]) -> bool {
+    let earlier = newest.join(file.kind.label());
+    link_holding(&earlier, stored, content, |meta| {
+        let private = meta.uid() == private_dir::own_uid() && meta.mode() & 0o077 == 0;
+        let live = fs::metadata(file.path)
+            .is_ok_and(|live| live.dev() == meta.dev() && live.ino() == meta.ino());
+        private && !live
+    })
+}
+
 /// The backup id a pin marker names: its symbolic link's target after
 /// [`PIN_TARGET_PREFIX`] (the link is never followed), or a small file's
 /// text. Anything else names none.
@@ -266,6 +287,8 @@ impl BackupStore {
     /// Saves `files` as a new backup and applies retention.
     pub fn create(&self, files: &[FileState<'_>], command: &str) -> Result<Manifest, StoreError> {
         private_dir::ensure(&self.dir)?;
+        // What an unchanged file may be linked to (see `link_earlier_copy`).
+        let newest = self.complete_ids()?.pop().map(|id| self.dir.join(id));
         let now = time::OffsetDateTime::now_utc();
         let stamp = now
             .format(time::macros::format_description!(
@@ -295,7 +318,7 @@ impl BackupStore {
         let (manifest, saved, staged_manifest) = std::thread::scope(|scope| {
             let savers: Vec<_> = files
                 .iter()
-                .map(|file| scope.spawn(|| self.save(&dir, file)))
+                .map(|file| scope.spawn(|| self.save(&dir, file, newest.as_deref())))
                 .collect();
             let hashers: Vec<_> = files
                 .iter()
@@ -487,8 +510,14 @@ impl BackupStore {
         Ok(scrubbed)
     }
 
-    /// Stores one file of a backup in `dir`, when it exists.
-    fn save(&self, dir: &Path, file: &FileState<'_>) -> Result<(), StoreError> {
+    /// Stores one file of a backup in `dir`, when it exists; `newest` is
+    /// the newest complete backup's folder, if there is one.
+    fn save(
+        &self,
+        dir: &Path,
+        file: &FileState<'_>,
+        newest: Option<&Path>,
+    ) -> Result<(), StoreError> {
         let Some(content) = file.content else {
             return Ok(());
         };
@@ -499,7 +528,8 @@ impl BackupStore {
         {
             return Ok(());
         }
-        if file.replaced.is_none() && self.link_earlier_copy(file, &stored, content) {
+        let earlier = newest.filter(|_| file.replaced.is_none());
+        if earlier.is_some_and(|newest| link_earlier_copy(newest, file, &stored, content)) {
             return Ok(());
         }
         let mut out = OpenOptions::new()
@@ -511,30 +541,6 @@ impl BackupStore {
         out.write_all(content)
             .and_then(|_| out.sync_all())
             .map_err(self.io(&stored, "write the backup"))
-    }
-
-    /// Makes the same file of the newest complete backup `stored` by a
-    /// hard link, when it holds exactly `content`: a file an edit leaves
-    /// in place is then backed up again without a copy of its bytes. True
-    /// only when that file is one of awsprof's private copies (a regular
-    /// file, the user's own, 0600 or stricter: never a file still linked
-    /// to the live one, which keeps the user's mode until it is settled)
-    /// and is not the live file itself; otherwise nothing is left at
-    /// `stored` and the caller writes a copy. Every change awsprof makes
-    /// to a backed-up file replaces it by a rename, so backups that share
-    /// an inode stay the same; one changed in place by someone else shows
-    /// as tampered in each, as it would in one.
-    fn link_earlier_copy(&self, file: &FileState<'_>, stored: &Path, content: &[u8]) -> bool {
-        let Some(newest) = self.complete_ids().ok().and_then(|mut ids| ids.pop()) else {
-            return false;
-        };
-        let earlier = self.dir.join(newest).join(file.kind.label());
-        link_holding(&earlier, stored, content, |meta| {
-            let private = meta.uid() == private_dir::own_uid() && meta.mode() & 0o077 == 0;
-            let live = fs::metadata(file.path)
-                .is_ok_and(|live| live.dev() == meta.dev() && live.ino() == meta.ino());
-            private && !live
-        })
     }
 
     /// Once the files of kinds `replaced` that backup `manifest` was taken

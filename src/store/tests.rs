@@ -333,7 +333,7 @@ fn an_update_writes_the_edit_after_backing_up_both_files() {
 }
 
 /// Inode number, link count and permission bits of `path`.
-fn inode_of(path: &Path) -> (u64, u64, u32) {
+pub(super) fn inode_of(path: &Path) -> (u64, u64, u32) {
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(path).unwrap();
     (meta.ino(), meta.nlink(), meta.mode() & 0o7777)

@@ -1,4 +1,5 @@
 use super::*;
+use crate::store::tests::inode_of;
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
 
@@ -523,12 +524,6 @@ fn a_link_in_the_backup_directory_is_no_backup_whatever_it_points_to() {
     ));
 }
 
-/// Inode number and link count of `path`.
-fn inode(path: &Path) -> (u64, u64) {
-    let meta = fs::symlink_metadata(path).unwrap();
-    (meta.ino(), meta.nlink())
-}
-
 #[test]
 fn a_file_backed_up_again_unchanged_shares_the_newest_backups_copy() {
     let tmp = tempfile::tempdir().unwrap();
@@ -536,14 +531,15 @@ fn a_file_backed_up_again_unchanged_shares_the_newest_backups_copy() {
     let first = back_up(&store, Some("[profile a]\n"), Some("[a]\n"));
     let second = back_up(&store, Some("[profile b]\n"), Some("[a]\n"));
     let stored = |m: &Manifest, kind: &str| store.dir.join(&m.id).join(kind);
+    let (shared, links, _) = inode_of(&stored(&second, "credentials"));
     assert_eq!(
-        inode(&stored(&second, "credentials")),
-        (inode(&stored(&first, "credentials")).0, 2),
+        (shared, links),
+        (inode_of(&stored(&first, "credentials")).0, 2),
         "the unchanged file is the newest backup's copy, linked"
     );
     assert_ne!(
-        inode(&stored(&second, "config")).0,
-        inode(&stored(&first, "config")).0
+        inode_of(&stored(&second, "config")).0,
+        inode_of(&stored(&first, "config")).0
     );
     // Each backup keeps it when the other goes.
     store.remove(std::slice::from_ref(&first.id)).unwrap();
@@ -552,11 +548,11 @@ fn a_file_backed_up_again_unchanged_shares_the_newest_backups_copy() {
         store.content(&second, credentials).unwrap().as_deref(),
         Some(&b"[a]\n"[..])
     );
-    assert_eq!(inode(&stored(&second, "credentials")).1, 1);
+    assert_eq!(inode_of(&stored(&second, "credentials")).1, 1);
 
     // Scrubbing rewrites each backup's file on its own.
     let third = back_up(&store, Some("[profile b]\n"), Some("[a]\n"));
-    assert_eq!(inode(&stored(&third, "credentials")).1, 2);
+    assert_eq!(inode_of(&stored(&third, "credentials")).1, 2);
     store.scrub("AKIA", "[a]", "[x]").unwrap();
     for manifest in store.list().unwrap() {
         let file = manifest.file(FileKind::Credentials).unwrap();
@@ -573,7 +569,7 @@ fn an_earlier_file_is_shared_only_when_it_is_a_private_copy_of_the_same_bytes() 
     let store = store_in(&tmp);
     let shared = |earlier: &Manifest, later: &Manifest| {
         let stored = |m: &Manifest| store.dir.join(&m.id).join("credentials");
-        let same = inode(&stored(later)).0 == inode(&stored(earlier)).0;
+        let same = inode_of(&stored(later)).0 == inode_of(&stored(earlier)).0;
         let file = later.file(FileKind::Credentials).unwrap();
         assert_eq!(
             store.content(later, file).unwrap().as_deref(),
@@ -602,7 +598,7 @@ fn an_earlier_file_is_shared_only_when_it_is_a_private_copy_of_the_same_bytes() 
     let later = back_up(&store, None, Some("[a]\n"));
     let stored = store.dir.join(&later.id).join("credentials");
     assert!(!fs::symlink_metadata(&stored).unwrap().is_symlink());
-    assert_ne!(inode(&stored).0, inode(&target).0);
+    assert_ne!(inode_of(&stored).0, inode_of(&target).0);
     // The live file itself, though private: a write to it in place would
     // reach the backup.
     let live = store.dir.join(&later.id).join("credentials");
