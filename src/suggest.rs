@@ -1,5 +1,8 @@
 //! "Did you mean" hints.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 /// `; did you mean a, b?` for the candidates closest to `name`, or
 /// nothing when none is close.
 pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
@@ -11,14 +14,226 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -
     }
 }
 
+/// The least Jaro-Winkler similarity of a plausible typo.
+const CLOSE_ENOUGH: f64 = 0.8;
+
 /// Up to three candidates closest to `name`, best first, among those close
 /// enough to be a plausible typo.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let lower = name.to_ascii_lowercase();
+    let wanted = Wanted::new(name);
     let mut scored: Vec<(f64, &str)> = candidates
-        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.8)
+        .filter_map(|c| Some((wanted.score(c)?, c)))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// A name looked for among many candidates: lowercased once and, when it
+/// is ASCII, its letters counted, so that most candidates are ruled out
+/// by counting their letters instead of by the similarity itself (lint
+/// asks for each missing profile among 10,000 names).
+struct Wanted {
+    lower: String,
+    letters: Option<Letters>,
+}
+
+impl Wanted {
+    fn new(name: &str) -> Wanted {
+        let lower = name.to_ascii_lowercase();
+        let letters = Letters::of(&lower);
+        Wanted { lower, letters }
+    }
+
+    /// `candidate`'s similarity to the name, compared lowercased, when it
+    /// is close enough.
+    fn score(&self, candidate: &str) -> Option<f64> {
+        let common = self.letters.as_ref().and_then(|l| l.common_with(candidate));
+        if let Some(common) = common {
+            if !jaro_could_reach(common, self.lower.len(), candidate.len(), ABOVE_BOOST) {
+                return None;
+            }
+        }
+        let lowered = if candidate.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(candidate.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(candidate)
+        };
+        let score = strsim::jaro_winkler(&self.lower, &lowered);
+        (score >= CLOSE_ENOUGH).then_some(score)
+    }
+}
+
+/// How often each ASCII byte occurs in a lowercased name.
+pub(crate) struct Letters([u8; 128]);
+
+impl Letters {
+    /// The letters of `lower` (already lowercased); `None` when it is not
+    /// ASCII or too long to count in bytes.
+    pub(crate) fn of(lower: &str) -> Option<Letters> {
+        if !lower.is_ascii() || lower.len() > usize::from(u8::MAX) {
+            return None;
+        }
+        let mut letters = [0u8; 128];
+        for b in lower.bytes() {
+            letters[usize::from(b)] += 1;
+        }
+        Some(Letters(letters))
+    }
+
+    /// How many of `candidate`'s letters (compared lowercased) the name
+    /// holds, each of the name's letters counted once: no more than this
+    /// many can match, in any alignment. `None` for a candidate that is
+    /// not ASCII.
+    pub(crate) fn common_with(&self, candidate: &str) -> Option<usize> {
+        if !candidate.is_ascii() {
+            return None;
+        }
+        let mut left = self.0;
+        let mut common = 0;
+        for b in candidate.bytes() {
+            let slot = &mut left[usize::from(b.to_ascii_lowercase())];
+            if *slot > 0 {
+                *slot -= 1;
+                common += 1;
+            }
+        }
+        Some(common)
+    }
+}
+
+/// A least Jaro similarity, as a fraction.
+pub(crate) struct Fraction(pub u32, pub u32);
+
+/// The Jaro similarity a Jaro-Winkler score of [`CLOSE_ENOUGH`] needs: the
+/// Winkler boost applies only above 0.7, so at or below it the score is
+/// the similarity itself, under 0.8.
+const ABOVE_BOOST: Fraction = Fraction(7, 10);
+
+/// Whether two strings of `a` and `b` characters with at most `common`
+/// matching ones can have a Jaro similarity of `least` or more. It is
+/// (m/a + m/b + (m-t)/m) / 3 for m matches and t transpositions, at most
+/// (m/a + m/b + 1) / 3. In integers, and true at equality, so that no
+/// rounding rules out a candidate the similarity would keep.
+pub(crate) fn jaro_could_reach(common: usize, a: usize, b: usize, least: Fraction) -> bool {
+    if a == 0 || b == 0 {
+        // Jaro: 1 for two empty strings, 0 for one.
+        return a == b;
+    }
+    let (m, a, b) = (common as u128, a as u128, b as u128);
+    let (num, den) = (u128::from(least.0), u128::from(least.1));
+    den * (m * b + m * a + a * b) >= 3 * num * a * b
+}
+
+/// [`closest`] asked again and again, each name's answer worked out
+/// once: a file where thousands of profiles name one missing profile asks
+/// the same name thousands of times. The caller gives the same
+/// candidates each time.
+#[derive(Default)]
+pub struct Remembered<'a> {
+    answers: HashMap<String, Vec<&'a str>>,
+}
+
+impl<'a> Remembered<'a> {
+    /// [`closest`] for `name` among what `candidates` gives, asked only
+    /// the first time `name` is.
+    pub fn closest<I: Iterator<Item = &'a str>>(
+        &mut self,
+        name: &str,
+        candidates: impl FnOnce() -> I,
+    ) -> &[&'a str] {
+        if !self.answers.contains_key(name) {
+            let found = closest(name, candidates());
+            self.answers.insert(name.to_string(), found);
+        }
+        &self.answers[name]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `closest` as it was before any candidate could be ruled out early.
+    fn closest_by_similarity_alone<'a>(name: &str, candidates: &[&'a str]) -> Vec<&'a str> {
+        let lower = name.to_ascii_lowercase();
+        let mut scored: Vec<(f64, &str)> = candidates
+            .iter()
+            .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), *c))
+            .filter(|(score, _)| *score >= CLOSE_ENOUGH)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        scored.into_iter().take(3).map(|(_, c)| c).collect()
+    }
+
+    #[test]
+    fn typos_are_found_and_strangers_are_not() {
+        let names = ["prod", "production", "staging", "dev", "Prod-Admin", ""];
+        assert_eq!(closest("prdo", names.into_iter()), ["prod"]);
+        assert_eq!(
+            closest("PRODUCTON", names.into_iter()),
+            ["production", "prod"]
+        );
+        assert_eq!(
+            closest("prod-admn", names.into_iter()),
+            ["Prod-Admin", "prod"]
+        );
+        assert!(closest("base", names.into_iter()).is_empty());
+        // Two empty strings are alike; an empty one is like nothing else.
+        assert_eq!(closest("", names.into_iter()), [""]);
+    }
+
+    #[test]
+    fn the_bound_is_exact_where_the_similarity_is_exactly_the_boost_threshold() {
+        // 11 matches in two 20-character strings: Jaro (0.55 + 0.55 + 1) / 3,
+        // 0.7 on paper, a hair above in floating point, so it is boosted.
+        let a = "abcdefghijkLMNOPQRST";
+        let b = "abcdefghijkuvwxyz123";
+        assert!(strsim::jaro_winkler(a, b) >= CLOSE_ENOUGH);
+        assert!(jaro_could_reach(11, 20, 20, ABOVE_BOOST));
+        assert!(!jaro_could_reach(10, 20, 20, ABOVE_BOOST));
+        assert_eq!(closest(a, [b].into_iter()), [b]);
+    }
+
+    #[test]
+    fn common_letters_count_each_letter_of_the_name_once() {
+        let wanted = Wanted::new("Baab");
+        let letters = wanted.letters.expect("ASCII");
+        assert_eq!(letters.common_with("ab"), Some(2));
+        assert_eq!(letters.common_with("aaaBBB"), Some(4));
+        assert_eq!(letters.common_with("xyz"), Some(0));
+        assert_eq!(letters.common_with("bäse"), None);
+        assert!(Wanted::new("bäse").letters.is_none());
+    }
+
+    #[test]
+    fn a_remembered_answer_is_the_same_answer() {
+        let names = ["prod", "production", "staging"];
+        let asked = std::cell::Cell::new(0);
+        let candidates = || {
+            asked.set(asked.get() + 1);
+            names.into_iter()
+        };
+        let mut remembered = Remembered::default();
+        assert_eq!(remembered.closest("prdo", candidates), ["prod"]);
+        assert_eq!(remembered.closest("prdo", candidates), ["prod"]);
+        assert_eq!(remembered.closest("stagin", candidates), ["staging"]);
+        assert_eq!(asked.get(), 2, "each name's answer worked out once");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Ruling candidates out by their letters never changes the answer.
+        #[test]
+        fn the_answer_is_the_similarity_s_own(
+            name in "[a-dA-D0-9é-]{0,12}",
+            candidates in proptest::collection::vec("[a-dA-D0-9é-]{0,12}", 0..12),
+        ) {
+            let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            prop_assert_eq!(
+                closest(&name, candidates.iter().copied()),
+                closest_by_similarity_alone(&name, &candidates)
+            );
+        }
+    }
 }

@@ -91,18 +91,15 @@ pub(super) fn by_its_ends(mut path: Vec<String>) -> (Vec<String>, usize) {
 }
 
 /// `from`'s `source_profile` names a profile that does not exist.
-pub(super) fn missing_source(set: &ProfileSet, from: &Section, missing: &str) -> ChainError {
+/// `suggestions` are the profile names closest to `missing`.
+pub(super) fn missing_source(from: &Section, missing: &str, suggestions: &[&str]) -> ChainError {
     ChainError {
         profile: from.name.to_string(),
         origin: origin_of(from, keys::SOURCE_PROFILE),
         kind: ChainErrorKind::MissingSourceProfile {
             missing: missing.to_string(),
             from: from.name.to_string(),
-            suggestions: set
-                .closest_profiles(missing)
-                .into_iter()
-                .map(String::from)
-                .collect(),
+            suggestions: suggestions.iter().map(|s| s.to_string()).collect(),
         },
     }
 }

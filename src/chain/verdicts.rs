@@ -6,7 +6,7 @@
 
 use super::resolve::{find_base, holds_static_keys, role_hop, Next};
 use super::{ChainError, ChainErrorKind};
-use crate::profiles::{keys, ProfileSet, Section, Sections};
+use crate::profiles::{keys, ClosestProfiles, ProfileSet, Section, Sections};
 use std::sync::Arc;
 
 /// Every profile's verdict, looked up by name.
@@ -86,7 +86,8 @@ impl Steps {
     fn read(set: &ProfileSet, sections: &[&Section]) -> Steps {
         let halves = crate::threads::in_halves(sections.len(), |range| {
             let part = &sections[range];
-            let firsts: Vec<Step> = part.iter().map(|p| follow(set, p)).collect();
+            let mut closest = set.closest_profiles_remembered();
+            let firsts: Vec<Step> = part.iter().map(|p| follow(set, p, &mut closest)).collect();
             let holds_keys: Vec<bool> = part.iter().map(|p| holds_static_keys(p)).collect();
             (firsts, holds_keys)
         });
@@ -115,8 +116,13 @@ impl Steps {
 }
 
 /// The step a profile takes when its own settings are read (as the start,
-/// or as a source without static keys).
-fn follow<'a>(set: &'a ProfileSet, profile: &'a Section) -> Step {
+/// or as a source without static keys); a missing source's hint from
+/// `closest`.
+fn follow<'a>(
+    set: &'a ProfileSet,
+    profile: &'a Section,
+    closest: &mut ClosestProfiles<'a>,
+) -> Step {
     match role_hop(profile) {
         Err(e) => Step::End(Err(Arc::new(e))),
         Ok(None) => Step::End(find_base(set, profile).map(|_| 0).map_err(Arc::new)),
@@ -126,7 +132,9 @@ fn follow<'a>(set: &'a ProfileSet, profile: &'a Section) -> Step {
         Ok(Some((_, Next::Named(next)))) => match set.profiles.index_of(next) {
             Some(at) => Step::Then(at),
             None => Step::End(Err(Arc::new(super::resolve::missing_source(
-                set, profile, next,
+                profile,
+                next,
+                closest.to(next),
             )))),
         },
     }

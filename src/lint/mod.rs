@@ -8,7 +8,9 @@ use crate::chain::ChainErrorKind;
 use crate::document::SharedStr;
 use crate::document::{Document, LineKind, LineView};
 use crate::profiles::keys::{self, KEYS};
-use crate::profiles::{values, FileKind, Origin, ProfileSet, SectionName, SourceFile};
+use crate::profiles::{
+    values, ClosestProfiles, FileKind, Origin, ProfileSet, SectionName, SourceFile,
+};
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
@@ -631,11 +633,14 @@ fn profile_checks<'a>(set: &'a ProfileSet, out: &mut Vec<Finding>) -> KeyHolders
             .count();
         let mut found = Vec::with_capacity(in_credentials);
         let mut holders = Vec::with_capacity(in_credentials);
+        let mut closest = set.closest_profiles_remembered();
         for ((name, profile), (verdict_of, verdict)) in profiles() {
             debug_assert_eq!(name, verdict_of);
-            check_profile(set, name, profile, verdict, &value_checks, &mut |f| {
-                found.push(f)
-            });
+            let checks = Checks {
+                value_checks: &value_checks,
+                closest: &mut closest,
+            };
+            check_profile(set, name, profile, verdict, checks, &mut |f| found.push(f));
             if let Some(p) = profile.property(keys::AWS_ACCESS_KEY_ID) {
                 holders.push((p.value.as_str(), &profile.name, p.origin));
             }
@@ -654,15 +659,26 @@ fn profile_checks<'a>(set: &'a ProfileSet, out: &mut Vec<Finding>) -> KeyHolders
 /// The value checks of [`value_checks`], looked up by key.
 type ValueChecks = [(&'static str, keys::Check, &'static str, String)];
 
+/// What the checks of every profile share: the value checks, and the
+/// hints for names of missing profiles, each worked out once.
+struct Checks<'c, 'a> {
+    value_checks: &'c ValueChecks,
+    closest: &'c mut ClosestProfiles<'a>,
+}
+
 /// One profile's own checks and its chain's verdict.
 fn check_profile(
     set: &ProfileSet,
     name: &str,
     profile: &crate::profiles::Section,
     verdict: &crate::chain::Verdict,
-    value_checks: &ValueChecks,
+    checks: Checks<'_, '_>,
     found: &mut impl FnMut(Finding),
 ) {
+    let Checks {
+        value_checks,
+        closest,
+    } = checks;
     let header = profile.headers.last().copied().unwrap_or(Origin {
         file: FileKind::Config,
         line: 0,
@@ -702,7 +718,7 @@ fn check_profile(
         }
     }
     if let Some(p) = profile.property(keys::CREDENTIAL_PROCESS) {
-        process_reference_checks(set, name, p, &mut push);
+        process_reference_checks(set, closest, name, p, &mut push);
         if let Some(syntax) = crate::profiles::command_line::shell_syntax(&p.value) {
             push(finding(
                     "credential-process-shell-syntax",
@@ -808,6 +824,7 @@ fn sso_checks(name: &str, profile: &crate::profiles::Section, push: &mut impl Fn
 /// would start the next, forever).
 fn process_reference_checks(
     set: &ProfileSet,
+    closest: &mut ClosestProfiles<'_>,
     name: &str,
     p: &crate::profiles::Property,
     push: &mut impl FnMut(Finding),
@@ -817,7 +834,7 @@ fn process_reference_checks(
     };
     let target = reference.profile();
     if set.profile(target).is_none() {
-        let close = set.closest_profiles(target);
+        let close = closest.to(target);
         let hint = if close.is_empty() {
             "point it at an existing profile".to_string()
         } else {

@@ -443,3 +443,93 @@ fn a_large_config_file_gets_the_text_findings_a_small_one_does() {
         in_config(&small, 2 * padding_profiles)
     );
 }
+
+#[test]
+fn each_missing_profile_gets_its_own_hint_however_often_it_is_named() {
+    // Enough profiles to be checked in two halves side by side, each half
+    // remembering its hints: every profile names one of two missing
+    // profiles, by a source and by a credential process.
+    let mut config = String::from("[profile tanaka]\nregion = x\n[profile prod]\nregion = x\n");
+    let profiles = 2 * crate::threads::HALVES_FROM_ITEMS;
+    for i in 0..profiles {
+        let missing = if i % 2 == 0 { "tanak" } else { "prdo" };
+        config.push_str(&format!(
+            "[profile r{i}]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = {missing}\n\
+             [profile c{i}]\ncredential_process = awsprof credential-process {missing}\n"
+        ));
+    }
+    let found = run(&config, "", None);
+    let hinted = |code: &str, text: &dyn Fn(&Finding) -> String| -> Vec<(String, usize)> {
+        let mut seen: Vec<(String, usize)> = Vec::new();
+        for f in found.iter().filter(|f| f.code == code) {
+            let text = text(f);
+            let expected = if text.contains("tanak`") || text.contains("profile tanak ") {
+                "did you mean tanaka?"
+            } else {
+                "did you mean prod?"
+            };
+            assert!(
+                format!("{}{}", f.message(), f.hint()).contains(expected),
+                "{code}: {} / {}",
+                f.message(),
+                f.hint()
+            );
+            let key = expected.to_string();
+            match seen.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += 1,
+                None => seen.push((key, 1)),
+            }
+        }
+        seen.sort();
+        seen
+    };
+    let each = profiles / 2;
+    let by_source = hinted("missing-source-profile", &|f| f.message().to_string());
+    assert_eq!(
+        by_source,
+        [
+            ("did you mean prod?".to_string(), each),
+            ("did you mean tanaka?".to_string(), each)
+        ]
+    );
+    let by_process = hinted("unknown-profile-reference", &|f| f.message().to_string());
+    assert_eq!(
+        by_process,
+        [
+            ("did you mean prod?".to_string(), each),
+            ("did you mean tanaka?".to_string(), each)
+        ]
+    );
+}
+
+#[test]
+fn each_typo_of_a_key_is_found_however_often_it_is_written() {
+    let mut config = String::new();
+    let profiles = 50;
+    for i in 0..profiles {
+        config.push_str(&format!(
+            "[profile p{i}]\nregoin = us-east-1\nrole_ar = r\ngranted_sso_region = x\n"
+        ));
+    }
+    let found = run(&config, "", None);
+    let typos: Vec<(usize, String)> = found
+        .iter()
+        .filter(|f| f.code == "unknown-key")
+        .map(|f| (f.line, f.message().to_string()))
+        .collect();
+    let expected: Vec<(usize, String)> = (0..profiles)
+        .flat_map(|i| {
+            [
+                (
+                    4 * i + 2,
+                    "unknown key `regoin`: did you mean `region`?".to_string(),
+                ),
+                (
+                    4 * i + 3,
+                    "unknown key `role_ar`: did you mean `role_arn`?".to_string(),
+                ),
+            ]
+        })
+        .collect();
+    assert_eq!(typos, expected);
+}

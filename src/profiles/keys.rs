@@ -5,6 +5,8 @@
 
 use super::values;
 use super::FileKind;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 pub const AWS_ACCESS_KEY_ID: &str = "aws_access_key_id";
 pub const AWS_SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
@@ -218,14 +220,49 @@ pub fn closest_known(name: &str) -> Option<&'static str> {
     if lookup(name).is_some() {
         return None;
     }
+    // Each unknown key's answer is worked out once per thread: a file
+    // often holds another tool's keys in every profile, and lint, list
+    // and show ask about each.
+    thread_local! {
+        static ANSWERS: RefCell<HashMap<String, Option<&'static str>>> =
+            RefCell::new(HashMap::new());
+    }
+    if let Some(known) = ANSWERS.with_borrow(|answers| answers.get(name).copied()) {
+        return known;
+    }
+    let known = closest_known_by_score(name);
+    ANSWERS.with_borrow_mut(|answers| answers.insert(name.to_string(), known));
+    known
+}
+
+/// [`closest_known`] for a key that is not known, worked out.
+fn closest_known_by_score(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
+    let letters = crate::suggest::Letters::of(&lower);
     KEYS.iter()
+        .filter(|k| {
+            let common = letters.as_ref().and_then(|l| l.common_with(k.name));
+            common.is_none_or(|common| could_be_typo(common, lower.len(), k.name.len()))
+        })
         .map(|k| (strsim::jaro_winkler(&lower, k.name), k.name))
         .filter(|(score, known)| {
             *score >= 0.9 || strsim::levenshtein(&lower, known) * 6 <= known.len()
         })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, known)| known)
+}
+
+/// Whether a name of `a` characters sharing at most `common` letters with
+/// a known key of `b` can be a typo of it, by [`closest_known`]'s rules:
+/// a Jaro-Winkler score of 0.9 needs a Jaro similarity of 5/6 (the boost
+/// adds at most 0.4 of what is missing). The edit rule needs no test of
+/// its own: an edit takes a step for each character of the longer one
+/// beyond the shared ones, so within b/6 steps they share enough letters
+/// for that similarity too. Every other known key is ruled out by
+/// counting letters: a file of 10,000 profiles, each with a key of
+/// another tool's, asks this for each.
+fn could_be_typo(common: usize, a: usize, b: usize) -> bool {
+    crate::suggest::jaro_could_reach(common, a, b, crate::suggest::Fraction(5, 6))
 }
 
 /// Whether a value is shown as `****`: under a secret key, under a typo
@@ -317,6 +354,48 @@ mod tests {
         let shaped = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
         assert!(masks_value("note", shaped, true));
         assert!(!masks_value("note", shaped, false));
+    }
+
+    /// `closest_known` as it was before any key could be ruled out early.
+    fn closest_known_by_scores_alone(name: &str) -> Option<&'static str> {
+        if lookup(name).is_some() {
+            return None;
+        }
+        let lower = name.to_ascii_lowercase();
+        KEYS.iter()
+            .map(|k| (strsim::jaro_winkler(&lower, k.name), k.name))
+            .filter(|(score, known)| {
+                *score >= 0.9 || strsim::levenshtein(&lower, known) * 6 <= known.len()
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, known)| known)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// Ruling keys out by their letters never changes the answer, for
+        /// known keys changed by a few edits, and for names of any letters.
+        #[test]
+        fn typos_are_found_as_by_the_scores_alone(
+            key in 0..KEYS.len(),
+            edits in proptest::collection::vec((0usize..64, 0u8..4, "[a-z_A-Zé0-9]"), 0..5),
+            other in "[a-z_é]{0,12}",
+        ) {
+            let mut typo: Vec<char> = KEYS[key].name.chars().collect();
+            for (at, how, with) in edits {
+                let at = at % (typo.len() + 1);
+                let with = with.chars().next().unwrap();
+                match how {
+                    0 if at < typo.len() => { typo.remove(at); }
+                    1 if at < typo.len() => typo[at] = with,
+                    2 if at < typo.len() => typo[at] = typo[at].to_ascii_uppercase(),
+                    _ => typo.insert(at, with),
+                }
+            }
+            let typo: String = typo.into_iter().collect();
+            proptest::prop_assert_eq!(closest_known(&typo), closest_known_by_scores_alone(&typo));
+            proptest::prop_assert_eq!(closest_known(&other), closest_known_by_scores_alone(&other));
+        }
     }
 
     #[test]

@@ -528,6 +528,32 @@ impl ProfileSet {
     pub fn closest_profiles(&self, name: &str) -> Vec<&str> {
         crate::suggest::closest(name, self.profiles.keys())
     }
+
+    /// [`ProfileSet::closest_profiles`] for many names, each name's answer
+    /// worked out once (see [`ClosestProfiles`]).
+    pub fn closest_profiles_remembered(&self) -> ClosestProfiles<'_> {
+        ClosestProfiles {
+            set: self,
+            remembered: crate::suggest::Remembered::default(),
+        }
+    }
+}
+
+/// The profile names closest to each name asked, for checks of every
+/// profile: where thousands of profiles name one missing profile, its
+/// hint is worked out once, not once for each (each a pass over every
+/// name of the set).
+pub struct ClosestProfiles<'a> {
+    set: &'a ProfileSet,
+    remembered: crate::suggest::Remembered<'a>,
+}
+
+impl<'a> ClosestProfiles<'a> {
+    /// [`ProfileSet::closest_profiles`] of `name`.
+    pub fn to(&mut self, name: &str) -> &[&'a str] {
+        let set = self.set;
+        self.remembered.closest(name, || set.profiles.keys())
+    }
 }
 
 #[cfg(test)]
