@@ -6,7 +6,7 @@ mod resolve;
 mod verdicts;
 
 pub use process_loop::{loop_text, process_loop};
-pub use resolve::{resolve, ChainError, ChainErrorKind};
+pub use resolve::{resolve, resolve_without_hints, ChainError, ChainErrorKind};
 pub use verdicts::{verdicts, Verdict, Verdicts};
 
 use crate::profiles::Origin;

@@ -3,7 +3,7 @@
 //! never ends at runtime (each awsprof starts the next), so it is refused
 //! from the files alone, as a chain error.
 
-use super::{resolve, BaseSource, Chain};
+use super::{resolve_without_hints, BaseSource, Chain};
 use crate::profiles::command_line::awsprof_reference_by;
 use crate::profiles::ProfileSet;
 
@@ -33,7 +33,7 @@ pub fn process_loop(
         if !seen.insert(next.clone()) {
             return Err(path);
         }
-        match resolve(set, &next) {
+        match resolve_without_hints(set, &next) {
             Ok(chain) => next_chain = Some(chain),
             Err(_) => return Ok(()),
         }
@@ -49,6 +49,7 @@ pub fn loop_text(path: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chain::resolve;
     use crate::document::Document;
 
     #[test]

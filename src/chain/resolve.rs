@@ -129,8 +129,29 @@ pub(super) enum Next<'a> {
     Named(&'a str),
 }
 
-/// Resolves the chain for `selected`.
+/// Resolves the chain for `selected`; where it names a profile that does
+/// not exist, the error names the closest ones.
 pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
+    resolve_with(set, selected, Hints::Named)
+}
+
+/// [`resolve`], for checks that use only whether (or through which
+/// profiles) a chain resolves: a missing profile's error names no others.
+/// Finding them is a pass over every name, and such checks run for each
+/// of thousands of profiles, many of which may stand on one missing
+/// profile.
+pub fn resolve_without_hints(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
+    resolve_with(set, selected, Hints::Omitted)
+}
+
+/// Whether an error for a missing profile names the closest ones.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hints {
+    Named,
+    Omitted,
+}
+
+fn resolve_with(set: &ProfileSet, selected: &str, hints: Hints) -> Result<Chain, ChainError> {
     let no_profile = |kind| ChainError {
         profile: selected.to_string(),
         origin: None,
@@ -145,11 +166,14 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
     let mut hops: Vec<Hop> = Vec::new();
     let base = loop {
         let Some(profile) = set.profile(name) else {
-            let suggestions = set
-                .closest_profiles(name)
-                .into_iter()
-                .map(String::from)
-                .collect();
+            let suggestions = match hints {
+                Hints::Named => set
+                    .closest_profiles(name)
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+                Hints::Omitted => Vec::new(),
+            };
             let kind = match visited.last() {
                 None => ChainErrorKind::ProfileNotFound {
                     name: name.to_string(),

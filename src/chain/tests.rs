@@ -434,3 +434,31 @@ fn a_session_token_alone_is_a_partial_key_pair_not_no_credentials() {
         "{err}"
     );
 }
+
+#[test]
+fn a_resolve_without_hints_differs_only_in_naming_no_close_profiles() {
+    let s = set(
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = tanak\n\
+         [profile ok]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = tanaka\n",
+        "[tanaka]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n",
+    );
+    for name in ["r", "ok", "tanaka", "tanak"] {
+        let (hinted, plain) = (resolve(&s, name), resolve_without_hints(&s, name));
+        match (hinted, plain) {
+            (Ok(hinted), Ok(plain)) => assert_eq!(hinted, plain, "{name}"),
+            (Err(mut hinted), Err(plain)) => {
+                match &mut hinted.kind {
+                    ChainErrorKind::MissingSourceProfile { suggestions, .. }
+                    | ChainErrorKind::ProfileNotFound { suggestions, .. } => {
+                        assert_eq!(suggestions, &["tanaka"], "{name}");
+                        suggestions.clear();
+                    }
+                    other => panic!("{name}: {other:?}"),
+                }
+                assert_eq!(hinted, plain, "{name}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    assert!(resolve(&s, "r").is_err() && resolve(&s, "ok").is_ok());
+}

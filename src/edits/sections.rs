@@ -2,7 +2,7 @@
 //! every reference (`source_profile`, `sso_session`) kept right.
 
 use super::{check_profile_name, require_profile, Action, Change, EditResult};
-use crate::chain::resolve;
+use crate::chain::{resolve, resolve_without_hints};
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::profiles::command_line::{awsprof_reference, AwsprofReference};
@@ -135,7 +135,7 @@ pub fn standing_on(files: &ProfileFiles, name: &str) -> Vec<String> {
         .keys()
         .filter(|p| &p[..] != name)
         .filter(|p| {
-            resolve(&files.set, p).is_ok_and(|chain| {
+            resolve_without_hints(&files.set, p).is_ok_and(|chain| {
                 chain.base.profile == name || chain.hops.iter().any(|h| h.profile == name)
             })
         })
@@ -204,7 +204,7 @@ fn resolving(files: &ProfileFiles) -> Vec<String> {
         .set
         .profiles
         .keys()
-        .filter(|name| resolve(&files.set, name).is_ok())
+        .filter(|name| resolve_without_hints(&files.set, name).is_ok())
         .map(String::from)
         .collect()
 }

@@ -849,7 +849,7 @@ fn process_reference_checks(
         ));
         return;
     }
-    let Ok(chain) = crate::chain::resolve(set, name) else {
+    let Ok(chain) = crate::chain::resolve_without_hints(set, name) else {
         return;
     };
     if let Err(cycle) = crate::chain::process_loop(
