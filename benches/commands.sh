@@ -109,6 +109,31 @@ bench "lint, 10,000-profile config + 10,000-profile credentials" -N -i -n "lint 
   -n "lint 10,000 + 10,000 --output json" "$bin --output json lint" \
   -n "floor: read both files" "$floor read $cfg $creds" \
   -n "floor: parse both files into sections by name, no checks" "$floor parse $cfg $creds"
+# Another tool's key in every profile (granted's, here): each unknown
+# key is checked for a typo of a known one.
+awk '/^\[profile /{ print; print "granted_sso_account_id = 100000000000"; next } { print }' \
+  "$work/in/config-10000" > "$work/config-other-keys"
+bench "lint and list, another tool's key in every profile of the 10,000-profile config (+ 10,000-profile credentials)" -N -i \
+  -n "lint" "env AWS_CONFIG_FILE=$work/config-other-keys $bin lint" \
+  -n "list --output json (every profile's settings, secrets masked)" "env AWS_CONFIG_FILE=$work/config-other-keys $bin --output json profile list" \
+  -n "floor: read both files" "$floor read $work/config-other-keys $creds"
+# Without the credentials file, a third of the profiles name a source
+# that does not exist: each finding carries its "did you mean" hint, found
+# among all 10,000 names. One missing name for all of them, then a name of
+# its own for each.
+rm "$creds"; : > "$work/empty"
+awk '/^source_profile = base$/ { n++; print "source_profile = src-" n; next } { print }' \
+  "$work/in/config-10000" > "$work/config-own-missing"
+bench "lint, 10,000-profile config, no credentials file: 3,333 profiles name a missing source" -N -i \
+  -n "lint, one missing name" "$bin lint" \
+  -n "lint, a missing name for each" "env AWS_CONFIG_FILE=$work/config-own-missing $bin lint" \
+  -n "floor: read the config file" "$floor read $cfg $work/empty"
+# rename and delete check every profile's chain for what the edit breaks.
+bench "profile rename and delete on the 10,000-profile config, no credentials file" \
+  -N --prepare "bash -c '$reset'" \
+  -n "floor: read, write a changed copy, fsync, rename, fsync the directory" "$floor edit $cfg" \
+  -n "rename p9997" "$bin profile rename p9997 p9997-renamed" \
+  -n "delete p9995" "$bin profile delete p9995"
 cp "$work/in/config-chain-50" "$cfg"
 printf '[base]\naws_access_key_id = AKIABASE000000000000\naws_secret_access_key = base\n' > "$creds"
 # lint judges every profile's chain: a 10,000-hop chain and a
