@@ -120,13 +120,17 @@ bench "lint and list, another tool's key in every profile of the 10,000-profile 
 # Without the credentials file, a third of the profiles name a source
 # that does not exist: each finding carries its "did you mean" hint, found
 # among all 10,000 names. One missing name for all of them, then a name of
-# its own for each.
+# its own for each, then one of its own close to a profile's (p1-old:
+# did you mean p1?).
 rm "$creds"; : > "$work/empty"
 awk '/^source_profile = base$/ { n++; print "source_profile = src-" n; next } { print }' \
   "$work/in/config-10000" > "$work/config-own-missing"
+awk '/^source_profile = base$/ { n++; print "source_profile = p" n "-old"; next } { print }' \
+  "$work/in/config-10000" > "$work/config-close-missing"
 bench "lint, 10,000-profile config, no credentials file: 3,333 profiles name a missing source" -N -i \
   -n "lint, one missing name" "$bin lint" \
   -n "lint, a missing name for each" "env AWS_CONFIG_FILE=$work/config-own-missing $bin lint" \
+  -n "lint, a missing name for each, close to a profile's" "env AWS_CONFIG_FILE=$work/config-close-missing $bin lint" \
   -n "floor: read the config file" "$floor read $cfg $work/empty"
 # rename and delete check every profile's chain for what the edit breaks.
 bench "profile rename and delete on the 10,000-profile config, no credentials file" \
