@@ -12,6 +12,7 @@ use crate::profiles::{
     values, ClosestProfiles, FileKind, Origin, ProfileSet, SectionName, SourceFile,
 };
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -351,14 +352,17 @@ impl<'a> HeaderChecks<'a> {
         let kind = self.kind;
         let at = |idx: usize| Origin::new(kind, idx + 1);
         let name = SectionName::parse(raw);
-        if let Some(first) = self.seen.insert(raw, idx) {
-            out.push(finding(
+        match self.seen.entry(raw) {
+            Entry::Occupied(first) => out.push(finding(
                 "duplicate-section",
                 Severity::Error,
                 at(idx),
-                format!("[{raw}] is defined again (first at line {}); the AWS CLI refuses a file with duplicate sections, while the SDKs merge them", first + 1),
+                format!("[{raw}] is defined again (first at line {}); the AWS CLI refuses a file with duplicate sections, while the SDKs merge them", first.get() + 1),
                 "merge the two sections into one",
-            ));
+            )),
+            Entry::Vacant(slot) => {
+                slot.insert(idx);
+            }
         }
         // memchr, not `str::find(char)`: its searcher compared each match
         // through a call to memcmp, a measurable part of lint's reading.

@@ -533,3 +533,25 @@ fn each_typo_of_a_key_is_found_however_often_it_is_written() {
         .collect();
     assert_eq!(typos, expected);
 }
+
+#[test]
+fn a_section_defined_three_times_names_its_first_header_each_time() {
+    let found = run(
+        "[profile a]\nregion = x\n[profile a]\n[profile a]\n",
+        "",
+        None,
+    );
+    let again: Vec<_> = found
+        .iter()
+        .filter(|f| f.code == "duplicate-section")
+        .map(|f| (f.line, f.message().to_string()))
+        .collect();
+    assert_eq!(again.len(), 2, "{found:?}");
+    assert_eq!((again[0].0, again[1].0), (3, 4), "{found:?}");
+    for (line, message) in again {
+        assert!(
+            message.contains("(first at line 1)"),
+            "line {line}: {message}"
+        );
+    }
+}
