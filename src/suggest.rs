@@ -21,9 +21,13 @@ const CLOSE_ENOUGH: f64 = 0.8;
 /// enough to be a plausible typo.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let wanted = Wanted::new(name);
-    let mut scored: Vec<(f64, &str)> = candidates
-        .filter_map(|c| Some((wanted.score(c)?, c)))
-        .collect();
+    best_three(candidates.filter_map(|c| Some((wanted.score(c)?, c))))
+}
+
+/// The three best of `scored`, best first; of equal scores, the first by
+/// name.
+fn best_three<'a>(scored: impl Iterator<Item = (f64, &'a str)>) -> Vec<&'a str> {
+    let mut scored: Vec<(f64, &str)> = scored.collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
@@ -199,10 +203,14 @@ pub(crate) fn jaro_could_reach(common: usize, a: usize, b: usize, least: Fractio
 /// [`closest`] asked again and again, each name's answer worked out
 /// once: a file where thousands of profiles name one missing profile asks
 /// the same name thousands of times. The caller gives the same
-/// candidates each time.
+/// candidates each time. From the second name asked on, the candidates'
+/// letters are tallied once ([`Tallied`]), for a file where thousands of
+/// profiles each name a missing profile of their own asks thousands of
+/// names among every profile's.
 #[derive(Default)]
 pub struct Remembered<'a> {
     answers: HashMap<String, Vec<&'a str>>,
+    tallied: Option<Tallied<'a>>,
 }
 
 impl<'a> Remembered<'a> {
@@ -214,10 +222,116 @@ impl<'a> Remembered<'a> {
         candidates: impl FnOnce() -> I,
     ) -> &[&'a str] {
         if !self.answers.contains_key(name) {
-            let found = closest(name, candidates());
+            // One name is answered by one pass over the candidates, as
+            // quick as tallying them would be.
+            let found = if self.answers.is_empty() {
+                closest(name, candidates())
+            } else {
+                self.tallied
+                    .get_or_insert_with(|| Tallied::new(candidates()))
+                    .closest(name)
+            };
             self.answers.insert(name.to_string(), found);
         }
         &self.answers[name]
+    }
+}
+
+/// Candidates with their letters tallied once, for many names looked for
+/// among them: most candidates are then ruled out by comparing two small
+/// tallies, a few instructions, instead of counting the candidate's
+/// letters again for each name asked.
+struct Tallied<'a> {
+    names: Vec<&'a str>,
+    /// Each name's tally, where it has one ([`Tally::of`]).
+    tallies: Vec<Option<Tally>>,
+}
+
+impl<'a> Tallied<'a> {
+    fn new(candidates: impl Iterator<Item = &'a str>) -> Tallied<'a> {
+        let names: Vec<&str> = candidates.collect();
+        let tallies = names.iter().map(|n| Tally::of(n)).collect();
+        Tallied { names, tallies }
+    }
+
+    /// [`closest`] of `name` among these candidates: the same answer.
+    fn closest(&self, name: &str) -> Vec<&'a str> {
+        let wanted = Wanted::new(name);
+        let tally = Tally::of(&wanted.lower);
+        let scored = self
+            .names
+            .iter()
+            .zip(&self.tallies)
+            .filter(|(candidate, its_tally)| match (&tally, its_tally) {
+                (Some(tally), Some(its_tally)) => {
+                    let common = tally.common_at_most(its_tally);
+                    jaro_could_reach(common, wanted.lower.len(), candidate.len(), ABOVE_BOOST)
+                }
+                _ => true,
+            })
+            .filter_map(|(&candidate, _)| Some((wanted.score(candidate)?, candidate)));
+        best_three(scored)
+    }
+}
+
+/// How many slots a [`Tally`] has: a multiple of eight, for two
+/// tallies compare in eight-byte words.
+const TALLY_SLOTS: usize = 64;
+
+/// The slot of each lowercased ASCII byte in a [`Tally`]: a letter or a
+/// digit has a slot of its own (profile names are mostly made of them),
+/// the other bytes share the slots left.
+const TALLY_SLOT: [u8; 128] = {
+    let mut slots = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        slots[b] = match b as u8 {
+            b'a'..=b'z' => b as u8 - b'a',
+            b'0'..=b'9' => 26 + (b as u8 - b'0'),
+            _ => 36 + (b % (TALLY_SLOTS - 36)) as u8,
+        };
+        b += 1;
+    }
+    slots
+};
+
+/// How often the bytes of each slot occur in a lowercased ASCII name.
+/// Bytes that share a slot are counted together, so of two tallies the
+/// sum of their smaller counts is at least the number of letters the
+/// two names have in common ([`Letters::common_with`]), never less:
+/// a candidate it rules out, the exact count would too.
+#[derive(Clone, Copy)]
+struct Tally([u8; TALLY_SLOTS]);
+
+impl Tally {
+    /// The tally of `name`, compared lowercased; `None` when it is not
+    /// ASCII or too long for a count in a byte.
+    fn of(name: &str) -> Option<Tally> {
+        if !name.is_ascii() || name.len() > usize::from(u8::MAX) {
+            return None;
+        }
+        let mut slots = [0u8; TALLY_SLOTS];
+        for b in name.bytes() {
+            slots[usize::from(TALLY_SLOT[usize::from(b.to_ascii_lowercase())])] += 1;
+        }
+        Some(Tally(slots))
+    }
+
+    /// At least as many as the letters two names have in common.
+    #[inline]
+    fn common_at_most(&self, other: &Tally) -> usize {
+        let mut least = [0u8; TALLY_SLOTS];
+        for ((least, a), b) in least.iter_mut().zip(&self.0).zip(&other.0) {
+            *least = *a.min(b);
+        }
+        // The smaller counts add up to no more than a name's length, a
+        // byte: added as eight-byte words, and those words' bytes added
+        // by one multiplication, no byte carries into the next.
+        let (words, _) = least.as_chunks::<8>();
+        let words = words.iter().fold(0u64, |sum, &word| {
+            sum.wrapping_add(u64::from_le_bytes(word))
+        });
+        (words.wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
     }
 }
 
@@ -279,6 +393,18 @@ mod tests {
     }
 
     #[test]
+    fn a_tally_rules_out_a_stranger_and_keeps_a_typo() {
+        let tallied = Tallied::new(["p1234", "src-17", "SRC-71"].into_iter());
+        // Letters and digits each have a slot: "p1234" shares only "1"
+        // with "src-17" and is ruled out before it is scored.
+        let (wanted, stranger) = (Tally::of("src-17").unwrap(), Tally::of("p1234").unwrap());
+        assert_eq!(wanted.common_at_most(&stranger), 1);
+        assert_eq!(wanted.common_at_most(&Tally::of("SRC-71").unwrap()), 6);
+        assert_eq!(tallied.closest("src-17"), ["src-17", "SRC-71"]);
+        assert!(tallied.closest("zzz").is_empty());
+    }
+
+    #[test]
     fn a_remembered_answer_is_the_same_answer() {
         let names = ["prod", "production", "staging"];
         let asked = std::cell::Cell::new(0);
@@ -317,6 +443,41 @@ mod tests {
                 }
                 None => prop_assert!(!b.is_ascii() || a.len() > SHORT || b.len() > SHORT),
             }
+        }
+
+        /// Tallied candidates give the answer the candidates give, for
+        /// names of letters, digits and bytes that share a slot, in
+        /// either case, not ASCII, or too long for a tally.
+        #[test]
+        fn tallied_candidates_answer_as_the_candidates_do(
+            name in "[a-dA-D0-9é_.@+ \\t-]{0,12}",
+            candidates in proptest::collection::vec("[a-dA-D0-9é_.@+ \\t-]{0,12}", 0..40),
+            long in proptest::option::of(300usize..320),
+        ) {
+            let mut candidates = candidates;
+            if let Some(len) = long {
+                candidates.push(format!("{name}{}", "a".repeat(len)));
+            }
+            let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            let tallied = Tallied::new(candidates.iter().copied());
+            prop_assert_eq!(
+                tallied.closest(&name),
+                closest(&name, candidates.iter().copied())
+            );
+        }
+
+        /// Two tallies never count fewer letters in common than there are.
+        #[test]
+        fn a_tally_counts_no_fewer_letters_in_common(
+            name in "[a-zA-Z0-9_.@+=,/:; -]{0,40}",
+            candidate in "[a-zA-Z0-9_.@+=,/:; -]{0,40}",
+        ) {
+            let exact = Letters::of(&name.to_ascii_lowercase())
+                .and_then(|l| l.common_with(&candidate))
+                .expect("ASCII");
+            let (a, b) = (Tally::of(&name).expect("ASCII"), Tally::of(&candidate).expect("ASCII"));
+            prop_assert!(a.common_at_most(&b) >= exact);
+            prop_assert_eq!(a.common_at_most(&b), b.common_at_most(&a));
         }
 
         /// Ruling candidates out by their letters never changes the answer.
