@@ -654,6 +654,64 @@ fn every_command_that_writes_a_key_writes_a_vaulted_profile_into_the_vault() {
 }
 
 #[test]
+fn a_split_profile_takes_its_keys_profile_and_item_along() {
+    let role = "role_arn = arn:aws:iam::123456789012:role/toy-role";
+    let sb = Sandbox::new(
+        &format!("[profile toy]\n{role}\nsource_profile = toy\n\n[profile taken-keys]\nregion = eu-west-1\n"),
+        &format!("[toy]\naws_access_key_id = {KEY_1}\naws_secret_access_key = {SECRET_1}\n"),
+    );
+    let awsprof = |args: &[&str]| {
+        let mut cmd = command(&sb, AWSPROF, None);
+        cmd.env("AWSPROF_VAULT_PASSPHRASE", PASSPHRASE)
+            .env("AWSPROF_VAULT_STORE", "file");
+        run(cmd, args)
+    };
+    let moved = awsprof(&["vault", "move", "toy"]);
+    assert_eq!(moved.code, 0, "{moved:#?}");
+    assert!(
+        sb.read_config().contains("source_profile = toy-keys"),
+        "{}",
+        sb.read_config()
+    );
+
+    // The keys profile and its item are renamed with the profile.
+    let renamed = awsprof(&["profile", "rename", "toy", "sato"]);
+    assert_eq!(renamed.code, 0, "{renamed:#?}");
+    let config = sb.read_config();
+    assert!(
+        config.contains("[profile sato-keys]")
+            && config.contains("source_profile = sato-keys")
+            && config.contains("vault get sato-keys --store file")
+            && !config.contains("toy-keys")
+            && !config.contains("[profile toy]"),
+        "{config}"
+    );
+    assert_eq!(
+        item_key(&sb, "sato-keys"),
+        Some((KEY_1.into(), SECRET_1.into()))
+    );
+    assert_eq!(item_key(&sb, "toy-keys"), None);
+
+    // Where NEW-keys is taken, the keys profile keeps its name and item.
+    let renamed = awsprof(&["profile", "rename", "sato", "taken"]);
+    assert_eq!(renamed.code, 0, "{renamed:#?}");
+    let config = sb.read_config();
+    assert!(
+        config.contains("[profile sato-keys]") && config.contains("[profile taken]"),
+        "{config}"
+    );
+    assert!(item_key(&sb, "sato-keys").is_some());
+
+    // A copy stands on the same keys profile: no item of its own.
+    let copied = awsprof(&["profile", "copy", "taken", "taken2"]);
+    assert_eq!(copied.code, 0, "{copied:#?}");
+    assert_eq!(item_key(&sb, "taken2-keys"), None);
+    assert_eq!(item_key(&sb, "taken2"), None);
+    let shown = awsprof(&["profile", "show", "taken2", "--output", "json"]);
+    assert!(shown.stdout.contains("sato-keys"), "{shown:#?}");
+}
+
+#[test]
 fn a_move_back_cut_short_is_finished_by_the_next_run() {
     let sb = Sandbox::new(
         "",

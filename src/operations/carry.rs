@@ -115,7 +115,7 @@ fn undo(plan: &Option<Plan>) {
 
 /// The plan, once its key is under the new item; else why not.
 fn carry(files: &Scope, profile: &str, new: &str) -> (Option<Plan>, Option<String>) {
-    let loaded = match ProfileFiles::load(files.locations) {
+    let loaded = match load_holders(files, profile, new) {
         Ok(loaded) => loaded,
         // The edit itself reports what is wrong with the files.
         Err(_) => return (None, None),
@@ -133,6 +133,19 @@ fn carry(files: &Scope, profile: &str, new: &str) -> (Option<Plan>, Option<Strin
         Some(Err(e)) => (None, Some(e.to_string())),
         None => (None, why),
     }
+}
+
+/// The files with the profiles a plan looks at: `profile`, and the split
+/// `NAME-keys` profiles of it and of `new` (see [`Plan`]); the others are
+/// not built.
+fn load_holders(
+    files: &Scope,
+    profile: &str,
+    new: &str,
+) -> std::result::Result<ProfileFiles, crate::profiles::LoadError> {
+    let keys = |name: &str| format!("{name}-keys");
+    let (keys, new_keys) = (keys(profile), keys(new));
+    ProfileFiles::load_profiles(files.locations, &[profile, &keys, &new_keys])
 }
 
 fn not_carried(why: &str) -> String {
@@ -231,7 +244,7 @@ pub fn copy(
     // A split profile's copy stands on the same `NAME-keys` profile, as
     // any profile may: nothing to carry.
     let split = |files: &Scope| {
-        let loaded = ProfileFiles::load(files.locations).ok()?;
+        let loaded = load_holders(files, src, dst).ok()?;
         let split = holder_of(&loaded, src).ok().flatten().map(|h| h.split);
         std::mem::forget(loaded);
         split
@@ -270,7 +283,7 @@ pub fn delete(
     remove_item: &mut dyn FnMut(&str, StoreKind, &str) -> Result<bool>,
 ) -> Result<(Applied<EditResult>, Option<Carried>)> {
     // A store that cannot be asked keeps the item: the profile still goes.
-    let loaded = ProfileFiles::load(files.locations)?;
+    let loaded = ProfileFiles::load_profile(files.locations, name)?;
     let holder = holder_of(&loaded, name).ok().flatten().filter(|h| !h.split);
     std::mem::forget(loaded);
     let applied = files.apply(|edited| edits::delete(edited, name, force))?;
