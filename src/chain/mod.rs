@@ -2,10 +2,12 @@
 //! more AssumeRole hops. Built from profiles alone: no I/O, no SDK types.
 
 mod process_loop;
+mod reach;
 mod resolve;
 mod verdicts;
 
 pub use process_loop::{loop_text, process_loop};
+pub use reach::reaching;
 pub use resolve::{resolve, resolve_without_hints, ChainError, ChainErrorKind};
 pub use verdicts::{verdicts, Verdict, Verdicts};
 

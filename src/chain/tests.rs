@@ -2,7 +2,7 @@ use super::*;
 use crate::document::Document;
 use crate::profiles::ProfileSet;
 
-fn set(config: &str, credentials: &str) -> ProfileSet {
+pub(super) fn set(config: &str, credentials: &str) -> ProfileSet {
     ProfileSet::from_documents(
         &Document::parse_str(config),
         &Document::parse_str(credentials),

@@ -2,7 +2,7 @@
 //! every reference (`source_profile`, `sso_session`) kept right.
 
 use super::{check_profile_name, require_profile, Action, Change, EditResult};
-use crate::chain::{resolve, resolve_without_hints};
+use crate::chain::{reaching, resolve, resolve_without_hints};
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::profiles::command_line::{awsprof_reference, AwsprofReference};
@@ -129,10 +129,8 @@ pub fn dependents(files: &ProfileFiles, name: &str) -> Vec<String> {
 /// hop or the base of that chain, or an awsprof `credential_process`
 /// names it. Sorted. What a deletion of `name` breaks.
 pub fn standing_on(files: &ProfileFiles, name: &str) -> Vec<String> {
-    let mut out: Vec<String> = files
-        .set
-        .profiles
-        .keys()
+    let mut out: Vec<String> = reaching(&files.set, &[name])
+        .into_iter()
         .filter(|p| &p[..] != name)
         .filter(|p| {
             resolve_without_hints(&files.set, p).is_ok_and(|chain| {
@@ -167,7 +165,9 @@ pub fn rename(files: &mut ProfileFiles, old: &str, new: &str) -> Result<EditResu
             "profile `{new}` exists already; pick another name or delete it first"
         )));
     }
-    let resolved_before: Vec<String> = resolving(files);
+    let changed = changed_by_rename(files, old, new);
+    let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
+    let resolved_before = resolving(files, reaching(&files.set, &changed));
     let mut changes = repoint(files, keys::SOURCE_PROFILE, old, new);
     changes.extend(repoint_processes(files, old, new));
     for kind in KINDS {
@@ -184,9 +184,14 @@ pub fn rename(files: &mut ProfileFiles, old: &str, new: &str) -> Result<EditResu
             ));
         }
     }
-    files.reparse()?;
+    reread(files, &changed)?;
     let renamed = |p: &String| if p == old { new.to_string() } else { p.clone() };
-    still_resolving(files, resolved_before.iter().map(renamed))?;
+    if still_resolving(files, resolved_before.iter().map(renamed)).is_err() {
+        // An error names lines: read everything again, so that they are
+        // the lines as they are after the edit.
+        files.reparse()?;
+        still_resolving(files, resolved_before.iter().map(renamed))?;
+    }
     let mut warnings = Vec::new();
     if old == "default" {
         warnings
@@ -198,12 +203,35 @@ pub fn rename(files: &mut ProfileFiles, old: &str, new: &str) -> Result<EditResu
     Ok(EditResult::changed(changes, warnings))
 }
 
-/// Names of the profiles that resolve to credentials now.
-fn resolving(files: &ProfileFiles) -> Vec<String> {
-    files
-        .set
-        .profiles
-        .keys()
+/// Each profile read again looks for its headers among all of a file's:
+/// past a few dozen, parsing both files again costs less.
+const REREAD_AT_MOST: usize = 32;
+
+/// The set brought up to date after an edit of `changed` profiles' sections
+/// alone, each line in place.
+fn reread(files: &mut ProfileFiles, changed: &[&str]) -> Result<()> {
+    if changed.len() > REREAD_AT_MOST {
+        return Ok(files.reparse()?);
+    }
+    for name in changed {
+        files.reread_profile(name)?;
+    }
+    Ok(())
+}
+
+/// The profiles a rename of `old` to `new` edits: those two and the
+/// profiles that name `old`. Only chains that lead to them can stop
+/// resolving.
+fn changed_by_rename(files: &ProfileFiles, old: &str, new: &str) -> Vec<String> {
+    let mut changed = dependents(files, old);
+    changed.extend([old.to_string(), new.to_string()]);
+    changed
+}
+
+/// Names of the profiles among `names` that resolve to credentials now.
+fn resolving<'a>(files: &ProfileFiles, names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    names
+        .into_iter()
         .filter(|name| resolve_without_hints(&files.set, name).is_ok())
         .map(String::from)
         .collect()
@@ -366,7 +394,9 @@ pub fn delete(files: &mut ProfileFiles, name: &str, force: bool) -> Result<EditR
         let headers = profile_headers(files.file(kind).document(), kind, name);
         changes.extend(remove_sections(files, kind, headers));
     }
-    files.reparse()?;
+    // Only the profile's sections went (line numbers after them are not
+    // brought up to date; nothing reports them after a delete).
+    files.reread_profile(name)?;
     let warnings = if users.is_empty() {
         Vec::new()
     } else {
@@ -604,6 +634,10 @@ mod tests {
         );
         let result = delete(&mut files, "tanaka", true).unwrap();
         assert_eq!(text(&files, FileKind::Credentials), "[other]\nregion = a\n");
+        assert_eq!(
+            files.set.profiles.keys().collect::<Vec<_>>(),
+            ["other", "toy"]
+        );
         assert_eq!(result.changes.len(), 1);
         assert_eq!(result.changes[0].key, "[tanaka]");
         assert_eq!(result.changes[0].action.as_str(), "removed");
@@ -672,11 +706,37 @@ mod tests {
     }
 
     #[test]
+    fn a_rename_checks_the_chains_that_lead_to_the_profile() {
+        let config = format!(
+            "[profile toy]\n{ROLE}\nsource_profile = tanaka\n\n[profile deep]\n{ROLE}\nsource_profile = toy\n\n\
+             [profile broken]\n{ROLE}\nsource_profile = toy-typo\n\n[profile side]\n{ROLE}\nsource_profile = other\n\n\
+             [profile runner]\ncredential_process = awsprof credential-process tanaka\n"
+        );
+        let credentials =
+            format!("{KEYS}[other]\naws_access_key_id = A\naws_secret_access_key = B\n");
+        let files = load(&config, &credentials);
+        let checked = |old, new| {
+            let changed = changed_by_rename(&files, old, new);
+            let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
+            resolving(&files, reaching(&files.set, &changed))
+        };
+        assert_eq!(
+            checked("tanaka", "tanaka2"),
+            ["deep", "runner", "tanaka", "toy"]
+        );
+        assert_eq!(checked("toy", "toy-typo"), ["deep", "toy"]);
+        assert_eq!(checked("other", "x"), ["other", "side"]);
+    }
+
+    #[test]
     fn the_after_check_names_a_profile_that_stopped_resolving() {
         let config =
             format!("[profile toy]\n{ROLE}\nsource_profile = tanaka\n\n[profile broken]\n{ROLE}\n");
         let files = load(&config, KEYS);
-        assert_eq!(resolving(&files), ["tanaka", "toy"]);
+        assert_eq!(
+            resolving(&files, files.set.profiles.keys()),
+            ["tanaka", "toy"]
+        );
         assert!(still_resolving(&files, ["tanaka", "toy"].map(String::from).into_iter()).is_ok());
         let refused =
             still_resolving(&files, ["toy", "broken"].map(String::from).into_iter()).unwrap_err();
@@ -724,5 +784,60 @@ mod tests {
             .warnings
             .is_empty());
         assert!(!text(&files, FileKind::Config).contains("spare"));
+    }
+
+    /// Profile `i`'s lines: static keys, a role on profile `source` (its
+    /// own or a missing one's name included), an awsprof
+    /// credential_process for `source`, or a region alone.
+    fn body(i: usize, kind: u8, source: usize) -> String {
+        match kind % 4 {
+            0 => format!("aws_access_key_id = A{i}\naws_secret_access_key = S\n"),
+            1 => format!("{ROLE}\nsource_profile = p{source}\n"),
+            2 => format!("credential_process = awsprof credential-process p{source}\n"),
+            _ => "region = eu-west-1\n".to_string(),
+        }
+    }
+
+    proptest::proptest! {
+        /// A rename reads again only the profiles it edits: the set it
+        /// leaves is the one both files parsed again give, and it refuses
+        /// exactly when a profile that resolved stops resolving.
+        #[test]
+        fn a_rename_leaves_the_set_a_full_parse_gives(
+            profiles in proptest::collection::vec((0u8..3, 0u8..4, 0usize..8, proptest::bool::ANY), 1..8),
+            old in 0usize..8,
+        ) {
+            let (mut config, mut credentials) = (String::new(), String::new());
+            for (i, (file, kind, source, twice)) in profiles.iter().enumerate() {
+                let source = source % (profiles.len() + 1);
+                if *file != 1 {
+                    config += &format!("[profile p{i}]\n{}", body(i, *kind, source));
+                }
+                if *file != 0 {
+                    credentials += &format!("[p{i}]\n{}", body(i, kind + 1, source));
+                }
+                if *twice {
+                    config += &format!("[profile p{i}]\noutput = json\n");
+                }
+            }
+            let old = format!("p{}", old % profiles.len());
+            let before = load(&config, &credentials);
+            let resolved: Vec<String> = before
+                .set
+                .profiles
+                .keys()
+                .filter(|p| resolve_without_hints(&before.set, p).is_ok())
+                .map(|p| if p == old { "renamed".to_string() } else { p.to_string() })
+                .collect();
+            let mut files = before.clone();
+            let outcome = rename(&mut files, &old, "renamed");
+            let mut parsed = files.clone();
+            parsed.reparse().unwrap();
+            proptest::prop_assert_eq!(&files.set, &parsed.set, "{}\n{}", config, credentials);
+            let broken = resolved
+                .iter()
+                .any(|p| resolve_without_hints(&parsed.set, p).is_err());
+            proptest::prop_assert_eq!(outcome.is_err(), broken, "{}\n{}", config, credentials);
+        }
     }
 }
