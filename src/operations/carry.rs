@@ -113,39 +113,40 @@ fn undo(plan: &Option<Plan>) {
     }
 }
 
-/// The plan, once its key is under the new item; else why not.
-fn carry(files: &Scope, profile: &str, new: &str) -> (Option<Plan>, Option<String>) {
-    let loaded = match load_holders(files, profile, new) {
-        Ok(loaded) => loaded,
-        // The edit itself reports what is wrong with the files.
-        Err(_) => return (None, None),
-    };
-    let (plan, why) = plan(&loaded, profile, new);
-    std::mem::forget(loaded);
-    let copied = plan.map(|mut plan| {
-        copy_item(&plan, profile, files.dry_run).map(|created| {
-            plan.created = created;
-            plan
-        })
-    });
-    match copied {
-        Some(Ok(plan)) => (Some(plan), None),
-        Some(Err(e)) => (None, Some(e.to_string())),
-        None => (None, why),
-    }
-}
-
-/// The files with the profiles a plan looks at: `profile`, and the split
-/// `NAME-keys` profiles of it and of `new` (see [`Plan`]); the others are
-/// not built.
-fn load_holders(
+/// Runs `edit` in a transaction whose files also say what to carry
+/// (`plan_of`). Most profiles hold no vault item: the edit is made at
+/// once. Where one is to be carried, that transaction writes nothing; the
+/// key is written under its new item outside the files' lock (a store may
+/// ask for a passphrase) and read back, and `edit` runs again with the
+/// plan, or with why nothing was carried.
+fn apply_carrying(
     files: &Scope,
     profile: &str,
-    new: &str,
-) -> std::result::Result<ProfileFiles, crate::profiles::LoadError> {
-    let keys = |name: &str| format!("{name}-keys");
-    let (keys, new_keys) = (keys(profile), keys(new));
-    ProfileFiles::load_profiles(files.locations, &[profile, &keys, &new_keys])
+    plan_of: impl Fn(&ProfileFiles) -> (Option<Plan>, Option<String>),
+    mut edit: impl FnMut(&mut ProfileFiles, Option<&Plan>, Option<&str>) -> Result<EditResult>,
+) -> Result<(Applied<EditResult>, Option<Plan>)> {
+    let mut planned = None;
+    let applied = files.apply(|edited| {
+        let (plan, why) = plan_of(edited);
+        if plan.is_some() {
+            planned = plan;
+            return Ok(EditResult::default());
+        }
+        edit(edited, None, why.as_deref())
+    })?;
+    let Some(mut plan) = planned else {
+        return Ok((applied, None));
+    };
+    let (plan, why) = match copy_item(&plan, profile, files.dry_run) {
+        Ok(created) => {
+            plan.created = created;
+            (Some(plan), None)
+        }
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let applied = files.apply(|edited| edit(edited, plan.as_ref(), why.as_deref()));
+    let applied = applied.inspect_err(|_| undo(&plan))?;
+    Ok((applied, plan))
 }
 
 fn not_carried(why: &str) -> String {
@@ -194,25 +195,24 @@ pub fn rename(
     new: &str,
 ) -> Result<(Applied<EditResult>, Option<Carried>)> {
     edits::check_profile_name(new)?;
-    let (plan, why) = carry(files, old, new);
-    let applied = files.apply(|edited| {
+    let plan_of = |files: &ProfileFiles| plan(files, old, new);
+    let (applied, plan) = apply_carrying(files, old, plan_of, |edited, plan, why| {
         let mut result = edits::rename(edited, old, new)?;
-        result.notes.extend(why.as_deref().map(not_carried));
-        if let Some(plan) = plan.as_ref().filter(|p| p.holder.split) {
+        result.notes.extend(why.map(not_carried));
+        if let Some(plan) = plan.filter(|p| p.holder.split) {
             merge(
                 &mut result,
                 edits::rename(edited, &plan.line_profile, &plan.new_line_profile)?,
             );
         }
-        if let Some(plan) = &plan {
+        if let Some(plan) = plan {
             merge(
                 &mut result,
                 repoint_line(edited, &plan.new_line_profile, &plan.new_item)?,
             );
         }
         Ok(result)
-    });
-    let applied = applied.inspect_err(|_| undo(&plan))?;
+    })?;
     let carried = match plan {
         Some(plan) => {
             let store = plan.holder.store.as_ref();
@@ -243,25 +243,26 @@ pub fn copy(
     edits::check_profile_name(dst)?;
     // A split profile's copy stands on the same `NAME-keys` profile, as
     // any profile may: nothing to carry.
-    let split = |files: &Scope| {
-        let loaded = load_holders(files, src, dst).ok()?;
-        let split = holder_of(&loaded, src).ok().flatten().map(|h| h.split);
-        std::mem::forget(loaded);
-        split
+    let plan_of = |files: &ProfileFiles| {
+        let split = || {
+            holder_of(files, src)
+                .ok()
+                .flatten()
+                .is_some_and(|h| h.split)
+        };
+        match without_keys || split() {
+            true => (None, None),
+            false => plan(files, src, dst),
+        }
     };
-    let (plan, why) = match without_keys || split(files) == Some(true) {
-        true => (None, None),
-        false => carry(files, src, dst),
-    };
-    let applied = files.apply(|edited| {
+    let (applied, plan) = apply_carrying(files, src, plan_of, |edited, plan, why| {
         let mut result = edits::copy(edited, src, dst, without_keys)?;
-        result.notes.extend(why.as_deref().map(not_carried));
-        if let Some(plan) = &plan {
+        result.notes.extend(why.map(not_carried));
+        if let Some(plan) = plan {
             merge(&mut result, repoint_line(edited, dst, &plan.new_item)?);
         }
         Ok(result)
-    });
-    let applied = applied.inspect_err(|_| undo(&plan))?;
+    })?;
     let carried = plan.map(|plan| Carried {
         store: plan.holder.store.kind(),
         from: plan.holder.item,
@@ -282,11 +283,12 @@ pub fn delete(
     force: bool,
     remove_item: &mut dyn FnMut(&str, StoreKind, &str) -> Result<bool>,
 ) -> Result<(Applied<EditResult>, Option<Carried>)> {
-    // A store that cannot be asked keeps the item: the profile still goes.
-    let loaded = ProfileFiles::load_profile(files.locations, name)?;
-    let holder = holder_of(&loaded, name).ok().flatten().filter(|h| !h.split);
-    std::mem::forget(loaded);
-    let applied = files.apply(|edited| edits::delete(edited, name, force))?;
+    let mut holder = None;
+    let applied = files.apply(|edited| {
+        // A store that cannot be asked keeps the item: the profile still goes.
+        holder = holder_of(edited, name).ok().flatten().filter(|h| !h.split);
+        edits::delete(edited, name, force)
+    })?;
     let Some(holder) = holder else {
         return Ok((applied, None));
     };

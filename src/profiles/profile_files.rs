@@ -40,16 +40,7 @@ impl ProfileFiles {
     /// holds only that one, if a file defines it (what `profile show`
     /// prints, without building the other profiles).
     pub fn load_profile(locations: &Locations, profile: &str) -> Result<ProfileFiles, LoadError> {
-        ProfileFiles::load_profiles(locations, &[profile])
-    }
-
-    /// As [`ProfileFiles::load_profile`], for each of `profiles`.
-    pub fn load_profiles(
-        locations: &Locations,
-        profiles: &[&str],
-    ) -> Result<ProfileFiles, LoadError> {
-        let wanted = profiles.iter().map(|p| p.to_string()).collect();
-        ProfileFiles::load_only(locations, false, wanted)
+        ProfileFiles::load_only(locations, false, BTreeSet::from([profile.to_string()]))
     }
 
     /// Reads both files to edit `profiles`. Every line of both is checked
