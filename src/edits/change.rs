@@ -109,6 +109,75 @@ pub fn set_everywhere(
     changes
 }
 
+/// [`set_everywhere`] for each of `profiles` (each named once), in turn:
+/// each file's headers are gone through once, not once for each profile.
+pub fn set_everywhere_for_each(
+    files: &mut ProfileFiles,
+    profiles: &[String],
+    key: &str,
+    value: &str,
+    target: FileKind,
+) -> Vec<Change> {
+    let Some(found) = found_everywhere(files, profiles, key) else {
+        let mut changes = Vec::new();
+        for profile in profiles {
+            changes.extend(set_everywhere(files, profile, key, value, target));
+        }
+        return changes;
+    };
+    let mut changes = Vec::new();
+    let mut replaced = Vec::new();
+    for (kind, line) in found.into_iter().flatten() {
+        if files.file(kind).document().line(line).value() != Some(value) {
+            replaced.push((kind, line));
+            changes.push(Change {
+                file: kind,
+                key: key.to_string(),
+                value: Some(value.to_string()),
+                action: Action::Replaced,
+            });
+        }
+    }
+    // Last line first: a value's continuation lines go with it, and the
+    // lines above stay where they were found.
+    replaced.sort_unstable_by_key(|&(_, line)| std::cmp::Reverse(line));
+    for (kind, line) in replaced {
+        files.replace_value_at(kind, line, value);
+    }
+    changes
+}
+
+/// Where each of `profiles` has `key`, in each file (config first), as
+/// [`set_everywhere`] finds it; `None` where a profile has it in neither
+/// file (it is added), or is `default` (found as `set_everywhere` does).
+fn found_everywhere(
+    files: &ProfileFiles,
+    profiles: &[String],
+    key: &str,
+) -> Option<Vec<Vec<(FileKind, usize)>>> {
+    if profiles.iter().any(|p| p == "default") {
+        return None;
+    }
+    let wanted: std::collections::HashSet<&str> = profiles.iter().map(String::as_str).collect();
+    let [config, credentials] = [FileKind::Config, FileKind::Credentials]
+        .map(|kind| files.find_properties(kind, &wanted, key));
+    profiles
+        .iter()
+        .map(|p| {
+            let found: Vec<(FileKind, usize)> = [
+                config.get(p.as_str()).map(|&l| (FileKind::Config, l)),
+                credentials
+                    .get(p.as_str())
+                    .map(|&l| (FileKind::Credentials, l)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!found.is_empty()).then_some(found)
+        })
+        .collect()
+}
+
 pub fn unset_everywhere(files: &mut ProfileFiles, profile: &str, key: &str) -> Vec<Change> {
     [FileKind::Config, FileKind::Credentials]
         .into_iter()
@@ -309,5 +378,64 @@ mod tests {
         .map(Action::as_str)
         .collect();
         assert_eq!(words, ["added", "replaced", "removed", "renamed"]);
+    }
+
+    /// A section of profile `name` in a file of `kind`: the key with a
+    /// value (a continuation line under it, or none), or only another key.
+    fn section(kind: FileKind, name: &str, shape: u8) -> String {
+        let header = match (kind, name) {
+            (FileKind::Config, "default") if shape.is_multiple_of(2) => "[default]".to_string(),
+            (FileKind::Config, _) => format!("[profile {name}]"),
+            (FileKind::Credentials, _) => format!("[{name}]"),
+        };
+        let body = match shape % 4 {
+            0 => "source_profile = old\n",
+            1 => "source_profile = old\n  more = x\nregion = a\n",
+            2 => "region = b\n",
+            _ => "source_profile = new\n",
+        };
+        format!("{header}\n{body}")
+    }
+
+    proptest::proptest! {
+        /// The same files and the same changes as `set_everywhere` for each
+        /// profile in turn: keys in either file or both, a section twice,
+        /// a value with a continuation line, a key in neither file, and
+        /// `default`.
+        #[test]
+        fn set_for_each_is_set_for_one_then_the_next(
+            sections in proptest::collection::vec((0usize..5, proptest::bool::ANY, 0u8..8), 1..12),
+            users in proptest::collection::vec(0usize..6, 0..6),
+        ) {
+            let names = ["p0", "p1", "p2", "default", "p4", "missing"];
+            let (mut config, mut credentials) = (String::new(), String::new());
+            for (name, in_config, shape) in &sections {
+                match in_config {
+                    true => config += &section(FileKind::Config, names[*name], *shape),
+                    false => credentials += &section(FileKind::Credentials, names[*name], *shape),
+                }
+            }
+            let mut seen = std::collections::HashSet::new();
+            let users: Vec<String> = users
+                .iter()
+                .filter(|u| seen.insert(**u))
+                .map(|u| names[*u].to_string())
+                .collect();
+            let before = crate::edits::tests::load(&config, &credentials);
+            let mut one_by_one = before.clone();
+            let mut expected = Vec::new();
+            for user in &users {
+                expected.extend(set_everywhere(&mut one_by_one, user, "source_profile", "new", FileKind::Config));
+            }
+            let mut together = before.clone();
+            let changes = set_everywhere_for_each(&mut together, &users, "source_profile", "new", FileKind::Config);
+            proptest::prop_assert_eq!(format!("{changes:?}"), format!("{expected:?}"));
+            for kind in [FileKind::Config, FileKind::Credentials] {
+                proptest::prop_assert_eq!(
+                    together.file(kind).document().to_string(),
+                    one_by_one.file(kind).document().to_string()
+                );
+            }
+        }
     }
 }

@@ -14,7 +14,8 @@ mod vault;
 
 pub use add_role::{add_role, AddRole};
 pub use change::{
-    check_result, resolve_warnings, set_everywhere, unset_everywhere, Action, Change, EditResult,
+    check_result, resolve_warnings, set_everywhere, set_everywhere_for_each, unset_everywhere,
+    Action, Change, EditResult,
 };
 pub use keys::{check_key_shape, holders, import_key, remove_keys, replace_key, store_key};
 pub use sections::{

@@ -66,17 +66,7 @@ fn repoint(files: &mut ProfileFiles, key: &str, from: &str, to: &str) -> Vec<Cha
         .filter(|(_, p)| p.get(key) == Some(from))
         .map(|(name, _)| name.to_string())
         .collect();
-    let mut changes = Vec::new();
-    for user in users {
-        changes.extend(super::set_everywhere(
-            files,
-            &user,
-            key,
-            to,
-            FileKind::Config,
-        ));
-    }
-    changes
+    super::set_everywhere_for_each(files, &users, key, to, FileKind::Config)
 }
 
 /// Profiles whose `credential_process` runs awsprof for `name`, with the

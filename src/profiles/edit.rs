@@ -4,6 +4,7 @@
 use super::LoadError;
 use super::{FileKind, ProfileFiles, ProfileSet, SectionName};
 use crate::document::{Document, LineKind};
+use std::collections::{HashMap, HashSet};
 
 /// Header line indices (0-based) of the sections in `doc` that the SDKs
 /// read as profile `name`, in file order.
@@ -65,6 +66,36 @@ impl ProfileFiles {
             .into_iter()
             .filter_map(|h| doc.find_key(h, key).last().copied())
             .max()
+    }
+
+    /// [`ProfileFiles::find_property`] for each of `profiles`, from one pass
+    /// over the file's headers: where each profile that has `key` has it.
+    /// None may be `default`, whose bare header a `[profile default]` hides.
+    pub fn find_properties<'p>(
+        &self,
+        kind: FileKind,
+        profiles: &HashSet<&'p str>,
+        key: &str,
+    ) -> HashMap<&'p str, usize> {
+        debug_assert!(!profiles.contains("default"));
+        let doc = self.file(kind).document();
+        let mut found: HashMap<&'p str, usize> = HashMap::new();
+        for header in doc.section_starts() {
+            let Some(inner) = doc.line(header).header_name() else {
+                continue;
+            };
+            let Some(profile) = SectionName::parse(inner).profile_name(kind) else {
+                continue;
+            };
+            let Some(&profile) = profiles.get(profile) else {
+                continue;
+            };
+            if let Some(&line) = doc.find_key(header, key).last() {
+                let at = found.entry(profile).or_insert(line);
+                *at = (*at).max(line);
+            }
+        }
+        found
     }
 
     /// Replaces the value of the property on line `line` (0-based) of the
