@@ -147,6 +147,17 @@ bench "lint, 10,000-hop chain + 10,000-profile loop" -i -n "lint chain+loop" "$b
 lint_rss=$( { /usr/bin/time -f %M "$bin" lint >/dev/null || true; } 2>&1 | tail -1)
 echo "lint chain+loop peak RSS: ${lint_rss} KB" >> "$results"; echo >> "$results"
 cp "$work/in/credentials-10000" "$creds"
+# With the credentials file: 3,333 role profiles stand on `base`, so its
+# rename repoints and checks each of them.
+reset_both="cp $work/in/config-10000 $cfg; cp $work/in/credentials-10000 $creds; rm -rf $work/backups $work/floor-backups; sync"
+bench "profile rename, delete and copy on the 10,000 + 10,000 files" \
+  -N --prepare "bash -c '$reset_both'" \
+  -n "floor: read, write a changed copy, fsync, rename, fsync the directory" "$floor edit $cfg" \
+  -n "rename p9997" "$bin profile rename p9997 p9997-renamed" \
+  -n "delete p9995" "$bin profile delete p9995" \
+  -n "copy p9997" "$bin profile copy p9997 p9997-copy" \
+  -n "rename base (3,333 profiles stand on it)" "$bin profile rename base base2"
+cp "$work/in/credentials-10000" "$creds"
 
 {
   echo "### Peak memory (GNU time, max RSS)"
