@@ -70,7 +70,8 @@ impl ProfileFiles {
 
     /// [`ProfileFiles::find_property`] for each of `profiles`, from one pass
     /// over the file's headers: where each profile that has `key` has it.
-    /// None may be `default`, whose bare header a `[profile default]` hides.
+    /// `profiles` must not hold `default`, whose bare header a `[profile
+    /// default]` hides (see [`profile_headers`]).
     pub fn find_properties<'p>(
         &self,
         kind: FileKind,
