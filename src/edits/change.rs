@@ -127,7 +127,7 @@ pub fn set_everywhere_for_each(
     };
     let mut changes = Vec::new();
     let mut replaced = Vec::new();
-    for (kind, line) in found.into_iter().flatten() {
+    for (kind, line) in found {
         if files.file(kind).document().line(line).value() != Some(value) {
             replaced.push((kind, line));
             changes.push(Change {
@@ -147,35 +147,33 @@ pub fn set_everywhere_for_each(
     changes
 }
 
-/// Where each of `profiles` has `key`, in each file (config first), as
-/// [`set_everywhere`] finds it; `None` where a profile has it in neither
-/// file (it is added), or is `default` (found as `set_everywhere` does).
+/// Where each of `profiles` has `key`, profile by profile and in each
+/// file config first, as [`set_everywhere`] finds it; `None` where a
+/// profile has it in neither file (it is added), or is `default` (found
+/// as `set_everywhere` does).
 fn found_everywhere(
     files: &ProfileFiles,
     profiles: &[String],
     key: &str,
-) -> Option<Vec<Vec<(FileKind, usize)>>> {
+) -> Option<Vec<(FileKind, usize)>> {
     if profiles.iter().any(|p| p == "default") {
         return None;
     }
     let wanted: std::collections::HashSet<&str> = profiles.iter().map(String::as_str).collect();
     let [config, credentials] = [FileKind::Config, FileKind::Credentials]
         .map(|kind| files.find_properties(kind, &wanted, key));
-    profiles
-        .iter()
-        .map(|p| {
-            let found: Vec<(FileKind, usize)> = [
-                config.get(p.as_str()).map(|&l| (FileKind::Config, l)),
-                credentials
-                    .get(p.as_str())
-                    .map(|&l| (FileKind::Credentials, l)),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            (!found.is_empty()).then_some(found)
-        })
-        .collect()
+    let mut found = Vec::new();
+    for profile in profiles.iter().map(String::as_str) {
+        let in_config = config.get(profile).map(|&l| (FileKind::Config, l));
+        let in_credentials = credentials
+            .get(profile)
+            .map(|&l| (FileKind::Credentials, l));
+        if in_config.is_none() && in_credentials.is_none() {
+            return None;
+        }
+        found.extend(in_config.into_iter().chain(in_credentials));
+    }
+    Some(found)
 }
 
 pub fn unset_everywhere(files: &mut ProfileFiles, profile: &str, key: &str) -> Vec<Change> {
