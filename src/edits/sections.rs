@@ -174,7 +174,7 @@ pub fn rename(files: &mut ProfileFiles, old: &str, new: &str) -> Result<EditResu
             ));
         }
     }
-    reread(files, &changed)?;
+    files.reread_profiles(&changed)?;
     let renamed = |p: &String| if p == old { new.to_string() } else { p.clone() };
     if still_resolving(files, resolved_before.iter().map(renamed)).is_err() {
         // An error names lines: read everything again, so that they are
@@ -191,22 +191,6 @@ pub fn rename(files: &mut ProfileFiles, old: &str, new: &str) -> Result<EditResu
         warnings.push(format!("AWS_PROFILE names `{old}`; set it to `{new}`"));
     }
     Ok(EditResult::changed(changes, warnings))
-}
-
-/// Each profile read again looks for its headers among all of a file's:
-/// past a few dozen, parsing both files again costs less.
-const REREAD_AT_MOST: usize = 32;
-
-/// The set brought up to date after an edit of `changed` profiles' sections
-/// alone, each line in place.
-fn reread(files: &mut ProfileFiles, changed: &[&str]) -> Result<()> {
-    if changed.len() > REREAD_AT_MOST {
-        return Ok(files.reparse()?);
-    }
-    for name in changed {
-        files.reread_profile(name)?;
-    }
-    Ok(())
 }
 
 /// The profiles a rename of `old` to `new` edits: those two and the

@@ -20,6 +20,9 @@ pub(super) fn text_headers_naming(
     headers_naming(headers, kind, name)
 }
 
+/// How many profiles [`ProfileFiles::reread_profiles`] reads one by one.
+const REREAD_AT_MOST: usize = 32;
+
 impl ProfileFiles {
     /// Whether the file of `kind` is one nothing has edited and that has no
     /// section for profile `name`: then there is nothing in it to find or
@@ -52,6 +55,20 @@ impl ProfileFiles {
         }
         if self.partial() {
             self.read_reachable(vec![name.to_string()])?;
+        }
+        Ok(())
+    }
+
+    /// [`ProfileFiles::reread_profile`] for each of `names`, after an edit
+    /// that changed only their sections, each line in place.
+    pub fn reread_profiles(&mut self, names: &[&str]) -> Result<(), LoadError> {
+        // Each profile read again looks for its headers among all of a
+        // file's: past a few dozen, parsing both files again costs less.
+        if names.len() > REREAD_AT_MOST {
+            return self.reparse();
+        }
+        for name in names {
+            self.reread_profile(name)?;
         }
         Ok(())
     }
